@@ -1,0 +1,55 @@
+// The one entry point every transport calls: validates the method name and its arguments
+// against the contract, runs the handler, and turns every outcome into a DispatchResult.
+// Bad input is refused before any handler runs, so it changes nothing.
+import { z } from 'zod';
+import {
+  isMethodName,
+  methods,
+  type DispatchResult,
+  type MethodArgs,
+  type MethodName,
+  type MethodOutput,
+} from '../../shared/contract';
+import { FlowscopeError, toErrorPayload } from '../../shared/errors';
+import type { Logger } from './log/logger';
+
+export type Handlers = { [M in MethodName]: (args: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+export type Dispatch = (method: unknown, args: unknown) => Promise<DispatchResult>;
+
+/** ioredis errors that mean "Redis is not reachable right now". */
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|ENOTFOUND/.test(error.message)
+  );
+}
+
+export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
+  return async (method, args) => {
+    if (!isMethodName(method)) {
+      const error = new FlowscopeError('UNKNOWN_METHOD', `Unknown method: ${JSON.stringify(method)}`);
+      log.warn('refused call', { method: String(method), code: error.code });
+      return { ok: false, error: error.toPayload() };
+    }
+    const parsed = methods[method].input.safeParse(args ?? {});
+    if (!parsed.success) {
+      const error = new FlowscopeError('BAD_REQUEST', `Invalid arguments for ${method}: ${z.prettifyError(parsed.error)}`, {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+      });
+      log.warn('refused call', { method, code: error.code, message: error.message });
+      return { ok: false, error: error.toPayload() };
+    }
+    try {
+      const handler = handlers[method] as (a: unknown) => Promise<unknown> | unknown;
+      return { ok: true, result: await handler(parsed.data) };
+    } catch (err) {
+      const payload = isConnectionError(err)
+        ? new FlowscopeError('REDIS_UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`).toPayload()
+        : toErrorPayload(err);
+      if (payload.code === 'INTERNAL') log.error('call failed', { method, message: payload.message });
+      else log.warn('call failed', { method, code: payload.code, message: payload.message });
+      return { ok: false, error: payload };
+    }
+  };
+}

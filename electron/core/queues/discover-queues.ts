@@ -1,0 +1,83 @@
+// Queue discovery under a prefix: SCAN for `P:*:meta` (BullMQ queues) and `P:*:id` string
+// counters, then one pipeline for every queue's counts and meta. Queue names may contain ':'.
+import type { Redis } from 'ioredis';
+import type { QueueInfo } from '../../../shared/domain';
+
+const SCAN_COUNT = 1000;
+
+/** Escapes Redis glob specials so a prefix such as `{flows}` or `a*b` matches literally. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+async function scanAll(redis: Redis, match: string, type?: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = type
+      ? await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT, 'TYPE', type)
+      : await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys;
+}
+
+export async function discoverQueueNames(redis: Redis, prefix: string): Promise<string[]> {
+  const p = escapeGlob(prefix);
+  const [metaKeys, idKeys] = await Promise.all([
+    scanAll(redis, `${p}:*:meta`, 'hash'),
+    scanAll(redis, `${p}:*:id`, 'string'),
+  ]);
+  const names = new Set<string>();
+  const start = prefix.length + 1;
+  for (const key of metaKeys) names.add(key.slice(start, -':meta'.length));
+  for (const key of idKeys) names.add(key.slice(start, -':id'.length));
+  names.delete('');
+  return [...names].sort();
+}
+
+const toNumber = (entry: [Error | null, unknown] | undefined): number => {
+  if (!entry || entry[0]) return 0;
+  return Number(entry[1]) || 0;
+};
+
+export async function discoverQueues(redis: Redis, prefix: string): Promise<QueueInfo[]> {
+  const names = await discoverQueueNames(redis, prefix);
+  if (names.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const name of names) {
+    const k = `${prefix}:${name}`;
+    pipeline.llen(`${k}:wait`);
+    pipeline.llen(`${k}:paused`);
+    pipeline.llen(`${k}:active`);
+    pipeline.zcard(`${k}:delayed`);
+    pipeline.zcard(`${k}:prioritized`);
+    pipeline.zcard(`${k}:waiting-children`);
+    pipeline.zcard(`${k}:completed`);
+    pipeline.zcard(`${k}:failed`);
+    pipeline.hmget(`${k}:meta`, 'version', 'paused');
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const PER_QUEUE = 9;
+  return names.map((name, i) => {
+    const r = replies.slice(i * PER_QUEUE, (i + 1) * PER_QUEUE) as [Error | null, unknown][];
+    const meta = (r[8]?.[0] ? [null, null] : (r[8]?.[1] as (string | null)[] | undefined)) ?? [null, null];
+    return {
+      name,
+      key: `${prefix}:${name}`,
+      counts: {
+        waiting: toNumber(r[0]),
+        paused: toNumber(r[1]),
+        active: toNumber(r[2]),
+        delayed: toNumber(r[3]),
+        prioritized: toNumber(r[4]),
+        'waiting-children': toNumber(r[5]),
+        completed: toNumber(r[6]),
+        failed: toNumber(r[7]),
+      },
+      version: meta[0] ?? null,
+      paused: meta[1] === '1',
+    };
+  });
+}

@@ -1,0 +1,170 @@
+// The `flowscope` command line: the same core as the desktop app, for scripts and runbooks.
+// Exit codes: 0 ok, 1 failure, 2 usage, 3 refused by a safety rule. With --json, stdout holds
+// only the JSON answer; everything else goes to stderr.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import { FlowscopeError } from '../../shared/errors';
+import { createCore, type Core } from '../core/create-core';
+import { defaultDataDir } from '../core/data-dir';
+import { stderrLogger } from '../core/log/logger';
+import { APP_VERSION } from '../core/version';
+import { formatQueues } from './format-output';
+import { rendererDir } from './renderer-dir';
+import { startWebHost } from './web-host';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running commands await it. */
+  untilStopped(): Promise<void>;
+}
+
+interface GlobalOptions {
+  redis?: string;
+  prefix: string;
+  json: boolean;
+  dataDir?: string;
+  readOnly?: boolean;
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, refused: 3 } as const;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535');
+  return port;
+}
+
+function parseRedisUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be a URL such as redis://127.0.0.1:6379');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new InvalidArgumentError('must start with redis:// or rediss://');
+  return value;
+}
+
+function parsePrefix(value: string): string {
+  if (value === '' || /\s/.test(value)) throw new InvalidArgumentError('must be a non-empty prefix without spaces');
+  return value;
+}
+
+function exitCodeFor(error: FlowscopeError): number {
+  if (error.code === 'READ_ONLY' || error.code === 'REFUSED') return EXIT.refused;
+  if (error.code === 'BAD_REQUEST' || error.code === 'UNKNOWN_METHOD') return EXIT.usage;
+  return EXIT.failure;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command();
+
+  program
+    .name('flowscope')
+    .description('See and repair BullMQ flow trees.')
+    .version(APP_VERSION)
+    .addOption(new Option('--redis <url>', 'Redis URL (default: $REDIS_URL, else redis://127.0.0.1:6379; serve and demo start a sandbox)').argParser(parseRedisUrl))
+    .addOption(new Option('--prefix <prefix>', 'BullMQ key prefix').default('bull').argParser(parsePrefix))
+    .option('--json', 'machine output on stdout', false)
+    .option('--read-only', 'refuse every action that changes Redis')
+    .option('--data-dir <dir>', 'where the sandbox and the audit log live (default: $FLOWSCOPE_DATA_DIR or the user data folder)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(run flowscope --help for usage)');
+
+  const globals = () => program.opts<GlobalOptions>();
+
+  /** Opens a core on the given Redis (or the default one), runs fn, always closes it. */
+  const withCore = async <T>(fn: (core: Core) => Promise<T>, sandboxWhenUnset = false): Promise<T> => {
+    const g = globals();
+    const redisUrl = g.redis ?? io.env.REDIS_URL ?? (sandboxWhenUnset ? undefined : 'redis://127.0.0.1:6379');
+    const core = await createCore({
+      shell: 'cli',
+      redisUrl,
+      prefix: g.prefix,
+      dataDir: g.dataDir ?? defaultDataDir(io.env),
+      readOnly: g.readOnly,
+      log: stderrLogger('warn'),
+    });
+    try {
+      return await fn(core);
+    } finally {
+      await core.close();
+    }
+  };
+
+  const call = async <M extends MethodName>(core: Core, method: M, args: MethodInput<M>): Promise<MethodOutput<M>> => {
+    await core.ready;
+    const status = core.status();
+    if (status.state === 'error') throw new FlowscopeError(status.code === 'NO_REDIS_BINARY' ? 'NO_REDIS_BINARY' : 'REDIS_UNAVAILABLE', status.message ?? 'Redis is not reachable');
+    const result = await core.dispatch(method, args);
+    if (!result.ok) throw FlowscopeError.fromPayload(result.error);
+    return result.result as MethodOutput<M>;
+  };
+
+  const print = (value: unknown, human: () => string) => {
+    io.out(globals().json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+  };
+
+  program
+    .command('queues')
+    .description('queues under the prefix with counts per state')
+    .action(async () => {
+      const queues = await withCore((core) => call(core, 'listQueues', {}));
+      print(queues, () => formatQueues(queues));
+    });
+
+  program
+    .command('serve')
+    .description('the local web host: the Flowscope UI on 127.0.0.1; prints its URL')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .addOption(new Option('--port <port>', 'port (0 picks a free one)').default(0).argParser(parsePort))
+    .option('--token <token>', 'access token (default: a new random one)')
+    .action(async (opts: { host: string; port: number; token?: string }) => {
+      await withCore(async (core) => {
+        const log = stderrLogger('info');
+        const host = await startWebHost({ core, staticDir: rendererDir(), host: opts.host, port: opts.port, token: opts.token, log });
+        if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') io.err(`warning: serving on ${opts.host}, reachable beyond this machine (token required)\n`);
+        if (globals().json) io.out(`${JSON.stringify({ url: host.openUrl })}\n`);
+        else io.out(`Flowscope is serving at ${host.openUrl}\n`);
+        await core.ready;
+        const status = core.status();
+        io.err(`redis: ${status.target} (${status.state}${status.message ? `: ${status.message}` : ''})\n`);
+        await io.untilStopped();
+        await host.close();
+      }, true);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version end with exit code 0; everything else commander raises is a usage error.
+      exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else if (err instanceof FlowscopeError) {
+      io.err(`error: ${err.message}\n`);
+      exitCode = exitCodeFor(err);
+    } else {
+      io.err(`error: ${(err as Error).message ?? String(err)}\n`);
+      exitCode = EXIT.failure;
+    }
+  }
+  return exitCode;
+}
+
+/** Real process I/O for the installed command. */
+export function processIo(): CliIo {
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    env: process.env,
+    untilStopped: () =>
+      new Promise((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      }),
+  };
+}

@@ -1,0 +1,20 @@
+// Human-readable CLI output (the --json output is the contract's own shapes).
+import type { QueueInfo } from '../../shared/domain';
+
+const COLUMNS = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
+}
+
+export function formatQueues(queues: QueueInfo[]): string {
+  if (queues.length === 0) return 'No queues found under this prefix.';
+  const header = ['queue', ...COLUMNS, 'version'];
+  const rows = queues.map((q) => [
+    q.paused ? `${q.name} (paused)` : q.name,
+    ...COLUMNS.map((c) => String(q.counts[c] + (c === 'waiting' ? q.counts.paused : 0))),
+    q.version ?? '-',
+  ]);
+  return formatTable([header, ...rows]);
+}

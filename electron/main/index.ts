@@ -1,0 +1,54 @@
+// The Electron shell: creates the core and one window, installs the guards, bridges IPC,
+// and closes the core (and its sandbox redis-server) on exit.
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createCore, type Core } from '../core/create-core';
+import { stderrLogger } from '../core/log/logger';
+import { installGuards } from './guards';
+import { bridgeCore } from './ipc-bridge';
+import { windowOptions } from './window-options';
+
+const log = stderrLogger('info');
+let core: Core | undefined;
+let closing = false;
+
+async function createWindow(activeCore: Core): Promise<void> {
+  const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  const rendererUrl = devUrl ?? pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).toString();
+  const win = new BrowserWindow(windowOptions(preload));
+  installGuards(win.webContents, session.defaultSession, rendererUrl);
+  const unbridge = bridgeCore(ipcMain, activeCore, win.webContents, rendererUrl, log);
+  win.on('closed', unbridge);
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(rendererUrl);
+}
+
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await core?.close().catch((err: unknown) => log.error('closing the core failed', { message: String(err) }));
+}
+
+app.enableSandbox();
+app.whenReady().then(async () => {
+  core = await createCore({
+    shell: 'desktop',
+    redisUrl: process.env.REDIS_URL,
+    prefix: process.env.FLOWSCOPE_PREFIX,
+    dataDir: app.getPath('userData'),
+    log,
+  });
+  await createWindow(core);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0 && core) void createWindow(core);
+  });
+});
+
+app.on('window-all-closed', () => app.quit());
+app.on('before-quit', (event) => {
+  if (closing) return;
+  event.preventDefault();
+  void shutdown().then(() => app.quit());
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown().then(() => app.exit(0)));

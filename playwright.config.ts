@@ -1,0 +1,34 @@
+// End-to-end tests: the real renderer, served by the real web host, in Debian's Chromium.
+// The Electron project runs only where an Electron binary exists (see test/e2e/electron).
+import { defineConfig } from '@playwright/test';
+import { chromiumPath, electronPath } from './test/helpers/browsers';
+
+const electron = electronPath();
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+  use: {
+    launchOptions: {
+      executablePath: chromiumPath(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    { name: 'chromium', testIgnore: /electron\// },
+    ...(electron ? [{ name: 'electron', testMatch: /electron\/.*\.spec\.ts/ }] : []),
+  ],
+});

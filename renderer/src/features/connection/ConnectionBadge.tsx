@@ -1,0 +1,37 @@
+// The connection badge: where Flowscope points and whether it is connected, at all times.
+import { useApp } from '../../store/use-app';
+
+const LABEL = {
+  connecting: 'connecting',
+  connected: 'connected',
+  reconnecting: 'reconnecting',
+  error: 'error',
+} as const;
+
+export function ConnectionBadge() {
+  const status = useApp((s) => s.status);
+  if (!status) return <span className="badge badge-connecting">connecting</span>;
+  return (
+    <div className="connection" title={status.message ?? status.target}>
+      <span className={`badge badge-${status.state}`} data-testid="connection-state" data-state={status.state}>
+        {LABEL[status.state]}
+      </span>
+      {status.readOnly && <span className="badge badge-readonly">read-only</span>}
+      <span className="connection-target" data-testid="connection-target">
+        {status.kind === 'sandbox' ? 'Sandbox' : status.target} · prefix <code>{status.prefix}</code>
+      </span>
+    </div>
+  );
+}
+
+/** Explains a connection error in words a support agent can act on. */
+export function ConnectionProblem() {
+  const status = useApp((s) => s.status);
+  if (!status || status.state === 'connected' || status.state === 'connecting') return null;
+  return (
+    <div className="problem" role="alert" data-testid="connection-problem">
+      <strong>{status.state === 'reconnecting' ? 'Connection lost: reconnecting…' : 'Cannot connect to Redis'}</strong>
+      {status.message && <p>{status.message}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+// The one contract between the core and every client: the API methods (an input schema and
+// an output type each) and the push events. Both transports, the preload and the renderer's
+// clients are derived from this file.
+import { z } from 'zod';
+import type { AppInfo, ConnectionStatus, QueueInfo } from './domain';
+import type { ErrorPayload } from './errors';
+
+/** A method: its input schema, and its output type carried as a phantom. */
+export interface MethodSpec<I extends z.ZodType, O> {
+  readonly input: I;
+  readonly output?: O;
+}
+
+const method =
+  <O>() =>
+  <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input });
+
+const noArgs = z.strictObject({});
+
+export const methods = {
+  getAppInfo: method<AppInfo>()(noArgs),
+  getConnectionStatus: method<ConnectionStatus>()(noArgs),
+  listQueues: method<QueueInfo[]>()(noArgs),
+} as const;
+
+type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodArgs<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = Methods[M] extends MethodSpec<z.ZodType, infer O> ? O : never;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+
+/** Push events from the core to every client. */
+export interface EventMap {
+  connectionStatus: ConnectionStatus;
+  queues: QueueInfo[];
+}
+export type EventName = keyof EventMap;
+export type PushEvent = { [E in EventName]: { event: E; payload: EventMap[E] } }[EventName];
+
+/** What a dispatch returns: never throws, so every transport can forward it as is. */
+export type DispatchResult<T = unknown> = { ok: true; result: T } | { ok: false; error: ErrorPayload };
+
+/** The interface the renderer talks to; the IPC and WebSocket clients both implement it. */
+export interface FlowscopeClient {
+  call<M extends MethodName>(method: M, args: MethodInput<M>): Promise<MethodOutput<M>>;
+  onEvent(listener: (event: PushEvent) => void): () => void;
+}
+
+/** WebSocket frames (the HTTP API answers with a DispatchResult body). */
+export type ClientFrame = { id: number; method: string; args?: unknown };
+export type ServerFrame = ({ id: number } & DispatchResult) | ({ id: null } & { ok: false; error: ErrorPayload }) | { push: PushEvent };

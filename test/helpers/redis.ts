@@ -1,0 +1,52 @@
+// Test Redis: a throwaway redis-server on a free loopback port (the core's own sandbox code),
+// or the server $REDIS_URL names. Tests never flush a Redis they did not start: on a shared
+// one each test file works under its own random prefix.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { startSandbox, type Sandbox } from '../../electron/core/connection/sandbox';
+
+export interface TestRedis {
+  url: string;
+  /** A prefix unique to this test file. */
+  prefix: string;
+  /** host/port options for BullMQ's `connection`. */
+  connection: { host: string; port: number; db?: number; password?: string };
+  client(): Redis;
+  stop(): Promise<void>;
+}
+
+export async function startTestRedis(): Promise<TestRedis> {
+  let sandbox: Sandbox | undefined;
+  let dir: string | undefined;
+  let url = process.env.REDIS_URL;
+  if (!url) {
+    dir = mkdtempSync(join(tmpdir(), 'flowscope-redis-'));
+    sandbox = await startSandbox({ dataDir: dir, persist: false });
+    url = sandbox.url;
+  }
+  const parsed = new URL(url);
+  const clients: Redis[] = [];
+  return {
+    url,
+    prefix: `fs${randomBytes(4).toString('hex')}`,
+    connection: {
+      host: parsed.hostname,
+      port: Number(parsed.port || 6379),
+      ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    },
+    client() {
+      const c = new Redis(url!, { maxRetriesPerRequest: 1 });
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients) c.disconnect();
+      await sandbox?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
