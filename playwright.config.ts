@@ -1,7 +1,7 @@
 // End-to-end tests: the real renderer, served by the real web host, in Debian's Chromium.
 // The Electron project runs only where an Electron binary exists (see test/e2e/electron).
 import { defineConfig } from '@playwright/test';
-import { chromiumPath, electronPath } from './test/helpers/browsers';
+import { chromiumPath, electronPath } from './test/helpers/browsers.js';
 
 const electron = electronPath();
 

@@ -48,3 +48,66 @@ export interface AppInfo {
   /** Which shell hosts the core. */
   shell: 'desktop' | 'web' | 'cli';
 }
+
+// ---- Flow trees ----------------------------------------------------------------------
+
+/** A node's state: BullMQ's own words, plus `missing` for a key with no job hash. */
+export type NodeState = JobState | 'missing' | 'unknown';
+
+/** Where a parent holds a child (BullMQ's getDependencies buckets). */
+export const BUCKETS = ['processed', 'unprocessed', 'failed', 'ignored'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+
+/** A child's failure policy, from the `parent` JSON of its hash (fpof, cpof, idof, rdof). */
+export const POLICIES = ['fail-parent', 'continue-parent', 'ignore', 'remove', 'none'] as const;
+export type Policy = (typeof POLICIES)[number];
+
+export type ChildCounts = Record<Bucket, number>;
+
+export interface FlowNode {
+  /** Full Redis key `P:Q:id`. */
+  key: string;
+  queue: string;
+  id: string;
+  name: string | null;
+  state: NodeState;
+  /** The parent that holds this node in one of its buckets (null for the root of the view). */
+  parentKey: string | null;
+  bucket: Bucket | null;
+  policy: Policy | null;
+  attemptsMade: number;
+  /** Attempts allowed (opts.attempts, at least 1). */
+  attempts: number;
+  timestamp: number | null;
+  processedOn: number | null;
+  finishedOn: number | null;
+  delay: number;
+  priority: number;
+  failedReason: string | null;
+  /** Failed with no policy while its parent still lists it as unprocessed: blocks the parent for ever. */
+  blocking: boolean;
+  childCounts: ChildCounts;
+  /** Depth below the root of the view (root = 0). */
+  depth: number;
+  /** What is wrong with this node's data, when something is (missing hash, bad JSON, wrong key type, cycle). */
+  error?: string;
+}
+
+/** A bucket that was cut: `shown` children are in the tree, `total` exist. */
+export interface TruncatedBucket {
+  parentKey: string;
+  bucket: Bucket;
+  shown: number;
+  total: number;
+  /** Cursor to ask for the next page. */
+  nextCursor: number;
+}
+
+export interface FlowTree {
+  root: string;
+  /** Keys from the root of the whole flow down to the root of this view (empty when it is the flow's root). */
+  ancestors: string[];
+  nodes: FlowNode[];
+  truncated: TruncatedBucket[];
+  stats: { ms: number; roundTrips: number; nodes: number };
+}

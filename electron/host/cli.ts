@@ -77,12 +77,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const globals = () => program.opts<GlobalOptions>();
 
-  /** Opens a core on the given Redis (or the default one), runs fn, always closes it. */
-  const withCore = async <T>(fn: (core: Core) => Promise<T>, sandboxWhenUnset = false): Promise<T> => {
+  /** Opens a core on the given Redis (or the default one; a sandbox when serving), runs fn, always closes it. */
+  const withCore = async <T>(fn: (core: Core) => Promise<T>, serving = false): Promise<T> => {
     const g = globals();
-    const redisUrl = g.redis ?? io.env.REDIS_URL ?? (sandboxWhenUnset ? undefined : 'redis://127.0.0.1:6379');
+    const redisUrl = g.redis ?? io.env.REDIS_URL ?? (serving ? undefined : 'redis://127.0.0.1:6379');
     const core = await createCore({
-      shell: 'cli',
+      shell: serving ? 'web' : 'cli',
       redisUrl,
       prefix: g.prefix,
       dataDir: g.dataDir ?? defaultDataDir(io.env),

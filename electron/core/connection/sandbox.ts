@@ -13,6 +13,8 @@ export interface SandboxOptions {
   binary?: string;
   /** Keep an RDB snapshot in dataDir (the app's sandbox) or keep nothing on disk (tests). */
   persist?: boolean;
+  /** A fixed port (tests that restart a server on the same address); a free one when absent. */
+  port?: number;
   /** How long to wait for "Ready to accept connections". */
   startTimeoutMs?: number;
 }
@@ -61,7 +63,7 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
 }
 
 async function spawnOnce(binary: string, options: SandboxOptions): Promise<Sandbox> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     '--port', String(port),
     '--bind', '127.0.0.1',
@@ -113,7 +115,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return await spawnOnce(binary, options);
     } catch (err) {
       lastError = err;
-      if (!String((err as Error).message).includes('Address already in use')) break;
+      if (options.port || !String((err as Error).message).includes('Address already in use')) break;
     }
   }
   throw new FlowscopeError('REDIS_UNAVAILABLE', `Could not start the sandbox redis-server: ${(lastError as Error).message}`);

@@ -1,16 +1,17 @@
 // Where the browsers for the E2E tests are: Debian's Chromium (or $CHROMIUM_PATH), and an
-// Electron binary only if one is installed or $ELECTRON_PATH names it.
+// Electron binary only if one is installed or $ELECTRON_PATH names it. Plain JS so that
+// test/run-all.js can use it too.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+export function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
   return candidates.find((p) => existsSync(p)) ?? candidates[0] ?? '/usr/bin/chromium';
 }
 
-/** The Electron binary, without loading the `electron` package (that would try to download it). */
-export function electronPath(): string | null {
+/** The Electron binary, found without loading the `electron` package (that would try to download it). */
+export function electronPath() {
   if (process.env.ELECTRON_PATH) return existsSync(process.env.ELECTRON_PATH) ? process.env.ELECTRON_PATH : null;
   try {
     const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));

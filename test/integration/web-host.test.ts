@@ -1,0 +1,164 @@
+// The web host over real HTTP and WebSocket, with a real core on a real Redis: the token,
+// the Origin check, and bad input that is refused, logged, and harms no one else.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ServerFrame } from '../../shared/contract';
+import { createCore, type Core } from '../../electron/core/create-core';
+import { memoryLogger } from '../../electron/core/log/logger';
+import { startWebHost, type WebHost } from '../../electron/host/web-host';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+
+let redis: TestRedis;
+let core: Core;
+let host: WebHost;
+let staticDir: string;
+const log = memoryLogger();
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  staticDir = mkdtempSync(join(tmpdir(), 'flowscope-static-'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Flowscope test page</title>');
+  core = await createCore({ shell: 'web', dataDir: staticDir, redisUrl: redis.url, prefix: redis.prefix, log });
+  await core.ready;
+  host = await startWebHost({ core, staticDir, log });
+  const queue = new Queue('hosted', { connection: redis.connection, prefix: redis.prefix });
+  await queue.add('x', {});
+  await queue.close();
+});
+
+afterAll(async () => {
+  await host.close();
+  await core.close();
+  await redis.stop();
+  rmSync(staticDir, { recursive: true, force: true });
+});
+
+const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${host.url}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+/** Opens a socket and collects its frames; `next` waits for the next answer frame. */
+async function openSocket(url: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(url, { headers });
+  const frames: ServerFrame[] = [];
+  const waiters: ((f: ServerFrame) => void)[] = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as ServerFrame;
+    if ('push' in frame) return;
+    const waiter = waiters.shift();
+    if (waiter) waiter(frame);
+    else frames.push(frame);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    ws,
+    send: (text: string) => ws.send(text),
+    next: () => new Promise<ServerFrame>((resolve) => (frames.length ? resolve(frames.shift()!) : waiters.push(resolve))),
+  };
+}
+
+/** The HTTP status of a refused upgrade. */
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('open', () => reject(new Error('upgrade was accepted')));
+    ws.once('error', () => undefined);
+  });
+}
+
+describe('web host: access', () => {
+  it('serves the page with the token (and sets the session cookie), refuses it without (401)', async () => {
+    const ok = await fetch(host.openUrl);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('Flowscope test page');
+    expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const cookie = ok.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+
+    expect((await fetch(`${host.url}/`)).status).toBe(401);
+    expect((await fetch(`${host.url}/?token=wrong`)).status).toBe(401);
+    expect((await fetch(`${host.url}/index.html`, { headers: { cookie: cookie.split(';')[0]! } })).status).toBe(200);
+  });
+
+  it('refuses API calls without the token (401) and from a foreign Origin (403)', async () => {
+    const noToken = await fetch(`${host.url}/api/listQueues`, { method: 'POST', body: '{}' });
+    expect(noToken.status).toBe(401);
+    expect(await noToken.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    const foreign = await api('listQueues', {}, { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ORIGIN' } });
+    expect(log.entries).toContainEqual(expect.objectContaining({ message: 'refused http request', fields: expect.objectContaining({ code: 'FORBIDDEN_ORIGIN' }) }));
+  });
+
+  it('refuses WebSocket upgrades without the token (401) or from a foreign Origin (403)', async () => {
+    const wsUrl = `${host.url.replace('http', 'ws')}/ws`;
+    expect(await upgradeStatus(wsUrl)).toBe(401);
+    expect(await upgradeStatus(`${wsUrl}?token=${host.token}`, { origin: 'https://evil.example' })).toBe(403);
+    expect(await upgradeStatus(`${wsUrl.replace('/ws', '/other')}?token=${host.token}`)).toBe(403);
+    expect(log.entries).toContainEqual(expect.objectContaining({ message: 'refused websocket upgrade' }));
+  });
+});
+
+describe('web host: calls', () => {
+  it('answers a valid HTTP call with the contract result', async () => {
+    const res = await api('listQueues', {});
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, result: [{ name: 'hosted', counts: { waiting: 1 } }] });
+  });
+
+  it('refuses bad HTTP input with a clear code: malformed JSON, unknown method, wrong arguments, GET', async () => {
+    const malformed = await api('listQueues', '{not json');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/not valid JSON/) } });
+    const unknown = await api('flushAll', {});
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'UNKNOWN_METHOD' } });
+    const wrong = await api('listQueues', { limit: 'ten' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    const get = await fetch(`${host.url}/api/listQueues`, { headers: { authorization: `Bearer ${host.token}` } });
+    expect(get.status).toBe(405);
+  });
+
+  it('over WebSocket: answers calls, refuses malformed frames with BAD_REQUEST and keeps serving', async () => {
+    const wsUrl = `${host.url.replace('http', 'ws')}/ws?token=${host.token}`;
+    const a = await openSocket(wsUrl, { origin: host.url });
+    const b = await openSocket(wsUrl);
+
+    a.send('this is not json');
+    expect(await a.next()).toMatchObject({ id: null, ok: false, error: { code: 'BAD_REQUEST' } });
+    a.send(JSON.stringify({ method: 'listQueues' }));
+    expect(await a.next()).toMatchObject({ id: null, ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"id"/) } });
+    a.send(JSON.stringify({ id: 1, method: 'nope' }));
+    expect(await a.next()).toMatchObject({ id: 1, ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    a.send(JSON.stringify({ id: 2, method: 'listQueues', args: { extra: true } }));
+    expect(await a.next()).toMatchObject({ id: 2, ok: false, error: { code: 'BAD_REQUEST' } });
+
+    // The same socket and another client still work.
+    a.send(JSON.stringify({ id: 3, method: 'listQueues', args: {} }));
+    expect(await a.next()).toMatchObject({ id: 3, ok: true, result: [{ name: 'hosted' }] });
+    b.send(JSON.stringify({ id: 9, method: 'getAppInfo' }));
+    expect(await b.next()).toMatchObject({ id: 9, ok: true, result: { name: 'Flowscope', shell: 'web' } });
+    expect(log.entries).toContainEqual(expect.objectContaining({ message: 'refused websocket frame' }));
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it('sends the connection status to a socket as soon as it connects', async () => {
+    const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`);
+    const first = await new Promise<ServerFrame>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    expect(first).toMatchObject({ push: { event: 'connectionStatus', payload: { state: 'connected', kind: 'url' } } });
+    ws.close();
+  });
+});
