@@ -128,10 +128,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const log = stderrLogger('info');
         const host = await startWebHost({ core, staticDir: rendererDir(), host: opts.host, port: opts.port, token: opts.token, log });
         if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') io.err(`warning: serving on ${opts.host}, reachable beyond this machine (token required)\n`);
-        if (globals().json) io.out(`${JSON.stringify({ url: host.openUrl })}\n`);
-        else io.out(`Flowscope is serving at ${host.openUrl}\n`);
+        // Print the URL once the first connection attempt is over, so what it opens is settled.
         await core.ready;
         const status = core.status();
+        if (globals().json) io.out(`${JSON.stringify({ url: host.openUrl, redis: status })}\n`);
+        else io.out(`Flowscope is serving at ${host.openUrl}\n`);
         io.err(`redis: ${status.target} (${status.state}${status.message ? `: ${status.message}` : ''})\n`);
         await io.untilStopped();
         await host.close();

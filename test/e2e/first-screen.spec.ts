@@ -1,6 +1,8 @@
 // The first screen in real Chromium against the real web host and its sandbox Redis.
 import { Queue } from 'bullmq';
-import { expect, test } from './fixtures/web-host';
+import { connect } from 'node:net';
+import { Redis } from 'ioredis';
+import { expect, startServedHost, test } from './fixtures/web-host';
 
 test('shows "connected" to its sandbox and lists a queue created with BullMQ, live', async ({ page, served }) => {
   await page.goto(served.openUrl);
@@ -26,4 +28,23 @@ test('the page without its token is refused', async ({ page, served }) => {
   const response = await page.goto(bare);
   expect(response?.status()).toBe(401);
   await expect(page.locator('body')).toContainText('UNAUTHORIZED');
+});
+
+test('stopping `flowscope serve` with SIGTERM stops its sandbox redis-server too', async () => {
+  const host = await startServedHost();
+  const { port } = await host.redis();
+  const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  await probe.connect();
+  expect(await probe.ping()).toBe('PONG');
+  probe.disconnect();
+  await host.stop();
+  const refused = await new Promise<string>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+  expect(refused).toBe('ECONNREFUSED');
 });
