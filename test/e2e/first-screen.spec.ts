@@ -32,7 +32,13 @@ test('the page without its token is refused', async ({ page, served }) => {
 
 test('stopping `flowscope serve` with SIGTERM stops its sandbox redis-server too', async () => {
   const host = await startServedHost();
-  const { port } = await host.redis();
+  let port: number;
+  try {
+    ({ port } = await host.redis());
+  } catch (err) {
+    await host.stop();
+    throw err;
+  }
   const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   await probe.connect();
   expect(await probe.ping()).toBe('PONG');
