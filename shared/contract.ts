@@ -2,7 +2,7 @@
 // an output type each) and the push events. Both transports, the preload and the renderer's
 // clients are derived from this file.
 import { z } from 'zod';
-import type { AppInfo, ConnectionStatus, QueueInfo } from './domain';
+import { BUCKETS, type AppInfo, type ChildrenPage, type ConnectionStatus, type FlowTree, type QueueInfo } from './domain';
 import type { ErrorPayload } from './errors';
 
 /** A method: its input schema, and its output type carried as a phantom. */
@@ -17,10 +17,33 @@ const method =
 
 const noArgs = z.strictObject({});
 
+/** A queue name as BullMQ allows it (older versions allowed ':'). */
+export const queueNameSchema = z.string().min(1, 'queue is required').max(512);
+/** A job id: BullMQ ids are strings (numbers or UUIDs by default). */
+export const jobIdSchema = z.string().min(1, 'jobId is required').max(512);
+/** A full job key `P:Q:id`. */
+export const jobKeySchema = z.string().min(3).max(2048).regex(/^.+:.+:.+$/, 'must be a full job key such as bull:queue:id');
+const depthSchema = z.int().min(0).max(1000);
+const pageSizeSchema = z.int().min(1).max(10_000);
+
 export const methods = {
   getAppInfo: method<AppInfo>()(noArgs),
   getConnectionStatus: method<ConnectionStatus>()(noArgs),
   listQueues: method<QueueInfo[]>()(noArgs),
+  getFlowTree: method<FlowTree>()(
+    z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema, depth: depthSchema.optional(), pageSize: pageSizeSchema.optional() }),
+  ),
+  getChildrenPage: method<ChildrenPage>()(
+    z.strictObject({
+      parentKey: jobKeySchema,
+      bucket: z.enum(BUCKETS),
+      cursor: z.int().min(0),
+      pageSize: pageSizeSchema.optional(),
+      parentDepth: depthSchema.optional(),
+      depth: depthSchema.optional(),
+      shown: z.int().min(0).optional(),
+    }),
+  ),
 } as const;
 
 type Methods = typeof methods;

@@ -111,3 +111,19 @@ export interface FlowTree {
   truncated: TruncatedBucket[];
   stats: { ms: number; roundTrips: number; nodes: number };
 }
+
+/** One more page of a parent's bucket (and the subtrees below, when asked). */
+export interface ChildrenPage {
+  parentKey: string;
+  bucket: Bucket;
+  /** The page's children first, then their descendants when `depth` > 0. */
+  nodes: FlowNode[];
+  total: number;
+  /** Cursor of the next page of this bucket, null when this was the last. */
+  nextCursor: number | null;
+  /** This bucket when more pages remain, plus buckets cut below the page's children. */
+  truncated: TruncatedBucket[];
+  /** Set when the bucket cannot be read (wrong key type, unknown bucket). */
+  error?: string;
+  stats: { ms: number; roundTrips: number; nodes: number };
+}

@@ -13,6 +13,9 @@ import { createDispatch, type Dispatch } from './dispatch';
 import { stderrLogger, type Logger } from './log/logger';
 import { discoverQueues } from './queues/discover-queues';
 import { createQueueWatcher } from './queues/queue-watcher';
+import { queueHandlers } from './queues/queue-handlers';
+import { flowHandlers } from './flows/flow-handlers';
+import type { CoreContext } from './core-context';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -98,11 +101,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   })();
 
+  const ctx: CoreContext = { prefix, readOnly: options.readOnly ?? false, log, redis, emit };
   const dispatch = createDispatch(
     {
       getAppInfo: () => ({ name: 'Flowscope', version: APP_VERSION, shell: options.shell }),
       getConnectionStatus: () => status(),
-      listQueues: () => discoverQueues(redis(), prefix),
+      ...queueHandlers(ctx),
+      ...flowHandlers(ctx),
     },
     log,
   );

@@ -9,6 +9,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { stderrLogger } from '../core/log/logger';
 import { APP_VERSION } from '../core/version';
 import { formatQueues } from './format-output';
+import { formatTree } from './format-tree';
 import { rendererDir } from './renderer-dir';
 import { startWebHost } from './web-host';
 
@@ -34,6 +35,16 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535');
   return port;
+}
+
+function intOption(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
 }
 
 function parseRedisUrl(value: string): string {
@@ -115,6 +126,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async () => {
       const queues = await withCore((core) => call(core, 'listQueues', {}));
       print(queues, () => formatQueues(queues));
+    });
+
+  program
+    .command('tree')
+    .description('the subtree of a job, with every node\'s state, bucket and policy')
+    .argument('<queue>', 'queue of the job')
+    .argument('<jobId>', 'job id')
+    .addOption(new Option('--depth <n>', 'levels below the job to load').default(10).argParser(intOption(0, 1000)))
+    .addOption(new Option('--page-size <n>', 'children shown per bucket of each parent').default(200).argParser(intOption(1, 10_000)))
+    .action(async (queue: string, jobId: string, opts: { depth: number; pageSize: number }) => {
+      const tree = await withCore((core) => call(core, 'getFlowTree', { queue, jobId, depth: opts.depth, pageSize: opts.pageSize }));
+      print(tree, () => formatTree(tree));
     });
 
   program

@@ -18,6 +18,12 @@ function setup(overrides: Partial<Handlers> = {}) {
       calls.push('listQueues');
       return [];
     },
+    getFlowTree: () => {
+      throw new Error('not used in these tests');
+    },
+    getChildrenPage: () => {
+      throw new Error('not used in these tests');
+    },
     ...overrides,
   };
   const log = memoryLogger();

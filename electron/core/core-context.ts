@@ -1,0 +1,14 @@
+// What every group of handlers gets from the core: the Redis connection (or the reason there
+// is none), the prefix, the read-only flag, the logger and the event emitter.
+import type { Redis } from 'ioredis';
+import type { EventMap, EventName } from '../../shared/contract';
+import type { Logger } from './log/logger';
+
+export interface CoreContext {
+  prefix: string;
+  readOnly: boolean;
+  log: Logger;
+  /** The connected client; throws a FlowscopeError while there is none. */
+  redis(): Redis;
+  emit<E extends EventName>(event: E, payload: EventMap[E]): void;
+}
