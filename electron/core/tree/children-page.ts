@@ -1,0 +1,96 @@
+// The next page of one big bucket of a parent, for a tree whose bucket was truncated: one call
+// lists the page (children-page.lua), then the children (and optionally their subtrees) load
+// level by level like loadTree. Cursors are opaque: 0 starts a bucket, and a page's
+// `nextCursor` is null when the bucket is exhausted. Hash and set buckets page with SCAN
+// cursors, so a bucket that changes between pages can repeat a key: callers merge by key.
+import type { Redis } from 'ioredis';
+import type { Bucket, FlowNode, TruncatedBucket } from '../../../shared/domain';
+import childrenPageLua from './children-page.lua?raw';
+import listBucketLua from './list-bucket.lua?raw';
+import { luaScript, RoundTrips } from './round-trips';
+import { DEFAULT_MAX_NODES, wholeNumber } from './tree-loader';
+import { walkLevels } from './tree-walk';
+
+export const CHILDREN_PAGE = luaScript('children-page', listBucketLua, childrenPageLua);
+
+export interface ChildrenPageOptions {
+  /** Depth of the parent in the caller's tree (children get parentDepth + 1). Default 0. */
+  parentDepth?: number;
+  /** Levels to load below the page's children. Default 0: the children with their counts. */
+  depth?: number;
+  /** Children of this bucket the caller already shows, so `truncated.shown` is cumulative. */
+  shown?: number;
+  maxNodes?: number;
+}
+
+export interface ChildrenPage {
+  parentKey: string;
+  bucket: Bucket;
+  /** The page's children first, then their descendants when `depth` > 0. */
+  nodes: FlowNode[];
+  total: number;
+  /** Cursor of the next page of this bucket, null when this was the last. */
+  nextCursor: number | null;
+  /** This bucket when more pages remain, plus buckets cut below the page's children. */
+  truncated: TruncatedBucket[];
+  /** Set when the bucket cannot be read (wrong key type, unknown bucket). */
+  error?: string;
+  stats: { ms: number; roundTrips: number; nodes: number };
+}
+
+export async function loadChildrenPage(
+  redis: Redis,
+  prefix: string,
+  parentKey: string,
+  bucket: Bucket,
+  cursor: number,
+  pageSize: number,
+  options: ChildrenPageOptions = {},
+): Promise<ChildrenPage> {
+  const started = performance.now();
+  const trips = new RoundTrips(redis);
+  const parentDepth = wholeNumber(options.parentDepth, 0, 0);
+  const size = wholeNumber(pageSize, 1, 1);
+  const start = wholeNumber(cursor, 0, 0);
+
+  const [reply] = await trips.run([{ script: CHILDREN_PAGE, keys: [parentKey], args: [bucket, String(start), size] }]);
+  const [total, next, keys, error] = Array.isArray(reply) ? reply : [];
+  const childKeys = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+  const totalCount = Number(total) || 0;
+  const nextCursor = typeof next === 'string' && next !== '0' ? Number(next) : null;
+
+  const { nodes, truncated } = await walkLevels(
+    trips,
+    prefix,
+    [...new Set(childKeys)].map((key) => ({
+      key,
+      placement: { kind: 'child', parentKey, bucket, depth: parentDepth + 1 },
+    })),
+    {
+      maxDepth: parentDepth + 1 + wholeNumber(options.depth, 0, 0),
+      pageSize: size,
+      maxNodes: wholeNumber(options.maxNodes, DEFAULT_MAX_NODES, 1),
+      ancestors: new Set([parentKey]),
+    },
+  );
+  if (nextCursor !== null) {
+    truncated.unshift({
+      parentKey,
+      bucket,
+      shown: wholeNumber(options.shown, 0, 0) + childKeys.length,
+      total: totalCount,
+      nextCursor,
+    });
+  }
+  const page: ChildrenPage = {
+    parentKey,
+    bucket,
+    nodes,
+    total: totalCount,
+    nextCursor,
+    truncated,
+    stats: { ms: Math.round((performance.now() - started) * 10) / 10, roundTrips: trips.count, nodes: nodes.length },
+  };
+  if (typeof error === 'string') page.error = error;
+  return page;
+}

@@ -1,0 +1,65 @@
+// Builds a FlowNode from what load-level.lua returned for one job and where the walk found it.
+import type { Bucket, FlowNode } from '../../../shared/domain';
+import { jobKeyParts } from './key-parts';
+import type { LevelRecord } from './load-level';
+import { parseJobHash } from './parse-job-hash';
+
+/** Where a node sits: listed by a parent in one of its buckets, or the root of a view. */
+export type Placement =
+  | { kind: 'child'; parentKey: string; bucket: Bucket; depth: number }
+  | { kind: 'root'; depth: number; /** Its parentKey names an existing job hash. */ parentExists: boolean };
+
+export function toFlowNode(prefix: string, record: LevelRecord, placement: Placement): FlowNode {
+  const { queue, id } = jobKeyParts(prefix, record.key);
+  const errors = [...record.errors];
+  const isJob = record.kind === 'hash';
+  if (record.kind === 'none') errors.unshift('job hash is missing');
+  const hash = parseJobHash(isJob ? record.fields : []);
+  errors.push(...hash.errors);
+
+  let parentKey: string | null;
+  let bucket: Bucket | null;
+  if (placement.kind === 'child') {
+    parentKey = placement.parentKey;
+    bucket = placement.bucket;
+    if (isJob) {
+      if (hash.parentKey === null) errors.push('has no parentKey although a parent lists it');
+      else if (hash.parentKey !== parentKey) errors.push(`its parentKey points to ${hash.parentKey}`);
+      if (!hash.hasParentField) errors.push('has no parent field');
+    }
+  } else {
+    // SPEC §8: a view root with a parent still shows its link, as BullMQ's getDependencies
+    // on that parent would place it.
+    parentKey = hash.parentKey;
+    bucket = record.parentBuckets[0] ?? null;
+    if (record.parentBuckets.length > 1) errors.push(`its parent lists it in ${record.parentBuckets.join(' and ')}`);
+    const removedOnFailure = hash.policy === 'remove' && record.state === 'failed';
+    if (parentKey !== null && bucket === null && !removedOnFailure && placement.parentExists) errors.push('no bucket of its parent holds it');
+  }
+
+  // A listed child that has a hash but no `parent` JSON gets no policy treatment from BullMQ.
+  const policy = hash.policy ?? (placement.kind === 'child' && isJob ? 'none' : null);
+  const node: FlowNode = {
+    key: record.key,
+    queue,
+    id,
+    name: hash.name,
+    state: record.state,
+    parentKey,
+    bucket,
+    policy: parentKey === null ? null : policy,
+    attemptsMade: hash.attemptsMade,
+    attempts: hash.attempts,
+    timestamp: hash.timestamp,
+    processedOn: hash.processedOn,
+    finishedOn: hash.finishedOn,
+    delay: hash.delay,
+    priority: hash.priority,
+    failedReason: hash.failedReason,
+    blocking: record.state === 'failed' && bucket === 'unprocessed',
+    childCounts: record.counts,
+    depth: placement.depth,
+  };
+  if (errors.length > 0) node.error = errors.join('; ');
+  return node;
+}

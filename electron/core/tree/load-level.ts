@@ -1,0 +1,99 @@
+// Calls load-level.lua for a list of job keys, in batches so that no single script holds Redis
+// for long, all batches in one pipeline (one round trip), and decodes the replies.
+import { BUCKETS, type Bucket, type ChildCounts, type NodeState } from '../../../shared/domain';
+import listBucketLua from './list-bucket.lua?raw';
+import loadLevelLua from './load-level.lua?raw';
+import { luaScript, type RoundTrips, type ScriptCall } from './round-trips';
+
+export const LOAD_LEVEL = luaScript('load-level', listBucketLua, loadLevelLua);
+
+/** Jobs per script call: ~500 keeps one call in the low milliseconds even with full pages. */
+export const LEVEL_BATCH = 500;
+
+export interface BucketPage {
+  /** "0" when the page reached the end of the bucket. */
+  cursor: string;
+  keys: string[];
+}
+
+export interface LevelRecord {
+  key: string;
+  /** Redis type of the job key: `hash` for a job, `none` when it does not exist. */
+  kind: string;
+  fields: (string | null)[];
+  state: NodeState;
+  errors: string[];
+  counts: ChildCounts;
+  pages: Record<Bucket, BucketPage>;
+  /** Buckets of the job's own parent that hold it (asked for the root of a view only). */
+  parentBuckets: Bucket[];
+}
+
+const NODE_STATES: readonly string[] = [
+  'completed',
+  'failed',
+  'active',
+  'waiting',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'missing',
+  'unknown',
+];
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const asString = (value: unknown): string | null =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+const asStrings = (value: unknown): string[] => asArray(value).flatMap((v) => (typeof v === 'string' ? [v] : []));
+const isBucket = (value: unknown): value is Bucket => typeof value === 'string' && (BUCKETS as readonly string[]).includes(value);
+
+export function levelCalls(keys: string[], pageSize: number, withParentBucket: boolean): ScriptCall[] {
+  const calls: ScriptCall[] = [];
+  for (let i = 0; i < keys.length; i += LEVEL_BATCH) {
+    calls.push({
+      script: LOAD_LEVEL,
+      keys: keys.slice(i, i + LEVEL_BATCH),
+      args: [pageSize, withParentBucket ? '1' : '0'],
+    });
+  }
+  return calls;
+}
+
+function parseRecord(key: string, raw: unknown): LevelRecord {
+  const entry = asArray(raw);
+  const state = asString(entry[2]);
+  const counts = asArray(entry[4]);
+  const pages = {} as Record<Bucket, BucketPage>;
+  const childCounts = {} as ChildCounts;
+  BUCKETS.forEach((bucket, b) => {
+    const list = asArray(entry[5 + b]);
+    pages[bucket] = { cursor: asString(list[0]) ?? '0', keys: asStrings(list.slice(1)) };
+    childCounts[bucket] = Number(counts[b]) || 0;
+  });
+  return {
+    key,
+    kind: asString(entry[0]) ?? 'none',
+    fields: asArray(entry[1]).map(asString),
+    state: state !== null && NODE_STATES.includes(state) ? (state as NodeState) : 'unknown',
+    errors: asStrings(entry[3]),
+    counts: childCounts,
+    pages,
+    parentBuckets: asArray(entry[9]).filter(isBucket),
+  };
+}
+
+/** Decodes the replies of levelCalls(keys, ...), in the same order. */
+export function parseLevelReplies(keys: string[], replies: unknown[]): LevelRecord[] {
+  const entries = replies.flatMap(asArray);
+  return keys.map((key, i) => parseRecord(key, entries[i]));
+}
+
+export async function loadLevel(
+  trips: RoundTrips,
+  keys: string[],
+  pageSize: number,
+  withParentBucket = false,
+): Promise<LevelRecord[]> {
+  if (keys.length === 0) return [];
+  return parseLevelReplies(keys, await trips.run(levelCalls(keys, pageSize, withParentBucket)));
+}

@@ -1,0 +1,113 @@
+// Turns the small fields of a job hash (as load-level.lua returns them, in FIELDS order) into
+// typed values, decoding them the way BullMQ's rawToJobJson does. Bad values become defaults
+// plus a note; nothing here throws.
+import type { Policy } from '../../../shared/domain';
+
+/** Same order as FIELDS in load-level.lua. */
+export const JOB_FIELDS = [
+  'name',
+  'opts',
+  'timestamp',
+  'processedOn',
+  'finishedOn',
+  'delay',
+  'priority',
+  'failedReason',
+  'atm',
+  'attemptsMade',
+  'parentKey',
+  'parent',
+] as const;
+
+export interface JobHash {
+  name: string | null;
+  attempts: number;
+  attemptsMade: number;
+  timestamp: number | null;
+  processedOn: number | null;
+  finishedOn: number | null;
+  delay: number;
+  priority: number;
+  failedReason: string | null;
+  parentKey: string | null;
+  /** null when the hash has no usable `parent` field. */
+  policy: Policy | null;
+  hasParentField: boolean;
+  errors: string[];
+}
+
+type Field = (typeof JOB_FIELDS)[number];
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function optionalInt(text: string | null): number | null {
+  if (text === null || text === '') return null;
+  const value = Number.parseInt(text, 10);
+  return Number.isFinite(value) ? value : null;
+}
+
+// The Lua in moveChildFromDependenciesIfNeeded tests `parentData['fpof']` etc. in this order;
+// in Lua only nil and false are false (a JSON null decodes to cjson.null, which is true).
+const POLICY_FLAGS: [string, Policy][] = [
+  ['fpof', 'fail-parent'],
+  ['cpof', 'continue-parent'],
+  ['idof', 'ignore'],
+  ['rdof', 'remove'],
+];
+
+export function policyOf(parent: Record<string, unknown>): Policy {
+  for (const [flag, policy] of POLICY_FLAGS) {
+    if (flag in parent && parent[flag] !== false) return policy;
+  }
+  return 'none';
+}
+
+export function parseJobHash(values: readonly (string | null)[]): JobHash {
+  const field = (name: Field): string | null => values[JOB_FIELDS.indexOf(name)] ?? null;
+  const errors: string[] = [];
+
+  let attempts = 1;
+  const opts = field('opts');
+  if (opts !== null) {
+    const parsed = parseJson(opts);
+    if (!parsed.ok || !isRecord(parsed.value)) errors.push('opts is not a JSON object');
+    else if (typeof parsed.value.attempts === 'number' && parsed.value.attempts >= 1) {
+      attempts = Math.floor(parsed.value.attempts);
+    }
+  }
+
+  let policy: Policy | null = null;
+  const parent = field('parent');
+  if (parent !== null) {
+    const parsed = parseJson(parent);
+    if (!parsed.ok || !isRecord(parsed.value)) errors.push('parent is not a JSON object');
+    else policy = policyOf(parsed.value);
+  }
+
+  const parentKey = field('parentKey');
+  return {
+    name: field('name'),
+    attempts,
+    // rawToJobJson: parseInt(raw.attemptsMade || raw.atm || '0')
+    attemptsMade: optionalInt(field('attemptsMade') || field('atm')) ?? 0,
+    timestamp: optionalInt(field('timestamp')),
+    processedOn: optionalInt(field('processedOn')),
+    finishedOn: optionalInt(field('finishedOn')),
+    delay: optionalInt(field('delay')) ?? 0,
+    priority: optionalInt(field('priority')) ?? 0,
+    failedReason: field('failedReason'),
+    parentKey: parentKey === '' ? null : parentKey,
+    policy,
+    hasParentField: parent !== null,
+    errors,
+  };
+}

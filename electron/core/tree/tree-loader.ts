@@ -1,0 +1,68 @@
+// Loads the subtree of one job, exactly (states and buckets as BullMQ's getState() and
+// getDependencies() give them) and in a number of Redis round trips that grows with the tree's
+// depth, not its size: the ancestors and the root go out in one pipeline, then one pipeline per
+// level. Bad data becomes node errors; only Redis errors throw.
+import type { Redis } from 'ioredis';
+import type { FlowTree } from '../../../shared/domain';
+import { ancestorsCall, parseAncestors } from './ancestors';
+import { jobKey } from './key-parts';
+import { levelCalls, parseLevelReplies } from './load-level';
+import { RoundTrips } from './round-trips';
+import { walkLevels } from './tree-walk';
+
+export interface LoadTreeOptions {
+  /** Levels below the root to load (root = 0). Default 10, like FlowProducer.getFlow; Infinity for all. */
+  depth?: number;
+  /** Children listed per bucket per parent; the rest is reported in `truncated`. Default 200. */
+  pageSize?: number;
+  /** Most nodes in one tree (bounds memory); further children are reported truncated. Default 50,000. */
+  maxNodes?: number;
+}
+
+export const DEFAULT_DEPTH = 10;
+export const DEFAULT_PAGE_SIZE = 200;
+export const DEFAULT_MAX_NODES = 50_000;
+
+export function wholeNumber(value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined || Number.isNaN(value)) return fallback;
+  if (value === Infinity) return Number.MAX_SAFE_INTEGER;
+  return Math.max(min, Math.floor(value));
+}
+
+export async function loadTree(
+  redis: Redis,
+  prefix: string,
+  queue: string,
+  jobId: string,
+  options: LoadTreeOptions = {},
+): Promise<FlowTree> {
+  const started = performance.now();
+  const depth = wholeNumber(options.depth, DEFAULT_DEPTH, 0);
+  const pageSize = wholeNumber(options.pageSize, DEFAULT_PAGE_SIZE, 1);
+  const maxNodes = wholeNumber(options.maxNodes, DEFAULT_MAX_NODES, 1);
+  const trips = new RoundTrips(redis);
+  const root = jobKey(prefix, queue, jobId);
+
+  const [ancestorsReply, ...rootReplies] = await trips.run([
+    ancestorsCall(root),
+    ...levelCalls([root], depth > 0 ? pageSize : 0, true),
+  ]);
+  const ancestry = parseAncestors(root, ancestorsReply);
+  const { nodes, truncated } = await walkLevels(
+    trips,
+    prefix,
+    [{ key: root, placement: { kind: 'root', depth: 0, parentExists: ancestry.keys.length > 0 } }],
+    { maxDepth: depth, pageSize, maxNodes, ancestors: new Set(ancestry.keys) },
+    parseLevelReplies([root], rootReplies),
+  );
+  const rootNode = nodes[0];
+  if (rootNode && ancestry.problem) rootNode.error = [rootNode.error, ancestry.problem].filter(Boolean).join('; ');
+
+  return {
+    root,
+    ancestors: ancestry.keys,
+    nodes,
+    truncated,
+    stats: { ms: Math.round((performance.now() - started) * 10) / 10, roundTrips: trips.count, nodes: nodes.length },
+  };
+}

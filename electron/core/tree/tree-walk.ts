@@ -1,0 +1,93 @@
+// Breadth-first walk down a flow, one load-level round trip per level: every level's jobs are
+// loaded together (batched, pipelined), and their first page of each bucket becomes the next
+// level. Each key is visited at most once, so cycles and children listed twice cannot loop.
+import { BUCKETS, type FlowNode, type TruncatedBucket } from '../../../shared/domain';
+import { toFlowNode, type Placement } from './flow-node';
+import { loadLevel, type LevelRecord } from './load-level';
+import type { RoundTrips } from './round-trips';
+
+export interface WalkSeed {
+  key: string;
+  placement: Placement;
+}
+
+export interface WalkOptions {
+  /** Deepest node depth to load; nodes at this depth get their counts but no children. */
+  maxDepth: number;
+  pageSize: number;
+  /** Stop adding children once this many nodes are loaded; the rest is reported truncated. */
+  maxNodes: number;
+  /** Keys already placed (the ancestors of the view): listing one of them is a cycle. */
+  ancestors: ReadonlySet<string>;
+}
+
+export interface WalkResult {
+  nodes: FlowNode[];
+  truncated: TruncatedBucket[];
+}
+
+/**
+ * Walks from `seeds` (all at the same depth). `firstLevel` may hold their records when the caller
+ * fetched them in an earlier pipeline.
+ */
+export async function walkLevels(
+  trips: RoundTrips,
+  prefix: string,
+  seeds: WalkSeed[],
+  options: WalkOptions,
+  firstLevel?: LevelRecord[],
+): Promise<WalkResult> {
+  const nodes: FlowNode[] = [];
+  const truncated: TruncatedBucket[] = [];
+  // key -> the tree parent that listed it first (null for seeds): finds cycles within the view.
+  const placedBy = new Map<string, string | null>(seeds.map((s) => [s.key, null]));
+  const isAbove = (candidate: string, key: string): boolean => {
+    if (options.ancestors.has(candidate)) return true;
+    for (let k: string | null | undefined = key; k; k = placedBy.get(k)) if (k === candidate) return true;
+    return false;
+  };
+
+  let level = seeds;
+  let records = firstLevel;
+  while (level.length > 0) {
+    const depth = level[0]!.placement.depth;
+    const listChildren = depth < options.maxDepth;
+    records ??= await loadLevel(trips, level.map((s) => s.key), listChildren ? options.pageSize : 0);
+    const next: WalkSeed[] = [];
+    level.forEach((seed, i) => {
+      const record = records![i]!;
+      const node = toFlowNode(prefix, record, seed.placement);
+      const problems: string[] = [];
+      nodes.push(node);
+      for (const bucket of BUCKETS) {
+        const total = record.counts[bucket];
+        const page = record.pages[bucket];
+        if (total === 0 && page.keys.length === 0) continue;
+        const room = options.maxNodes - nodes.length - next.length;
+        if (!listChildren || page.keys.length > room) {
+          truncated.push({ parentKey: node.key, bucket, shown: 0, total, nextCursor: 0 });
+          continue;
+        }
+        for (const childKey of page.keys) {
+          if (placedBy.has(childKey) || options.ancestors.has(childKey)) {
+            problems.push(
+              isAbove(childKey, node.key)
+                ? `cycle: lists its ancestor ${childKey} as a child`
+                : `lists ${childKey}, already listed by ${placedBy.get(childKey) ?? 'another job'}`,
+            );
+            continue;
+          }
+          placedBy.set(childKey, node.key);
+          next.push({ key: childKey, placement: { kind: 'child', parentKey: node.key, bucket, depth: depth + 1 } });
+        }
+        if (page.cursor !== '0') {
+          truncated.push({ parentKey: node.key, bucket, shown: page.keys.length, total, nextCursor: Number(page.cursor) });
+        }
+      }
+      if (problems.length > 0) node.error = [node.error, ...problems].filter(Boolean).join('; ');
+    });
+    level = next;
+    records = undefined;
+  }
+  return { nodes, truncated };
+}
