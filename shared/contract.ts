@@ -2,7 +2,19 @@
 // an output type each) and the push events. Both transports, the preload and the renderer's
 // clients are derived from this file.
 import { z } from 'zod';
-import { BUCKETS, type AppInfo, type ChildrenPage, type ConnectionStatus, type FlowTree, type QueueInfo } from './domain';
+import {
+  BUCKETS,
+  JOB_STATES,
+  type AppInfo,
+  type ChildrenPage,
+  type ConnectionStatus,
+  type FlowList,
+  type FlowPatch,
+  type FlowSnapshot,
+  type FlowTree,
+  type JobDetail,
+  type QueueInfo,
+} from './domain';
 import type { ErrorPayload } from './errors';
 
 /** A method: its input schema, and its output type carried as a phantom. */
@@ -44,6 +56,22 @@ export const methods = {
       shown: z.int().min(0).optional(),
     }),
   ),
+  listFlows: method<FlowList>()(
+    z.strictObject({
+      queue: queueNameSchema.optional(),
+      name: z.string().min(1).max(512).optional(),
+      state: z.enum([...JOB_STATES, 'stuck', 'has-failed-children']).optional(),
+      search: jobIdSchema.optional(),
+      cursor: z.string().max(4096).optional(),
+      limit: z.int().min(1).max(500).optional(),
+    }),
+  ),
+  getJob: method<JobDetail>()(z.strictObject({ key: jobKeySchema, logLines: z.int().min(0).max(1000).optional() })),
+  subscribeFlow: method<FlowSnapshot>()(
+    z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema, depth: depthSchema.optional(), pageSize: pageSizeSchema.optional() }),
+  ),
+  resyncFlow: method<FlowSnapshot>()(z.strictObject({ subscriptionId: z.string().min(1).max(64) })),
+  unsubscribeFlow: method<{ unsubscribed: boolean }>()(z.strictObject({ subscriptionId: z.string().min(1).max(64) })),
 } as const;
 
 type Methods = typeof methods;
@@ -61,6 +89,10 @@ export function isMethodName(name: unknown): name is MethodName {
 export interface EventMap {
   connectionStatus: ConnectionStatus;
   queues: QueueInfo[];
+  /** Changes to a subscribed flow view (sent to the subscribing client only). */
+  flowPatch: FlowPatch;
+  /** A fresh snapshot after the core lost track of a view (reconnect, trimmed stream). */
+  flowSnapshot: FlowSnapshot;
 }
 export type EventName = keyof EventMap;
 export type PushEvent = { [E in EventName]: { event: E; payload: EventMap[E] } }[EventName];

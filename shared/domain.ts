@@ -127,3 +127,93 @@ export interface ChildrenPage {
   error?: string;
   stats: { ms: number; roundTrips: number; nodes: number };
 }
+
+// ---- Live views ----------------------------------------------------------------------
+
+/** A subscribed flow view: its id, the sequence number of the last patch included, the tree. */
+export interface FlowSnapshot {
+  subscriptionId: string;
+  seq: number;
+  tree: FlowTree;
+}
+
+/**
+ * Changes to a subscribed view since seq - 1. Upserts replace whole nodes (new keys are new
+ * nodes, placed under their parentKey); removed keys leave with their subtrees; `truncated`
+ * replaces the truncation entries of the parents it names.
+ */
+export interface FlowPatch {
+  subscriptionId: string;
+  seq: number;
+  upserts: FlowNode[];
+  removed: string[];
+  truncated: { parentKey: string; entries: TruncatedBucket[] }[];
+}
+
+// ---- Jobs in detail (the inspector) ------------------------------------------------------
+
+export interface JobDetail {
+  node: FlowNode;
+  /** Parsed JSON, or the raw text when it is not JSON (see dataError). */
+  data: unknown;
+  dataError?: string;
+  opts: Record<string, unknown> | null;
+  returnValue: unknown;
+  stacktrace: string[];
+  logs: { total: number; lines: string[] };
+  /** The root of its flow (itself when it has no parent). */
+  rootKey: string;
+}
+
+// ---- Flow list -------------------------------------------------------------------------
+
+export type FlowFilterState = JobState | 'stuck' | 'has-failed-children';
+
+export interface FlowSummary {
+  key: string;
+  queue: string;
+  id: string;
+  name: string | null;
+  state: NodeState;
+  timestamp: number | null;
+  /** True for a job with no parent; false for a parent that is itself a child (waiting-children). */
+  isRoot: boolean;
+  childCounts: ChildCounts;
+  /** Children in `unprocessed` whose own state is failed (the parent waits for ever). */
+  blockingFailures: number;
+}
+
+export interface FlowList {
+  flows: FlowSummary[];
+  /** Opaque cursor for the next page, null at the end. */
+  nextCursor: string | null;
+}
+
+// ---- Actions ---------------------------------------------------------------------------
+
+export interface SkippedJob {
+  key: string;
+  reason: string;
+}
+
+export interface RetryFailedChildrenResult {
+  retried: string[];
+  reopened: string[];
+  skipped: SkippedJob[];
+}
+
+export interface RemoveUnprocessedResult {
+  removed: string[];
+  skipped: SkippedJob[];
+  stillBlocking: string[];
+}
+
+export interface AuditEntry {
+  time: string;
+  connection: string;
+  action: string;
+  target: string;
+  changed: string[];
+  outcome: 'ok' | 'refused' | 'error';
+  message?: string;
+}

@@ -10,5 +10,6 @@ export interface CoreContext {
   log: Logger;
   /** The connected client; throws a FlowscopeError while there is none. */
   redis(): Redis;
-  emit<E extends EventName>(event: E, payload: EventMap[E]): void;
+  /** Sends an event to every client, or only to one session's. */
+  emit<E extends EventName>(event: E, payload: EventMap[E], session?: string): void;
 }

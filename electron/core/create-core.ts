@@ -16,6 +16,8 @@ import { createQueueWatcher } from './queues/queue-watcher';
 import { queueHandlers } from './queues/queue-handlers';
 import { flowHandlers } from './flows/flow-handlers';
 import type { CoreContext } from './core-context';
+import { createFlowSubscriptions } from './live/flow-subscriptions';
+import { liveHandlers } from './live/live-handlers';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -34,8 +36,13 @@ export interface CoreOptions {
 
 export interface Core {
   dispatch: Dispatch;
-  /** Subscribe to push events; returns the unsubscribe function. */
-  onEvent(listener: (event: PushEvent) => void): () => void;
+  /**
+   * Subscribe to push events; returns the unsubscribe function. Events meant for one session
+   * (a flow view's patches) reach only the listener registered with that session.
+   */
+  onEvent(listener: (event: PushEvent) => void, session?: string): () => void;
+  /** Drops what a client session held (its flow views) when it disconnects. */
+  closeSession(session: string): void;
   status(): ConnectionStatus;
   /** Resolves when the first connection attempt connected or failed. */
   ready: Promise<void>;
@@ -63,8 +70,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return connection.message && s !== 'connected' ? { ...base, state: s, message: connection.message } : { ...base, state: s };
   };
 
-  const emit = <E extends EventName>(event: E, payload: EventMap[E]) => {
-    emitter.emit('event', { event, payload } as PushEvent);
+  const emit = <E extends EventName>(event: E, payload: EventMap[E], session?: string) => {
+    emitter.emit('event', { event, payload } as PushEvent, session);
   };
 
   const redis = () => {
@@ -102,31 +109,44 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   })();
 
   const ctx: CoreContext = { prefix, readOnly: options.readOnly ?? false, log, redis, emit };
+  const subscriptions = createFlowSubscriptions({
+    redis,
+    prefix,
+    log,
+    sendPatch: (session, patch) => emit('flowPatch', patch, session),
+    sendSnapshot: (session, snapshot) => emit('flowSnapshot', snapshot, session),
+  });
   const dispatch = createDispatch(
     {
       getAppInfo: () => ({ name: 'Flowscope', version: APP_VERSION, shell: options.shell }),
       getConnectionStatus: () => status(),
       ...queueHandlers(ctx),
       ...flowHandlers(ctx),
+      ...liveHandlers(subscriptions),
     },
     log,
   );
 
   return {
     dispatch,
-    onEvent(listener) {
-      emitter.on('event', listener);
+    onEvent(listener, session) {
+      const filtered = (event: PushEvent, target?: string) => {
+        if (target === undefined || target === session) listener(event);
+      };
+      emitter.on('event', filtered);
       if (++listeners === 1) watcher.start();
       return () => {
-        emitter.off('event', listener);
+        emitter.off('event', filtered);
         if (--listeners === 0) watcher.stop();
       };
     },
+    closeSession: (session) => subscriptions.closeSession(session),
     status,
     ready,
     async close() {
       watcher.stop();
       await ready;
+      await subscriptions.close();
       await connection?.close();
       await sandbox?.stop();
       emitter.removeAllListeners();

@@ -13,8 +13,18 @@ import {
 import { FlowscopeError, toErrorPayload } from '../../shared/errors';
 import type { Logger } from './log/logger';
 
-export type Handlers = { [M in MethodName]: (args: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
-export type Dispatch = (method: unknown, args: unknown) => Promise<DispatchResult>;
+/** Who is calling: one session per WebSocket connection or desktop window (subscriptions belong to it). */
+export interface CallContext {
+  session: string;
+}
+
+export type Handlers = {
+  [M in MethodName]: (args: MethodArgs<M>, call: CallContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
+export type Dispatch = (method: unknown, args: unknown, session?: string) => Promise<DispatchResult>;
+
+/** The session of calls that come without one (HTTP API calls, the CLI). */
+export const ANONYMOUS_SESSION = 'anonymous';
 
 /** ioredis errors that mean "Redis is not reachable right now". */
 function isConnectionError(error: unknown): boolean {
@@ -26,7 +36,7 @@ function isConnectionError(error: unknown): boolean {
 }
 
 export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
-  return async (method, args) => {
+  return async (method, args, session = ANONYMOUS_SESSION) => {
     if (!isMethodName(method)) {
       const error = new FlowscopeError('UNKNOWN_METHOD', `Unknown method: ${JSON.stringify(method)}`);
       log.warn('refused call', { method: String(method), code: error.code });
@@ -41,8 +51,8 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
       return { ok: false, error: error.toPayload() };
     }
     try {
-      const handler = handlers[method] as (a: unknown) => Promise<unknown> | unknown;
-      return { ok: true, result: await handler(parsed.data) };
+      const handler = handlers[method] as (a: unknown, c: CallContext) => Promise<unknown> | unknown;
+      return { ok: true, result: await handler(parsed.data, { session }) };
     } catch (err) {
       const payload = isConnectionError(err)
         ? new FlowscopeError('REDIS_UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`).toPayload()

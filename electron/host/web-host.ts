@@ -1,7 +1,7 @@
 // The local web host: the built renderer and the contract over HTTP (POST /api/<method>) and
 // WebSocket (/ws), behind the per-launch token and own-Origin checks. A bad frame or call
 // gets an error answer and is logged; the host keeps serving everyone else.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,7 +16,8 @@ import { resolveStatic, sendFile } from './static-files';
 export interface HostedCore {
   dispatch: Dispatch;
   status(): ConnectionStatus;
-  onEvent(listener: (event: PushEvent) => void): () => void;
+  onEvent(listener: (event: PushEvent) => void, session?: string): () => void;
+  closeSession(session: string): void;
 }
 
 export interface WebHostOptions {
@@ -191,10 +192,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
+    // Each socket is one session: its flow views end with it.
+    const session = `ws-${randomUUID()}`;
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
-    const unsubscribe = core.onEvent((push) => send({ push }));
+    const unsubscribe = core.onEvent((push) => send({ push }), session);
     // A client that (re)connects learns the connection state at once.
     send({ push: { event: 'connectionStatus', payload: core.status() } });
     ws.on('message', (data, isBinary) => {
@@ -208,11 +211,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         send({ id: null, ok: false, error: error.toPayload() });
         return;
       }
-      void core.dispatch(frame.method, frame.args).then((result) => send({ id: frame.id, ...result }));
+      void core.dispatch(frame.method, frame.args, session).then((result) => send({ id: frame.id, ...result }));
     });
     ws.on('close', () => {
       sockets.delete(ws);
       unsubscribe();
+      core.closeSession(session);
     });
     ws.on('error', (err) => log.warn('websocket error', { message: err.message }));
   });

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createDispatch, type Handlers } from '../../electron/core/dispatch';
 import { memoryLogger } from '../../electron/core/log/logger';
 import { FlowscopeError } from '../../shared/errors';
+import { METHOD_NAMES } from '../../shared/contract';
 
 function setup(overrides: Partial<Handlers> = {}) {
   const calls: string[] = [];
-  const handlers: Handlers = {
+  const unused = Object.fromEntries(
+    METHOD_NAMES.map((m) => [m, () => Promise.reject(new Error(`${m} is not used in these tests`))]),
+  );
+  const handlers = {
+    ...unused,
     getAppInfo: () => {
       calls.push('getAppInfo');
       return { name: 'Flowscope', version: '0.0.0', shell: 'cli' };
@@ -18,19 +23,21 @@ function setup(overrides: Partial<Handlers> = {}) {
       calls.push('listQueues');
       return [];
     },
-    getFlowTree: () => {
-      throw new Error('not used in these tests');
-    },
-    getChildrenPage: () => {
-      throw new Error('not used in these tests');
-    },
     ...overrides,
-  };
+  } as Handlers;
   const log = memoryLogger();
   return { dispatch: createDispatch(handlers, log), calls, log };
 }
 
 describe('dispatch', () => {
+  it('passes the caller\'s session to the handler, anonymous by default', async () => {
+    const sessions: string[] = [];
+    const { dispatch } = setup({ listQueues: (_args, call) => (sessions.push(call.session), []) });
+    await dispatch('listQueues', {}, 'ws-7');
+    await dispatch('listQueues', {});
+    expect(sessions).toEqual(['ws-7', 'anonymous']);
+  });
+
   it('runs a known method with valid arguments', async () => {
     const { dispatch, calls } = setup();
     await expect(dispatch('getAppInfo', {})).resolves.toEqual({ ok: true, result: { name: 'Flowscope', version: '0.0.0', shell: 'cli' } });

@@ -1,10 +1,14 @@
-// Contract methods that read flows: a job's subtree and more pages of a big bucket.
+// Contract methods that read flows: the flow list, a job's subtree, more pages of a big
+// bucket, and one job in full.
 import { FlowscopeError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from '../core-context';
 import { DEFAULT_PAGE_SIZE, loadChildrenPage, loadTree } from '../tree';
+import { getJob } from './get-job';
+import { createFlowLister } from './list-flows';
 
-export function flowHandlers(ctx: CoreContext): Pick<Handlers, 'getFlowTree' | 'getChildrenPage'> {
+export function flowHandlers(ctx: CoreContext): Pick<Handlers, 'getFlowTree' | 'getChildrenPage' | 'listFlows' | 'getJob'> {
+  const listFlows = createFlowLister(ctx.redis, ctx.prefix);
   return {
     async getFlowTree({ queue, jobId, depth, pageSize }) {
       const tree = await loadTree(ctx.redis(), ctx.prefix, queue, jobId, { depth, pageSize });
@@ -15,5 +19,7 @@ export function flowHandlers(ctx: CoreContext): Pick<Handlers, 'getFlowTree' | '
     },
     getChildrenPage: ({ parentKey, bucket, cursor, pageSize, ...options }) =>
       loadChildrenPage(ctx.redis(), ctx.prefix, parentKey, bucket, cursor, pageSize ?? DEFAULT_PAGE_SIZE, options),
+    listFlows: (filter) => listFlows(filter),
+    getJob: ({ key, logLines }) => getJob(ctx.redis(), ctx.prefix, key, logLines),
   };
 }

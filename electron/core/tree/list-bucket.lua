@@ -9,9 +9,9 @@
   command that would raise WRONGTYPE and abort the whole script.
 
   Paging: a page starts at `cursor` ("0" = first page) and returns the cursor of the next page,
-  "0" when the bucket is exhausted. Hashes and sets page with HSCAN / SSCAN (a page may hold a
-  few more than `count`: one SCAN step returns whole hash-table buckets); the zset pages by
-  rank, like getDependencies({ failed }) does.
+  "0" when the bucket is exhausted; a page holds `count` keys (fewer only at the end). Hashes
+  and sets page with HSCAN / SSCAN, the zset by rank like getDependencies({ failed }) does.
+  Without a snapshot, a bucket that changes between pages can repeat or skip a key that moved.
 ]]
 local rcall = redis.call
 
@@ -20,6 +20,11 @@ local BUCKET_SUFFIX = {
   processed = ":processed", unprocessed = ":dependencies", failed = ":unsuccessful", ignored = ":failed"
 }
 local BUCKET_TYPE = { processed = "hash", unprocessed = "set", failed = "zset", ignored = "hash" }
+
+-- Packed cursor = SCAN cursor * SKIP_BASE + items already taken from that SCAN step. Exact in a
+-- double while the SCAN cursor stays below 2^32 (a bucket of billions of children).
+local SKIP_BASE = 2097152
+local SCAN_STEP = 100
 
 local function keyType(key)
   return rcall("TYPE", key)["ok"]
@@ -66,21 +71,38 @@ local function listBucket(jobKey, bucket, cursor, count)
     return total, "0", rcall("SMEMBERS", key), nil
   end
 
+  -- A hash/set cursor packs a SCAN cursor and how many items of that SCAN step the previous
+  -- page already took: pages hold exactly `count` keys even where one SCAN step returns the
+  -- whole bucket (listpack / intset encodings). Steps use a fixed COUNT so that replaying one
+  -- returns the same items while the bucket is unchanged.
   local keys = {}
   local scan = (t == "hash") and "HSCAN" or "SSCAN"
-  repeat
-    local reply = rcall(scan, key, cursor, "COUNT", count - #keys)
-    cursor = reply[1]
+  local stride = (t == "hash") and 2 or 1
+  local packed = tonumber(cursor) or 0
+  local scanCursor = math.floor(packed / SKIP_BASE)
+  local skip = packed - scanCursor * SKIP_BASE
+  local at = string.format("%.0f", scanCursor)
+  while true do
+    local reply = rcall(scan, key, at, "COUNT", SCAN_STEP)
     local items = reply[2]
-    if t == "hash" then
-      for i = 1, #items, 2 do
-        keys[#keys + 1] = items[i]
+    local size = #items / stride
+    local need = count - #keys
+    if size - skip > need and skip + need < SKIP_BASE then
+      for j = skip + 1, skip + need do
+        keys[#keys + 1] = items[(j - 1) * stride + 1]
       end
-    else
-      for i = 1, #items do
-        keys[#keys + 1] = items[i]
-      end
+      return total, string.format("%.0f", tonumber(at) * SKIP_BASE + skip + need), keys, nil
     end
-  until cursor == "0" or #keys >= count
-  return total, cursor, keys, nil
+    for j = skip + 1, size do
+      keys[#keys + 1] = items[(j - 1) * stride + 1]
+    end
+    skip = 0
+    at = reply[1]
+    if at == "0" then
+      return total, "0", keys, nil
+    end
+    if #keys >= count then
+      return total, string.format("%.0f", tonumber(at) * SKIP_BASE), keys, nil
+    end
+  end
 end

@@ -19,13 +19,12 @@
   the wrong type makes getState throw WRONGTYPE; here the job gets "unknown" plus an error.
 
   Cost: LPOS is O(list length) per job, so BullMQ's per-job getState over N waiting jobs is
-  O(N^2). Here the jobs of one queue still undecided after the zsets are looked up together:
-  up to LPOS_LIMIT of them with LPOS each, more with one chunked pass over the list that stops
-  as soon as all are found: O(list length) per queue per batch, same answers.
+  O(N^2). Here the jobs of one queue are decided together, in getState's order: one ZMSCORE per
+  state zset for all of them, then for those still undecided the lists: up to LPOS_LIMIT ids
+  with LPOS each, more with one chunked pass over the list that stops as soon as all are
+  found. O(batch + list length) per queue per batch, same answers.
 
-  Reply, one entry per key:
-    { kind, fields, state, errors, {processed, unprocessed, failed, ignored counts},
-      {cursor, childKey...} x 4 buckets in that order, {parent buckets holding the job} }
+  Reply: one flat array per key, laid out where it is built (end of this file).
 ]]
 local pageSize = tonumber(ARGV[1]) or 0
 local withParentBucket = ARGV[2] == "1"
@@ -58,7 +57,7 @@ local function wrongType(key, t, want)
   return key .. " is a " .. t .. ", not a " .. want
 end
 
--- Which of `ids` (id -> true-ish, n of them) are in the list.
+-- Which of `ids` (a set of n ids) are in the list.
 local function findInList(listKey, ids, n)
   local found = {}
   if n <= LPOS_LIMIT then
@@ -71,20 +70,35 @@ local function findInList(listKey, ids, n)
   end
   local len = rcall("LLEN", listKey)
   local left = n
-  local start = 0
-  while start < len and left > 0 do
-    local items = rcall("LRANGE", listKey, start, start + SCAN_CHUNK - 1)
-    if #items == 0 then
-      break
-    end
-    for j = 1, #items do
-      local v = items[j]
-      if ids[v] and not found[v] then
-        found[v] = true
-        left = left - 1
+  local function scan(from, to)
+    local start = from
+    while start <= to and left > 0 do
+      local items = rcall("LRANGE", listKey, start, math.min(start + SCAN_CHUNK - 1, to))
+      if #items == 0 then
+        return
       end
+      for j = 1, #items do
+        local v = items[j]
+        if ids[v] and not found[v] then
+          found[v] = true
+          left = left - 1
+        end
+      end
+      start = start + SCAN_CHUNK
     end
-    start = start + SCAN_CHUNK
+  end
+  -- Siblings usually sit together in a list (a flow or a parent adds them in one go): find one
+  -- with LPOS (a fast pass in C), read the window around it first, and the rest of the list
+  -- only while some are still missing.
+  local anchor = next(ids)
+  local at = rcall("LPOS", listKey, anchor)
+  if at then
+    local from, to = math.max(0, at - n), math.min(len - 1, at + n)
+    scan(from, to)
+    scan(0, from - 1)
+    scan(to + 1, len - 1)
+  else
+    scan(0, len - 1)
   end
   return found
 end
@@ -113,132 +127,264 @@ end
 
 local n = #KEYS
 local kinds, fields, states, errors = {}, {}, {}, {}
-local pending = {} -- queueKey -> { ids = { id -> { node index... } }, n = number of ids }
+local groups, groupOrder = {}, {} -- queueKey -> { ids = { id... }, at = { id -> { node index... } } }
 
+local function note(i, message)
+  errors[i][#errors[i] + 1] = message
+end
+
+-- One HMGET per job; a job key of another type answers WRONGTYPE, caught by pcall, and a key
+-- with none of the fields is told apart from a missing one by TYPE (both rare).
 for i = 1, n do
   local key = KEYS[i]
   errors[i] = {}
-  fields[i] = {}
-  local kind = keyType(key)
+  local values = redis.pcall("HMGET", key, unpack(FIELDS))
+  local kind = "hash"
+  if type(values) == "table" and values.err then
+    kind = keyType(key)
+    values = {}
+  else
+    local any = false
+    for j = 1, #FIELDS do
+      if values[j] then
+        any = true
+        break
+      end
+    end
+    if not any then
+      kind = keyType(key)
+    end
+  end
   kinds[i] = kind
+  fields[i] = values
   if kind == "none" then
     states[i] = "missing"
   else
-    if kind == "hash" then
-      fields[i] = rcall("HMGET", key, unpack(FIELDS))
-    else
-      errors[i][#errors[i] + 1] = wrongType(key, kind, "hash")
+    if kind ~= "hash" then
+      note(i, wrongType(key, kind, "hash"))
+      fields[i] = {}
     end
     local queueKey, id = string.match(key, "^(.+):([^:]+)$")
     if not queueKey then
       states[i] = "unknown"
-      errors[i][#errors[i] + 1] = "not a job key (prefix:queue:id)"
+      note(i, "not a job key (prefix:queue:id)")
     else
-      for _, zs in ipairs(ZSET_STATES) do
-        local t = queueKeyType(queueKey, zs[1])
-        if t == "zset" then
-          if rcall("ZSCORE", queueKey .. ":" .. zs[1], id) then
-            states[i] = zs[2]
-            break
-          end
-        elseif t ~= "none" then
-          states[i] = "unknown"
-          errors[i][#errors[i] + 1] = wrongType(queueKey .. ":" .. zs[1], t, "zset")
-          break
-        end
+      local group = groups[queueKey]
+      if not group then
+        group = { ids = {}, at = {} }
+        groups[queueKey] = group
+        groupOrder[#groupOrder + 1] = queueKey
       end
-      if not states[i] then
-        local group = pending[queueKey]
-        if not group then
-          group = { ids = {}, n = 0 }
-          pending[queueKey] = group
-        end
-        local idxs = group.ids[id]
-        if not idxs then
-          idxs = {}
-          group.ids[id] = idxs
-          group.n = group.n + 1
-        end
-        idxs[#idxs + 1] = i
+      local at = group.at[id]
+      if not at then
+        at = {}
+        group.at[id] = at
+        group.ids[#group.ids + 1] = id
       end
+      at[#at + 1] = i
     end
   end
 end
 
 local function settle(group, id, state, err)
-  for _, i in ipairs(group.ids[id]) do
+  for _, i in ipairs(group.at[id]) do
     states[i] = state
     if err then
-      errors[i][#errors[i] + 1] = err
+      note(i, err)
     end
   end
 end
 
-for queueKey, group in pairs(pending) do
+-- ZMSCORE (Redis >= 6.2) answers for all ids of a queue at once; older servers get ZSCORE each.
+local hasZmscore = true
+local function zsetHits(key, ids)
+  local hits = {}
+  if hasZmscore then
+    for from = 1, #ids, 500 do
+      local to = math.min(from + 499, #ids)
+      local scores = redis.pcall("ZMSCORE", key, unpack(ids, from, to))
+      if type(scores) == "table" and scores.err then
+        hasZmscore = false
+        break
+      end
+      for j = from, to do
+        if scores[j - from + 1] then
+          hits[ids[j]] = true
+        end
+      end
+    end
+    if hasZmscore then
+      return hits
+    end
+  end
+  for _, id in ipairs(ids) do
+    if rcall("ZSCORE", key, id) then
+      hits[id] = true
+    end
+  end
+  return hits
+end
+
+-- Ids of `ids` still undecided after `hits` took theirs.
+local function without(ids, hits)
+  local left = {}
+  for _, id in ipairs(ids) do
+    if not hits[id] then
+      left[#left + 1] = id
+    end
+  end
+  return left
+end
+
+local function decideGroup(queueKey, group)
+  local ids = group.ids
+  for _, zs in ipairs(ZSET_STATES) do
+    if #ids == 0 then
+      return
+    end
+    local t = queueKeyType(queueKey, zs[1])
+    if t == "zset" then
+      local hits = zsetHits(queueKey .. ":" .. zs[1], ids)
+      for id in pairs(hits) do
+        settle(group, id, zs[2])
+      end
+      ids = without(ids, hits)
+    elseif t ~= "none" then
+      local err = wrongType(queueKey .. ":" .. zs[1], t, "zset")
+      for _, id in ipairs(ids) do
+        settle(group, id, "unknown", err)
+      end
+      return
+    end
+  end
   for _, ls in ipairs(LIST_STATES) do
-    if group.n == 0 then
-      break
+    if #ids == 0 then
+      return
     end
     local t = queueKeyType(queueKey, ls[1])
     if t == "list" then
-      local found = findInList(queueKey .. ":" .. ls[1], group.ids, group.n)
-      for id in pairs(found) do
-        settle(group, id, ls[2])
-        group.ids[id] = nil
-        group.n = group.n - 1
+      local wanted = {}
+      for _, id in ipairs(ids) do
+        wanted[id] = true
       end
+      local hits = findInList(queueKey .. ":" .. ls[1], wanted, #ids)
+      for id in pairs(hits) do
+        settle(group, id, ls[2])
+      end
+      ids = without(ids, hits)
     elseif t ~= "none" then
       local err = wrongType(queueKey .. ":" .. ls[1], t, "list")
-      for id in pairs(group.ids) do
+      for _, id in ipairs(ids) do
         settle(group, id, "unknown", err)
       end
-      group.ids = {}
-      group.n = 0
+      return
     end
   end
-  if group.n > 0 then
-    local t = queueKeyType(queueKey, "waiting-children")
-    for id in pairs(group.ids) do
-      if t == "zset" then
-        if rcall("ZSCORE", queueKey .. ":waiting-children", id) then
-          settle(group, id, "waiting-children")
-        else
-          settle(group, id, "unknown")
-        end
-      elseif t == "none" then
-        settle(group, id, "unknown")
-      else
-        settle(group, id, "unknown", wrongType(queueKey .. ":waiting-children", t, "zset"))
-      end
+  if #ids == 0 then
+    return
+  end
+  local t = queueKeyType(queueKey, "waiting-children")
+  local hits = {}
+  local err
+  if t == "zset" then
+    hits = zsetHits(queueKey .. ":waiting-children", ids)
+  elseif t ~= "none" then
+    err = wrongType(queueKey .. ":waiting-children", t, "zset")
+  end
+  for _, id in ipairs(ids) do
+    if hits[id] then
+      settle(group, id, "waiting-children")
+    else
+      settle(group, id, "unknown", err)
     end
   end
+end
+
+for _, queueKey in ipairs(groupOrder) do
+  decideGroup(queueKey, groups[queueKey])
+end
+
+-- Flat reply per job (fewer Lua tables and RESP arrays than a nested one):
+--   kind, state, #FIELDS field values, #errors, errors..., #parent buckets, buckets...,
+--   then 0 for a job with no bucket keys, or 1 followed by, per bucket (processed,
+--   unprocessed, failed, ignored): total, cursor, #keys, keys...
+-- On a level of leaves (the biggest level of most flows) one EXISTS over all their bucket keys
+-- answers for every job; otherwise one EXISTS per job spares four TYPE calls for each leaf.
+local anyBuckets = true
+if n <= 1000 then
+  local bucketKeys = {}
+  for i = 1, n do
+    local key = KEYS[i]
+    bucketKeys[#bucketKeys + 1] = key .. ":processed"
+    bucketKeys[#bucketKeys + 1] = key .. ":dependencies"
+    bucketKeys[#bucketKeys + 1] = key .. ":unsuccessful"
+    bucketKeys[#bucketKeys + 1] = key .. ":failed"
+  end
+  anyBuckets = n > 0 and rcall("EXISTS", unpack(bucketKeys)) > 0
 end
 
 local reply = {}
 for i = 1, n do
   local key = KEYS[i]
-  local counts = {}
-  local entry = { kinds[i], fields[i], states[i], errors[i], counts }
-  for b, bucket in ipairs(BUCKET_NAMES) do
-    local total, cursor, keys, err = listBucket(key, bucket, "0", pageSize)
-    counts[b] = total
-    local list = { cursor }
-    for j = 1, #keys do
-      list[j + 1] = keys[j]
+  local values = fields[i]
+  local entry = { kinds[i], states[i] }
+  local e = 2
+  for j = 1, #FIELDS do
+    entry[e + j] = values[j] or false
+  end
+  e = e + #FIELDS
+
+  local pages
+  if anyBuckets and rcall("EXISTS", key .. ":processed", key .. ":dependencies", key .. ":unsuccessful", key .. ":failed") > 0 then
+    pages = {}
+    for b, bucket in ipairs(BUCKET_NAMES) do
+      local total, cursor, keys, err = listBucket(key, bucket, "0", pageSize)
+      pages[b] = { total, cursor, keys }
+      if err then
+        note(i, err)
+      end
     end
-    entry[5 + b] = list
-    if err then
-      errors[i][#errors[i] + 1] = err
-    end
+  end
+
+  local errs = errors[i]
+  e = e + 1
+  entry[e] = #errs
+  for _, message in ipairs(errs) do
+    e = e + 1
+    entry[e] = message
   end
   local holding = {}
   if withParentBucket and kinds[i] == "hash" then
-    local parentKey = fields[i][11]
+    local parentKey = values[11]
     if parentKey and parentKey ~= "" then
       holding = bucketsHolding(parentKey, key)
     end
   end
-  entry[10] = holding
+  e = e + 1
+  entry[e] = #holding
+  for _, b in ipairs(holding) do
+    e = e + 1
+    entry[e] = b
+  end
+
+  e = e + 1
+  if pages then
+    entry[e] = 1
+    for b = 1, 4 do
+      local page = pages[b]
+      local keys = page[3]
+      entry[e + 1] = page[1]
+      entry[e + 2] = page[2]
+      entry[e + 3] = #keys
+      e = e + 3
+      for j = 1, #keys do
+        entry[e + j] = keys[j]
+      end
+      e = e + #keys
+    end
+  else
+    entry[e] = 0
+  end
   reply[i] = entry
 end
 return reply

@@ -3,12 +3,13 @@
 import { BUCKETS, type Bucket, type ChildCounts, type NodeState } from '../../../shared/domain';
 import listBucketLua from './list-bucket.lua?raw';
 import loadLevelLua from './load-level.lua?raw';
+import { JOB_FIELDS } from './parse-job-hash';
 import { luaScript, type RoundTrips, type ScriptCall } from './round-trips';
 
 export const LOAD_LEVEL = luaScript('load-level', listBucketLua, loadLevelLua);
 
 /** Jobs per script call: ~500 keeps one call in the low milliseconds even with full pages. */
-export const LEVEL_BATCH = 500;
+export const LEVEL_BATCH = 1000;
 
 export interface BucketPage {
   /** "0" when the page reached the end of the bucket. */
@@ -28,6 +29,8 @@ export interface LevelRecord {
   /** Buckets of the job's own parent that hold it (asked for the root of a view only). */
   parentBuckets: Bucket[];
 }
+
+const NO_PAGE: BucketPage = Object.freeze({ cursor: '0', keys: [] }) as BucketPage;
 
 const NODE_STATES: readonly string[] = [
   'completed',
@@ -59,26 +62,45 @@ export function levelCalls(keys: string[], pageSize: number, withParentBucket: b
   return calls;
 }
 
+/** Reads load-level.lua's flat per-job array in the order it was written. */
 function parseRecord(key: string, raw: unknown): LevelRecord {
   const entry = asArray(raw);
-  const state = asString(entry[2]);
-  const counts = asArray(entry[4]);
+  let at = 0;
+  const take = (): unknown => entry[at++];
+  const takeCount = (): number => Math.max(0, Number(take()) || 0);
+  const takeStrings = (count: number): string[] => {
+    const items = entry.slice(at, at + count);
+    at += count;
+    return asStrings(items);
+  };
+
+  const kind = asString(take()) ?? 'none';
+  const state = asString(take());
+  const fields = entry.slice(at, at + JOB_FIELDS.length).map(asString);
+  at += JOB_FIELDS.length;
+  const errors = takeStrings(takeCount());
+  const parentBuckets = takeStrings(takeCount()).filter(isBucket);
+  const counts: ChildCounts = { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
   const pages = {} as Record<Bucket, BucketPage>;
-  const childCounts = {} as ChildCounts;
-  BUCKETS.forEach((bucket, b) => {
-    const list = asArray(entry[5 + b]);
-    pages[bucket] = { cursor: asString(list[0]) ?? '0', keys: asStrings(list.slice(1)) };
-    childCounts[bucket] = Number(counts[b]) || 0;
-  });
+  const hasBuckets = take() === 1;
+  for (const bucket of BUCKETS) {
+    if (hasBuckets) {
+      counts[bucket] = takeCount();
+      const cursor = asString(take()) ?? '0';
+      pages[bucket] = { cursor, keys: takeStrings(takeCount()) };
+    } else {
+      pages[bucket] = NO_PAGE;
+    }
+  }
   return {
     key,
-    kind: asString(entry[0]) ?? 'none',
-    fields: asArray(entry[1]).map(asString),
+    kind,
+    fields,
     state: state !== null && NODE_STATES.includes(state) ? (state as NodeState) : 'unknown',
-    errors: asStrings(entry[3]),
-    counts: childCounts,
+    errors,
+    counts,
     pages,
-    parentBuckets: asArray(entry[9]).filter(isBucket),
+    parentBuckets,
   };
 }
 

@@ -1,0 +1,40 @@
+// Superseded failures (SPEC §6): seed-style orchestrators re-spawn a failed child themselves on
+// their own retries, so a parent can hold several failed children for the same piece of work.
+// Retrying all of them would pay several times for one result. A failed child is superseded
+// when the same parent has a child of the same queue and name created after it had failed;
+// the newest such child is the one that counts. "Created after it failed" (not merely later)
+// keeps the children of an ordinary fan-out, all created before any of them failed, from
+// superseding each other.
+
+export interface ChildFacts {
+  key: string;
+  queueKey: string;
+  name: string;
+  /** Creation time (the job hash's `timestamp`). */
+  timestamp: number;
+  /** When it failed for good (`finishedOn`); 0 when unknown. */
+  finishedOn: number;
+}
+
+/** Failed child key -> the newest child of the same queue and name created after it failed. */
+export function findSuperseded(failed: ChildFacts[], allChildren: ChildFacts[]): Map<string, string> {
+  const newestByWork = new Map<string, ChildFacts>();
+  const workOf = (c: ChildFacts) => `${c.queueKey}\u0000${c.name}`;
+  for (const child of allChildren) {
+    const current = newestByWork.get(workOf(child));
+    if (
+      !current ||
+      child.timestamp > current.timestamp ||
+      (child.timestamp === current.timestamp && child.key > current.key)
+    ) {
+      newestByWork.set(workOf(child), child);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const f of failed) {
+    if (!f.finishedOn) continue;
+    const newest = newestByWork.get(workOf(f));
+    if (newest && newest.key !== f.key && newest.timestamp > f.finishedOn) out.set(f.key, newest.key);
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+// Finds every job that has (or had) children under a prefix: one SCAN pass over the prefix's
+// keys picking out the four bucket keys (`:dependencies`, `:processed`, `:unsuccessful`, and
+// `:failed` when it is a hash, not a queue's failed zset). SCAN never blocks Redis; its cost is
+// the number of keys under the prefix, so results are cached for a few seconds for paging.
+import type { Redis } from 'ioredis';
+import { escapeGlob } from '../queues/discover-queues';
+
+const BUCKET_SUFFIXES = [':dependencies', ':processed', ':unsuccessful'];
+const SCAN_COUNT = 2000;
+
+export async function findParentKeys(redis: Redis, prefix: string, queue?: string): Promise<string[]> {
+  const match = queue ? `${escapeGlob(prefix)}:${escapeGlob(queue)}:*` : `${escapeGlob(prefix)}:*`;
+  const parents = new Set<string>();
+  const failedCandidates: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    for (const key of keys) {
+      const suffix = BUCKET_SUFFIXES.find((s) => key.endsWith(s));
+      if (suffix) parents.add(key.slice(0, -suffix.length));
+      else if (key.endsWith(':failed')) failedCandidates.push(key);
+    }
+  } while (cursor !== '0');
+
+  // `P:Q:failed` is the queue's failed zset; `P:Q:id:failed` is a parent's ignored-children hash.
+  for (let i = 0; i < failedCandidates.length; i += 1000) {
+    const batch = failedCandidates.slice(i, i + 1000);
+    const pipeline = redis.pipeline();
+    for (const key of batch) pipeline.type(key);
+    const types = (await pipeline.exec()) ?? [];
+    batch.forEach((key, j) => {
+      if (types[j]?.[1] === 'hash') parents.add(key.slice(0, -':failed'.length));
+    });
+  }
+  return [...parents];
+}

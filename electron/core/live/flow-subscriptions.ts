@@ -1,0 +1,335 @@
+// Live flow views: subscribe to a job's subtree, get a snapshot, then sequence-numbered
+// patches. All views share one stream reader (one blocking XREAD over the event streams of
+// every queue in view). An event names a job; the view re-reads that job and its parent in
+// one pipeline (BullMQ writes nothing on the parent's stream when a child changes bucket),
+// loads children that appeared (runtime-added children grow in place) and drops those that
+// left. When the reader may have missed events (reconnect, trimmed stream) the view reloads
+// and a fresh snapshot is pushed.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { BUCKETS, type Bucket, type FlowNode, type FlowPatch, type FlowSnapshot } from '../../../shared/domain';
+import { FlowscopeError } from '../../../shared/errors';
+import type { Logger } from '../log/logger';
+import { loadTree } from '../tree';
+import { toFlowNode } from '../tree/flow-node';
+import { loadLevel, type LevelRecord } from '../tree/load-level';
+import { RoundTrips } from '../tree/round-trips';
+import { walkLevels } from '../tree/tree-walk';
+import { FlowView, type ViewOptions } from './flow-view';
+import { createStreamReader, lastStreamId, type StreamEntry, type StreamReader } from './stream-reader';
+
+export interface FlowSubscriptionsDeps {
+  redis(): Redis;
+  prefix: string;
+  log: Logger;
+  sendPatch(session: string, patch: FlowPatch): void;
+  sendSnapshot(session: string, snapshot: FlowSnapshot): void;
+}
+
+export interface FlowSubscriptions {
+  subscribe(session: string, options: ViewOptions): Promise<FlowSnapshot>;
+  resync(session: string, subscriptionId: string): Promise<FlowSnapshot>;
+  unsubscribe(session: string, subscriptionId: string): boolean;
+  closeSession(session: string): void;
+  close(): Promise<void>;
+}
+
+const MAX_VIEWS_PER_SESSION = 20;
+
+export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscriptions {
+  const views = new Map<string, FlowView>();
+  /** Per view: job keys waiting to be re-read, and the run that is doing it. */
+  const pending = new Map<string, { keys: Set<string>; reload: boolean }>();
+  const running = new Map<string, Promise<void>>();
+  let reader: StreamReader | undefined;
+
+  const streamOf = (queueKey: string) => `${queueKey}:events`;
+
+  /** Follows the streams of every queue in a view; returns the queue keys newly followed. */
+  async function follow(view: FlowView, positions?: Map<string, string>): Promise<Set<string>> {
+    reader ??= createStreamReader(deps.redis(), { onEntries, onGap });
+    const watched = new Set(reader.streams());
+    const added = new Set<string>();
+    for (const queueKey of view.queueKeys()) {
+      const stream = streamOf(queueKey);
+      if (watched.has(stream)) continue;
+      reader.add(stream, positions?.get(stream) ?? (await lastStreamId(deps.redis(), stream)));
+      added.add(queueKey);
+    }
+    return added;
+  }
+
+  /** Stops following streams no view needs any more. */
+  function unfollowUnused(): void {
+    if (!reader) return;
+    const needed = new Set<string>();
+    for (const view of views.values()) for (const q of view.queueKeys()) needed.add(streamOf(q));
+    for (const stream of reader.streams()) if (!needed.has(stream)) reader.remove(stream);
+  }
+
+  async function load(view: FlowView): Promise<void> {
+    const { queue, jobId, depth, pageSize } = view.options;
+    // Positions of the streams known before the load, so nothing between is missed.
+    const rootQueueKey = `${deps.prefix}:${queue}`;
+    const positions = new Map([[streamOf(rootQueueKey), await lastStreamId(deps.redis(), streamOf(rootQueueKey))]]);
+    const tree = await loadTree(deps.redis(), deps.prefix, queue, jobId, { depth, pageSize });
+    if (tree.nodes[0]?.state === 'missing') {
+      throw new FlowscopeError('NOT_FOUND', `No job ${jobId} in queue ${queue} (prefix ${deps.prefix})`);
+    }
+    view.reset(tree);
+    // Streams of other queues are followed from now: re-read their nodes once, in case they
+    // changed between the load and now.
+    const late = await follow(view, positions);
+    late.delete(rootQueueKey);
+    if (late.size > 0) {
+      const keys = [...view.nodes.keys()].filter((k) => late.has(k.slice(0, k.lastIndexOf(':'))));
+      schedule(view, keys);
+    }
+  }
+
+  function snapshot(view: FlowView): FlowSnapshot {
+    return { subscriptionId: view.id, seq: view.seq, tree: view.tree() };
+  }
+
+  // ---- events -> re-reads --------------------------------------------------------------
+
+  function onEntries(entries: StreamEntry[]): void {
+    const keys = new Set<string>();
+    for (const entry of entries) {
+      const jobId = entry.fields.jobId;
+      if (!jobId) continue;
+      keys.add(`${entry.stream.slice(0, -':events'.length)}:${jobId}`);
+    }
+    if (keys.size === 0) return;
+    for (const view of views.values()) {
+      const queueKeys = view.queueKeys();
+      const relevant = [...keys].filter((k) => queueKeys.has(k.slice(0, k.lastIndexOf(':'))));
+      if (relevant.length > 0) schedule(view, relevant);
+    }
+  }
+
+  function onGap(streams: string[], why: string): void {
+    const gapped = new Set(streams);
+    for (const view of views.values()) {
+      if ([...view.queueKeys()].some((q) => gapped.has(streamOf(q)))) {
+        deps.log.info('flow view resyncs', { subscriptionId: view.id, why });
+        scheduleReload(view);
+      }
+    }
+  }
+
+  function schedule(view: FlowView, keys: string[]): void {
+    const entry = pending.get(view.id) ?? { keys: new Set<string>(), reload: false };
+    for (const k of keys) entry.keys.add(k);
+    pending.set(view.id, entry);
+    kick(view);
+  }
+
+  function scheduleReload(view: FlowView): void {
+    const entry = pending.get(view.id) ?? { keys: new Set<string>(), reload: false };
+    entry.reload = true;
+    pending.set(view.id, entry);
+    kick(view);
+  }
+
+  /** One run at a time per view; work that arrives meanwhile is merged into the next run. */
+  function kick(view: FlowView): void {
+    if (running.has(view.id)) return;
+    const run = (async () => {
+      while (views.has(view.id)) {
+        const work = pending.get(view.id);
+        if (!work) break;
+        pending.delete(view.id);
+        try {
+          if (work.reload) {
+            await load(view);
+            view.seq += 1;
+            deps.sendSnapshot(view.session, snapshot(view));
+          } else {
+            const patch = await refresh(view, work.keys);
+            if (patch) deps.sendPatch(view.session, patch);
+          }
+        } catch (err) {
+          deps.log.warn('flow view update failed; reloading', { subscriptionId: view.id, message: (err as Error).message });
+          if (!work.reload) scheduleReload(view);
+          else break; // a failed reload waits for the next event or a client resync
+        }
+      }
+    })().finally(() => running.delete(view.id));
+    running.set(view.id, run);
+  }
+
+  /** Re-reads the named jobs (and their parents) and turns the differences into a patch. */
+  async function refresh(view: FlowView, keys: Set<string>): Promise<FlowPatch | null> {
+    const redis = deps.redis();
+    const trips = new RoundTrips(redis);
+    const touched = new Set<string>();
+    const unknown: string[] = [];
+    for (const key of keys) {
+      if (view.nodes.has(key)) {
+        touched.add(key);
+        const parent = view.parentOf(key);
+        if (parent) touched.add(parent);
+      } else unknown.push(key);
+    }
+    // A job not in view may be a child that was just added to a job in view.
+    if (unknown.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const key of unknown) pipeline.hget(key, 'parentKey');
+      trips.count++;
+      const replies = (await pipeline.exec()) ?? [];
+      for (const [, parentKey] of replies) if (typeof parentKey === 'string' && view.nodes.has(parentKey)) touched.add(parentKey);
+    }
+    if (touched.size === 0) return null;
+
+    const upserts = new Map<string, FlowNode>();
+    const removed: string[] = [];
+    const truncated: FlowPatch['truncated'] = [];
+    const maxDepth = view.options.depth;
+
+    let toRead = [...touched];
+    const seenParents = new Map<string, LevelRecord>();
+    // Two passes at most: the touched jobs, then children whose bucket their parent changed.
+    for (let pass = 0; pass < 2 && toRead.length > 0; pass++) {
+      const records = await loadLevel(trips, toRead, view.options.pageSize, true);
+      const next = new Set<string>();
+      for (const record of records) {
+        const old = view.nodes.get(record.key);
+        if (!old) continue;
+        const isRoot = record.key === view.root;
+        const bucket = record.parentBuckets[0] ?? null;
+        if (!isRoot && bucket === null) {
+          // No bucket of its parent holds it any more (removed, or a remove-policy failure):
+          // loadTree would not show it either.
+          removed.push(...view.removeSubtree(record.key));
+          continue;
+        }
+        const node = toFlowNode(
+          deps.prefix,
+          record,
+          isRoot
+            ? { kind: 'root', depth: 0, parentExists: view.ancestors.length > 0 }
+            : { kind: 'child', parentKey: old.parentKey!, bucket: bucket ?? old.bucket!, depth: old.depth },
+        );
+        if (view.put(node)) upserts.set(node.key, node);
+        if (node.depth < maxDepth) seenParents.set(record.key, record);
+      }
+      // Children the parents now list: new ones load below, moved ones are read again.
+      const newSeeds: { key: string; bucket: Bucket; parent: FlowNode }[] = [];
+      for (const [parentKey, record] of seenParents) {
+        const parent = view.nodes.get(parentKey);
+        if (!parent) continue;
+        const listed = new Set<string>();
+        for (const bucket of BUCKETS) {
+          for (const childKey of record.pages[bucket].keys) {
+            listed.add(childKey);
+            const child = view.nodes.get(childKey);
+            if (!child) {
+              if (childKey !== view.root && !view.ancestors.includes(childKey)) newSeeds.push({ key: childKey, bucket, parent });
+            } else if (child.bucket !== bucket && !touched.has(childKey)) next.add(childKey);
+          }
+        }
+        // Children shown from the first page that no bucket lists any more: read them again.
+        for (const childKey of view.children.get(parentKey) ?? []) {
+          if (!listed.has(childKey) && !touched.has(childKey) && record.counts[view.nodes.get(childKey)!.bucket ?? 'processed'] <= view.options.pageSize) {
+            next.add(childKey);
+          }
+        }
+      }
+      if (newSeeds.length > 0) {
+        const byDepth = new Map<number, typeof newSeeds>();
+        for (const seed of newSeeds) {
+          const list = byDepth.get(seed.parent.depth + 1) ?? [];
+          list.push(seed);
+          byDepth.set(seed.parent.depth + 1, list);
+        }
+        for (const [depth, seeds] of byDepth) {
+          const walked = await walkLevels(
+            trips,
+            deps.prefix,
+            seeds.map((s) => ({ key: s.key, placement: { kind: 'child' as const, parentKey: s.parent.key, bucket: s.bucket, depth } })),
+            { maxDepth, pageSize: view.options.pageSize, maxNodes: 50_000, ancestors: new Set([...view.ancestors, ...view.nodes.keys()]) },
+          );
+          for (const node of walked.nodes) if (view.put(node)) upserts.set(node.key, node);
+          for (const entry of walked.truncated) {
+            view.truncated.set(entry.parentKey, [...(view.truncated.get(entry.parentKey) ?? []).filter((e) => e.bucket !== entry.bucket), entry]);
+          }
+          const grouped = new Map<string, typeof walked.truncated>();
+          for (const entry of walked.truncated) grouped.set(entry.parentKey, [...(grouped.get(entry.parentKey) ?? []), entry]);
+          for (const [parentKey, entries] of grouped) truncated.push({ parentKey, entries });
+        }
+      }
+      toRead = [...next];
+      for (const k of next) touched.add(k);
+    }
+
+    for (const [parentKey, record] of seenParents) {
+      const cursors = Object.fromEntries(
+        BUCKETS.map((b) => [b, record.pages[b].cursor === '0' ? null : Number(record.pages[b].cursor)]),
+      ) as Record<Bucket, number | null>;
+      const entries = view.retruncate(parentKey, cursors);
+      if (entries) truncated.push({ parentKey, entries });
+    }
+
+    // New nodes in queues not followed yet: follow them, then read them once more.
+    const late = await follow(view);
+    if (late.size > 0) schedule(view, [...upserts.keys()].filter((k) => late.has(k.slice(0, k.lastIndexOf(':')))));
+    for (const key of removed) upserts.delete(key);
+    if (upserts.size === 0 && removed.length === 0 && truncated.length === 0) return null;
+    if (removed.length > 0) unfollowUnused();
+    view.seq += 1;
+    return { subscriptionId: view.id, seq: view.seq, upserts: [...upserts.values()], removed, truncated };
+  }
+
+  const owned = (session: string, subscriptionId: string): FlowView => {
+    const view = views.get(subscriptionId);
+    if (!view || view.session !== session) throw new FlowscopeError('NOT_FOUND', `No subscription ${subscriptionId}`);
+    return view;
+  };
+
+  return {
+    async subscribe(session, options) {
+      const mine = [...views.values()].filter((v) => v.session === session);
+      if (mine.length >= MAX_VIEWS_PER_SESSION) {
+        throw new FlowscopeError('REFUSED', `At most ${MAX_VIEWS_PER_SESSION} live flow views per client: unsubscribe one first`);
+      }
+      const view = new FlowView(randomUUID(), session, options);
+      views.set(view.id, view);
+      try {
+        await load(view);
+      } catch (err) {
+        views.delete(view.id);
+        unfollowUnused();
+        throw err;
+      }
+      return snapshot(view);
+    },
+    async resync(session, subscriptionId) {
+      const view = owned(session, subscriptionId);
+      await running.get(view.id);
+      pending.delete(view.id);
+      await load(view);
+      view.seq += 1;
+      return snapshot(view);
+    },
+    unsubscribe(session, subscriptionId) {
+      const view = views.get(subscriptionId);
+      if (!view || view.session !== session) return false;
+      views.delete(subscriptionId);
+      pending.delete(subscriptionId);
+      unfollowUnused();
+      return true;
+    },
+    closeSession(session) {
+      for (const view of [...views.values()]) if (view.session === session) views.delete(view.id);
+      unfollowUnused();
+    },
+    async close() {
+      views.clear();
+      pending.clear();
+      await Promise.allSettled([...running.values()]);
+      await reader?.close();
+    },
+  };
+}
+
