@@ -8,7 +8,8 @@ import { createCore, type Core } from '../core/create-core';
 import { defaultDataDir } from '../core/data-dir';
 import { stderrLogger } from '../core/log/logger';
 import { APP_VERSION } from '../core/version';
-import { formatQueues } from './format-output';
+import { formatFlows, formatQueues } from './format-output';
+import { JOB_STATES, type FlowFilterState } from '../../shared/domain';
 import { formatTree } from './format-tree';
 import { rendererDir } from './renderer-dir';
 import { startWebHost } from './web-host';
@@ -126,6 +127,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async () => {
       const queues = await withCore((core) => call(core, 'listQueues', {}));
       print(queues, () => formatQueues(queues));
+    });
+
+  program
+    .command('flows')
+    .description('flow roots and parents waiting for children, newest first')
+    .option('--queue <queue>', 'only flows whose root or parent is in this queue')
+    .addOption(new Option('--state <state>', 'a job state, or stuck / has-failed-children').choices([...JOB_STATES, 'stuck', 'has-failed-children']))
+    .option('--name <text>', 'only jobs whose name contains this text')
+    .option('--search <jobId>', 'find a job by id (in every queue unless --queue)')
+    .addOption(new Option('--limit <n>', 'how many to list').default(50).argParser(intOption(1, 500)))
+    .action(async (opts: { queue?: string; state?: FlowFilterState; name?: string; search?: string; limit: number }) => {
+      const list = await withCore((core) => call(core, 'listFlows', opts));
+      print(list, () => formatFlows(list));
     });
 
   program

@@ -1,5 +1,5 @@
 // Human-readable CLI output (the --json output is the contract's own shapes).
-import type { QueueInfo } from '../../shared/domain';
+import type { FlowList, QueueInfo } from '../../shared/domain';
 
 const COLUMNS = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
@@ -17,4 +17,19 @@ export function formatQueues(queues: QueueInfo[]): string {
     q.version ?? '-',
   ]);
   return formatTable([header, ...rows]);
+}
+
+export function formatFlows(list: FlowList): string {
+  if (list.flows.length === 0) return 'No flows match.';
+  const header = ['flow', 'name', 'state', 'processed', 'unprocessed', 'failed', 'ignored', 'blocking', 'created'];
+  const rows = list.flows.map((f) => [
+    `${f.queue}:${f.id}${f.isRoot ? '' : ' (child)'}`,
+    f.name ?? '-',
+    f.state,
+    ...(['processed', 'unprocessed', 'failed', 'ignored'] as const).map((b) => String(f.childCounts[b])),
+    String(f.blockingFailures),
+    f.timestamp ? new Date(f.timestamp).toISOString() : '-',
+  ]);
+  const more = list.nextCursor ? `\n… more: raise --limit` : '';
+  return formatTable([header, ...rows]) + more;
 }
