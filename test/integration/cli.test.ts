@@ -1,5 +1,7 @@
 // The CLI's global options, exit codes and JSON output against a real Redis.
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
+import type { FlowTree } from '../../shared/domain';
+import { BullmqOracle, JobOutcomes, loaderView, startWorker } from '../helpers/flows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../electron/core/connection/free-port';
 import { runFlowscope } from '../helpers/cli-io';
@@ -71,5 +73,63 @@ describe('help and version', () => {
     const version = await runFlowscope(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('flowscope tree --json', () => {
+  it('agrees with BullMQ node for node on a flow of each failure policy', async () => {
+    const { connection } = redis;
+    const prefix = `${redis.prefix}t`;
+    const flows = new FlowProducer({ connection, prefix });
+    const outcomes = new JobOutcomes();
+    const workers = ['cli-parents', 'cli-kids'].map((q) => startWorker(outcomes, connection, prefix, q));
+    const policies = {
+      none: {},
+      'fail-parent': { failParentOnFailure: true },
+      'continue-parent': { continueParentOnFailure: true },
+      ignore: { ignoreDependencyOnFailure: true },
+      remove: { removeDependencyOnFailure: true },
+    } as const;
+    const expected: Record<string, 'completed' | 'failed'> = {};
+    const roots: Record<string, string> = {};
+    for (const [policy, opts] of Object.entries(policies)) {
+      const { job, children } = await flows.add({
+        name: `parent-${policy}`,
+        queueName: 'cli-parents',
+        children: [
+          { name: 'ok', queueName: 'cli-kids', data: { result: 1 } },
+          { name: 'bad', queueName: 'cli-kids', data: { fail: `${policy} child failed` }, opts },
+        ],
+      });
+      roots[policy] = job.id!;
+      expected[`${prefix}:cli-kids:${children![1]!.job.id}`] = 'failed';
+      if (policy === 'fail-parent') expected[`${prefix}:cli-parents:${job.id}`] = 'failed';
+      else if (policy !== 'none') expected[`${prefix}:cli-parents:${job.id}`] = 'completed';
+    }
+    await outcomes.until(expected);
+    await Promise.all(workers.map((w) => w.close()));
+
+    const oracle = new BullmqOracle(connection);
+    for (const [policy, id] of Object.entries(roots)) {
+      const run = await runFlowscope(['tree', 'cli-parents', id, '--json', '--redis', redis.url, '--prefix', prefix]);
+      expect(run.code, run.stderr).toBe(0);
+      const tree = JSON.parse(run.stdout) as FlowTree;
+      expect(tree.root).toBe(`${prefix}:cli-parents:${id}`);
+      expect(tree.stats.roundTrips).toBeGreaterThan(0);
+      expect(loaderView(tree), `policy ${policy}`).toEqual(await oracle.walk(tree.root));
+      const bad = tree.nodes.find((n) => n.name === 'bad');
+      if (policy === 'remove') expect(bad).toBeUndefined();
+      else expect(bad!.policy).toBe(policy);
+    }
+    await oracle.close();
+    await flows.close();
+  });
+
+  it('says a missing job is not found (exit 1) and refuses a bad depth (exit 2)', async () => {
+    const missing = await runFlowscope(['tree', 'cli-queue', 'no-such-id', '--redis', redis.url, '--prefix', redis.prefix]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/No job no-such-id in queue cli-queue/);
+    const bad = await runFlowscope(['tree', 'cli-queue', '1', '--depth', '-1']);
+    expect(bad.code).toBe(2);
   });
 });
