@@ -1,0 +1,233 @@
+// Flow-test helpers: BullMQ's own answer for every node of a flow (Job.getState(), the
+// parent's Job.getDependencies() and getDependenciesCount()), so tests compare the tree loader
+// with BullMQ node for node; a recorder of worker outcomes to await instead of sleeping; and
+// raw-key writers for bad-data fixtures.
+import { Job, Queue, Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { BUCKETS, type Bucket, type ChildCounts, type FlowTree } from '../../shared/domain';
+
+/** What one node looks like, in words both sides can produce. */
+export interface NodeView {
+  state: string;
+  parentKey: string | null;
+  bucket: Bucket | null;
+  counts: ChildCounts;
+}
+
+/** BullMQ's own key split (RedisQueueBackend.parseNodeKey): `prefix:queue:id`, prefix may hold ':'. */
+export function bullmqKeyParts(key: string): { prefix: string; queueName: string; id: string } {
+  const last = key.lastIndexOf(':');
+  const prev = key.lastIndexOf(':', last - 1);
+  return { prefix: key.slice(0, prev), queueName: key.slice(prev + 1, last), id: key.slice(last + 1) };
+}
+
+/** The loader's answer in NodeView form, keyed by job key. */
+export function loaderView(tree: FlowTree): Map<string, NodeView> {
+  return new Map(
+    tree.nodes.map((n) => [n.key, { state: n.state, parentKey: n.parentKey, bucket: n.bucket, counts: n.childCounts }]),
+  );
+}
+
+export class BullmqOracle {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(private readonly connection: ConnectionOptions) {}
+
+  private queueOf(key: string): { queue: Queue; id: string } {
+    const { prefix, queueName, id } = bullmqKeyParts(key);
+    const queueKey = `${prefix}:${queueName}`;
+    let queue = this.queues.get(queueKey);
+    if (!queue) {
+      queue = new Queue(queueName, { connection: this.connection, prefix });
+      this.queues.set(queueKey, queue);
+    }
+    return { queue, id };
+  }
+
+  async job(key: string): Promise<Job | undefined> {
+    const { queue, id } = this.queueOf(key);
+    return Job.fromId(queue, id);
+  }
+
+  /** Job.getState(), or 'missing' when there is no job hash. */
+  async state(key: string): Promise<string> {
+    const job = await this.job(key);
+    return job ? job.getState() : 'missing';
+  }
+
+  /** Job.getDependencies() with no options: every bucket, unpaged, as key lists. */
+  async dependencies(key: string): Promise<Record<Bucket, string[]>> {
+    const job = await this.job(key);
+    if (!job) return { processed: [], unprocessed: [], failed: [], ignored: [] };
+    const deps = await job.getDependencies();
+    return {
+      processed: Object.keys(deps.processed ?? {}),
+      unprocessed: deps.unprocessed ?? [],
+      failed: deps.failed ?? [],
+      ignored: Object.keys(deps.ignored ?? {}),
+    };
+  }
+
+  async counts(key: string): Promise<ChildCounts> {
+    const job = await this.job(key);
+    if (!job) return { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
+    const c = await job.getDependenciesCount();
+    return { processed: c.processed ?? 0, unprocessed: c.unprocessed ?? 0, failed: c.failed ?? 0, ignored: c.ignored ?? 0 };
+  }
+
+  /** Which bucket of `parentKey` holds `childKey`, by getDependencies(). */
+  async bucketIn(parentKey: string, childKey: string): Promise<Bucket | null> {
+    const deps = await this.dependencies(parentKey);
+    return BUCKETS.find((b) => deps[b].includes(childKey)) ?? null;
+  }
+
+  /**
+   * BullMQ's view of the whole subtree of `rootKey`, walked with getDependencies() (unpaged),
+   * to `depth` levels: the same nodes the loader should return when nothing is truncated.
+   */
+  async walk(rootKey: string, depth = Infinity): Promise<Map<string, NodeView>> {
+    const view = new Map<string, NodeView>();
+    const rootJob = await this.job(rootKey);
+    const rootParent = rootJob?.parentKey ?? null;
+    let level: { key: string; parentKey: string | null; bucket: Bucket | null }[] = [
+      { key: rootKey, parentKey: rootParent, bucket: rootParent ? await this.bucketIn(rootParent, rootKey) : null },
+    ];
+    for (let d = 0; level.length > 0; d++) {
+      const next: typeof level = [];
+      await Promise.all(
+        level.map(async (item) => {
+          const [state, counts, deps] = await Promise.all([
+            this.state(item.key),
+            this.counts(item.key),
+            d < depth ? this.dependencies(item.key) : Promise.resolve(null),
+          ]);
+          view.set(item.key, { state, parentKey: item.parentKey, bucket: item.bucket, counts });
+          if (deps) for (const b of BUCKETS) for (const k of deps[b]) next.push({ key: k, parentKey: item.key, bucket: b });
+        }),
+      );
+      level = next.filter((n) => !view.has(n.key));
+    }
+    return view;
+  }
+
+  /** BullMQ's answer for exactly the nodes a loaded tree holds (for truncated trees). */
+  async answerFor(tree: FlowTree): Promise<Map<string, NodeView>> {
+    const deps = new Map<string, Promise<Record<Bucket, string[]>>>();
+    const depsOf = (key: string) => {
+      let d = deps.get(key);
+      if (!d) deps.set(key, (d = this.dependencies(key)));
+      return d;
+    };
+    const entries = await Promise.all(
+      tree.nodes.map(async (n): Promise<[string, NodeView]> => {
+        const job = await this.job(n.key);
+        const parentKey = n.depth === 0 ? (job?.parentKey ?? null) : n.parentKey;
+        let bucket: Bucket | null = null;
+        if (parentKey) {
+          const d = await depsOf(parentKey);
+          bucket = BUCKETS.find((b) => d[b].includes(n.key)) ?? null;
+        }
+        return [n.key, { state: await this.state(n.key), parentKey, bucket, counts: await this.counts(n.key) }];
+      }),
+    );
+    return new Map(entries);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}
+
+export type Outcome = 'completed' | 'failed';
+
+/** Records final outcomes of jobs run by workers, by full job key, and lets a test await them. */
+export class JobOutcomes {
+  private readonly seen = new Map<string, Outcome>();
+  private readonly waiters: { key: string; outcome: Outcome; resolve: () => void }[] = [];
+
+  watch(worker: Worker): Worker {
+    worker.on('completed', (job) => this.record(`${job.queueQualifiedName}:${job.id}`, 'completed'));
+    // A failure that will be retried has no finishedOn yet: only the final one counts.
+    worker.on('failed', (job) => {
+      if (job?.finishedOn) this.record(`${job.queueQualifiedName}:${job.id}`, 'failed');
+    });
+    return worker;
+  }
+
+  private record(key: string, outcome: Outcome): void {
+    this.seen.set(key, outcome);
+    for (const w of [...this.waiters]) {
+      if (w.key === key && w.outcome === outcome) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Resolves when every listed job has reached its outcome; rejects after `timeoutMs`. */
+  async until(expected: Record<string, Outcome>, timeoutMs = 20_000): Promise<void> {
+    const pending = Object.entries(expected).filter(([key, outcome]) => this.seen.get(key) !== outcome);
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const all = Promise.all(
+      pending.map(([key, outcome]) => new Promise<void>((resolve) => this.waiters.push({ key, outcome, resolve }))),
+    );
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const late = pending.filter(([key, outcome]) => this.seen.get(key) !== outcome).map(([k, o]) => `${k} ${o}`);
+        reject(new Error(`jobs did not finish in ${timeoutMs} ms: ${late.join(', ')}`));
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([all, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** A worker whose jobs fail when `data.fail` is set and otherwise return `data.result` (or the job name). */
+export const scriptedProcessor: Processor = async (job) => {
+  const data = (job.data ?? {}) as { fail?: string; result?: unknown };
+  if (data.fail) throw new Error(data.fail);
+  return data.result ?? `${job.name} done`;
+};
+
+export function startWorker(
+  outcomes: JobOutcomes,
+  connection: ConnectionOptions,
+  prefix: string,
+  queueName: string,
+  processor: Processor = scriptedProcessor,
+  concurrency = 20,
+): Worker {
+  return outcomes.watch(new Worker(queueName, processor, { connection, prefix, concurrency }));
+}
+
+/** Polls `check` until it returns true; for conditions no event announces. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000, everyMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Writes a raw job hash (bad-data fixtures). */
+export async function writeJobHash(redis: Redis, key: string, fields: Record<string, string | number>): Promise<void> {
+  await redis.hset(key, fields);
+}
+
+/** A small, valid job hash as BullMQ would store it, with optional overrides. */
+export function jobFields(name: string, extra: Record<string, string | number> = {}): Record<string, string | number> {
+  return { name, data: '{}', opts: '{"attempts":1}', timestamp: Date.now(), delay: 0, priority: 0, ...extra };
+}
+
+/** The parent link fields a child hash carries: `parentKey` and the `parent` JSON with a policy flag. */
+export function parentFields(parentKey: string, flag?: 'fpof' | 'cpof' | 'idof' | 'rdof'): Record<string, string> {
+  const { prefix, queueName, id } = bullmqKeyParts(parentKey);
+  const parent: Record<string, unknown> = { id, queueKey: `${prefix}:${queueName}` };
+  if (flag) parent[flag] = true;
+  return { parentKey, parent: JSON.stringify(parent) };
+}
