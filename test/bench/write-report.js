@@ -1,0 +1,25 @@
+// Writes docs/BENCHMARKS.md from the results of the last `npm run bench`.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const dir = 'test-results/bench';
+const results = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')));
+
+const lines = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (test/bench/); every figure is a median of repeated runs, each benchmark',
+  'running its contenders side by side on the same throwaway `redis-server`. Targets are from SPEC §10.',
+  '',
+];
+for (const r of results) {
+  lines.push(`## ${r.name}`, '', `Machine: ${r.machine}. Run: ${r.at}.`, '');
+  const columns = Object.keys(r.rows[0]?.figures ?? {});
+  lines.push(`| case | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---').join('|')}|`);
+  for (const row of r.rows) lines.push(`| ${row.case} | ${columns.map((c) => row.figures[c] ?? '').join(' | ')} |`);
+  lines.push('', ...r.notes.map((n) => `- ${n}`), '');
+}
+writeFileSync('docs/BENCHMARKS.md', lines.join('\n'));
+process.stdout.write(`docs/BENCHMARKS.md written from ${results.length} result file(s)\n`);
