@@ -7,13 +7,16 @@ import {
   JOB_STATES,
   type AppInfo,
   type ChildrenPage,
+  type ConnectionList,
   type ConnectionStatus,
+  type ConnectionTest,
   type FlowList,
   type FlowPatch,
   type FlowSnapshot,
   type FlowTree,
   type JobDetail,
   type QueueInfo,
+  type SavedConnection,
 } from './domain';
 import type { ErrorPayload } from './errors';
 
@@ -35,12 +38,34 @@ export const queueNameSchema = z.string().min(1, 'queue is required').max(512);
 export const jobIdSchema = z.string().min(1, 'jobId is required').max(512);
 /** A full job key `P:Q:id`. */
 export const jobKeySchema = z.string().min(3).max(2048).regex(/^.+:.+:.+$/, 'must be a full job key such as bull:queue:id');
+/** A Redis URL: redis:// or rediss:// (TLS), with optional user, password and db. */
+export const redisUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((value) => /^rediss?:\/\/[^\s]+$/.test(value) && URL.canParse(value), 'must be a URL such as redis://127.0.0.1:6379');
+export const prefixSchema = z.string().min(1).max(256).regex(/^\S+$/, 'must not contain spaces');
+const connectionIdSchema = z.string().min(1).max(64);
 const depthSchema = z.int().min(0).max(1000);
 const pageSizeSchema = z.int().min(1).max(10_000);
 
 export const methods = {
   getAppInfo: method<AppInfo>()(noArgs),
   getConnectionStatus: method<ConnectionStatus>()(noArgs),
+  listConnections: method<ConnectionList>()(noArgs),
+  saveConnection: method<SavedConnection>()(
+    z.strictObject({
+      id: connectionIdSchema.optional(),
+      name: z.string().trim().min(1, 'name is required').max(100),
+      url: redisUrlSchema,
+      prefix: prefixSchema.default('bull'),
+      readOnly: z.boolean().default(false),
+    }),
+  ),
+  removeConnection: method<{ removed: boolean }>()(z.strictObject({ id: connectionIdSchema })),
+  testConnection: method<ConnectionTest>()(
+    z.union([z.strictObject({ id: connectionIdSchema }), z.strictObject({ url: redisUrlSchema, prefix: prefixSchema.default('bull') })]),
+  ),
+  useConnection: method<ConnectionStatus>()(z.strictObject({ id: connectionIdSchema })),
   listQueues: method<QueueInfo[]>()(noArgs),
   getFlowTree: method<FlowTree>()(
     z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema, depth: depthSchema.optional(), pageSize: pageSizeSchema.optional() }),

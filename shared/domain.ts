@@ -29,6 +29,8 @@ export interface QueueInfo {
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'error';
 
 export interface ConnectionStatus {
+  /** Which connection this is: `sandbox`, `startup` (--redis / REDIS_URL), or a saved one's id. */
+  connectionId: string;
   state: ConnectionState;
   /** `sandbox` when Flowscope runs its own redis-server, `url` when it connects to a given Redis. */
   kind: 'sandbox' | 'url';
@@ -40,6 +42,31 @@ export interface ConnectionStatus {
   message?: string;
   /** Typed reason when state is `error`. */
   code?: string;
+}
+
+/** A connection the user can pick. Its URL never carries the password. */
+export interface SavedConnection {
+  id: string;
+  name: string;
+  url: string;
+  prefix: string;
+  readOnly: boolean;
+  kind: 'sandbox' | 'url';
+  hasPassword: boolean;
+}
+
+export interface ConnectionList {
+  activeId: string;
+  connections: SavedConnection[];
+  /** Whether saved connections outlive this process (desktop) or this session only (web, CLI). */
+  persisted: boolean;
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  message: string;
+  redisVersion?: string;
+  queues?: number;
 }
 
 export interface AppInfo {

@@ -1,34 +1,36 @@
-// createCore(): the whole Flowscope core for one connection, with no Electron in sight.
-// Shells (desktop, web host, CLI) create it, forward calls to dispatch(), forward events to
-// their clients, and close() it on exit.
+// createCore(): the whole Flowscope core, with no Electron in sight. Shells (desktop, web
+// host, CLI) create it, forward calls to dispatch(), forward events to their clients, and
+// close() it on exit. It works on one active connection at a time (the sandbox, the URL it
+// was given, or a saved one) and can switch.
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
 import type { EventMap, EventName, PushEvent } from '../../shared/contract';
 import type { AppInfo, ConnectionStatus } from '../../shared/domain';
-import { FlowscopeError, toErrorPayload } from '../../shared/errors';
-import { redactUrl } from './connection/redact-url';
-import { openRedisConnection, type RedisConnection } from './connection/redis-connection';
-import { startSandbox, type Sandbox } from './connection/sandbox';
+import { createActiveConnection } from './connection/active-connection';
+import { connectionChoices } from './connection/connection-handlers';
+import type { SecretStore } from './connection/saved-connections';
+import type { CoreContext } from './core-context';
 import { createDispatch, type Dispatch } from './dispatch';
+import { flowHandlers } from './flows/flow-handlers';
+import { createFlowSubscriptions, type FlowSubscriptions } from './live/flow-subscriptions';
+import { liveHandlers } from './live/live-handlers';
 import { stderrLogger, type Logger } from './log/logger';
 import { discoverQueues } from './queues/discover-queues';
-import { createQueueWatcher } from './queues/queue-watcher';
 import { queueHandlers } from './queues/queue-handlers';
-import { flowHandlers } from './flows/flow-handlers';
-import type { CoreContext } from './core-context';
-import { createFlowSubscriptions } from './live/flow-subscriptions';
-import { liveHandlers } from './live/live-handlers';
+import { createQueueWatcher } from './queues/queue-watcher';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
   shell: AppInfo['shell'];
-  /** Redis to connect to; when absent the core starts a sandbox redis-server. */
+  /** Redis to connect to first; when absent the core starts on its sandbox redis-server. */
   redisUrl?: string;
+  /** Prefix for the sandbox and the start connection (saved connections carry their own). */
   prefix?: string;
-  /** Folder for the sandbox's data and (later) the audit log. */
+  /** Folder for the sandbox's data, saved connections and the audit log. */
   dataDir: string;
   redisServerPath?: string;
   readOnly?: boolean;
+  /** Encrypts saved passwords at rest; without it saved connections last for this process only. */
+  secrets?: SecretStore;
   log?: Logger;
   /** How often the queue list is refreshed while clients listen. */
   queuePollMs?: number;
@@ -51,78 +53,68 @@ export interface Core {
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? stderrLogger('warn');
-  const prefix = options.prefix ?? 'bull';
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   let listeners = 0;
-  let sandbox: Sandbox | undefined;
-  let connection: RedisConnection | undefined;
-  let startError: FlowscopeError | undefined;
-
-  const kind: ConnectionStatus['kind'] = options.redisUrl ? 'url' : 'sandbox';
-  let target = options.redisUrl ? redactUrl(options.redisUrl) : 'sandbox (starting)';
-
-  const status = (): ConnectionStatus => {
-    const base = { kind, target, prefix, readOnly: options.readOnly ?? false };
-    if (startError) return { ...base, state: 'error', code: startError.code, message: startError.message };
-    if (!connection) return { ...base, state: 'connecting' };
-    const s = connection.state;
-    return connection.message && s !== 'connected' ? { ...base, state: s, message: connection.message } : { ...base, state: s };
-  };
 
   const emit = <E extends EventName>(event: E, payload: EventMap[E], session?: string) => {
     emitter.emit('event', { event, payload } as PushEvent, session);
   };
 
-  const redis = () => {
-    if (!connection) throw startError ?? new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is still starting');
-    return connection.redis;
+  const active = createActiveConnection({ dataDir: options.dataDir, redisServerPath: options.redisServerPath, log });
+  const ctx: CoreContext = {
+    get prefix() {
+      return active.target().prefix;
+    },
+    get readOnly() {
+      return active.target().readOnly;
+    },
+    log,
+    redis: () => active.redis(),
+    emit,
   };
 
-  const watcher = createQueueWatcher(() => discoverQueues(redis(), prefix), (q) => emit('queues', q), options.queuePollMs);
+  const newSubscriptions = () =>
+    createFlowSubscriptions({
+      redis: ctx.redis,
+      get prefix() {
+        return ctx.prefix;
+      },
+      log,
+      sendPatch: (session, patch) => emit('flowPatch', patch, session),
+      sendSnapshot: (session, snapshot) => emit('flowSnapshot', snapshot, session),
+    });
+  let subscriptions: FlowSubscriptions = newSubscriptions();
 
-  const ready = (async () => {
-    try {
-      let url = options.redisUrl;
-      if (!url) {
-        sandbox = await startSandbox({
-          dataDir: join(options.dataDir, 'sandbox-redis'),
-          binary: options.redisServerPath,
-          persist: true,
-        });
-        url = sandbox.url;
-        target = `sandbox ${sandbox.url}`;
-        log.info('sandbox redis-server started', { url, dataDir: sandbox.dataDir });
-      }
-      connection = openRedisConnection(url);
-      connection.onChange(() => {
-        emit('connectionStatus', status());
-        if (connection?.state === 'connected') void watcher.refresh().catch(() => undefined);
-      });
-      emit('connectionStatus', status());
-      await connection.firstAttempt;
-    } catch (err) {
-      startError = err instanceof FlowscopeError ? err : new FlowscopeError('REDIS_UNAVAILABLE', toErrorPayload(err).message);
-      log.error('could not start the connection', { code: startError.code, message: startError.message });
-      emit('connectionStatus', status());
-    }
-  })();
-
-  const ctx: CoreContext = { prefix, readOnly: options.readOnly ?? false, log, redis, emit };
-  const subscriptions = createFlowSubscriptions({
-    redis,
-    prefix,
-    log,
-    sendPatch: (session, patch) => emit('flowPatch', patch, session),
-    sendSnapshot: (session, snapshot) => emit('flowSnapshot', snapshot, session),
+  const watcher = createQueueWatcher(() => discoverQueues(ctx.redis(), ctx.prefix), (q) => emit('queues', q), options.queuePollMs);
+  active.onChange(() => {
+    emit('connectionStatus', active.status());
+    if (active.status().state === 'connected') void watcher.refresh().catch(() => undefined);
   });
+
+  const connections = connectionChoices(active, {
+    dataDir: options.dataDir,
+    secrets: options.secrets,
+    startupUrl: options.redisUrl,
+    prefix: options.prefix ?? 'bull',
+    readOnly: options.readOnly ?? false,
+    // Views belong to the old connection: they end, and the list refreshes from the new one.
+    async onSwitch() {
+      await subscriptions.close();
+      subscriptions = newSubscriptions();
+      watcher.forget();
+    },
+  });
+  const ready = active.open(connections.initial);
+
   const dispatch = createDispatch(
     {
       getAppInfo: () => ({ name: 'Flowscope', version: APP_VERSION, shell: options.shell }),
-      getConnectionStatus: () => status(),
+      getConnectionStatus: () => active.status(),
+      ...connections.handlers,
       ...queueHandlers(ctx),
       ...flowHandlers(ctx),
-      ...liveHandlers(subscriptions),
+      ...liveHandlers(() => subscriptions),
     },
     log,
   );
@@ -141,14 +133,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       };
     },
     closeSession: (session) => subscriptions.closeSession(session),
-    status,
+    status: () => active.status(),
     ready,
     async close() {
       watcher.stop();
       await ready;
       await subscriptions.close();
-      await connection?.close();
-      await sandbox?.stop();
+      await active.close();
       emitter.removeAllListeners();
     },
   };

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/create-core';
 import { stderrLogger } from '../core/log/logger';
 import { installGuards } from './guards';
+import { safeStorageSecrets } from './secret-store';
 import { bridgeCore } from './ipc-bridge';
 import { windowOptions } from './window-options';
 
@@ -37,6 +38,7 @@ app.whenReady().then(async () => {
     redisUrl: process.env.REDIS_URL,
     prefix: process.env.FLOWSCOPE_PREFIX,
     dataDir: app.getPath('userData'),
+    secrets: safeStorageSecrets(),
     log,
   });
   await createWindow(core);

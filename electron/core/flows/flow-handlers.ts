@@ -8,7 +8,7 @@ import { getJob } from './get-job';
 import { createFlowLister } from './list-flows';
 
 export function flowHandlers(ctx: CoreContext): Pick<Handlers, 'getFlowTree' | 'getChildrenPage' | 'listFlows' | 'getJob'> {
-  const listFlows = createFlowLister(ctx.redis, ctx.prefix);
+  const listFlows = createFlowLister(ctx);
   return {
     async getFlowTree({ queue, jobId, depth, pageSize }) {
       const tree = await loadTree(ctx.redis(), ctx.prefix, queue, jobId, { depth, pageSize });

@@ -2,7 +2,6 @@
 // filtered by queue, name, state ("stuck", "has failed children"), searchable by job id,
 // newest first, paged. States and counts come from the tree loader's load-level script, so
 // they are exact; "stuck" counts failed children still in a parent's unprocessed bucket.
-import type { Redis } from 'ioredis';
 import type { FlowFilterState, FlowList, FlowSummary } from '../../../shared/domain';
 import { discoverQueueNames } from '../queues/discover-queues';
 import { jobKey, jobKeyParts } from '../tree';
@@ -11,6 +10,7 @@ import { parseJobHash } from '../tree/parse-job-hash';
 import { luaScript, RoundTrips } from '../tree/round-trips';
 import countBlockingLua from './count-blocking.lua?raw';
 import { findParentKeys } from './find-parents';
+import type { CoreContext } from '../core-context';
 
 const COUNT_BLOCKING = luaScript('count-blocking', countBlockingLua);
 const BLOCKING_BATCH = 200;
@@ -35,18 +35,20 @@ async function countBlocking(trips: RoundTrips, keys: string[]): Promise<Map<str
 }
 
 /** A flow lister with a short-lived cache of the parent scan, so paging does not rescan. */
-export function createFlowLister(redis: () => Redis, prefix: string) {
-  let cache: { queue: string; at: number; keys: string[] } | undefined;
+export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
+  const redis = () => ctx.redis();
+  let cache: { scope: string; at: number; keys: string[] } | undefined;
 
-  const parentKeys = async (queue: string | undefined, fresh: boolean): Promise<string[]> => {
-    const id = queue ?? '';
-    if (!fresh && cache && cache.queue === id && Date.now() - cache.at < PARENTS_CACHE_MS) return cache.keys;
+  const parentKeys = async (prefix: string, queue: string | undefined, fresh: boolean): Promise<string[]> => {
+    const scope = `${prefix}\n${queue ?? ''}`;
+    if (!fresh && cache && cache.scope === scope && Date.now() - cache.at < PARENTS_CACHE_MS) return cache.keys;
     const keys = await findParentKeys(redis(), prefix, queue);
-    cache = { queue: id, at: Date.now(), keys };
+    cache = { scope, at: Date.now(), keys };
     return keys;
   };
 
   return async function listFlows(filter: FlowFilter): Promise<FlowList> {
+    const prefix = ctx.prefix;
     const limit = filter.limit ?? 50;
     const offset = filter.cursor ? Number.parseInt(filter.cursor, 10) || 0 : 0;
     const trips = new RoundTrips(redis());
@@ -56,7 +58,7 @@ export function createFlowLister(redis: () => Redis, prefix: string) {
       const queues = filter.queue ? [filter.queue] : await discoverQueueNames(redis(), prefix);
       candidates = queues.map((q) => jobKey(prefix, q, filter.search!));
     } else {
-      candidates = await parentKeys(filter.queue, offset === 0);
+      candidates = await parentKeys(prefix, filter.queue, offset === 0);
     }
 
     const records = await loadLevel(trips, candidates, 0);

@@ -8,6 +8,8 @@ export interface QueueWatcher {
   stop(): void;
   /** Runs one discovery now and emits if the list changed. */
   refresh(): Promise<QueueInfo[]>;
+  /** Forgets the last list (after a connection switch) so the next one is always sent. */
+  forget(): void;
 }
 
 export function createQueueWatcher(
@@ -44,5 +46,8 @@ export function createQueueWatcher(
       timer = undefined;
     },
     refresh,
+    forget() {
+      last = '';
+    },
   };
 }

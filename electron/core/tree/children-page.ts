@@ -4,12 +4,14 @@
 // `nextCursor` is null when the bucket is exhausted. Hash and set buckets page with SCAN
 // cursors, so a bucket that changes between pages can repeat a key: callers merge by key.
 import type { Redis } from 'ioredis';
-import type { Bucket, FlowNode, TruncatedBucket } from '../../../shared/domain';
+import type { Bucket, ChildrenPage } from '../../../shared/domain';
 import childrenPageLua from './children-page.lua?raw';
 import listBucketLua from './list-bucket.lua?raw';
 import { luaScript, RoundTrips } from './round-trips';
-import { DEFAULT_MAX_NODES, wholeNumber } from './tree-loader';
+import { DEFAULT_MAX_NODES, pageSizeOf, wholeNumber } from './tree-options';
 import { walkLevels } from './tree-walk';
+
+export type { ChildrenPage };
 
 export const CHILDREN_PAGE = luaScript('children-page', listBucketLua, childrenPageLua);
 
@@ -21,21 +23,6 @@ export interface ChildrenPageOptions {
   /** Children of this bucket the caller already shows, so `truncated.shown` is cumulative. */
   shown?: number;
   maxNodes?: number;
-}
-
-export interface ChildrenPage {
-  parentKey: string;
-  bucket: Bucket;
-  /** The page's children first, then their descendants when `depth` > 0. */
-  nodes: FlowNode[];
-  total: number;
-  /** Cursor of the next page of this bucket, null when this was the last. */
-  nextCursor: number | null;
-  /** This bucket when more pages remain, plus buckets cut below the page's children. */
-  truncated: TruncatedBucket[];
-  /** Set when the bucket cannot be read (wrong key type, unknown bucket). */
-  error?: string;
-  stats: { ms: number; roundTrips: number; nodes: number };
 }
 
 export async function loadChildrenPage(
@@ -50,7 +37,7 @@ export async function loadChildrenPage(
   const started = performance.now();
   const trips = new RoundTrips(redis);
   const parentDepth = wholeNumber(options.parentDepth, 0, 0);
-  const size = wholeNumber(pageSize, 1, 1);
+  const size = pageSizeOf(pageSize);
   const start = wholeNumber(cursor, 0, 0);
 
   const [reply] = await trips.run([{ script: CHILDREN_PAGE, keys: [parentKey], args: [bucket, String(start), size] }]);

@@ -25,7 +25,7 @@ export function toFlowNode(prefix: string, record: LevelRecord, placement: Place
     if (isJob) {
       if (hash.parentKey === null) errors.push('has no parentKey although a parent lists it');
       else if (hash.parentKey !== parentKey) errors.push(`its parentKey points to ${hash.parentKey}`);
-      if (!hash.hasParentField) errors.push('has no parent field');
+      if (hash.parentField === 'absent') errors.push('has no parent field');
     }
   } else {
     // SPEC §8: a view root with a parent still shows its link, as BullMQ's getDependencies
@@ -37,8 +37,9 @@ export function toFlowNode(prefix: string, record: LevelRecord, placement: Place
     if (parentKey !== null && bucket === null && !removedOnFailure && placement.parentExists) errors.push('no bucket of its parent holds it');
   }
 
-  // A listed child that has a hash but no `parent` JSON gets no policy treatment from BullMQ.
-  const policy = hash.policy ?? (placement.kind === 'child' && isJob ? 'none' : null);
+  // A listed child whose hash has no `parent` JSON gets no policy treatment from BullMQ: none.
+  // One whose `parent` JSON is unreadable has no knowable policy (BullMQ's Lua would fail on it).
+  const policy = hash.parentField === 'absent' && placement.kind === 'child' && isJob ? 'none' : hash.policy;
   const node: FlowNode = {
     key: record.key,
     queue,

@@ -30,13 +30,14 @@ export interface JobHash {
   priority: number;
   failedReason: string | null;
   parentKey: string | null;
-  /** null when the hash has no usable `parent` field. */
+  /** From the `parent` JSON; null when that field is absent or unreadable (see `parentField`). */
   policy: Policy | null;
-  hasParentField: boolean;
+  parentField: 'absent' | 'unreadable' | 'ok';
   errors: string[];
 }
 
 type Field = (typeof JOB_FIELDS)[number];
+const FIELD_AT = Object.fromEntries(JOB_FIELDS.map((name, i) => [name, i])) as Record<Field, number>;
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -72,7 +73,7 @@ export function policyOf(parent: Record<string, unknown>): Policy {
 }
 
 export function parseJobHash(values: readonly (string | null)[]): JobHash {
-  const field = (name: Field): string | null => values[JOB_FIELDS.indexOf(name)] ?? null;
+  const field = (name: Field): string | null => values[FIELD_AT[name]] ?? null;
   const errors: string[] = [];
 
   let attempts = 1;
@@ -86,11 +87,17 @@ export function parseJobHash(values: readonly (string | null)[]): JobHash {
   }
 
   let policy: Policy | null = null;
+  let parentField: JobHash['parentField'] = 'absent';
   const parent = field('parent');
   if (parent !== null) {
     const parsed = parseJson(parent);
-    if (!parsed.ok || !isRecord(parsed.value)) errors.push('parent is not a JSON object');
-    else policy = policyOf(parsed.value);
+    if (!parsed.ok || !isRecord(parsed.value)) {
+      errors.push('parent is not a JSON object');
+      parentField = 'unreadable';
+    } else {
+      policy = policyOf(parsed.value);
+      parentField = 'ok';
+    }
   }
 
   const parentKey = field('parentKey');
@@ -107,7 +114,7 @@ export function parseJobHash(values: readonly (string | null)[]): JobHash {
     failedReason: field('failedReason'),
     parentKey: parentKey === '' ? null : parentKey,
     policy,
-    hasParentField: parent !== null,
+    parentField,
     errors,
   };
 }

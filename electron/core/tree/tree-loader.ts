@@ -8,25 +8,16 @@ import { ancestorsCall, parseAncestors } from './ancestors';
 import { jobKey } from './key-parts';
 import { levelCalls, parseLevelReplies } from './load-level';
 import { RoundTrips } from './round-trips';
+import { DEFAULT_DEPTH, DEFAULT_MAX_NODES, pageSizeOf, wholeNumber } from './tree-options';
 import { walkLevels } from './tree-walk';
 
 export interface LoadTreeOptions {
   /** Levels below the root to load (root = 0). Default 10, like FlowProducer.getFlow; Infinity for all. */
   depth?: number;
-  /** Children listed per bucket per parent; the rest is reported in `truncated`. Default 200. */
+  /** Children listed per bucket per parent; the rest is reported in `truncated`. Default 200, at most 10,000. */
   pageSize?: number;
   /** Most nodes in one tree (bounds memory); further children are reported truncated. Default 50,000. */
   maxNodes?: number;
-}
-
-export const DEFAULT_DEPTH = 10;
-export const DEFAULT_PAGE_SIZE = 200;
-export const DEFAULT_MAX_NODES = 50_000;
-
-export function wholeNumber(value: number | undefined, fallback: number, min: number): number {
-  if (value === undefined || Number.isNaN(value)) return fallback;
-  if (value === Infinity) return Number.MAX_SAFE_INTEGER;
-  return Math.max(min, Math.floor(value));
 }
 
 export async function loadTree(
@@ -38,7 +29,7 @@ export async function loadTree(
 ): Promise<FlowTree> {
   const started = performance.now();
   const depth = wholeNumber(options.depth, DEFAULT_DEPTH, 0);
-  const pageSize = wholeNumber(options.pageSize, DEFAULT_PAGE_SIZE, 1);
+  const pageSize = pageSizeOf(options.pageSize);
   const maxNodes = wholeNumber(options.maxNodes, DEFAULT_MAX_NODES, 1);
   const trips = new RoundTrips(redis);
   const root = jobKey(prefix, queue, jobId);

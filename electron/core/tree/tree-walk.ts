@@ -64,7 +64,8 @@ export async function walkLevels(
         const page = record.pages[bucket];
         if (total === 0 && page.keys.length === 0) continue;
         const room = options.maxNodes - nodes.length - next.length;
-        if (!listChildren || page.keys.length > room) {
+        // Not listed (depth limit, node budget, or the script's listing budget): say so, from the start.
+        if (!listChildren || page.keys.length > room || (page.cursor === '0' && page.keys.length < total)) {
           truncated.push({ parentKey: node.key, bucket, shown: 0, total, nextCursor: 0 });
           continue;
         }

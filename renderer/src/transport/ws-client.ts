@@ -56,6 +56,7 @@ export function createWsClient(url: string): FlowscopeClient {
       emit({
         event: 'connectionStatus',
         payload: {
+          connectionId: lastStatus?.connectionId ?? '',
           kind: lastStatus?.kind ?? 'url',
           target: lastStatus?.target ?? '',
           prefix: lastStatus?.prefix ?? 'bull',

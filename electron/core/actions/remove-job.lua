@@ -1,0 +1,54 @@
+--[[
+  Removes one job with its whole subtree (the everyday "remove job"), mirroring removeJob-2.lua
+  (Job.remove({ removeChildren: true })). With ARGV[1] = "1" it only reports what it would do.
+
+  KEYS[1]  job key P:Q:id
+  ARGV[1]  "1" dry run
+  ARGV[2]  timestamp in ms (for a delayed parent's release)
+
+  As BullMQ: refused while the job or any job under it is locked (isLocked.lua, here over every
+  bucket), refused for the current delayed job of a job scheduler (isJobSchedulerJob.lua, -8);
+  the job leaves its parent's :dependencies and, if that empties them while the parent is in
+  waiting-children, the parent moves to wait (removeParentDependencyKey.lua). The parent's other
+  buckets keep their entry for it, as in BullMQ.
+
+  Reads/writes: as remove-subtree.lua, plus the parent's :dependencies and state sets.
+  Returns { "ok", {removed keys, children first}, releasedParentKey or "" }
+          or { "missing" } / { "scheduler" } / { "active", key }
+]]
+local key = KEYS[1]
+local dryRun = ARGV[1] == "1"
+local timestamp = ARGV[2]
+
+if typeOf(key) ~= "hash" then return { "missing" } end
+local queueKey, id = splitKey(key)
+local rjk = rcall("HGET", key, "rjk")
+if rjk then
+  local prevMillis = rcall("ZSCORE", queueKey .. ":repeat", rjk)
+  if prevMillis and id == "repeat:" .. rjk .. ":" .. prevMillis then return { "scheduler" } end
+end
+local activeKey = findActive(key, {})
+if activeKey then return { "active", activeKey } end
+
+local removed = {}
+collectSubtree(key, {}, removed)
+
+local released = ""
+local parentKey = rcall("HGET", key, "parentKey")
+if parentKey and parentKey ~= "" and rcall("EXISTS", parentKey) == 1 then
+  local depsKey = parentKey .. ":dependencies"
+  if rcall("SISMEMBER", depsKey, key) == 1 then
+    local parentQueueKey, parentId = splitKey(parentKey)
+    local releases = rcall("SCARD", depsKey) == 1 and rcall("ZSCORE", parentQueueKey .. ":waiting-children", parentId)
+    if not dryRun then
+      rcall("SREM", depsKey, key)
+      if rcall("SCARD", depsKey) == 0 and releaseParent(parentKey, timestamp) then released = parentKey end
+    elseif releases then
+      released = parentKey
+    end
+  end
+end
+if not dryRun then
+  for _, k in ipairs(removed) do removeOne(k) end
+end
+return { "ok", removed, released }

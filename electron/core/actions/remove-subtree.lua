@@ -1,0 +1,141 @@
+--[[
+  Shared functions (prepended to remove-unprocessed.lua and remove-job.lua; Lua has no include)
+  for removing a job with everything under it, as removeJobWithChildren.lua does for
+  Job.remove({ removeChildren: true }) with ignoreProcessed = false:
+    every bucket's children (:dependencies, :processed, :failed, :unsuccessful), depth first,
+    children before their parent; per job removeJobFromAnyState.lua, the deduplication key
+    (removeDeduplicationKeyIfNeededOnRemoval.lua), removeJobKeys.lua's DEL, and a `removed`
+    event (prev = the state it was in) on the job's own queue, MAXLEN ~ meta opts.maxLenEvents.
+  Unlike BullMQ, a job whose parent is removed in the same call does not first release that
+  parent to wait (BullMQ's removeParentDependencyKey moves a parent whose last child goes,
+  emitting `waiting`, just before deleting it too). Only the top job's own parent is touched.
+  Parent release mirrors moveParentToWait.lua (priority -> prioritized, delay -> delayed),
+  which BullMQ uses when a parent's last child completes.
+]]
+local rcall = redis.call
+
+local function splitKey(key)
+  return string.match(key, "^(.*):([^:]+)$")
+end
+
+-- getOrSetMaxEvents.lua
+local function maxEvents(queueKey)
+  local metaKey = queueKey .. ":meta"
+  local value = rcall("HGET", metaKey, "opts.maxLenEvents")
+  if not value then
+    value = 10000
+    rcall("HSET", metaKey, "opts.maxLenEvents", value)
+  end
+  return value
+end
+
+-- isQueuePausedOrMaxed.lua
+local function isPausedOrMaxed(queueKey)
+  local attrs = rcall("HMGET", queueKey .. ":meta", "paused", "concurrency")
+  if attrs[1] then return true end
+  if attrs[2] then
+    return rcall("LLEN", queueKey .. ":active") >= tonumber(attrs[2])
+  end
+  return false
+end
+
+local function typeOf(key)
+  return rcall("TYPE", key)["ok"]
+end
+
+-- Every child key in any bucket of a job (a bucket of the wrong type is skipped).
+local function childrenOf(key)
+  local out = {}
+  local function add(list) for _, k in ipairs(list) do out[#out + 1] = k end end
+  if typeOf(key .. ":dependencies") == "set" then add(rcall("SMEMBERS", key .. ":dependencies")) end
+  if typeOf(key .. ":processed") == "hash" then add(rcall("HKEYS", key .. ":processed")) end
+  if typeOf(key .. ":failed") == "hash" then add(rcall("HKEYS", key .. ":failed")) end
+  if typeOf(key .. ":unsuccessful") == "zset" then add(rcall("ZRANGE", key .. ":unsuccessful", 0, -1)) end
+  return out
+end
+
+local function isActive(key)
+  if rcall("EXISTS", key .. ":lock") == 1 then return true end
+  local queueKey, id = splitKey(key)
+  return queueKey ~= nil and rcall("LPOS", queueKey .. ":active", id) ~= false
+end
+
+-- The first active (locked) job at or under `key`, or nil. isLocked.lua looks at :dependencies
+-- only; a job under :processed or :failed cannot be active either, but checking costs little.
+local function findActive(key, seen)
+  if seen[key] then return nil end
+  seen[key] = true
+  if isActive(key) then return key end
+  for _, child in ipairs(childrenOf(key)) do
+    local found = findActive(child, seen)
+    if found then return found end
+  end
+  return nil
+end
+
+-- Existing jobs at and under `key`, children before parents (the order they are removed in).
+local function collectSubtree(key, seen, out)
+  if seen[key] then return end
+  seen[key] = true
+  for _, child in ipairs(childrenOf(key)) do collectSubtree(child, seen, out) end
+  if typeOf(key) == "hash" then out[#out + 1] = key end
+end
+
+-- removeJobFromAnyState.lua
+local function removeFromAnyState(queueKey, id)
+  for _, state in ipairs({ "completed", "waiting-children", "delayed", "failed", "prioritized" }) do
+    if rcall("ZREM", queueKey .. ":" .. state, id) == 1 then return state end
+  end
+  if rcall("LREM", queueKey .. ":wait", 1, id) == 1 then return "wait" end
+  if rcall("LREM", queueKey .. ":paused", 1, id) == 1 then return "paused" end
+  if rcall("LREM", queueKey .. ":active", 1, id) == 1 then return "active" end
+  return "unknown"
+end
+
+local function removeOne(key)
+  local queueKey, id = splitKey(key)
+  local prev = removeFromAnyState(queueKey, id)
+  local deid = rcall("HGET", key, "deid")
+  if deid then
+    local dedupKey = queueKey .. ":de:" .. deid
+    if rcall("GET", dedupKey) == id then
+      rcall("DEL", dedupKey, queueKey .. ":dn:" .. deid)
+    end
+  end
+  if rcall("DEL", key, key .. ":logs", key .. ":dependencies", key .. ":processed", key .. ":failed",
+      key .. ":unsuccessful") > 0 then
+    rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "removed",
+      "jobId", id, "prev", prev)
+  end
+end
+
+-- moveParentToWait.lua: the parent leaves waiting-children for wait, prioritized or delayed.
+local function releaseParent(parentKey, timestamp)
+  local queueKey, id = splitKey(parentKey)
+  if not rcall("ZSCORE", queueKey .. ":waiting-children", id) then return false end
+  rcall("ZREM", queueKey .. ":waiting-children", id)
+  local attrs = rcall("HMGET", parentKey, "priority", "delay")
+  local priority = tonumber(attrs[1]) or 0
+  local delay = tonumber(attrs[2]) or 0
+  local markerKey = queueKey .. ":marker"
+  if delay > 0 then
+    local delayedTimestamp = tonumber(timestamp) + delay
+    rcall("ZADD", queueKey .. ":delayed", delayedTimestamp * 0x1000, id)
+    rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "delayed",
+      "jobId", id, "delay", delayedTimestamp)
+    local next = rcall("ZRANGE", queueKey .. ":delayed", 0, 0, "WITHSCORES")
+    if next[2] then rcall("ZADD", markerKey, tonumber(next[2]) / 0x1000, "1") end
+    return true
+  end
+  local pausedOrMaxed = isPausedOrMaxed(queueKey)
+  if priority == 0 then
+    rcall("RPUSH", queueKey .. ":wait", id)
+  else
+    local counter = rcall("INCR", queueKey .. ":pc")
+    rcall("ZADD", queueKey .. ":prioritized", priority * 0x100000000 + counter % 0x100000000, id)
+  end
+  if not pausedOrMaxed then rcall("ZADD", markerKey, 0, "0") end
+  rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "waiting",
+    "jobId", id, "prev", "waiting-children")
+  return true
+end

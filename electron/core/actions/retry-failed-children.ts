@@ -1,0 +1,119 @@
+// "Retry failed children" (SPEC §6) on a parent: preview and real run. The run plans from reads
+// (retry-plan.ts), checks the BullMQ version of every queue it will write, then applies the
+// plan in batches of retry-failed-children.lua, each atomic and each re-checking its
+// preconditions. When Redis changed between plan and batch (a worker took a parent, someone
+// else retried a child), that batch writes nothing and the action plans again from what is now
+// there; batches already applied left a consistent state the next plan continues from.
+import type { Redis } from 'ioredis';
+import { FlowscopeError } from '../../../shared/errors';
+import { asStrings, luaScript, runScript } from './lua-script';
+import { assertJobKey, queueKeysOf } from './job-key';
+import retryLua from './retry-failed-children.lua?raw';
+import { packBatches, RetryPlanner, type RetryOp, type RetryPlan } from './retry-plan';
+import type { RetryOptions, RetryResult } from './types';
+import { assertTestedVersions } from './version-guard';
+
+const RETRY_FAILED_CHILDREN = luaScript('retry-failed-children', retryLua);
+
+/** Operations per script: ~1,000 keeps one script well under 10 ms of Redis time. */
+export const RETRY_BATCH_OPS = 1000;
+const MAX_ROUNDS = 3;
+
+function opKeys(op: RetryOp): string[] {
+  return op.op === 'link' ? [op.child, op.parent] : [op.key];
+}
+
+function encode(op: RetryOp): string[] {
+  switch (op.op) {
+    case 'link':
+      return ['link', op.child, op.parent, op.from];
+    case 'reopen':
+      return ['reopen', op.key, op.from, ''];
+    case 'retry':
+      return ['retry', op.key, '', ''];
+  }
+}
+
+export async function guardPlan(redis: Redis, plan: RetryPlan, action: string): Promise<void> {
+  await assertTestedVersions(redis, queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys))), action);
+}
+
+interface Applied {
+  retried: string[];
+  reopened: string[];
+  conflict: { key: string; reason: string } | null;
+}
+
+/** Applies a plan batch by batch; stops at the first batch whose preconditions no longer hold. */
+export async function applyRetryPlan(redis: Redis, plan: RetryPlan, opts: RetryOptions): Promise<Applied> {
+  const applied: Applied = { retried: [], reopened: [], conflict: null };
+  for (const batch of packBatches(plan.units, RETRY_BATCH_OPS)) {
+    const args = [String(Date.now()), opts.keepAttempts ? '0' : '1', ...batch.flatMap(encode)];
+    const reply = asStrings(await runScript(redis, RETRY_FAILED_CHILDREN, [plan.routeKey], args));
+    if (reply[0] !== 'ok') {
+      applied.conflict = { key: reply[1] ?? '', reason: reply[2] ?? 'changed' };
+      return applied;
+    }
+    for (const op of batch) {
+      if (op.op === 'retry') applied.retried.push(op.key);
+      if (op.op === 'reopen') applied.reopened.push(op.key);
+    }
+  }
+  return applied;
+}
+
+/**
+ * Plans and applies until a plan goes through whole; what earlier rounds applied is kept in
+ * the result. Throws REFUSED (with what was applied so far in `details`) when Redis keeps
+ * changing under the action.
+ */
+export async function runRetry(
+  redis: Redis,
+  makePlan: () => Promise<RetryPlan>,
+  opts: RetryOptions,
+  action: string,
+): Promise<RetryResult> {
+  const done: RetryResult = { retried: [], reopened: [], skipped: [] };
+  let lastConflict: { key: string; reason: string } | null = null;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const plan = await makePlan();
+    await guardPlan(redis, plan, action);
+    const applied = await applyRetryPlan(redis, plan, opts);
+    done.retried.push(...applied.retried);
+    done.reopened.push(...applied.reopened);
+    if (!applied.conflict) {
+      const acted = new Set([...done.retried, ...done.reopened]);
+      done.skipped = plan.result.skipped.filter((s) => !acted.has(s.key));
+      return done;
+    }
+    lastConflict = applied.conflict;
+  }
+  throw new FlowscopeError(
+    'REFUSED',
+    `${action} stopped: ${lastConflict?.key} ${lastConflict?.reason} (Redis kept changing while the action ran). ` +
+      `${done.retried.length} retried and ${done.reopened.length} reopened so far; run it again.`,
+    { ...done, conflict: lastConflict },
+  );
+}
+
+export async function previewRetryFailedChildren(
+  redis: Redis,
+  prefix: string,
+  parentKey: string,
+  opts: RetryOptions = {},
+): Promise<RetryResult> {
+  assertJobKey(prefix, parentKey);
+  const plan = await new RetryPlanner(redis, prefix, opts).forChildren(parentKey);
+  await guardPlan(redis, plan, 'Retry failed children');
+  return plan.result;
+}
+
+export async function retryFailedChildren(
+  redis: Redis,
+  prefix: string,
+  parentKey: string,
+  opts: RetryOptions = {},
+): Promise<RetryResult> {
+  assertJobKey(prefix, parentKey);
+  return runRetry(redis, () => new RetryPlanner(redis, prefix, opts).forChildren(parentKey), opts, 'Retry failed children');
+}

@@ -1,0 +1,105 @@
+// The local audit log of actions (SPEC §6): one JSON object per line, appended, never rewritten.
+// The dispatcher appends one entry after each action run (ok, refused or error). Connection
+// targets and messages are stored without secrets. Reading takes the newest entries from the
+// end of the file, so a long log costs only what is asked for.
+import { appendFile, mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { redactUrl } from '../connection/redact-url';
+
+export type AuditOutcome = 'ok' | 'refused' | 'error';
+
+export interface AuditEntry {
+  /** ISO 8601. */
+  time: string;
+  /** Where the action ran (a Redis URL, `sandbox`, a connection name), never with a password. */
+  connection: string;
+  action: string;
+  /** The job the action started from (the parent for the two repair actions). */
+  parent: string | null;
+  /** Keys the action changed. */
+  changed: string[];
+  outcome: AuditOutcome;
+  message?: string;
+}
+
+export type AuditInput = Omit<AuditEntry, 'time'> & { time?: string };
+
+// `scheme://user:secret@` anywhere in a string.
+const CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@]+@/gi;
+
+function scrub(text: string): string {
+  return text.replace(CREDENTIALS, '$1***@');
+}
+
+function cleanConnection(connection: string): string {
+  return connection.includes('://') ? redactUrl(connection) : scrub(connection);
+}
+
+export async function appendAudit(file: string, input: AuditInput): Promise<AuditEntry> {
+  const entry: AuditEntry = {
+    time: input.time ?? new Date().toISOString(),
+    connection: cleanConnection(input.connection),
+    action: input.action,
+    parent: input.parent,
+    changed: [...input.changed],
+    outcome: input.outcome,
+    ...(input.message !== undefined ? { message: scrub(input.message) } : {}),
+  };
+  await mkdir(dirname(file), { recursive: true });
+  // One write per entry with O_APPEND: concurrent writers never interleave inside a line.
+  await appendFile(file, `${JSON.stringify(entry)}\n`, { encoding: 'utf8', flag: 'a' });
+  return entry;
+}
+
+function isEntry(value: unknown): value is AuditEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.time === 'string' && typeof v.action === 'string' && Array.isArray(v.changed) && typeof v.outcome === 'string';
+}
+
+const CHUNK = 64 * 1024;
+
+/** The newest entries, newest first (all of them without a limit). Lines that are not entries are skipped. */
+export async function readAudit(file: string, opts: { limit?: number } = {}): Promise<AuditEntry[]> {
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  if (limit <= 0) return [];
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const out: AuditEntry[] = [];
+    let position = size;
+    let tail = Buffer.alloc(0);
+    while (position > 0 && out.length < limit) {
+      const length = Math.min(CHUNK, position);
+      position -= length;
+      const chunk = Buffer.alloc(length);
+      await handle.read(chunk, 0, length, position);
+      tail = Buffer.concat([chunk, tail]);
+      // Whole lines only: the first line of the buffer may continue in the previous chunk.
+      let end = tail.length;
+      for (let i = tail.length - 1; i >= 0 && out.length < limit; i--) {
+        if (tail[i] !== 0x0a && !(i === 0 && position === 0)) continue;
+        const start = tail[i] === 0x0a ? i + 1 : 0;
+        const line = tail.subarray(start, end).toString('utf8').trim();
+        end = i;
+        if (!line) continue;
+        try {
+          const parsed: unknown = JSON.parse(line);
+          if (isEntry(parsed)) out.push(parsed);
+        } catch {
+          // A torn or foreign line: skip it, keep the rest of the log readable.
+        }
+      }
+      tail = tail.subarray(0, end);
+    }
+    return out;
+  } finally {
+    await handle.close();
+  }
+}
