@@ -28,6 +28,32 @@ export function loaderView(tree: FlowTree): Map<string, NodeView> {
   );
 }
 
+/**
+ * Nothing silently cut: for every node and bucket, the children in the tree plus what a
+ * truncation entry says is left must equal the bucket's count. Returns the violations.
+ */
+export function unaccounted(tree: FlowTree): string[] {
+  const inTree = new Map<string, number>();
+  for (const n of tree.nodes) {
+    if (n.depth === 0 || !n.bucket || !n.parentKey) continue;
+    const k = `${n.parentKey} ${n.bucket}`;
+    inTree.set(k, (inTree.get(k) ?? 0) + 1);
+  }
+  const cut = new Map(tree.truncated.map((t) => [`${t.parentKey} ${t.bucket}`, t]));
+  const problems: string[] = [];
+  for (const n of tree.nodes) {
+    for (const b of BUCKETS) {
+      const k = `${n.key} ${b}`;
+      const shown = inTree.get(k) ?? 0;
+      const t = cut.get(k);
+      if (t ? t.shown !== shown || t.total !== n.childCounts[b] : shown !== n.childCounts[b]) {
+        problems.push(`${k}: ${shown} in tree, count ${n.childCounts[b]}, truncated ${t ? `${t.shown}/${t.total}` : 'no'}`);
+      }
+    }
+  }
+  return problems;
+}
+
 export class BullmqOracle {
   private readonly queues = new Map<string, Queue>();
 

@@ -1,8 +1,9 @@
 // The next page of one big bucket of a parent, for a tree whose bucket was truncated: one call
 // lists the page (children-page.lua), then the children (and optionally their subtrees) load
 // level by level like loadTree. Cursors are opaque: 0 starts a bucket, and a page's
-// `nextCursor` is null when the bucket is exhausted. Hash and set buckets page with SCAN
-// cursors, so a bucket that changes between pages can repeat a key: callers merge by key.
+// `nextCursor` is null when the bucket is exhausted. There is no snapshot between pages, so a
+// bucket that changes meanwhile can repeat or skip a key that moved: callers merge by key and
+// live events cover moves.
 import type { Redis } from 'ioredis';
 import type { Bucket, ChildrenPage } from '../../../shared/domain';
 import childrenPageLua from './children-page.lua?raw';

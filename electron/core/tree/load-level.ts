@@ -1,5 +1,5 @@
 // Calls load-level.lua for a list of job keys, in batches so that no single script holds Redis
-// for long, all batches in one pipeline (one round trip), and decodes the replies.
+// for long, all batches sent together (one round trip), and decodes the replies.
 import { BUCKETS, type Bucket, type ChildCounts, type NodeState } from '../../../shared/domain';
 import listBucketLua from './list-bucket.lua?raw';
 import loadLevelLua from './load-level.lua?raw';
@@ -70,54 +70,81 @@ export function levelCalls(keys: string[], pageSize: number, withParentBucket: b
   return calls;
 }
 
-/** Reads load-level.lua's flat per-job array in the order it was written. */
-function parseRecord(key: string, raw: unknown): LevelRecord {
-  const entry = asArray(raw);
-  let at = 0;
-  const take = (): unknown => entry[at++];
-  const takeCount = (): number => Math.max(0, Number(take()) || 0);
-  const takeStrings = (count: number): string[] => {
-    const items = entry.slice(at, at + count);
-    at += count;
-    return asStrings(items);
-  };
+/** Reads load-level.lua's flat batch reply, one job after another, in the order it was written. */
+class ReplyReader {
+  private at = 0;
 
-  const kind = asString(take()) ?? 'none';
-  const state = asString(take());
-  const fields = entry.slice(at, at + JOB_FIELDS.length).map(asString);
-  at += JOB_FIELDS.length;
-  const errors = takeStrings(takeCount());
-  const parentBuckets = takeStrings(takeCount()).filter(isBucket);
-  const counts: ChildCounts = { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
-  const pages = {} as Record<Bucket, BucketPage>;
-  const hasBuckets = take() === 1;
-  for (const bucket of BUCKETS) {
-    if (hasBuckets) {
-      counts[bucket] = takeCount();
-      const cursor = asString(take()) ?? '0';
-      pages[bucket] = { cursor, keys: takeStrings(takeCount()) };
-    } else {
-      pages[bucket] = NO_PAGE;
-    }
+  constructor(private readonly items: unknown[]) {}
+
+  take(): unknown {
+    return this.items[this.at++];
   }
-  return {
-    key,
-    kind,
-    fields,
-    state: state !== null && NODE_STATES.includes(state) ? (state as NodeState) : 'unknown',
-    errors,
-    counts,
-    pages,
-    parentBuckets,
-  };
+
+  count(): number {
+    return Math.max(0, Number(this.take()) || 0);
+  }
+
+  strings(count: number): string[] {
+    const out = asStrings(this.items.slice(this.at, this.at + count));
+    this.at += count;
+    return out;
+  }
+
+  record(key: string): LevelRecord {
+    const head = asString(this.take()) ?? '';
+    const parts = head.split('\0');
+    const [kind = 'none', state = 'unknown', meta = ''] = parts;
+    const [mask = 0, errorCount = 0, holdingCount = 0, hasPages = 0] = meta.split(',').map((v) => Number(v) || 0);
+    const errors: string[] = [];
+    let fields: (string | null)[];
+    if (parts.length === 3 + JOB_FIELDS.length) {
+      fields = JOB_FIELDS.map((_, j) => (mask & (1 << j) ? parts[3 + j]! : null));
+    } else {
+      // A NUL byte inside a field shifts the split: the fields cannot be told apart.
+      fields = JOB_FIELDS.map(() => null);
+      errors.push('job hash fields contain NUL bytes; not decoded');
+    }
+    errors.unshift(...this.strings(errorCount));
+    const parentBuckets = this.strings(holdingCount).filter(isBucket);
+    const counts: ChildCounts = { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
+    const pages = {} as Record<Bucket, BucketPage>;
+    for (const bucket of BUCKETS) {
+      if (hasPages) {
+        counts[bucket] = this.count();
+        const cursor = asString(this.take()) ?? '0';
+        pages[bucket] = { cursor, keys: this.strings(this.count()) };
+      } else {
+        pages[bucket] = NO_PAGE;
+      }
+    }
+    return {
+      key,
+      kind,
+      fields,
+      state: NODE_STATES.includes(state) ? (state as NodeState) : 'unknown',
+      errors,
+      counts,
+      pages,
+      parentBuckets,
+    };
+  }
 }
 
-/** Decodes the replies of levelCalls(keys, ...), in the same order. */
+/** Decodes the reply of batch `batch` of levelCalls(keys, ...). */
+export function parseBatch(keys: string[], batch: number, reply: unknown): LevelRecord[] {
+  const reader = new ReplyReader(asArray(reply));
+  const end = Math.min(keys.length, (batch + 1) * LEVEL_BATCH);
+  const records: LevelRecord[] = [];
+  for (let i = batch * LEVEL_BATCH; i < end; i++) records.push(reader.record(keys[i]!));
+  return records;
+}
+
+/** Decodes all replies of levelCalls(keys, ...), in the same order. */
 export function parseLevelReplies(keys: string[], replies: unknown[]): LevelRecord[] {
-  const entries = replies.flatMap(asArray);
-  return keys.map((key, i) => parseRecord(key, entries[i]));
+  return replies.flatMap((reply, batch) => parseBatch(keys, batch, reply));
 }
 
+/** Loads `keys` in one round trip (batched), records in key order. */
 export async function loadLevel(
   trips: RoundTrips,
   keys: string[],
@@ -126,4 +153,28 @@ export async function loadLevel(
 ): Promise<LevelRecord[]> {
   if (keys.length === 0) return [];
   return parseLevelReplies(keys, await trips.run(levelCalls(keys, pageSize, withParentBucket)));
+}
+
+/**
+ * Like loadLevel, but hands the records to `onRecords` batch by batch, in key order (`offset` =
+ * index of the batch's first key), as the replies arrive: the caller works on one batch while
+ * Redis runs the next.
+ */
+export async function streamLevel(
+  trips: RoundTrips,
+  keys: string[],
+  pageSize: number,
+  onRecords: (records: LevelRecord[], offset: number) => void,
+): Promise<void> {
+  if (keys.length === 0) return;
+  const arrived = new Map<number, LevelRecord[]>();
+  let next = 0;
+  await trips.run(levelCalls(keys, pageSize, false), (batch, reply) => {
+    arrived.set(batch, parseBatch(keys, batch, reply));
+    for (let records = arrived.get(next); records; records = arrived.get(next)) {
+      arrived.delete(next);
+      onRecords(records, next * LEVEL_BATCH);
+      next++;
+    }
+  });
 }

@@ -1,9 +1,9 @@
 // Runs the tree's Lua scripts and counts Redis round trips, so a load can report what it cost.
 // The first use of a script on a connection sends its source (EVAL, which also caches it in
 // Redis); later uses go by EVALSHA, and a server that lost it (restart, SCRIPT FLUSH) gets it
-// with SCRIPT LOAD and the affected calls are sent again. Several calls
-// go out as one pipeline: one round trip, while Redis still runs each script on its own (no
-// single call holds the server for a whole level).
+// with SCRIPT LOAD and the affected calls are sent again. Several calls go out together: one
+// round trip, while Redis still runs each script on its own (no single call holds the server
+// for a whole level).
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
@@ -43,19 +43,24 @@ export class RoundTrips {
     this.sent = sent;
   }
 
-  /** Runs all calls in one round trip (plus two when a script had to be loaded); throws on a Redis error. */
-  async run(calls: ScriptCall[]): Promise<unknown[]> {
+  /**
+   * Sends all calls at once, without waiting between them: one round trip (plus two when a
+   * script had to be loaded). `onReply` sees each reply as it arrives (in order, except for
+   * calls re-sent after a NOSCRIPT), so the caller can decode one batch while Redis runs the
+   * next. Throws on a Redis error.
+   */
+  async run(calls: ScriptCall[], onReply?: (index: number, value: unknown) => void): Promise<unknown[]> {
     if (calls.length === 0) return [];
-    const replies = await this.send(calls);
+    const replies = await this.send(calls, (i, value) => onReply?.(i, value));
     const missing = replies.flatMap((reply, i) => (isNoScript(reply[0]) ? [i] : []));
     if (missing.length > 0) {
       const scripts = new Map(missing.map((i) => [calls[i]!.script.sha, calls[i]!.script]));
-      const load = this.redis.pipeline();
-      for (const script of scripts.values()) load.script('LOAD', script.source);
       this.count++;
-      const loaded = (await load.exec()) ?? [];
-      for (const [error] of loaded) if (error) throw error;
-      const again = await this.send(missing.map((i) => calls[i]!));
+      await Promise.all([...scripts.values()].map((script) => this.redis.script('LOAD', script.source)));
+      const again = await this.send(
+        missing.map((i) => calls[i]!),
+        (j, value) => onReply?.(missing[j]!, value),
+      );
       missing.forEach((callIndex, j) => {
         replies[callIndex] = again[j]!;
       });
@@ -66,20 +71,29 @@ export class RoundTrips {
     });
   }
 
-  private async send(calls: ScriptCall[]): Promise<Reply[]> {
+  // Written back to back in one tick, the commands travel together like a pipeline; unlike
+  // pipeline.exec(), each reply resolves on its own as soon as it is read.
+  private async send(calls: ScriptCall[], onValue: (index: number, value: unknown) => void): Promise<Reply[]> {
     this.count++;
-    const pipeline = this.redis.pipeline();
     const firstUse = new Set<string>();
-    for (const { script, keys, args } of calls) {
-      if (this.sent.has(script.sha) || firstUse.has(script.sha)) {
-        pipeline.evalsha(script.sha, keys.length, ...keys, ...args);
-      } else {
-        firstUse.add(script.sha);
-        pipeline.eval(script.source, keys.length, ...keys, ...args);
-      }
-    }
-    const replies = await pipeline.exec();
-    if (!replies) throw new Error('Redis pipeline was discarded');
+    const replies = await Promise.all(
+      calls.map(({ script, keys, args }, i) => {
+        let sent: Promise<unknown>;
+        if (this.sent.has(script.sha) || firstUse.has(script.sha)) {
+          sent = this.redis.evalsha(script.sha, keys.length, ...keys, ...args);
+        } else {
+          firstUse.add(script.sha);
+          sent = this.redis.eval(script.source, keys.length, ...keys, ...args);
+        }
+        return sent.then(
+          (value): Reply => {
+            onValue(i, value);
+            return [null, value];
+          },
+          (error: unknown): Reply => [error instanceof Error ? error : new Error(String(error)), null],
+        );
+      }),
+    );
     for (const sha of firstUse) this.sent.add(sha);
     return replies;
   }

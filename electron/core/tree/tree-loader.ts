@@ -1,6 +1,6 @@
 // Loads the subtree of one job, exactly (states and buckets as BullMQ's getState() and
 // getDependencies() give them) and in a number of Redis round trips that grows with the tree's
-// depth, not its size: the ancestors and the root go out in one pipeline, then one pipeline per
+// depth, not its size: the ancestors and the root go out together, then one round trip per
 // level. Bad data becomes node errors; only Redis errors throw.
 import type { Redis } from 'ioredis';
 import type { FlowTree } from '../../../shared/domain';

@@ -1,9 +1,10 @@
 // Breadth-first walk down a flow, one load-level round trip per level: every level's jobs are
-// loaded together (batched, pipelined), and their first page of each bucket becomes the next
-// level. Each key is visited at most once, so cycles and children listed twice cannot loop.
+// loaded together (batched, sent at once, each batch placed as its reply arrives), and their
+// first page of each bucket becomes the next level. Each key is visited at most once, so
+// cycles and children listed twice cannot loop.
 import { BUCKETS, type FlowNode, type TruncatedBucket } from '../../../shared/domain';
 import { toFlowNode, type Placement } from './flow-node';
-import { loadLevel, type LevelRecord } from './load-level';
+import { streamLevel, type LevelRecord } from './load-level';
 import type { RoundTrips } from './round-trips';
 
 export interface WalkSeed {
@@ -28,7 +29,7 @@ export interface WalkResult {
 
 /**
  * Walks from `seeds` (all at the same depth). `firstLevel` may hold their records when the caller
- * fetched them in an earlier pipeline.
+ * fetched them in an earlier round trip.
  */
 export async function walkLevels(
   trips: RoundTrips,
@@ -48,47 +49,50 @@ export async function walkLevels(
   };
 
   let level = seeds;
-  let records = firstLevel;
+  let prefetched = firstLevel;
   while (level.length > 0) {
-    const depth = level[0]!.placement.depth;
+    const current = level;
+    const depth = current[0]!.placement.depth;
     const listChildren = depth < options.maxDepth;
-    records ??= await loadLevel(trips, level.map((s) => s.key), listChildren ? options.pageSize : 0);
     const next: WalkSeed[] = [];
-    level.forEach((seed, i) => {
-      const record = records![i]!;
-      const node = toFlowNode(prefix, record, seed.placement);
-      const problems: string[] = [];
-      nodes.push(node);
-      for (const bucket of BUCKETS) {
-        const total = record.counts[bucket];
-        const page = record.pages[bucket];
-        if (total === 0 && page.keys.length === 0) continue;
-        const room = options.maxNodes - nodes.length - next.length;
-        // Not listed (depth limit, node budget, or the script's listing budget): say so, from the start.
-        if (!listChildren || page.keys.length > room || (page.cursor === '0' && page.keys.length < total)) {
-          truncated.push({ parentKey: node.key, bucket, shown: 0, total, nextCursor: 0 });
-          continue;
-        }
-        for (const childKey of page.keys) {
-          if (placedBy.has(childKey) || options.ancestors.has(childKey)) {
-            problems.push(
-              isAbove(childKey, node.key)
-                ? `cycle: lists its ancestor ${childKey} as a child`
-                : `lists ${childKey}, already listed by ${placedBy.get(childKey) ?? 'another job'}`,
-            );
+    const place = (records: LevelRecord[], offset: number) => {
+      records.forEach((record, j) => {
+        const node = toFlowNode(prefix, record, current[offset + j]!.placement);
+        nodes.push(node);
+        const problems: string[] = [];
+        for (const bucket of BUCKETS) {
+          const total = record.counts[bucket];
+          const page = record.pages[bucket];
+          if (total === 0 && page.keys.length === 0) continue;
+          const room = options.maxNodes - nodes.length - next.length;
+          // Not listed (depth limit, node budget, or the script's listing budget): say so, from the start.
+          if (!listChildren || page.keys.length > room || (page.cursor === '0' && page.keys.length < total)) {
+            truncated.push({ parentKey: node.key, bucket, shown: 0, total, nextCursor: 0 });
             continue;
           }
-          placedBy.set(childKey, node.key);
-          next.push({ key: childKey, placement: { kind: 'child', parentKey: node.key, bucket, depth: depth + 1 } });
+          for (const childKey of page.keys) {
+            if (placedBy.has(childKey) || options.ancestors.has(childKey)) {
+              problems.push(
+                isAbove(childKey, node.key)
+                  ? `cycle: lists its ancestor ${childKey} as a child`
+                  : `lists ${childKey}, already listed by ${placedBy.get(childKey) ?? 'another job'}`,
+              );
+              continue;
+            }
+            placedBy.set(childKey, node.key);
+            next.push({ key: childKey, placement: { kind: 'child', parentKey: node.key, bucket, depth: depth + 1 } });
+          }
+          if (page.cursor !== '0') {
+            truncated.push({ parentKey: node.key, bucket, shown: page.keys.length, total, nextCursor: Number(page.cursor) });
+          }
         }
-        if (page.cursor !== '0') {
-          truncated.push({ parentKey: node.key, bucket, shown: page.keys.length, total, nextCursor: Number(page.cursor) });
-        }
-      }
-      if (problems.length > 0) node.error = [node.error, ...problems].filter(Boolean).join('; ');
-    });
+        if (problems.length > 0) node.error = [node.error, ...problems].filter(Boolean).join('; ');
+      });
+    };
+    if (prefetched) place(prefetched, 0);
+    else await streamLevel(trips, current.map((s) => s.key), listChildren ? options.pageSize : 0, place);
+    prefetched = undefined;
     level = next;
-    records = undefined;
   }
   return { nodes, truncated };
 }
