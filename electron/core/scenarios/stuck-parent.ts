@@ -1,0 +1,55 @@
+// Scenario stuck-parent: the default BullMQ policy at its worst. A child with no failure
+// policy fails for good and stays in its parent's `:dependencies`, so the parent waits in
+// waiting-children for ever and no event says so: the case Flowscope shows as
+// "failed — blocking its parent" and repairs with "Retry failed children".
+import { NO_FAILURE } from './knobs';
+import { flowSpec, toFlowJob } from './flow-builder';
+import type { ScenarioDefinition } from './scenario-types';
+import { stepProcessor } from './step-processor';
+
+export const STUCK_QUEUES = { reports: 'stuck-reports', fetch: 'stuck-fetch' } as const;
+const Q = STUCK_QUEUES;
+
+export const stuckParent: ScenarioDefinition = {
+  name: 'stuck-parent',
+  title: 'Stuck parent (no failure policy)',
+  description: 'A nightly report with three fetch children and no failure policy: one fetch fails for good and the report never runs.',
+  outcome:
+    'fetch-returns fails after its attempts and stays in the report\'s unprocessed bucket; fetch-sales and fetch-inventory complete; ' +
+    'nightly-report stays in waiting-children for ever. Fix fetch-returns and retry it: the report completes.',
+  queues: [
+    { name: Q.reports, concurrency: 2 },
+    { name: Q.fetch, concurrency: 3 },
+  ],
+  targets: ['fetch-sales', 'fetch-inventory', 'fetch-returns'],
+  defaults: {
+    failures: { 'fetch-returns': { ...NO_FAILURE, mode: 'until-fixed' } },
+    seed: 5,
+    latencyMs: 400,
+    attempts: 2,
+    backoffMs: 300,
+    parentAttempts: 1,
+    flows: 1,
+    fanout: 8,
+  },
+  processors(ctx) {
+    const step = stepProcessor(ctx);
+    return { [Q.reports]: step, [Q.fetch]: step };
+  },
+  async seed(ctx) {
+    const knobs = ctx.knobs();
+    const roots: string[] = [];
+    for (let i = 0; i < knobs.flows; i++) {
+      const tree = flowSpec(
+        'nightly-report',
+        Q.reports,
+        'none',
+        ['fetch-sales', 'fetch-inventory', 'fetch-returns'].map((name) => flowSpec(name, Q.fetch, 'none')),
+        { night: i + 1 },
+      );
+      const node = await ctx.flows.add(toFlowJob(tree, knobs));
+      roots.push(ctx.key(node.job.queueName, node.job.id ?? ''));
+    }
+    return roots;
+  },
+};
