@@ -215,32 +215,3 @@ export interface FlowList {
   /** Opaque cursor for the next page, null at the end. */
   nextCursor: string | null;
 }
-
-// ---- Actions ---------------------------------------------------------------------------
-
-export interface SkippedJob {
-  key: string;
-  reason: string;
-}
-
-export interface RetryFailedChildrenResult {
-  retried: string[];
-  reopened: string[];
-  skipped: SkippedJob[];
-}
-
-export interface RemoveUnprocessedResult {
-  removed: string[];
-  skipped: SkippedJob[];
-  stillBlocking: string[];
-}
-
-export interface AuditEntry {
-  time: string;
-  connection: string;
-  action: string;
-  target: string;
-  changed: string[];
-  outcome: 'ok' | 'refused' | 'error';
-  message?: string;
-}

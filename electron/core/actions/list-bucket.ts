@@ -2,11 +2,9 @@
 // holds Redis in one long SMEMBERS / HKEYS. Keys present for the whole listing are all returned
 // (SCAN's guarantee); the action scripts re-check every key they touch anyway.
 import type { Redis } from 'ioredis';
+import type { BucketKey } from './read-jobs';
 
 const COUNT = 1000;
-
-/** The four buckets by their Redis suffix: dependencies (unprocessed), processed, failed (ignored), unsuccessful (failed). */
-export type BucketKey = 'dependencies' | 'processed' | 'failed' | 'unsuccessful';
 
 export async function listBucket(redis: Redis, parentKey: string, bucket: BucketKey): Promise<string[]> {
   const key = `${parentKey}:${bucket}`;

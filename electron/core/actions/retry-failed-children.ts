@@ -1,12 +1,12 @@
 // "Retry failed children" (SPEC §6) on a parent: preview and real run. The run plans from reads
 // (retry-plan.ts), checks the BullMQ version of every queue it will write, then applies the
-// plan in batches of retry-failed-children.lua, each atomic and each re-checking its
-// preconditions. When Redis changed between plan and batch (a worker took a parent, someone
+// plan in batches of retry-failed-children.lua (one pipeline), each atomic and each re-checking
+// its preconditions. When Redis changed between plan and batch (a worker took a parent, someone
 // else retried a child), that batch writes nothing and the action plans again from what is now
 // there; batches already applied left a consistent state the next plan continues from.
 import type { Redis } from 'ioredis';
 import { FlowscopeError } from '../../../shared/errors';
-import { asStrings, luaScript, runScript } from './lua-script';
+import { asStrings, luaScript, runScripts } from './lua-script';
 import { assertJobKey, queueKeysOf } from './job-key';
 import retryLua from './retry-failed-children.lua?raw';
 import { packBatches, RetryPlanner, type RetryOp, type RetryPlan } from './retry-plan';
@@ -15,7 +15,7 @@ import { assertTestedVersions } from './version-guard';
 
 const RETRY_FAILED_CHILDREN = luaScript('retry-failed-children', retryLua);
 
-/** Operations per script: ~1,000 keeps one script well under 10 ms of Redis time. */
+/** Operations per script: ~1,000 keep one script to a few tens of ms of Redis time on a slow machine. */
 export const RETRY_BATCH_OPS = 1000;
 const MAX_ROUNDS = 3;
 
@@ -28,9 +28,9 @@ function encode(op: RetryOp): string[] {
     case 'link':
       return ['link', op.child, op.parent, op.from];
     case 'reopen':
-      return ['reopen', op.key, op.from, ''];
+      return ['reopen', op.key, op.from, op.parent];
     case 'retry':
-      return ['retry', op.key, '', ''];
+      return ['retry', op.key, op.parent, ''];
   }
 }
 
@@ -44,21 +44,34 @@ interface Applied {
   conflict: { key: string; reason: string } | null;
 }
 
-/** Applies a plan batch by batch; stops at the first batch whose preconditions no longer hold. */
+/**
+ * Applies a plan's batches, all in one pipeline: Redis runs them in order, each atomically.
+ * They do not depend on each other for safety (each reopen / retry re-checks that its parent
+ * is waiting for it), so a batch that meets a changed Redis writes nothing and the others
+ * still apply; the caller plans again for what is left.
+ */
 export async function applyRetryPlan(redis: Redis, plan: RetryPlan, opts: RetryOptions): Promise<Applied> {
   const applied: Applied = { retried: [], reopened: [], conflict: null };
-  for (const batch of packBatches(plan.units, RETRY_BATCH_OPS)) {
-    const args = [String(Date.now()), opts.keepAttempts ? '0' : '1', ...batch.flatMap(encode)];
-    const reply = asStrings(await runScript(redis, RETRY_FAILED_CHILDREN, [plan.routeKey], args));
+  const batches = packBatches(plan.units, RETRY_BATCH_OPS);
+  if (batches.length === 0) return applied;
+  const now = String(Date.now());
+  const reset = opts.keepAttempts ? '0' : '1';
+  const replies = await runScripts(
+    redis,
+    RETRY_FAILED_CHILDREN,
+    batches.map((batch) => ({ keys: [plan.routeKey], args: [now, reset, JSON.stringify(batch.map(encode))] })),
+  );
+  batches.forEach((batch, i) => {
+    const reply = asStrings(replies[i]);
     if (reply[0] !== 'ok') {
-      applied.conflict = { key: reply[1] ?? '', reason: reply[2] ?? 'changed' };
-      return applied;
+      applied.conflict ??= { key: reply[1] ?? '', reason: reply[2] ?? 'changed' };
+      return;
     }
     for (const op of batch) {
       if (op.op === 'retry') applied.retried.push(op.key);
       if (op.op === 'reopen') applied.reopened.push(op.key);
     }
-  }
+  });
   return applied;
 }
 
@@ -76,8 +89,19 @@ export async function runRetry(
   const done: RetryResult = { retried: [], reopened: [], skipped: [] };
   let lastConflict: { key: string; reason: string } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const plan = await makePlan();
-    await guardPlan(redis, plan, action);
+    let plan: RetryPlan;
+    try {
+      plan = await makePlan();
+      await guardPlan(redis, plan, action);
+    } catch (error) {
+      // A later round refused (say, a parent became active): say what earlier rounds did.
+      if (round === 0 || !(error instanceof FlowscopeError)) throw error;
+      throw new FlowscopeError(
+        error.code,
+        `${error.message} Before that, ${done.retried.length} job(s) were retried and ${done.reopened.length} reopened.`,
+        { ...done, cause: error.details },
+      );
+    }
     const applied = await applyRetryPlan(redis, plan, opts);
     done.retried.push(...applied.retried);
     done.reopened.push(...applied.reopened);

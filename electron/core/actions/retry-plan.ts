@@ -10,19 +10,22 @@
 // with its own children, so no parent is released early between two scripts.
 import type { Redis } from 'ioredis';
 import { FlowscopeError } from '../../../shared/errors';
-import { findRemovedPolicyFailures, listBuckets, type RemovedFailures } from './find-failed-children';
-import { listBucket } from './list-bucket';
-import { hasBucketChildren, readJob, readJobs, type JobInfo } from './read-jobs';
+import { CLOCK_SKEW_MS, findRemovedPolicyFailures, type RemovedFailures } from './find-failed-children';
+import { hasBucketChildren, readBucket, readJob, readJobs, type BucketKey, type JobInfo, type ReadMode } from './read-jobs';
 import { findSuperseded, type ChildFacts } from './superseded';
 import type { RetryOptions, RetryResult } from './types';
 
 export type LinkFrom = 'unsuccessful' | 'failed' | 'processed' | 'none';
 export type ReopenFrom = 'failed' | 'completed' | 'waiting' | 'prioritized' | 'delayed';
 
+/**
+ * `parent` on reopen / retry: the parent that must be waiting for the job when it becomes
+ * pending again ('' for none); the script refuses the operation otherwise.
+ */
 export type RetryOp =
   | { op: 'link'; child: string; parent: string; from: LinkFrom }
-  | { op: 'reopen'; key: string; from: ReopenFrom }
-  | { op: 'retry'; key: string };
+  | { op: 'reopen'; key: string; from: ReopenFrom; parent: string }
+  | { op: 'retry'; key: string; parent: string };
 
 /** Operations that must run in one script (`atomic`), or a single operation that may go in any batch. */
 export interface PlanUnit {
@@ -95,7 +98,7 @@ const facts = (j: JobInfo): ChildFacts => ({
 });
 
 export class RetryPlanner {
-  private removedIndex: RemovedFailures | null = null;
+  private removedIndex: Promise<RemovedFailures> | null = null;
   private readonly visited = new Set<string>();
   private readonly result: RetryResult = { retried: [], reopened: [], skipped: [] };
   private readonly units: PlanUnit[] = [];
@@ -111,16 +114,17 @@ export class RetryPlanner {
     const parent = await readJob(this.redis, parentKey);
     if (!parent.exists) throw new FlowscopeError('NOT_FOUND', `No job ${parentKey}.`, { key: parentKey });
     refuseActive(parent, 'Parent');
+    this.startRemovedScan(parent);
     this.visited.add(parent.key);
     const work = await this.collect(parent);
     if (hasWork(work)) {
       const head: RetryOp[] = [];
       if (parent.state !== 'waiting-children') {
-        head.push({ op: 'reopen', key: parent.key, from: reopenFrom(parent, 'Parent') });
+        head.push({ op: 'reopen', key: parent.key, from: reopenFrom(parent, 'Parent'), parent: '' });
         this.result.reopened.push(parent.key);
-        head.push(...(await this.upward(parent)));
+        head.push(...(await this.upward(parent)).ops);
       }
-      this.emit(head, work);
+      this.emit(head, parent.key, work);
     }
     return this.done(parentKey);
   }
@@ -131,16 +135,17 @@ export class RetryPlanner {
     if (!job.exists) throw new FlowscopeError('NOT_FOUND', `No job ${key}.`, { key });
     refuseActive(job, 'Job');
     if (job.state !== 'failed') throw new FlowscopeError('BAD_REQUEST', `Job ${key} is ${job.state}, not failed.`, { key });
+    this.startRemovedScan(job);
     this.visited.add(job.key);
     const work = (await this.hasChildren(job)) ? await this.collect(job) : noWork();
-    const head = await this.upward(job);
+    const { ops: head, waitingParent } = await this.upward(job);
     if (hasWork(work) || job.counts.dependencies > 0) {
-      head.push({ op: 'reopen', key: job.key, from: 'failed' });
+      head.push({ op: 'reopen', key: job.key, from: 'failed', parent: waitingParent });
       this.result.reopened.push(job.key);
-      this.emit(head, work);
+      this.emit(head, job.key, work);
     } else {
       this.result.retried.push(job.key);
-      this.units.push({ atomic: true, ops: [...head, { op: 'retry', key: job.key }] });
+      this.units.push({ atomic: true, ops: [...head, { op: 'retry', key: job.key, parent: waitingParent }] });
     }
     return this.done(key);
   }
@@ -149,25 +154,30 @@ export class RetryPlanner {
     return { routeKey, result: this.result, units: this.units };
   }
 
-  private async removed(): Promise<RemovedFailures> {
-    this.removedIndex ??= await findRemovedPolicyFailures(this.redis, this.prefix);
+  private removed(): Promise<RemovedFailures> {
+    this.removedIndex ??= findRemovedPolicyFailures(this.redis, this.prefix, 0);
     return this.removedIndex;
+  }
+
+  /** Starts the remove-policy scan early (it runs while the root's buckets are read). */
+  private startRemovedScan(root: JobInfo): void {
+    this.removedIndex ??= findRemovedPolicyFailures(this.redis, this.prefix, root.timestamp - CLOCK_SKEW_MS);
   }
 
   private async hasChildren(job: JobInfo): Promise<boolean> {
     return hasBucketChildren(job) || (await this.removed()).has(job.key);
   }
 
-  /** Units for a reopened node: its reopen (and whatever `head` holds) with its children's re-links, then the rest. */
-  private emit(head: RetryOp[], work: NodeWork): void {
+  /** Units for a node: its reopen (and whatever `head` holds) with its children's re-links, then the rest. */
+  private emit(head: RetryOp[], nodeKey: string, work: NodeWork): void {
     this.units.push({ atomic: true, ops: [...head, ...work.links] });
     for (const key of work.retries) {
       this.result.retried.push(key);
-      this.units.push({ atomic: false, ops: [{ op: 'retry', key }] });
+      this.units.push({ atomic: false, ops: [{ op: 'retry', key, parent: nodeKey }] });
     }
     for (const { job, work: sub } of work.reopen) {
       this.result.reopened.push(job.key);
-      this.emit([{ op: 'reopen', key: job.key, from: 'failed' }], sub);
+      this.emit([{ op: 'reopen', key: job.key, from: 'failed', parent: nodeKey }], job.key, sub);
     }
   }
 
@@ -178,17 +188,32 @@ export class RetryPlanner {
   /** What to do with a node's failed children, recursively (SPEC §6 "Recursive"). */
   private async collect(node: JobInfo): Promise<NodeWork> {
     const work = noWork();
-    const buckets = await listBuckets(this.redis, node.key, ['unsuccessful', 'failed', 'dependencies']);
-    const removed = (await this.removed()).get(node.key) ?? [];
+    const none = Promise.resolve(new Map<string, JobInfo>());
+    const read = (bucket: BucketKey, count: number, mode: ReadMode = 'normal') =>
+      count > 0 ? readBucket(this.redis, node.key, bucket, mode) : none;
+    const c = node.counts;
+    const [unsuccessful, ignored, dependencies, removedIndex] = await Promise.all([
+      read('unsuccessful', c.unsuccessful),
+      read('failed', c.ignored),
+      read('dependencies', c.dependencies),
+      this.removed(),
+    ]);
+    const removedKeys = removedIndex.get(node.key) ?? [];
+    // Processed children only matter for supersession; they are read (briefly) alongside.
+    const readProcessed = !this.opts.includeSuperseded && ignored.size + removedKeys.length > 0;
+    const [removed, siblings] = await Promise.all([
+      removedKeys.length > 0 ? readJobs(this.redis, removedKeys) : none,
+      readProcessed ? read('processed', c.processed, 'brief') : none,
+    ]);
     const candidates: { key: string; from: LinkFrom | 'dependencies' }[] = [
-      ...buckets.unsuccessful.map((key) => ({ key, from: 'unsuccessful' as const })),
-      ...buckets.failed.map((key) => ({ key, from: 'failed' as const })),
-      ...removed.map((key) => ({ key, from: 'none' as const })),
-      ...buckets.dependencies.map((key) => ({ key, from: 'dependencies' as const })),
+      ...[...unsuccessful.keys()].map((key) => ({ key, from: 'unsuccessful' as const })),
+      ...[...ignored.keys()].map((key) => ({ key, from: 'failed' as const })),
+      ...[...removed.keys()].map((key) => ({ key, from: 'none' as const })),
+      ...[...dependencies.keys()].map((key) => ({ key, from: 'dependencies' as const })),
     ];
     if (candidates.length === 0) return work;
-    const info = await readJobs(this.redis, candidates.map((c) => c.key));
-    const superseded = await this.superseded(node, candidates, info);
+    const info = new Map([...dependencies, ...removed, ...ignored, ...unsuccessful]);
+    const superseded = this.superseded(candidates, info, siblings);
 
     for (const { key, from } of candidates) {
       const job = info.get(key)!;
@@ -239,17 +264,15 @@ export class RetryPlanner {
    * superseded: a failed child left in `:unsuccessful` or `:dependencies` would keep its parent
    * from ever completing, so those are always retried.
    */
-  private async superseded(
-    node: JobInfo,
+  private superseded(
     candidates: { key: string; from: string }[],
     info: Map<string, JobInfo>,
-  ): Promise<Map<string, string>> {
+    processed: Map<string, JobInfo>,
+  ): Map<string, string> {
     if (this.opts.includeSuperseded) return new Map();
     const replaceable = candidates.filter((c) => (c.from === 'failed' || c.from === 'none') && info.get(c.key)?.exists);
     if (replaceable.length === 0) return new Map();
-    const processed = await listBucket(this.redis, node.key, 'processed');
-    const processedInfo = await readJobs(this.redis, processed);
-    const all = [...info.values(), ...processedInfo.values()].filter((j) => j.exists);
+    const all = [...info.values(), ...processed.values()].filter((j) => j.exists);
     return findSuperseded(
       replaceable.map((c) => facts(info.get(c.key)!)),
       all.map(facts),
@@ -260,9 +283,11 @@ export class RetryPlanner {
    * Re-links a job that is about to run again into its parent and reopens that parent when it
    * already left waiting-children, up to the root (SPEC §6 "Ancestors"). Stops at a parent that
    * still lists the job as pending, or at one in waiting-children (it waits again by itself).
+   * `waitingParent`: the start job's parent when it will be waiting for the job, else ''.
    */
-  private async upward(start: JobInfo): Promise<RetryOp[]> {
+  private async upward(start: JobInfo): Promise<{ ops: RetryOp[]; waitingParent: string }> {
     const ops: RetryOp[] = [];
+    let waitingParent = '';
     let node = start;
     const seen = new Set([start.key]);
     while (node.parentKey && !seen.has(node.parentKey)) {
@@ -271,17 +296,22 @@ export class RetryPlanner {
         this.skip(node.parentKey, `parent of ${node.key} is gone; nothing to re-link into`);
         break;
       }
+      const first = node === start;
       const bucket = await bucketOf(this.redis, node, parent.key);
-      if (bucket === null || bucket === 'dependencies') break;
+      if (bucket === null || bucket === 'dependencies') {
+        if (first && bucket === 'dependencies' && parent.state === 'waiting-children') waitingParent = parent.key;
+        break;
+      }
       ops.push({ op: 'link', child: node.key, parent: parent.key, from: bucket });
+      if (first) waitingParent = parent.key;
       if (parent.state === 'waiting-children') break;
-      ops.push({ op: 'reopen', key: parent.key, from: reopenFrom(parent, 'Ancestor') });
+      ops.push({ op: 'reopen', key: parent.key, from: reopenFrom(parent, 'Ancestor'), parent: '' });
       this.result.reopened.push(parent.key);
       seen.add(parent.key);
       this.visited.add(parent.key);
       node = parent;
     }
-    return ops;
+    return { ops, waitingParent };
   }
 }
 

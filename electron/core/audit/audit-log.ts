@@ -6,21 +6,8 @@ import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { redactUrl } from '../connection/redact-url';
 
-export type AuditOutcome = 'ok' | 'refused' | 'error';
-
-export interface AuditEntry {
-  /** ISO 8601. */
-  time: string;
-  /** Where the action ran (a Redis URL, `sandbox`, a connection name), never with a password. */
-  connection: string;
-  action: string;
-  /** The job the action started from (the parent for the two repair actions). */
-  parent: string | null;
-  /** Keys the action changed. */
-  changed: string[];
-  outcome: AuditOutcome;
-  message?: string;
-}
+export type { AuditEntry, AuditOutcome } from '../../../shared/actions';
+import type { AuditEntry } from '../../../shared/actions';
 
 export type AuditInput = Omit<AuditEntry, 'time'> & { time?: string };
 

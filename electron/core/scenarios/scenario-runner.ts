@@ -5,22 +5,14 @@
 import { FlowProducer, Queue, type Processor } from 'bullmq';
 import { FlowscopeError } from '../../../shared/errors';
 import type { Logger } from '../log/logger';
-import type { CloseOptions, WorkerHost, WorkerInfo } from '../workers';
+import type { CloseOptions, WorkerHost } from '../workers';
+import type { ScenarioRun } from '../../../shared/scenarios';
 import { createCallCounter } from './call-counter';
 import { applyKnobs, type Knobs } from './knobs';
 import { getScenario } from './scenario-registry';
 import type { ScenarioContext, ScenarioDefinition, ScenarioName } from './scenario-types';
 
-export interface ScenarioRun {
-  name: ScenarioName;
-  knobs: Knobs;
-  /** Root keys of every flow seeded since the scenario started, oldest first. */
-  roots: string[];
-  /** Calls per target so far (per provider for llm-fanout). */
-  calls: Record<string, number>;
-  workers: WorkerInfo[];
-  startedAt: number;
-}
+export type { ScenarioRun } from '../../../shared/scenarios';
 
 export interface ScenarioRunner {
   /** Starts the scenario's workers unless running, seeds its flows; `seeded` are this call's root keys. */

@@ -4,37 +4,10 @@
 import type { FlowProducer, Processor, Queue } from 'bullmq';
 import type { Logger } from '../log/logger';
 import type { CallCounter } from './call-counter';
-import type { Knobs } from './knobs';
+import type { Knobs } from '../../../shared/scenarios';
 
-export const SCENARIO_NAMES = [
-  'llm-fanout',
-  'fail-fast',
-  'continue-on-failure',
-  'etl-chain',
-  'fan-out-aggregator',
-  'order-workflow',
-  'stuck-parent',
-] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
-
-export interface ScenarioQueue {
-  name: string;
-  /** Concurrency of the worker the scenario starts on it. */
-  concurrency: number;
-}
-
-/** A scenario as the UI and the CLI list it: plain data. */
-export interface ScenarioInfo {
-  name: ScenarioName;
-  title: string;
-  description: string;
-  /** What happens with the default knobs, in a sentence. */
-  outcome: string;
-  queues: ScenarioQueue[];
-  /** Children whose failure can be injected (keys of `Knobs.failures`). */
-  targets: string[];
-  defaults: Knobs;
-}
+export { SCENARIO_NAMES, type ScenarioInfo, type ScenarioName, type ScenarioQueue } from '../../../shared/scenarios';
+import type { ScenarioInfo, ScenarioName, ScenarioQueue } from '../../../shared/scenarios';
 
 /** What a running scenario's processors and seed() get. */
 export interface ScenarioContext {

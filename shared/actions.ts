@@ -1,0 +1,55 @@
+// The repair actions as they cross the contract: what they return (a preview returns the same
+// shape as the real run; keys are full Redis keys P:Q:id) and what the audit log holds.
+
+export interface SkippedJob {
+  key: string;
+  reason: string;
+}
+
+export interface RetryResult {
+  /** Failed jobs moved back to wait (or prioritized), in the order they became runnable. */
+  retried: string[];
+  /** Jobs moved back to waiting-children: the parent, its ancestors, then reopened descendants. */
+  reopened: string[];
+  skipped: SkippedJob[];
+}
+
+export interface RemoveUnprocessedResult {
+  /** Every job removed: the parent's unstarted children and everything under them. */
+  removed: string[];
+  /** The parent's pending children left in place, and why. */
+  skipped: SkippedJob[];
+  /** Children still in the parent's `:dependencies` because of this action's skips. */
+  stillBlocking: string[];
+  /** True when the removal empties `:dependencies` and the parent moves from waiting-children to wait. */
+  releasesParent: boolean;
+}
+
+export interface RemoveJobResult {
+  /** The job and every job under it. */
+  removed: string[];
+  /** The job's parent when removing the job released it from waiting-children, else null. */
+  releasedParent: string | null;
+}
+
+export interface PromoteResult {
+  promoted: string;
+  /** Where it went: `waiting`, or `prioritized` for a job with a priority. */
+  state: 'waiting' | 'prioritized';
+}
+
+export type AuditOutcome = 'ok' | 'refused' | 'error';
+
+export interface AuditEntry {
+  /** ISO 8601. */
+  time: string;
+  /** Where the action ran (a Redis URL, `sandbox`, a connection name), never with a password. */
+  connection: string;
+  action: string;
+  /** The job the action started from (the parent for the two repair actions). */
+  parent: string | null;
+  /** Keys the action changed. */
+  changed: string[];
+  outcome: AuditOutcome;
+  message?: string;
+}

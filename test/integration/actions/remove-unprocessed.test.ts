@@ -1,0 +1,158 @@
+// Remove unprocessed children over a parent whose children are in every state, with workers
+// holding some of them active: waiting, delayed, prioritized and waiting-children children go
+// (with their subtrees), active / failed / completed ones stay, and so does a child with an
+// active job under it (BullMQ's own script would orphan that job). Emptying `:dependencies`
+// moves the parent to wait, as BullMQ does, and a worker then completes it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewRemoveUnprocessed, removeUnprocessed } from '../../../electron/core/actions';
+import { readEvents } from '../../helpers/actions-dump';
+import { FlowHarness, leaf } from '../../helpers/actions-harness';
+import { waitForState, waitUntil } from '../../helpers/actions-wait';
+import { startTestRedis, type TestRedis } from '../../helpers/redis';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => redis.stop());
+
+const sorted = (keys: string[]) => [...keys].sort();
+
+describe('remove unprocessed children', () => {
+  it('removes what has not started, keeps active / failed / completed children and active subtrees', async () => {
+    const h = new FlowHarness(redis);
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      h.broken.add('f');
+      h.leafWorker('leaves');
+      h.worker('busy', async () => {
+        await gate;
+        return 'busy done';
+      });
+      // No worker on `idle`: its jobs stay waiting, delayed, prioritized.
+      const flow = await h.flows.add({
+        name: 'parent',
+        queueName: 'parents',
+        children: [
+          { name: 'w', queueName: 'idle' },
+          { name: 'd', queueName: 'idle', opts: { delay: 60_000 } },
+          { name: 'pr', queueName: 'idle', opts: { priority: 3 } },
+          { name: 'sub', queueName: 'idle', children: [{ name: 'g1', queueName: 'idle' }, leaf('g2', 'leaves', 'none')] },
+          { name: 'guarded', queueName: 'idle', children: [{ name: 'gact', queueName: 'busy' }] },
+          { name: 'act', queueName: 'busy' },
+          leaf('f', 'leaves', 'none'),
+          leaf('done', 'leaves', 'none'),
+        ],
+      });
+      const key = (name: string) => {
+        const find = (node: typeof flow): string | undefined =>
+          node.job.name === name ? `${h.prefix}:${node.job.queueName}:${node.job.id}` : node.children?.map(find).find(Boolean);
+        return find(flow)!;
+      };
+      const parentKey = key('parent');
+      await waitUntil(async () => (await h.queue('busy').getActiveCount()) === 2, 'act and gact to be active');
+      await waitUntil(async () => (await h.queue('leaves').getCompletedCount()) === 2, 'done and g2 to complete');
+      await waitUntil(async () => (await h.queue('leaves').getFailedCount()) === 1, 'f to fail');
+
+      const expectedRemoved = ['w', 'd', 'pr', 'g1', 'g2', 'sub'].map(key);
+      const preview = await previewRemoveUnprocessed(h.client, h.prefix, parentKey);
+      expect(sorted(preview.removed)).toEqual(sorted(expectedRemoved));
+      expect(preview.releasesParent).toBe(false);
+      expect(Object.fromEntries(preview.skipped.map((s) => [s.key, s.reason]))).toEqual({
+        [key('act')]: 'active (a worker holds it)',
+        [key('f')]: 'failed with no policy: it blocks the parent until it is retried or removed',
+        [key('guarded')]: `has an active job under it (${key('gact')}); removing it would orphan that job`,
+      });
+      expect(sorted(preview.stillBlocking)).toEqual(sorted(['act', 'f', 'guarded'].map(key)));
+
+      const result = await removeUnprocessed(h.client, h.prefix, parentKey);
+      expect({ ...result, removed: sorted(result.removed) }).toEqual({ ...preview, removed: sorted(preview.removed) });
+      // Within a subtree children go before their parent, as in BullMQ.
+      expect(result.removed.indexOf(key('sub'))).toBeGreaterThan(result.removed.indexOf(key('g1')));
+
+      for (const k of expectedRemoved) expect(await h.client.exists(k), k).toBe(0);
+      for (const k of ['act', 'f', 'done', 'guarded', 'gact'].map(key)) expect(await h.client.exists(k), k).toBe(1);
+      expect(sorted(await h.client.smembers(`${parentKey}:dependencies`))).toEqual(sorted(['act', 'f', 'guarded'].map(key)));
+      expect(await h.client.hkeys(`${parentKey}:processed`)).toEqual([key('done')]);
+      expect(await h.queue('parents').getJobState(parentKey.split(':').pop()!)).toBe('waiting-children');
+      const idleEvents = await readEvents(h.client, `${h.prefix}:idle`);
+      const removedIds = idleEvents.filter((e) => e.event === 'removed').map((e) => `${h.prefix}:idle:${e.jobId}`);
+      expect(sorted(removedIds)).toEqual(sorted(['w', 'd', 'pr', 'g1', 'sub'].map(key)));
+      expect(idleEvents.find((e) => e.event === 'removed' && key('d').endsWith(`:${e.jobId}`))?.prev).toBe('delayed');
+      expect(idleEvents.find((e) => e.event === 'removed' && key('sub').endsWith(`:${e.jobId}`))?.prev).toBe('waiting-children');
+
+      // Idempotent: nothing left to remove, the same children still block.
+      const again = await removeUnprocessed(h.client, h.prefix, parentKey);
+      expect(again.removed).toEqual([]);
+      expect(sorted(again.stillBlocking)).toEqual(sorted(result.stillBlocking));
+    } finally {
+      open();
+      await h.close();
+    }
+  });
+
+  it('moves the parent to wait when its :dependencies empty; a worker then completes it', async () => {
+    const h = new FlowHarness(redis);
+    try {
+      h.leafWorker('leaves');
+      const parent = await h.addFlow({
+        name: 'agg',
+        queueName: 'parents',
+        children: [leaf('a', 'leaves', 'none'), { name: 'w1', queueName: 'idle' }, { name: 'w2', queueName: 'idle', opts: { priority: 2 } }],
+      });
+      await waitUntil(async () => (await h.queue('leaves').getCompletedCount()) === 1, 'a to complete');
+      const preview = await previewRemoveUnprocessed(h.client, h.prefix, parent.key);
+      expect(preview.removed).toHaveLength(2);
+      expect(preview.releasesParent).toBe(true);
+      expect(preview.stillBlocking).toEqual([]);
+      const result = await removeUnprocessed(h.client, h.prefix, parent.key);
+      expect({ ...result, removed: sorted(result.removed) }).toEqual({ ...preview, removed: sorted(preview.removed) });
+      const events = await readEvents(h.client, `${h.prefix}:parents`);
+      expect(events.find((e) => e.event === 'waiting' && e.jobId === parent.id)?.prev).toBe('waiting-children');
+      expect(await h.queue('parents').getJobState(parent.id)).toBe('waiting');
+      h.parentWorker('parents');
+      await waitForState(h.queue('parents'), parent.id, 'completed');
+      expect((await h.queue('parents').getJob(parent.id))!.returnvalue).toEqual(['r:a']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("BullMQ's own removeUnprocessedChildren orphans an active grandchild (the pitfall this action avoids)", async () => {
+    const h = new FlowHarness(redis);
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      h.worker('busy', async () => {
+        await gate;
+        return 'x';
+      });
+      const flow = await h.flows.add({
+        name: 'parent',
+        queueName: 'parents',
+        children: [{ name: 'guarded', queueName: 'idle', children: [{ name: 'gact', queueName: 'busy' }] }],
+      });
+      const guarded = flow.children![0]!;
+      const gactKey = h.key('busy', guarded.children![0]!.job.id!);
+      const guardedKey = h.key('idle', guarded.job.id!);
+      await waitUntil(async () => (await h.queue('busy').getActiveCount()) === 1, 'gact to be active');
+      const parent = await h.queue('parents').getJob(flow.job.id!);
+      await parent!.removeUnprocessedChildren();
+      expect(await h.client.exists(guardedKey)).toBe(0);
+      expect(await h.client.hget(gactKey, 'parentKey')).toBe(guardedKey); // points at a job that is gone
+    } finally {
+      open();
+      await h.close();
+    }
+  });
+
+  it('answers NOT_FOUND for a missing parent', async () => {
+    const h = new FlowHarness(redis);
+    try {
+      await expect(removeUnprocessed(h.client, h.prefix, h.key('parents', 'gone'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await h.close();
+    }
+  });
+});
