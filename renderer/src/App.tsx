@@ -1,11 +1,51 @@
-// The app frame: header with the connection badge, queue sidebar, and the main view.
+// The app frame: header with the connection badge; a sidebar with the queues and the flow
+// list; the open flow (or what to do next) in the main area. `/` jumps to the job-id search
+// from anywhere.
+import { useEffect } from 'react';
 import { ConnectionBadge, ConnectionProblem } from './features/connection/ConnectionBadge';
+import { FlowView } from './features/flow-view/FlowView';
+import { FLOW_SEARCH_ID, FlowList } from './features/flows/FlowList';
+import { isTyping } from './features/keyboard/use-tree-keys';
 import { QueueSidebar } from './features/queues/QueueSidebar';
+import { useNavigation } from './navigation/use-navigation';
 import { useApp } from './store/use-app';
+
+function useSearchKey() {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const search = document.getElementById(FLOW_SEARCH_ID);
+      if (event.key === '/' && !isTyping(event.target) && search) {
+        event.preventDefault();
+        search.focus();
+      } else if (event.key === 'Escape' && event.target === search && search instanceof HTMLElement) {
+        search.blur();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+function Home() {
+  const queues = useApp((s) => s.queues);
+  return (
+    <div className="empty-main" data-testid="home">
+      {queues && queues.length === 0 ? (
+        <p>No queues yet. Add a flow with BullMQ&apos;s FlowProducer and it appears on the left.</p>
+      ) : (
+        <p>
+          Pick a flow on the left to see its tree, or press <kbd>/</kbd> to find a job by id.
+        </p>
+      )}
+    </div>
+  );
+}
 
 export function App() {
   const info = useApp((s) => s.info);
   const error = useApp((s) => s.error);
+  const route = useNavigation((s) => s.route);
+  useSearchKey();
   return (
     <div className="app">
       <header className="topbar">
@@ -15,12 +55,13 @@ export function App() {
       </header>
       <ConnectionProblem />
       <div className="body">
-        <QueueSidebar />
+        <aside className="sidebar">
+          <QueueSidebar />
+          <FlowList />
+        </aside>
         <main className="main">
           {error && <div className="problem" role="alert">{error}</div>}
-          <div className="empty-main">
-            <p>Pick a queue to see its flows.</p>
-          </div>
+          {route.view === 'flow' ? <FlowView key={`${route.queue}\u0000${route.jobId}`} queue={route.queue} jobId={route.jobId} /> : <Home />}
         </main>
       </div>
     </div>

@@ -1,27 +1,31 @@
-// The queue sidebar: every queue under the prefix with its counts per state, kept live by
-// the core's queue events.
+// The queue list: every queue under the prefix with its counts per state, kept live by the
+// core's queue events. Picking a queue filters the flow list below it; picking it again shows
+// every queue's flows.
 import type { QueueInfo } from '../../../../shared/domain';
+import { useNavigation, useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 
 const SHOWN = ['waiting', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
 
-function QueueRow({ queue }: { queue: QueueInfo }) {
+function QueueRow({ queue, selected, onPick }: { queue: QueueInfo; selected: boolean; onPick: () => void }) {
   return (
-    <li className="queue" data-testid="queue" data-queue={queue.name}>
-      <div className="queue-name">
-        {queue.name}
-        {queue.paused && <span className="badge badge-readonly">paused</span>}
-      </div>
-      <div className="queue-counts">
-        {SHOWN.map((state) => {
-          const n = queue.counts[state] + (state === 'waiting' ? queue.counts.paused : 0);
-          return (
-            <span key={state} className={`count state-${state}${n === 0 ? ' zero' : ''}`} title={state} data-count={state}>
-              {state} <b>{n}</b>
-            </span>
-          );
-        })}
-      </div>
+    <li className={`queue${selected ? ' selected' : ''}`} data-testid="queue" data-queue={queue.name}>
+      <button type="button" className="queue-pick" aria-pressed={selected} onClick={onPick}>
+        <span className="queue-name">
+          {queue.name}
+          {queue.paused && <span className="badge badge-readonly">paused</span>}
+        </span>
+        <span className="queue-counts">
+          {SHOWN.map((state) => {
+            const n = queue.counts[state] + (state === 'waiting' ? queue.counts.paused : 0);
+            return (
+              <span key={state} className={`count state-${state}${n === 0 ? ' zero' : ''}`} title={state} data-count={state}>
+                {state} <b>{n}</b>
+              </span>
+            );
+          })}
+        </span>
+      </button>
     </li>
   );
 }
@@ -29,20 +33,42 @@ function QueueRow({ queue }: { queue: QueueInfo }) {
 export function QueueSidebar() {
   const queues = useApp((s) => s.queues);
   const status = useApp((s) => s.status);
+  const selected = useNavigation((s) => s.selectedQueue);
+  const navigation = useNavigationApi();
   if (queues === null) {
-    return <aside className="sidebar"><p className="muted">{status?.state === 'connected' ? 'Loading queues…' : 'Waiting for Redis…'}</p></aside>;
+    return (
+      <section className="queue-section">
+        <p className="muted">{status?.state === 'connected' ? 'Loading queues…' : 'Waiting for Redis…'}</p>
+      </section>
+    );
   }
   return (
-    <aside className="sidebar">
-      <h2>Queues <span className="muted">{queues.length}</span></h2>
+    <section className="queue-section" aria-label="Queues">
+      <h2>
+        Queues <span className="muted">{queues.length}</span>
+        {selected && (
+          <button type="button" className="link all-queues" onClick={() => navigation.selectQueue(null)}>
+            all queues
+          </button>
+        )}
+      </h2>
       {queues.length === 0 ? (
         <p className="empty" data-testid="no-queues">
           No BullMQ queues under prefix <code>{status?.prefix ?? 'bull'}</code> yet. Add a job with BullMQ (or run
           <code> npm run demo</code>) and it appears here.
         </p>
       ) : (
-        <ul className="queues">{queues.map((q) => <QueueRow key={q.name} queue={q} />)}</ul>
+        <ul className="queues">
+          {queues.map((q) => (
+            <QueueRow
+              key={q.name}
+              queue={q}
+              selected={selected === q.name}
+              onPick={() => navigation.selectQueue(selected === q.name ? null : q.name)}
+            />
+          ))}
+        </ul>
       )}
-    </aside>
+    </section>
   );
 }

@@ -1,0 +1,99 @@
+// Above the graph: where this view sits in its flow (links up to the root), whether it is
+// live, how big it is, and the viewport buttons.
+import { useState } from 'react';
+import { useApp } from '../../store/use-app';
+import { jobKeyParts, shortId } from '../../navigation/job-key';
+import { useNavigationApi } from '../../navigation/use-navigation';
+import { CopyButton } from '../inspector/CopyButton';
+import type { LiveState } from './flow-store';
+import { useFlow, useFlowController, useJob } from './use-flow';
+
+const LIVE_LABEL: Record<LiveState, string> = {
+  connecting: 'connecting…',
+  live: 'live',
+  resyncing: 'catching up…',
+  off: 'not live',
+};
+
+function Breadcrumb() {
+  const navigation = useNavigationApi();
+  const prefix = useApp((s) => s.status?.prefix ?? 'bull');
+  const ancestors = useFlow((s) => s.ancestors);
+  const rootKey = useFlow((s) => s.rootKey);
+  const root = useJob(rootKey);
+  const queue = useFlow((s) => s.queue);
+  const jobId = useFlow((s) => s.jobId);
+  return (
+    <nav className="breadcrumb" aria-label="Position in the flow">
+      {ancestors.map((key, i) => {
+        const parts = jobKeyParts(key, prefix);
+        return (
+          <span key={key}>
+            {parts ? (
+              <button
+                type="button"
+                className="link"
+                title={i === 0 ? `Open the whole flow from its root ${key}` : `Open ${key}`}
+                onClick={() => navigation.navigate({ view: 'flow', queue: parts.queue, jobId: parts.id })}
+              >
+                {i === 0 ? 'root' : ''} {parts.queue}/{shortId(parts.id)}
+              </button>
+            ) : (
+              <code>{key}</code>
+            )}
+            <span className="muted"> › </span>
+          </span>
+        );
+      })}
+      <strong data-testid="flow-title">{root?.name ?? jobId}</strong>{' '}
+      <span className="muted">
+        {queue} · #{shortId(jobId)}
+      </span>
+    </nav>
+  );
+}
+
+export function FlowToolbar() {
+  const controller = useFlowController();
+  const live = useFlow((s) => s.live);
+  const phase = useFlow((s) => s.phase);
+  const count = useFlow((s) => s.jobsByKey.size);
+  const stats = useFlow((s) => s.stats);
+  const failed = useFlow((s) => {
+    let n = 0;
+    for (const job of s.jobsByKey.values()) if (job.state === 'failed' || job.blocking) n++;
+    return n;
+  });
+  const [noFailures, setNoFailures] = useState(false);
+  return (
+    <div className="flow-toolbar">
+      <Breadcrumb />
+      <span className={`badge live-${live}`} data-testid="flow-live" data-live={live}>
+        {LIVE_LABEL[live]}
+      </span>
+      {phase === 'ready' && (
+        <span className="muted flow-stats" data-testid="flow-stats">
+          {count.toLocaleString('en-US')} jobs in view{stats && stats.ms > 0 ? ` · read in ${Math.round(stats.ms)} ms` : ''}
+        </span>
+      )}
+      <div className="toolbar-buttons">
+        <button type="button" onClick={() => controller.fitAll()} disabled={phase !== 'ready'}>
+          Zoom to fit
+        </button>
+        <button
+          type="button"
+          onClick={() => setNoFailures(controller.focusFailed() === 0)}
+          disabled={phase !== 'ready' || failed === 0}
+          title={failed === 0 ? 'No failed jobs in view' : `Open and show the ${failed} failed jobs`}
+        >
+          Zoom to failed{failed > 0 ? ` (${failed})` : ''}
+        </button>
+        <button type="button" onClick={() => controller.collapseAll()} disabled={phase !== 'ready'}>
+          Collapse all
+        </button>
+        <CopyButton text={() => window.location.href} label="Copy link" />
+        {noFailures && <span className="muted">No failed jobs in view.</span>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+// One open flow: its toolbar, the graph (or the loading / error state in its place) and the
+// inspector drawer. The flow's store lives as long as this view shows it.
+import { useClient } from '../../transport/client-context';
+import { FlowCanvas } from '../graph/FlowCanvas';
+import { JobInspector } from '../inspector/JobInspector';
+import { useTreeKeys } from '../keyboard/use-tree-keys';
+import { FlowLoading } from './FlowLoading';
+import { FlowToolbar } from './FlowToolbar';
+import { FlowContext, useFlow, useOpenFlow } from './use-flow';
+
+function FlowBody() {
+  const phase = useFlow((s) => s.phase);
+  const loadError = useFlow((s) => s.loadError);
+  const queue = useFlow((s) => s.queue);
+  const jobId = useFlow((s) => s.jobId);
+  const liveNote = useFlow((s) => s.liveNote);
+  const empty = useFlow((s) => s.phase === 'ready' && !s.jobsByKey.has(s.rootKey));
+  return (
+    <>
+      <FlowToolbar />
+      {liveNote && (
+        <div className="notice" role="status" data-testid="live-note">
+          {liveNote}
+        </div>
+      )}
+      <div className="flow-stage">
+        {phase === 'loading' && <FlowLoading />}
+        {phase === 'error' && (
+          <div className="problem" role="alert" data-testid="flow-error">
+            <strong>
+              Could not open job <code>{jobId}</code> of queue <code>{queue}</code>.
+            </strong>
+            <p>{loadError}</p>
+            <p className="muted">Check the id, or pick a flow from the list on the left.</p>
+          </div>
+        )}
+        {phase === 'ready' && empty && (
+          <div className="empty-main" data-testid="flow-gone">
+            <p>This job no longer exists in Redis (it was removed or its queue was cleaned). Pick another flow on the left.</p>
+          </div>
+        )}
+        {phase === 'ready' && !empty && <FlowCanvas />}
+        <JobInspector />
+      </div>
+    </>
+  );
+}
+
+export function FlowView({ queue, jobId }: { queue: string; jobId: string }) {
+  const client = useClient();
+  const controller = useOpenFlow(client, queue, jobId);
+  useTreeKeys(controller);
+  if (!controller) return null;
+  return (
+    <section className="flow-view" data-testid="flow-view" data-queue={queue} data-job-id={jobId}>
+      <FlowContext.Provider value={controller}>
+        <FlowBody />
+      </FlowContext.Provider>
+    </section>
+  );
+}

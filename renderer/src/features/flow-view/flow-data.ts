@@ -1,0 +1,303 @@
+// The normalised shape of one open flow, and the pure functions that build and change it:
+// fromSnapshot (a whole tree), applyPatch (a live change), mergeChildrenPage (one more page of
+// a big bucket). Maps and arrays are replaced, never mutated, so React selectors see a change
+// only where one happened; structureVersion moves only when the tree's shape changes, so the
+// canvas re-lays-out only then.
+import type { Bucket, ChildrenPage, FlowNode, FlowPatch, FlowTree, TruncatedBucket } from '../../../../shared/domain';
+
+export interface FlowData {
+  /** Key of the job at the top of the view. */
+  rootKey: string;
+  /** Keys from the flow's real root down to rootKey's parent (empty when rootKey is the root). */
+  ancestors: readonly string[];
+  jobsByKey: ReadonlyMap<string, FlowNode>;
+  /**
+   * Children in view per parent, in sibling order (see compareSiblings): never the order Redis
+   * happened to list them in, so a resync or a bucket change does not shuffle the canvas.
+   */
+  childKeys: ReadonlyMap<string, readonly string[]>;
+  /** Buckets that hold more children than are in view, per parent. */
+  truncated: ReadonlyMap<string, readonly TruncatedBucket[]>;
+  /** Changes whenever a node is added, removed or moved, or a bucket starts or stops being cut. */
+  structureVersion: number;
+  /** Sequence number of the last live patch included. */
+  seq: number;
+}
+
+export const EMPTY_FLOW: FlowData = {
+  rootKey: '',
+  ancestors: [],
+  jobsByKey: new Map(),
+  childKeys: new Map(),
+  truncated: new Map(),
+  structureVersion: 0,
+  seq: 0,
+};
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * Compares strings with runs of digits compared as numbers (step-2 < step-10). Hand-written
+ * because Intl.Collator is ten times slower, and a 10,000-node snapshot sorts ~100,000 pairs.
+ */
+export function naturalCompare(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      let ei = i;
+      let ej = j;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      // Leading zeros aside, a longer run of digits is a bigger number.
+      let si = i;
+      let sj = j;
+      while (si < ei - 1 && a.charCodeAt(si) === 48) si++;
+      while (sj < ej - 1 && b.charCodeAt(sj) === 48) sj++;
+      const byLength = ei - si - (ej - sj);
+      if (byLength !== 0) return byLength;
+      for (let k = 0; k < ei - si; k++) {
+        const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
+        if (d !== 0) return d;
+      }
+      i = ei;
+      j = ej;
+      continue;
+    }
+    if (ca !== cb) return ca - cb;
+    i++;
+    j++;
+  }
+  return a.length - i - (b.length - j);
+}
+
+/** Siblings in creation order, then by name and id with numbers compared as numbers (step-2 < step-10). */
+export function compareSiblings(a: FlowNode, b: FlowNode): number {
+  return (a.timestamp ?? 0) - (b.timestamp ?? 0) || naturalCompare(a.name ?? '', b.name ?? '') || naturalCompare(a.id, b.id);
+}
+
+/** A whole tree as flow data. `previous` only carries the version forward so it keeps rising. */
+export function fromSnapshot(tree: FlowTree, seq = 0, previous?: FlowData): FlowData {
+  const jobsByKey = new Map<string, FlowNode>();
+  const childKeys = new Map<string, string[]>();
+  for (const node of tree.nodes) {
+    const known = jobsByKey.has(node.key);
+    jobsByKey.set(node.key, node);
+    if (known || node.key === tree.root || !node.parentKey) continue;
+    const siblings = childKeys.get(node.parentKey);
+    if (siblings) siblings.push(node.key);
+    else childKeys.set(node.parentKey, [node.key]);
+  }
+  for (const siblings of childKeys.values()) siblings.sort((a, b) => compareSiblings(jobsByKey.get(a)!, jobsByKey.get(b)!));
+  const truncated = new Map<string, TruncatedBucket[]>();
+  for (const entry of tree.truncated) {
+    const list = truncated.get(entry.parentKey);
+    if (list) list.push(entry);
+    else truncated.set(entry.parentKey, [entry]);
+  }
+  return {
+    rootKey: tree.root,
+    ancestors: tree.ancestors,
+    jobsByKey,
+    childKeys,
+    truncated,
+    structureVersion: (previous?.structureVersion ?? 0) + 1,
+    seq,
+  };
+}
+
+/** The id of the group node that stands for a cut bucket (also the id of its page loads). */
+export function groupNodeId(parentKey: string, bucket: Bucket): string {
+  return `group:${bucket}:${parentKey}`;
+}
+
+/** Children a bucket holds beyond those in view (what a group node stands for). */
+export function hiddenCount(entry: TruncatedBucket): number {
+  return Math.max(0, entry.total - entry.shown);
+}
+
+/** The buckets of a parent that a group node stands for: only their identity shapes the graph. */
+function groupSignature(entries: readonly TruncatedBucket[] | undefined): string {
+  if (!entries) return '';
+  return entries
+    .filter((e) => hiddenCount(e) > 0)
+    .map((e) => e.bucket)
+    .sort()
+    .join(',');
+}
+
+/** A working copy: copies a map or a list only the first time it is written. */
+class Draft {
+  jobs: Map<string, FlowNode>;
+  private children: Map<string, readonly string[]> | null = null;
+  private cut: Map<string, readonly TruncatedBucket[]> | null = null;
+  shapeChanged = false;
+
+  constructor(private readonly base: FlowData) {
+    this.jobs = new Map(base.jobsByKey);
+  }
+
+  get childKeys(): ReadonlyMap<string, readonly string[]> {
+    return this.children ?? this.base.childKeys;
+  }
+
+  get truncated(): ReadonlyMap<string, readonly TruncatedBucket[]> {
+    return this.cut ?? this.base.truncated;
+  }
+
+  private writableChildren(): Map<string, readonly string[]> {
+    this.children ??= new Map(this.base.childKeys);
+    return this.children;
+  }
+
+  private writableTruncated(): Map<string, readonly TruncatedBucket[]> {
+    this.cut ??= new Map(this.base.truncated);
+    return this.cut;
+  }
+
+  /** Inserts a child at its place in sibling order (its node must already be in jobs). */
+  addChild(parentKey: string, key: string): void {
+    const siblings = this.childKeys.get(parentKey) ?? [];
+    if (siblings.includes(key)) return;
+    const node = this.jobs.get(key)!;
+    let lo = 0;
+    let hi = siblings.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const other = this.jobs.get(siblings[mid]!);
+      if (other && compareSiblings(other, node) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.writableChildren().set(parentKey, [...siblings.slice(0, lo), key, ...siblings.slice(lo)]);
+    this.shapeChanged = true;
+  }
+
+  dropChild(parentKey: string, key: string): void {
+    const siblings = this.childKeys.get(parentKey);
+    if (!siblings?.includes(key)) return;
+    const rest = siblings.filter((k) => k !== key);
+    if (rest.length > 0) this.writableChildren().set(parentKey, rest);
+    else this.writableChildren().delete(parentKey);
+    this.shapeChanged = true;
+  }
+
+  /** Removes a key and everything below it. */
+  removeSubtree(key: string): void {
+    const node = this.jobs.get(key);
+    if (!node) return;
+    if (node.parentKey) this.dropChild(node.parentKey, key);
+    const stack = [key];
+    while (stack.length > 0) {
+      const k = stack.pop()!;
+      const kids = this.childKeys.get(k);
+      if (kids) {
+        stack.push(...kids);
+        this.writableChildren().delete(k);
+      }
+      if (this.truncated.has(k)) this.writableTruncated().delete(k);
+      this.jobs.delete(k);
+    }
+    this.shapeChanged = true;
+  }
+
+  upsert(node: FlowNode, rootKey: string): void {
+    const previous = this.jobs.get(node.key);
+    this.jobs.set(node.key, node);
+    if (node.key === rootKey) return;
+    if (previous?.parentKey && previous.parentKey !== node.parentKey) this.dropChild(previous.parentKey, node.key);
+    if (node.parentKey && (!previous || previous.parentKey !== node.parentKey)) this.addChild(node.parentKey, node.key);
+  }
+
+  setTruncated(parentKey: string, entries: readonly TruncatedBucket[]): void {
+    const before = groupSignature(this.truncated.get(parentKey));
+    if (entries.length > 0) this.writableTruncated().set(parentKey, entries);
+    else if (this.truncated.has(parentKey)) this.writableTruncated().delete(parentKey);
+    if (groupSignature(entries) !== before) this.shapeChanged = true;
+  }
+
+  finish(seq: number): FlowData {
+    return {
+      ...this.base,
+      jobsByKey: this.jobs,
+      childKeys: this.childKeys,
+      truncated: this.truncated,
+      structureVersion: this.base.structureVersion + (this.shapeChanged ? 1 : 0),
+      seq,
+    };
+  }
+}
+
+/**
+ * One live patch. The caller checks that patch.seq follows data.seq; this function only
+ * applies it. Removals go first (a key removed and re-added in one patch comes back fresh).
+ */
+export function applyPatch(data: FlowData, patch: FlowPatch): FlowData {
+  return applyPatches(data, [patch]);
+}
+
+/** Consecutive patches in one pass: one copy of the maps per animation frame, not per patch. */
+export function applyPatches(data: FlowData, patches: readonly FlowPatch[]): FlowData {
+  if (patches.length === 0) return data;
+  const draft = new Draft(data);
+  for (const patch of patches) {
+    for (const key of patch.removed) draft.removeSubtree(key);
+    for (const node of patch.upserts) draft.upsert(node, data.rootKey);
+    for (const { parentKey, entries } of patch.truncated) draft.setTruncated(parentKey, entries);
+  }
+  return draft.finish(patches[patches.length - 1]!.seq);
+}
+
+/**
+ * One more page of a parent's bucket. A page can repeat keys already in view (buckets page
+ * with SCAN cursors): those are updated in place, never listed twice.
+ */
+export function mergeChildrenPage(data: FlowData, page: ChildrenPage): FlowData {
+  const draft = new Draft(data);
+  for (const node of page.nodes) draft.upsert(node, data.rootKey);
+  const byParent = new Map<string, TruncatedBucket[]>();
+  for (const entry of page.truncated) {
+    const list = byParent.get(entry.parentKey);
+    if (list) list.push(entry);
+    else byParent.set(entry.parentKey, [entry]);
+  }
+  // The paged parent keeps its other buckets' entries; this bucket's entry is what the page says.
+  const others = (data.truncated.get(page.parentKey) ?? []).filter((e) => e.bucket !== page.bucket);
+  const own = (byParent.get(page.parentKey) ?? []).filter((e) => e.bucket === page.bucket);
+  draft.setTruncated(page.parentKey, [...others, ...own]);
+  byParent.delete(page.parentKey);
+  for (const [parentKey, entries] of byParent) draft.setTruncated(parentKey, entries);
+  return draft.finish(data.seq);
+}
+
+/** The truncation entry of one bucket of a parent, if it is cut. */
+export function truncatedEntry(data: FlowData, parentKey: string, bucket: Bucket): TruncatedBucket | undefined {
+  return data.truncated.get(parentKey)?.find((e) => e.bucket === bucket);
+}
+
+/** Every key in view below `key` (not including it). */
+export function descendantsOf(data: Pick<FlowData, 'childKeys'>, key: string): string[] {
+  const out: string[] = [];
+  const stack = [...(data.childKeys.get(key) ?? [])];
+  while (stack.length > 0) {
+    const k = stack.pop()!;
+    out.push(k);
+    stack.push(...(data.childKeys.get(k) ?? []));
+  }
+  return out;
+}
+
+/** Keys from rootKey down to `key`'s parent, or null when `key` is not reachable in view. */
+export function pathTo(data: FlowData, key: string): string[] | null {
+  const path: string[] = [];
+  let node = data.jobsByKey.get(key);
+  const seen = new Set<string>();
+  while (node && node.key !== data.rootKey) {
+    if (seen.has(node.key) || !node.parentKey) return null;
+    seen.add(node.key);
+    path.unshift(node.parentKey);
+    node = data.jobsByKey.get(node.parentKey);
+  }
+  return node ? path : null;
+}

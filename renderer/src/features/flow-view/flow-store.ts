@@ -1,0 +1,387 @@
+// One store per open flow (zustand vanilla): the normalised flow data, kept live by the core's
+// sequence-numbered patches, plus what the person does with it (collapsed parents, selection,
+// the inspector, pages being loaded). Patches are queued and applied once per animation frame;
+// a gap in the sequence asks the core for a fresh snapshot instead of guessing.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { FlowscopeClient, PushEvent } from '../../../../shared/contract';
+import type { Bucket, FlowPatch, FlowSnapshot, FlowTree } from '../../../../shared/domain';
+import { errorCode, errorInWords } from '../../transport/error-words';
+import { collapseNewParents, defaultCollapsed } from './default-collapse';
+import { applyPatches, EMPTY_FLOW, fromSnapshot, groupNodeId, mergeChildrenPage, pathTo, truncatedEntry, type FlowData } from './flow-data';
+import { scheduleAnimationFrame, type ScheduleFrame } from './frame-scheduler';
+
+/** Children asked for per click on a group node. */
+export const PAGE_SIZE = 200;
+
+export type LiveState = 'connecting' | 'live' | 'resyncing' | 'off';
+
+export interface PageLoad {
+  loading: boolean;
+  error: string | null;
+}
+
+/** A request to the canvas to move the viewport; `id` changes with every request. */
+export interface ViewportRequest {
+  id: number;
+  /** initial: the whole tree if it is readable that way, else its top; fit: exactly these keys. */
+  kind: 'initial' | 'fit' | 'reveal';
+  /** Keys to fit (null: the whole tree) or the one key to bring into view. */
+  keys: string[] | null;
+}
+
+export interface FlowViewState extends FlowData {
+  queue: string;
+  jobId: string;
+  phase: 'loading' | 'ready' | 'error';
+  loadError: string | null;
+  loadStartedAt: number;
+  stats: FlowTree['stats'] | null;
+  live: LiveState;
+  /** Why the view is not live, in words. */
+  liveNote: string | null;
+  collapsed: ReadonlySet<string>;
+  selectedKey: string | null;
+  inspectorOpen: boolean;
+  /** Page loads per group node id (see groupNodeId) or per parent key being expanded. */
+  pages: ReadonlyMap<string, PageLoad>;
+  viewport: ViewportRequest | null;
+}
+
+export interface FlowController {
+  readonly store: StoreApi<FlowViewState>;
+  open(): Promise<void>;
+  close(): void;
+  toggle(key: string): void;
+  collapseAll(): void;
+  select(key: string | null, options?: { reveal?: boolean }): void;
+  setInspectorOpen(open: boolean): void;
+  loadMore(parentKey: string, bucket: Bucket): Promise<void>;
+  fitAll(): void;
+  /** Opens the parents of every failed job in view and fits the viewport to them; returns how many. */
+  focusFailed(): number;
+}
+
+export interface FlowStoreOptions {
+  queue: string;
+  jobId: string;
+  scheduleFrame?: ScheduleFrame;
+  now?: () => number;
+}
+
+export function createFlowController(client: FlowscopeClient, options: FlowStoreOptions): FlowController {
+  const scheduleFrame = options.scheduleFrame ?? scheduleAnimationFrame;
+  const now = options.now ?? (() => Date.now());
+  const store = createStore<FlowViewState>(() => ({
+    ...EMPTY_FLOW,
+    queue: options.queue,
+    jobId: options.jobId,
+    phase: 'loading',
+    loadError: null,
+    loadStartedAt: now(),
+    stats: null,
+    live: 'connecting',
+    liveNote: null,
+    collapsed: new Set(),
+    selectedKey: null,
+    inspectorOpen: false,
+    pages: new Map(),
+    viewport: null,
+  }));
+  const get = store.getState;
+  const set = store.setState;
+
+  let closed = false;
+  let subscriptionId: string | null = null;
+  let subscribing = false;
+  let resyncing = false;
+  // Patches that arrived before the subscription's answer, or during a resync.
+  let early: FlowPatch[] = [];
+  let queued: FlowPatch[] = [];
+  let cancelFrame: (() => void) | null = null;
+  let requestId = 0;
+  let connectionWasDown = false;
+  let connectionId: string | null = null;
+  let stopEvents: (() => void) | null = null;
+
+  const requestViewport = (kind: ViewportRequest['kind'], keys: string[] | null) => {
+    set({ viewport: { id: ++requestId, kind, keys } });
+  };
+
+  /** A fresh snapshot replaces the data; what the person opened, closed or selected survives. */
+  const replace = (tree: FlowTree, seq: number) => {
+    const before = get();
+    const data = fromSnapshot(tree, seq, before);
+    const defaults = defaultCollapsed(data);
+    const collapsed = new Set<string>();
+    for (const key of data.jobsByKey.keys()) {
+      const known = before.jobsByKey.has(key);
+      if (known ? before.collapsed.has(key) : defaults.has(key)) collapsed.add(key);
+    }
+    const selectedKey = before.selectedKey && data.jobsByKey.has(before.selectedKey) ? before.selectedKey : null;
+    set({ ...data, phase: 'ready', loadError: null, stats: tree.stats, collapsed, selectedKey });
+  };
+
+  const flush = () => {
+    cancelFrame = null;
+    if (closed || resyncing) return;
+    const patches = queued.splice(0).sort((a, b) => a.seq - b.seq);
+    const before = get();
+    // The run of patches that follows the current seq; a hole in it means changes were lost.
+    const run: FlowPatch[] = [];
+    let seq = before.seq;
+    let gap: string | null = null;
+    for (const patch of patches) {
+      if (patch.seq <= seq) continue;
+      if (patch.seq !== seq + 1) {
+        gap = `missed changes ${seq + 1}…${patch.seq - 1}`;
+        break;
+      }
+      run.push(patch);
+      seq = patch.seq;
+    }
+    if (run.length > 0) {
+      const data = applyPatches(before, run);
+      const update: Partial<FlowViewState> = pick(data);
+      if (before.selectedKey && !data.jobsByKey.has(before.selectedKey)) {
+        update.selectedKey = null;
+        update.inspectorOpen = false;
+      }
+      set(update);
+    }
+    if (gap) void resync(gap);
+  };
+
+  const enqueue = (patch: FlowPatch) => {
+    queued.push(patch);
+    cancelFrame ??= scheduleFrame(flush);
+  };
+
+  const onEvent = (push: PushEvent) => {
+    if (closed) return;
+    if (push.event === 'flowPatch') {
+      if (subscribing || resyncing) early.push(push.payload);
+      else if (push.payload.subscriptionId === subscriptionId) enqueue(push.payload);
+    } else if (push.event === 'flowSnapshot') {
+      if (push.payload.subscriptionId !== subscriptionId) return;
+      queued = queued.filter((p) => p.seq > push.payload.seq);
+      replace(push.payload.tree, push.payload.seq);
+      set({ live: 'live', liveNote: null });
+    } else if (push.event === 'connectionStatus') {
+      const { state, connectionId: id } = push.payload;
+      if (state !== 'connected') {
+        connectionWasDown = true;
+        return;
+      }
+      // A new socket is a new session (the old subscription is gone), and another connection
+      // is another Redis: either way, subscribe again.
+      const switched = connectionId !== null && id !== connectionId;
+      connectionId = id;
+      if (connectionWasDown || switched) {
+        connectionWasDown = false;
+        if (get().phase !== 'loading') void subscribe();
+      }
+    }
+  };
+
+  /** After a snapshot, keeps the early patches that follow it and drops the rest. */
+  const takeEarly = (snapshot: FlowSnapshot) => {
+    for (const patch of early.splice(0)) {
+      if (patch.subscriptionId === snapshot.subscriptionId && patch.seq > snapshot.seq) enqueue(patch);
+    }
+  };
+
+  const subscribe = async (): Promise<void> => {
+    const previous = subscriptionId;
+    subscriptionId = null;
+    subscribing = true;
+    queued = [];
+    if (previous) void client.call('unsubscribeFlow', { subscriptionId: previous }).catch(() => undefined);
+    try {
+      const snapshot = await client.call('subscribeFlow', { queue: options.queue, jobId: options.jobId });
+      subscribing = false;
+      if (closed) {
+        void client.call('unsubscribeFlow', { subscriptionId: snapshot.subscriptionId }).catch(() => undefined);
+        return;
+      }
+      subscriptionId = snapshot.subscriptionId;
+      replace(snapshot.tree, snapshot.seq);
+      set({ live: 'live', liveNote: null });
+      takeEarly(snapshot);
+    } catch (err) {
+      subscribing = false;
+      early = [];
+      if (closed) return;
+      const code = errorCode(err);
+      if (code === 'NOT_FOUND' || code === 'BAD_REQUEST') {
+        set({ phase: 'error', loadError: errorInWords(err), live: 'off' });
+        return;
+      }
+      // Without live updates the tree is still worth showing: read it once and say so.
+      try {
+        const tree = await client.call('getFlowTree', { queue: options.queue, jobId: options.jobId });
+        if (closed) return;
+        replace(tree, 0);
+        set({ live: 'off', liveNote: `Live updates are not available: ${errorInWords(err)}` });
+      } catch (readErr) {
+        if (!closed) set({ phase: 'error', loadError: errorInWords(readErr), live: 'off' });
+      }
+    }
+  };
+
+  const resync = async (reason: string): Promise<void> => {
+    if (!subscriptionId || resyncing) return;
+    resyncing = true;
+    queued = [];
+    set({ live: 'resyncing', liveNote: `Catching up: ${reason}` });
+    try {
+      const snapshot = await client.call('resyncFlow', { subscriptionId });
+      resyncing = false;
+      if (closed) return;
+      replace(snapshot.tree, snapshot.seq);
+      set({ live: 'live', liveNote: null });
+      takeEarly(snapshot);
+    } catch {
+      resyncing = false;
+      early = [];
+      // The core no longer knows the subscription (restarted, session gone): start again.
+      if (!closed) await subscribe();
+    }
+  };
+
+  const setPage = (id: string, load: PageLoad | null) => {
+    const pages = new Map(get().pages);
+    if (load) pages.set(id, load);
+    else pages.delete(id);
+    set({ pages });
+  };
+
+  const controller: FlowController = {
+    store,
+
+    async open() {
+      stopEvents ??= client.onEvent(onEvent);
+      set({ phase: 'loading', loadStartedAt: now(), loadError: null });
+      await subscribe();
+      if (!closed && get().phase === 'ready') requestViewport('initial', null);
+    },
+
+    close() {
+      closed = true;
+      cancelFrame?.();
+      cancelFrame = null;
+      stopEvents?.();
+      stopEvents = null;
+      if (subscriptionId) void client.call('unsubscribeFlow', { subscriptionId }).catch(() => undefined);
+      subscriptionId = null;
+    },
+
+    toggle(key) {
+      const state = get();
+      const collapsed = new Set(state.collapsed);
+      const opening = collapsed.has(key);
+      if (opening) collapsed.delete(key);
+      else if (state.childKeys.has(key) || state.truncated.has(key)) collapsed.add(key);
+      set({ collapsed });
+      // A parent whose children were never loaded (cut by depth, or from a page) loads its
+      // first page of each bucket when opened.
+      if (opening && !state.childKeys.has(key)) {
+        for (const entry of state.truncated.get(key) ?? []) {
+          if (entry.shown === 0) void controller.loadMore(key, entry.bucket);
+        }
+      }
+    },
+
+    collapseAll() {
+      const state = get();
+      const collapsed = new Set<string>();
+      for (const [key, kids] of state.childKeys) if (key !== state.rootKey && kids.length > 0) collapsed.add(key);
+      set({ collapsed });
+      requestViewport('fit', null);
+    },
+
+    select(key, { reveal = false } = {}) {
+      if (key === null) {
+        set({ selectedKey: null, inspectorOpen: false });
+        return;
+      }
+      const state = get();
+      if (!state.jobsByKey.has(key)) return;
+      const path = pathTo(state, key) ?? [];
+      const hidden = path.filter((k) => state.collapsed.has(k));
+      if (hidden.length > 0) {
+        const collapsed = new Set(state.collapsed);
+        for (const k of hidden) collapsed.delete(k);
+        set({ collapsed });
+      }
+      set({ selectedKey: key });
+      if (reveal || hidden.length > 0) requestViewport('reveal', [key]);
+    },
+
+    setInspectorOpen(open) {
+      const { selectedKey } = get();
+      set({ inspectorOpen: open && selectedKey !== null });
+      // The drawer covers the right of the canvas: keep the job it describes in sight.
+      if (open && selectedKey) requestViewport('reveal', [selectedKey]);
+    },
+
+    async loadMore(parentKey, bucket) {
+      const loadId = groupNodeId(parentKey, bucket);
+      const entry = truncatedEntry(get(), parentKey, bucket);
+      if (!entry || get().pages.get(loadId)?.loading) return;
+      setPage(loadId, { loading: true, error: null });
+      try {
+        const parent = get().jobsByKey.get(parentKey);
+        const page = await client.call('getChildrenPage', {
+          parentKey,
+          bucket,
+          cursor: entry.nextCursor,
+          pageSize: PAGE_SIZE,
+          parentDepth: parent?.depth ?? 0,
+          depth: 0,
+          shown: entry.shown,
+        });
+        if (closed) return;
+        const before = get();
+        if (page.error) {
+          setPage(loadId, { loading: false, error: page.error });
+          return;
+        }
+        const data = mergeChildrenPage(before, page);
+        const newKeys = page.nodes.filter((n) => !before.jobsByKey.has(n.key)).map((n) => n.key);
+        set({ ...pick(data), collapsed: collapseNewParents(data, newKeys, before.collapsed) });
+        setPage(loadId, null);
+      } catch (err) {
+        if (!closed) setPage(loadId, { loading: false, error: errorInWords(err) });
+      }
+    },
+
+    fitAll() {
+      requestViewport('fit', null);
+    },
+
+    focusFailed() {
+      const state = get();
+      const failed = [...state.jobsByKey.values()].filter((n) => n.state === 'failed' || n.blocking).map((n) => n.key);
+      if (failed.length === 0) return 0;
+      const collapsed = new Set(state.collapsed);
+      for (const key of failed) for (const k of pathTo(state, key) ?? []) collapsed.delete(k);
+      set({ collapsed });
+      requestViewport('fit', failed);
+      return failed.length;
+    },
+  };
+  return controller;
+}
+
+/** The FlowData part of a state (what applyPatch and friends change). */
+function pick(data: FlowData): Partial<FlowViewState> {
+  return {
+    rootKey: data.rootKey,
+    ancestors: data.ancestors,
+    jobsByKey: data.jobsByKey,
+    childKeys: data.childKeys,
+    truncated: data.truncated,
+    structureVersion: data.structureVersion,
+    seq: data.seq,
+  };
+}

@@ -1,0 +1,129 @@
+// The flow list of the selected queue (or of every queue): filters for stuck parents, failed
+// children, state and name, a search by job id (focused with `/`), pages of 50 with "Load
+// more". Each flow is a link to its deep-link route, so it can be opened in a new tab too.
+import { useEffect, useState } from 'react';
+import { BUCKETS, type FlowSummary } from '../../../../shared/domain';
+import { formatRoute } from '../../navigation/route';
+import { useNavigation } from '../../navigation/use-navigation';
+import { useApp } from '../../store/use-app';
+import { shortId } from '../../navigation/job-key';
+import { timeAgo } from '../inspector/time-words';
+import { hasFilters, NO_FILTERS, STATE_FILTERS, type FlowFilters } from './flow-query';
+import { useFlowList } from './use-flow-list';
+
+export const FLOW_SEARCH_ID = 'flow-search';
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+function FlowRow({ flow, current }: { flow: FlowSummary; current: boolean }) {
+  const href = formatRoute({ view: 'flow', queue: flow.queue, jobId: flow.id });
+  return (
+    <li>
+      <a
+        href={href}
+        className={`flow-item${current ? ' current' : ''}`}
+        data-testid="flow-item"
+        data-job-key={flow.key}
+        data-state={flow.state}
+        aria-current={current ? 'page' : undefined}
+      >
+        <span className="flow-item-head">
+          <span className={`state-dot state-${flow.state}`} aria-hidden />
+          <span className="flow-item-name">{flow.name ?? '(no name)'}</span>
+          <span className="muted flow-item-time">{timeAgo(flow.timestamp)}</span>
+        </span>
+        <span className="flow-item-sub muted">
+          {flow.queue} · #{shortId(flow.id)} · {flow.state}
+          {!flow.isRoot && ' · a parent inside a bigger flow'}
+        </span>
+        <span className="flow-item-counts">
+          {BUCKETS.map((b) => (
+            <span key={b} className={`count bucket-count-${b}${flow.childCounts[b] === 0 ? ' zero' : ''}`} title={`${b} children`}>
+              {b} <b>{flow.childCounts[b].toLocaleString('en-US')}</b>
+            </span>
+          ))}
+        </span>
+        {flow.blockingFailures > 0 && (
+          <span className="flow-item-stuck">
+            {flow.blockingFailures} failed — blocking (stuck)
+          </span>
+        )}
+      </a>
+    </li>
+  );
+}
+
+export function FlowList() {
+  const queue = useNavigation((s) => s.selectedQueue);
+  const route = useNavigation((s) => s.route);
+  const counts = useApp((s) => JSON.stringify(s.queues?.filter((q) => !queue || q.name === queue).map((q) => q.counts) ?? null));
+  const connected = useApp((s) => s.status?.state === 'connected');
+  const [filters, setFilters] = useState<FlowFilters>(NO_FILTERS);
+  const settled = useDebounced(filters, 250);
+  const list = useFlowList(queue, settled, counts);
+  const currentKey = route.view === 'flow' ? `${route.queue}\u0000${route.jobId}` : null;
+  const set = (patch: Partial<FlowFilters>) => setFilters((f) => ({ ...f, ...patch }));
+
+  return (
+    <section className="flow-list" aria-label="Flows">
+      <h2>
+        Flows <span className="muted">{queue ? `in ${queue}` : 'in every queue'}</span>
+      </h2>
+      <div className="flow-filters">
+        <input
+          id={FLOW_SEARCH_ID}
+          type="search"
+          placeholder="Job id  ( / )"
+          aria-label="Search by job id"
+          value={filters.search}
+          onChange={(e) => set({ search: e.target.value })}
+        />
+        <input type="search" placeholder="Name" aria-label="Filter by name" value={filters.name} onChange={(e) => set({ name: e.target.value })} />
+        <select aria-label="Filter by state" value={filters.state} onChange={(e) => set({ state: e.target.value as FlowFilters['state'] })}>
+          {STATE_FILTERS.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {list.error && (
+        <div className="problem" role="alert" data-testid="flow-list-error">
+          Could not list flows: {list.error}
+          <p>
+            <button type="button" onClick={list.reload}>
+              Try again
+            </button>
+          </p>
+        </div>
+      )}
+      {list.flows === null && list.loading && <p className="muted">{connected ? 'Loading flows…' : 'Waiting for Redis…'}</p>}
+      {list.flows?.length === 0 && (
+        <p className="empty" data-testid="no-flows">
+          {hasFilters(settled)
+            ? 'No flow matches these filters. Clear them to see every flow.'
+            : `No flows ${queue ? `in ${queue}` : 'yet'}. A flow is a job with children, added with BullMQ's FlowProducer.`}
+        </p>
+      )}
+      {list.flows && list.flows.length > 0 && (
+        <ul className="flows" data-testid="flows">
+          {list.flows.map((flow) => (
+            <FlowRow key={flow.key} flow={flow} current={currentKey === `${flow.queue}\u0000${flow.id}`} />
+          ))}
+        </ul>
+      )}
+      {list.nextCursor && (
+        <button type="button" className="load-more" onClick={() => void list.loadMore()} disabled={list.loading}>
+          {list.loading ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </section>
+  );
+}

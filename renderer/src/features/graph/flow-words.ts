@@ -1,0 +1,41 @@
+// What every state, bucket and policy means, in one place: the node badges, the legend and
+// the inspector all read from here so they can never disagree.
+import type { Bucket, NodeState, Policy } from '../../../../shared/domain';
+
+export const STATE_WORDS: Record<NodeState, string> = {
+  completed: 'finished successfully',
+  failed: 'failed for good (no attempts left)',
+  active: 'being processed by a worker',
+  waiting: 'waiting for a worker',
+  delayed: 'waiting for its delay to pass',
+  prioritized: 'waiting, ordered by priority',
+  'waiting-children': 'waiting for its children to finish',
+  missing: 'listed by its parent, but the job no longer exists',
+  unknown: 'in no state list BullMQ knows',
+};
+
+export const BUCKET_WORDS: Record<Bucket, string> = {
+  processed: 'finished; the parent has its result',
+  unprocessed: 'not finished yet; the parent waits for it',
+  failed: 'failed with fail-parent; the parent failed with it',
+  ignored: 'failed, and the parent carries on without it',
+};
+
+export const POLICY_LABEL: Record<Exclude<Policy, 'none'>, string> = {
+  'fail-parent': 'fail-parent',
+  'continue-parent': 'continue-parent',
+  ignore: 'ignore',
+  remove: 'remove',
+};
+
+export const POLICY_WORDS: Record<Policy, string> = {
+  'fail-parent': 'If it fails, its parent fails too (failParentOnFailure).',
+  'continue-parent': 'If it fails, its parent goes on at once without waiting for the rest (continueParentOnFailure).',
+  ignore: 'If it fails, the failure is recorded and the parent carries on (ignoreDependencyOnFailure).',
+  remove: 'If it fails, it is removed from its parent, which carries on (removeDependencyOnFailure).',
+  none: 'No failure policy: if it fails, its parent waits for it for ever.',
+};
+
+export const BLOCKING_WORDS = 'failed — blocking parent';
+export const BLOCKING_EXPLAINED =
+  'Failed with no failure policy, so its parent still counts it as unprocessed and will wait for ever.';
