@@ -2,6 +2,8 @@
 // an output type each) and the push events. Both transports, the preload and the renderer's
 // clients are derived from this file.
 import { z } from 'zod';
+import type { AuditEntry, PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryResult } from './actions';
+import { SCENARIO_NAMES, knobsPatchSchema, type Knobs, type ScenarioInfo, type ScenarioRun, type WorkerInfo } from './scenarios';
 import {
   BUCKETS,
   JOB_STATES,
@@ -95,6 +97,29 @@ export const methods = {
   subscribeFlow: method<FlowSnapshot>()(
     z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema, depth: depthSchema.optional(), pageSize: pageSizeSchema.optional() }),
   ),
+  retryFailedChildren: method<RetryResult>()(
+    z.strictObject({
+      parentKey: jobKeySchema,
+      dryRun: z.boolean().default(false),
+      keepAttempts: z.boolean().optional(),
+      includeSuperseded: z.boolean().optional(),
+    }),
+  ),
+  removeUnprocessed: method<RemoveUnprocessedResult>()(z.strictObject({ parentKey: jobKeySchema, dryRun: z.boolean().default(false) })),
+  retryJob: method<RetryResult>()(
+    z.strictObject({ key: jobKeySchema, dryRun: z.boolean().default(false), keepAttempts: z.boolean().optional() }),
+  ),
+  removeJob: method<RemoveJobResult>()(z.strictObject({ key: jobKeySchema, dryRun: z.boolean().default(false) })),
+  promoteJob: method<PromoteResult>()(z.strictObject({ key: jobKeySchema })),
+  listAudit: method<AuditEntry[]>()(z.strictObject({ limit: z.int().min(1).max(10_000).optional() })),
+  listScenarios: method<ScenarioInfo[]>()(noArgs),
+  listScenarioRuns: method<ScenarioRun[]>()(noArgs),
+  runScenario: method<{ run: ScenarioRun; seeded: string[] }>()(
+    z.strictObject({ name: z.enum(SCENARIO_NAMES), knobs: knobsPatchSchema.optional() }),
+  ),
+  setScenarioKnobs: method<Knobs>()(z.strictObject({ name: z.enum(SCENARIO_NAMES), knobs: knobsPatchSchema })),
+  stopScenario: method<{ stopped: boolean }>()(z.strictObject({ name: z.enum(SCENARIO_NAMES) })),
+  listWorkers: method<WorkerInfo[]>()(noArgs),
   resyncFlow: method<FlowSnapshot>()(z.strictObject({ subscriptionId: z.string().min(1).max(64) })),
   unsubscribeFlow: method<{ unsubscribed: boolean }>()(z.strictObject({ subscriptionId: z.string().min(1).max(64) })),
 } as const;
@@ -118,6 +143,8 @@ export interface EventMap {
   flowPatch: FlowPatch;
   /** A fresh snapshot after the core lost track of a view (reconnect, trimmed stream). */
   flowSnapshot: FlowSnapshot;
+  /** Running scenarios with their call counters and workers (at most a few times a second). */
+  scenarioRuns: ScenarioRun[];
 }
 export type EventName = keyof EventMap;
 export type PushEvent = { [E in EventName]: { event: E; payload: EventMap[E] } }[EventName];

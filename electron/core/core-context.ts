@@ -10,6 +10,8 @@ export interface CoreContext {
   log: Logger;
   /** The connected client; throws a FlowscopeError while there is none. */
   redis(): Redis;
+  /** Where the core points, for logs and the audit log (never with a password). */
+  connectionLabel(): string;
   /** Sends an event to every client, or only to one session's. */
   emit<E extends EventName>(event: E, payload: EventMap[E], session?: string): void;
 }

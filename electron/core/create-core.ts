@@ -13,6 +13,8 @@ import { createDispatch, type Dispatch } from './dispatch';
 import { flowHandlers } from './flows/flow-handlers';
 import { createFlowSubscriptions, type FlowSubscriptions } from './live/flow-subscriptions';
 import { liveHandlers } from './live/live-handlers';
+import { actionHandlers } from './actions/action-handlers';
+import { createScenarioService } from './scenarios/scenario-service';
 import { stderrLogger, type Logger } from './log/logger';
 import { discoverQueues } from './queues/discover-queues';
 import { queueHandlers } from './queues/queue-handlers';
@@ -71,6 +73,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     log,
     redis: () => active.redis(),
+    connectionLabel: () => active.status().target,
     emit,
   };
 
@@ -92,6 +95,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (active.status().state === 'connected') void watcher.refresh().catch(() => undefined);
   });
 
+  const scenarios = createScenarioService(ctx, () => active.url());
   const connections = connectionChoices(active, {
     dataDir: options.dataDir,
     secrets: options.secrets,
@@ -100,6 +104,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     readOnly: options.readOnly ?? false,
     // Views belong to the old connection: they end, and the list refreshes from the new one.
     async onSwitch() {
+      await scenarios.close();
       await subscriptions.close();
       subscriptions = newSubscriptions();
       watcher.forget();
@@ -115,6 +120,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...queueHandlers(ctx),
       ...flowHandlers(ctx),
       ...liveHandlers(() => subscriptions),
+      ...actionHandlers(ctx, options.dataDir),
+      ...scenarios.handlers,
     },
     log,
   );
@@ -138,6 +145,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async close() {
       watcher.stop();
       await ready;
+      await scenarios.close();
       await subscriptions.close();
       await active.close();
       emitter.removeAllListeners();

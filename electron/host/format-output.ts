@@ -1,4 +1,5 @@
 // Human-readable CLI output (the --json output is the contract's own shapes).
+import type { AuditEntry } from '../../shared/actions';
 import type { FlowList, QueueInfo } from '../../shared/domain';
 
 const COLUMNS = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
@@ -32,4 +33,11 @@ export function formatFlows(list: FlowList): string {
   ]);
   const more = list.nextCursor ? `\n… more: raise --limit` : '';
   return formatTable([header, ...rows]) + more;
+}
+
+export function formatAudit(entries: AuditEntry[]): string {
+  if (entries.length === 0) return 'No actions recorded yet.';
+  return entries
+    .map((e) => `${e.time}  ${e.outcome.padEnd(7)}  ${e.action}  ${e.parent ?? '-'}  (${e.changed.length} changed)  ${e.connection}${e.message ? `  — ${e.message}` : ''}`)
+    .join('\n');
 }

@@ -23,6 +23,8 @@ export interface ActiveConnection {
   target(): ConnectionTarget;
   status(): ConnectionStatus;
   redis(): Redis;
+  /** The URL in use, password included (for workers that need their own connections). */
+  url(): string;
   /** Closes the current connection and opens the given one; resolves after the first attempt. */
   open(target: ConnectionTarget): Promise<void>;
   onChange(listener: () => void): void;
@@ -65,6 +67,11 @@ export function createActiveConnection(options: { dataDir: string; redisServerPa
     redis() {
       if (!connection) throw failure ?? new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is still starting');
       return connection.redis;
+    },
+    url() {
+      const url = current.kind === 'sandbox' ? sandboxUrl : current.url;
+      if (!url || !connection) throw failure ?? new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is still starting');
+      return url;
     },
     async open(target) {
       const mine = ++generation;

@@ -1,0 +1,74 @@
+// What every CLI command gets: the I/O, the global options, a core opened for the command's
+// duration, a contract call that throws FlowscopeError, and printing in human or JSON form.
+import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract';
+import { FlowscopeError } from '../../../shared/errors';
+import { createCore, type Core } from '../../core/create-core';
+import { defaultDataDir } from '../../core/data-dir';
+import { stderrLogger } from '../../core/log/logger';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running commands await it. */
+  untilStopped(): Promise<void>;
+}
+
+export interface GlobalOptions {
+  redis?: string;
+  prefix: string;
+  json: boolean;
+  dataDir?: string;
+  readOnly?: boolean;
+}
+
+export interface CliContext {
+  io: CliIo;
+  globals(): GlobalOptions;
+  /**
+   * Opens a core on --redis / $REDIS_URL (else redis://127.0.0.1:6379, or the sandbox when it
+   * serves a UI), runs fn, always closes it.
+   */
+  withCore<T>(fn: (core: Core) => Promise<T>, serving?: boolean): Promise<T>;
+  call<M extends MethodName>(core: Core, method: M, args: MethodInput<M>): Promise<MethodOutput<M>>;
+  print(value: unknown, human: () => string): void;
+  /** The full job key of a queue and id under the current prefix. */
+  jobKey(queue: string, jobId: string): string;
+}
+
+export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliContext {
+  return {
+    io,
+    globals,
+    async withCore(fn, serving = false) {
+      const g = globals();
+      const core = await createCore({
+        shell: serving ? 'web' : 'cli',
+        redisUrl: g.redis ?? io.env.REDIS_URL ?? (serving ? undefined : 'redis://127.0.0.1:6379'),
+        prefix: g.prefix,
+        dataDir: g.dataDir ?? defaultDataDir(io.env),
+        readOnly: g.readOnly,
+        log: stderrLogger('warn'),
+      });
+      try {
+        return await fn(core);
+      } finally {
+        await core.close();
+      }
+    },
+    async call(core, method, args) {
+      await core.ready;
+      const status = core.status();
+      if (status.state === 'error') {
+        throw new FlowscopeError(status.code === 'NO_REDIS_BINARY' ? 'NO_REDIS_BINARY' : 'REDIS_UNAVAILABLE', status.message ?? 'Redis is not reachable');
+      }
+      const result = await core.dispatch(method, args);
+      if (!result.ok) throw FlowscopeError.fromPayload(result.error);
+      return result.result as MethodOutput<typeof method>;
+    },
+    print(value, human) {
+      io.out(globals().json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+    },
+    jobKey: (queue, jobId) => `${globals().prefix}:${queue}:${jobId}`,
+  };
+}
