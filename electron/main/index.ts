@@ -1,6 +1,8 @@
 // The Electron shell: creates the core and one window, installs the guards, bridges IPC,
 // and closes the core (and its sandbox redis-server) on exit.
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
+import { SCENARIO_NAMES } from '../../shared/scenarios';
+import { menuTemplate } from './app-menu';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/create-core';
 import { stderrLogger } from '../core/log/logger';
@@ -41,6 +43,22 @@ app.whenReady().then(async () => {
     secrets: safeStorageSecrets(),
     log,
   });
+  const activeCore = core;
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        isMac: process.platform === 'darwin',
+        runDemo: () => {
+          void (async () => {
+            for (const name of SCENARIO_NAMES) {
+              const result = await activeCore.dispatch('runScenario', { name });
+              if (!result.ok) log.warn('demo scenario did not start', { name, message: result.error.message });
+            }
+          })();
+        },
+      }),
+    ),
+  );
   await createWindow(core);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0 && core) void createWindow(core);

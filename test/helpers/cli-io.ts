@@ -7,11 +7,23 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runFlowscope(args: string[], env: NodeJS.ProcessEnv = {}, untilStopped?: () => Promise<void>): Promise<CliRun> {
+/**
+ * Runs `flowscope args…`. A long-running command (serve, demo) stops when `untilStopped`
+ * resolves; `onOut` sees stdout as it is written, so the test can read the printed URL first.
+ */
+export async function runFlowscope(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  untilStopped?: () => Promise<void>,
+  onOut?: (text: string) => void,
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    out: (t) => (stdout += t),
+    out: (t) => {
+      stdout += t;
+      onOut?.(t);
+    },
     err: (t) => (stderr += t),
     env,
     untilStopped: untilStopped ?? (() => Promise.resolve()),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAllowedNavigation, isTrustedSender, RENDERER_CSP } from '../../electron/main/guards';
 import { windowOptions } from '../../electron/main/window-options';
+import { menuTemplate } from '../../electron/main/app-menu';
 
 const FILE_RENDERER = 'file:///opt/flowscope/out/renderer/index.html';
 
@@ -46,5 +47,19 @@ describe('renderer CSP', () => {
     expect(RENDERER_CSP).toContain("connect-src 'self'");
     expect(RENDERER_CSP).toContain("object-src 'none'");
     expect(RENDERER_CSP).not.toMatch(/unsafe-eval|https?:/);
+  });
+});
+
+describe('menuTemplate', () => {
+  it('has a Demo menu whose item runs the demo', () => {
+    let ran = 0;
+    const template = menuTemplate({ isMac: false, runDemo: () => ran++ });
+    const demo = template.find((m) => m.label === 'Demo');
+    const item = (demo?.submenu as { label?: string; click?: () => void }[])[0]!;
+    expect(item.label).toMatch(/Run demo/);
+    item.click!();
+    expect(ran).toBe(1);
+    expect(template.some((m) => m.role === 'appMenu')).toBe(false);
+    expect(menuTemplate({ isMac: true, runDemo: () => undefined })[0]!.role).toBe('appMenu');
   });
 });
