@@ -7,6 +7,7 @@ const electron = electronPath();
 
 export default defineConfig({
   testDir: 'test/e2e',
+  outputDir: 'test-results/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

@@ -10,13 +10,22 @@ const results = readdirSync(dir)
 const lines = [
   '# Benchmarks',
   '',
-  'Written by `npm run bench` (test/bench/); every figure is a median of repeated runs, each benchmark',
+  'Written by `npm run bench` (test/bench/); figures are medians of repeated runs unless a note says otherwise; each benchmark',
   'running its contenders side by side on the same throwaway `redis-server`. Targets are from SPEC §10.',
   '',
 ];
 for (const r of results) {
   lines.push(`## ${r.name}`, '', `Machine: ${r.machine}. Run: ${r.at}.`, '');
-  const columns = Object.keys(r.rows[0]?.figures ?? {});
+  // Every figure any row has (rows may differ), each new one placed after the one before it in its row.
+  const columns = [];
+  for (const row of r.rows) {
+    let after = -1;
+    for (const key of Object.keys(row.figures)) {
+      const at = columns.indexOf(key);
+      if (at >= 0) after = at;
+      else columns.splice(++after, 0, key);
+    }
+  }
   lines.push(`| case | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---').join('|')}|`);
   for (const row of r.rows) lines.push(`| ${row.case} | ${columns.map((c) => row.figures[c] ?? '').join(' | ')} |`);
   lines.push('', ...r.notes.map((n) => `- ${n}`), '');
