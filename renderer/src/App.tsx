@@ -1,12 +1,14 @@
-// The app frame: header with the connection badge; a sidebar with the queues and the flow
-// list; the open flow (or what to do next) in the main area. `/` jumps to the job-id search
-// from anywhere.
+// The app frame: header with the connection badge and the connection picker; a sidebar with
+// the queues and the flow list; the open flow (or what to do next) in the main area, with the
+// scenarios panel docked under it. `/` jumps to the job-id search from anywhere.
 import { useEffect } from 'react';
 import { ConnectionBadge, ConnectionProblem } from './features/connection/ConnectionBadge';
+import { ConnectionPickerButton } from './features/connection/ConnectionPicker';
 import { FlowView } from './features/flow-view/FlowView';
 import { FLOW_SEARCH_ID, FlowList } from './features/flows/FlowList';
 import { isTyping } from './features/keyboard/use-tree-keys';
 import { QueueSidebar } from './features/queues/QueueSidebar';
+import { ScenarioDock } from './features/scenarios/ScenarioDock';
 import { useNavigation } from './navigation/use-navigation';
 import { useApp } from './store/use-app';
 
@@ -52,6 +54,7 @@ export function App() {
         <h1>Flowscope</h1>
         {info && <span className="muted">v{info.version} · {info.shell}</span>}
         <ConnectionBadge />
+        <ConnectionPickerButton />
       </header>
       <ConnectionProblem />
       <div className="body">
@@ -62,6 +65,7 @@ export function App() {
         <main className="main">
           {error && <div className="problem" role="alert">{error}</div>}
           {route.view === 'flow' ? <FlowView key={`${route.queue}\u0000${route.jobId}`} queue={route.queue} jobId={route.jobId} /> : <Home />}
+          <ScenarioDock />
         </main>
       </div>
     </div>

@@ -29,10 +29,13 @@ export function createAppStore(client: FlowscopeClient) {
 
   client.onEvent((push) => {
     if (push.event === 'connectionStatus') {
-      const wasConnected = store.getState().status?.state === 'connected';
-      store.setState({ status: push.payload });
-      // After the host or Redis comes back, reload what the view shows.
-      if (push.payload.state === 'connected' && !wasConnected) void load();
+      const before = store.getState().status;
+      const wasConnected = before?.state === 'connected';
+      // Another connection is another Redis: its queues are not the old ones, even for a moment.
+      const switched = before !== null && push.payload.connectionId !== '' && push.payload.connectionId !== before.connectionId;
+      store.setState(switched ? { status: push.payload, queues: null } : { status: push.payload });
+      // After the host or Redis comes back, or on another connection, reload what the view shows.
+      if (push.payload.state === 'connected' && (!wasConnected || switched)) void load();
     } else if (push.event === 'queues') {
       store.setState({ queues: push.payload, error: null });
     }

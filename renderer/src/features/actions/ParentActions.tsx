@@ -1,12 +1,18 @@
-// The place of the repair actions (SPEC §6) on a selected parent: "Retry failed children" and
-// "Remove unprocessed", each opening its preview. The contract has no action methods yet (the
-// actions are being built in the core), so nothing is offered here until they exist: a button
-// that cannot work would only teach people to distrust the others.
-import type { FlowNode } from '../../../../shared/domain';
-import { repairsWorthOffering } from './repair-availability';
+// The repair actions of a parent (SPEC §6): "Retry failed children" and "Remove unprocessed",
+// each opening its preview. Shown on every parent, disabled with the reason when they would
+// change nothing, so a person learns where the actions live and why they are off.
+import type { Availability } from './action-availability';
+import { REPAIR_KINDS, type ActionKind } from './action-kinds';
+import { ActionButton } from './ActionButton';
 
-export function ParentActions({ job }: { job: FlowNode }) {
-  const offer = repairsWorthOffering(job);
-  if (!offer.retryFailedChildren && !offer.removeUnprocessed) return null;
-  return <div className="parent-actions" data-testid="parent-actions" data-retry={offer.retryFailedChildren} data-remove={offer.removeUnprocessed} />;
+export function ParentActions({ jobKey, judged }: { jobKey: string; judged: Record<ActionKind, Availability> }) {
+  const kinds = REPAIR_KINDS.filter((k) => judged[k].offered);
+  if (kinds.length === 0) return null;
+  return (
+    <div className="action-row parent-actions" data-testid="parent-actions">
+      {kinds.map((kind) => (
+        <ActionButton key={kind} kind={kind} jobKey={jobKey} availability={judged[kind]} />
+      ))}
+    </div>
+  );
 }

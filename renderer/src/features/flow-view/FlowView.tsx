@@ -1,6 +1,8 @@
 // One open flow: its toolbar, the graph (or the loading / error state in its place) and the
-// inspector drawer. The flow's store lives as long as this view shows it.
+// inspector drawer, and the confirmation of the actions run on its jobs. The flow's store
+// lives as long as this view shows it.
 import { useClient } from '../../transport/client-context';
+import { ActionDialogHost } from '../actions/ActionDialogHost';
 import { FlowCanvas } from '../graph/FlowCanvas';
 import { JobInspector } from '../inspector/JobInspector';
 import { useTreeKeys } from '../keyboard/use-tree-keys';
@@ -54,7 +56,9 @@ export function FlowView({ queue, jobId }: { queue: string; jobId: string }) {
   return (
     <section className="flow-view" data-testid="flow-view" data-queue={queue} data-job-id={jobId}>
       <FlowContext.Provider value={controller}>
-        <FlowBody />
+        <ActionDialogHost>
+          <FlowBody />
+        </ActionDialogHost>
       </FlowContext.Provider>
     </section>
   );

@@ -65,9 +65,10 @@ export function FlowList() {
   const route = useNavigation((s) => s.route);
   const counts = useApp((s) => JSON.stringify(s.queues?.filter((q) => !queue || q.name === queue).map((q) => q.counts) ?? null));
   const connected = useApp((s) => s.status?.state === 'connected');
+  const connectionId = useApp((s) => s.status?.connectionId ?? null);
   const [filters, setFilters] = useState<FlowFilters>(NO_FILTERS);
   const settled = useDebounced(filters, 250);
-  const list = useFlowList(queue, settled, counts);
+  const list = useFlowList(queue, settled, counts, connectionId);
   const currentKey = route.view === 'flow' ? `${route.queue}\u0000${route.jobId}` : null;
   const set = (patch: Partial<FlowFilters>) => setFilters((f) => ({ ...f, ...patch }));
 

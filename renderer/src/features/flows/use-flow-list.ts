@@ -14,7 +14,8 @@ export interface FlowListState {
   error: string | null;
 }
 
-export function useFlowList(queue: string | null, filters: FlowFilters, countsSignature: string) {
+/** `connectionId`: another connection lists other flows, so switching reloads the first page. */
+export function useFlowList(queue: string | null, filters: FlowFilters, countsSignature: string, connectionId: string | null) {
   const client = useClient();
   const [state, setState] = useState<FlowListState>({ flows: null, nextCursor: null, loading: true, error: null });
   const generation = useRef(0);
@@ -32,7 +33,8 @@ export function useFlowList(queue: string | null, filters: FlowFilters, countsSi
         if (mine === generation.current) setState((s) => ({ ...s, loading: false, error: errorInWords(err) }));
       }
     },
-    [client, queue, filters],
+    // connectionId is not read inside: a new value only has to start a fresh load.
+    [client, queue, filters, connectionId],
   );
 
   useEffect(() => {

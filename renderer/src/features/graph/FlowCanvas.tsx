@@ -1,14 +1,16 @@
 // The graph: React Flow over a tree layout that is recomputed only when the flow's shape or
 // the set of collapsed parents changes. Live state changes never reach this component; they
-// go straight to the node that shows them.
-import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, type Node } from '@xyflow/react';
+// go straight to the node that shows them. A right click on a job opens its actions menu.
+import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, useStore as useCanvasStore, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { NodeContextMenu, type MenuPlace } from '../actions/NodeContextMenu';
 import { useFlow, useFlowController } from '../flow-view/use-flow';
 import { BucketEdge } from './BucketEdge';
 import { toCanvasElements } from './graph-elements';
 import { GroupNode } from './GroupNode';
 import { JobNode } from './JobNode';
+import { KeepCentre } from './KeepCentre';
 import { LeafBlockNode } from './LeafBlockNode';
 import { Legend } from './Legend';
 import { layoutTree } from './tree-layout';
@@ -16,6 +18,15 @@ import { ViewportDirector } from './ViewportDirector';
 
 const nodeTypes = { job: JobNode, group: GroupNode, block: LeafBlockNode };
 const edgeTypes = { bucket: BucketEdge };
+
+/** Below this canvas height (the scenarios panel is open) the minimap would cover the tree. */
+const MINIMAP_MIN_HEIGHT = 480;
+
+function RoomyMiniMap({ colour }: { colour: (node: Node) => string }) {
+  const height = useCanvasStore((s) => s.height);
+  if (height < MINIMAP_MIN_HEIGHT) return null;
+  return <MiniMap pannable zoomable nodeColor={colour} nodeStrokeWidth={0} position="bottom-right" ariaLabel="Minimap of the flow" />;
+}
 
 export function FlowCanvas() {
   const controller = useFlowController();
@@ -28,6 +39,8 @@ export function FlowCanvas() {
     [controller, structureVersion, collapsed],
   );
   const { nodes, edges } = useMemo(() => toCanvasElements(layout), [layout]);
+  const [menu, setMenu] = useState<MenuPlace | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
 
   const minimapColour = (node: Node) => {
     if (node.type === 'group') return 'var(--muted)';
@@ -54,6 +67,18 @@ export function FlowCanvas() {
           maxZoom={2}
           colorMode="system"
           onPaneClick={() => controller.select(null)}
+          onNodeContextMenu={(event, node) => {
+            if (node.type !== 'job') return;
+            // The menu replaces the browser's own, and acts on the node it was opened on.
+            event.preventDefault();
+            controller.select(node.id);
+            setMenu({ key: node.id, x: event.clientX, y: event.clientY });
+          }}
+          onPaneContextMenu={closeMenu}
+          onMoveStart={(event) => {
+            // Only a pan or zoom by the person closes it; the view's own moves (live growth) do not.
+            if (event) closeMenu();
+          }}
           onNodeClick={(_, node) => {
             if (node.type !== 'job') return;
             controller.select(node.id);
@@ -63,13 +88,15 @@ export function FlowCanvas() {
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} position="bottom-left" />
-          <MiniMap pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} position="bottom-right" ariaLabel="Minimap of the flow" />
+          <RoomyMiniMap colour={minimapColour} />
           <Panel position="top-right">
             <Legend />
           </Panel>
           <ViewportDirector layout={layout} />
+          <KeepCentre />
         </ReactFlow>
       </ReactFlowProvider>
+      {menu && <NodeContextMenu place={menu} onClose={closeMenu} />}
     </div>
   );
 }

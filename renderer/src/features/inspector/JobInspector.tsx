@@ -9,7 +9,7 @@ import { useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
-import { ParentActions } from '../actions/ParentActions';
+import { JobActions } from '../actions/JobActions';
 import { useFlow, useFlowController, useJob } from '../flow-view/use-flow';
 import { BLOCKING_EXPLAINED, BLOCKING_WORDS, BUCKET_WORDS, POLICY_WORDS, STATE_WORDS } from '../graph/flow-words';
 import { CopyButton } from './CopyButton';
@@ -235,7 +235,7 @@ function InspectorBody({ jobKey }: { jobKey: string }) {
             Failure policy: <b>{policy === 'none' ? 'none' : policy}</b> — {POLICY_WORDS[policy]}
           </p>
         )}
-        <ParentActions job={shown} />
+        <JobActions job={shown} />
       </div>
       {error && (
         <p className="problem" role="alert">

@@ -9,6 +9,11 @@ export function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
+/** Keys pressed in a dialog or a menu belong to it (Escape closes it, not the inspector). */
+function inOverlay(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest('dialog, .context-menu') !== null;
+}
+
 /** Enter on a focused button or link is that control's own; it must not open the inspector too. */
 function isControl(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('button, a[href], summary') !== null;
@@ -18,7 +23,7 @@ export function useTreeKeys(controller: FlowController | null): void {
   useEffect(() => {
     if (!controller) return;
     const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target) || inOverlay(event.target)) return;
       const state = controller.store.getState();
       if (state.phase !== 'ready') return;
       const direction = ARROW_DIRECTIONS[event.key];

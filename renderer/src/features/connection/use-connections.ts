@@ -1,0 +1,67 @@
+// The connection picker's data: the list (sandbox first, then the one given at start, then
+// saved ones), and the calls that change it. Every call answers with words for the person;
+// nothing here throws into React.
+import { useCallback, useEffect, useState } from 'react';
+import type { MethodInput } from '../../../../shared/contract';
+import type { ConnectionList, ConnectionStatus, ConnectionTest, SavedConnection } from '../../../../shared/domain';
+import { useClient } from '../../transport/client-context';
+import { errorInWords } from '../../transport/error-words';
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface Connections {
+  list: ConnectionList | null;
+  loadError: string | null;
+  reload(): Promise<void>;
+  save(input: MethodInput<'saveConnection'>): Promise<Outcome<SavedConnection>>;
+  remove(id: string): Promise<Outcome<boolean>>;
+  test(input: MethodInput<'testConnection'>): Promise<ConnectionTest>;
+  use(id: string): Promise<Outcome<ConnectionStatus>>;
+}
+
+export function useConnections(): Connections {
+  const client = useClient();
+  const [list, setList] = useState<ConnectionList | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setList(await client.call('listConnections', {}));
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(errorInWords(err));
+    }
+  }, [client]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  /** Runs a call, reloads the list after it, and turns a thrown error into words. */
+  const attempt = async <T,>(call: () => Promise<T>): Promise<Outcome<T>> => {
+    try {
+      const value = await call();
+      await reload();
+      return { ok: true, value };
+    } catch (err) {
+      return { ok: false, message: errorInWords(err) };
+    }
+  };
+
+  return {
+    list,
+    loadError,
+    reload,
+    save: (input) => attempt(() => client.call('saveConnection', input)),
+    remove: (id) => attempt(async () => (await client.call('removeConnection', { id })).removed),
+    async test(input) {
+      try {
+        return await client.call('testConnection', input);
+      } catch (err) {
+        // A malformed URL is refused before any test: say so in the same place as a failed test.
+        return { ok: false, message: errorInWords(err) };
+      }
+    },
+    use: (id) => attempt(() => client.call('useConnection', { id })),
+  };
+}

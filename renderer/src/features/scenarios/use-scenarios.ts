@@ -1,0 +1,86 @@
+// The scenarios panel's data: the catalogue (read once), the running scenarios (read on open
+// and after a connection switch, then kept current by the core's `scenarioRuns` pushes, which
+// come a few times a second while jobs run), and the calls that start, change and stop them.
+import { useCallback, useEffect, useState } from 'react';
+import type { KnobsPatch, ScenarioInfo, ScenarioName, ScenarioRun } from '../../../../shared/scenarios';
+import { useApp } from '../../store/use-app';
+import { useClient } from '../../transport/client-context';
+import { errorInWords } from '../../transport/error-words';
+
+export type Answer<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface Scenarios {
+  infos: ScenarioInfo[] | null;
+  runs: ScenarioRun[];
+  loadError: string | null;
+  run(name: ScenarioName, knobs: KnobsPatch): Promise<Answer<string[]>>;
+  setKnobs(name: ScenarioName, knobs: KnobsPatch): Promise<Answer<true>>;
+  stop(name: ScenarioName): Promise<Answer<true>>;
+}
+
+export function useScenarios(): Scenarios {
+  const client = useClient();
+  const connectionId = useApp((s) => (s.status?.state === 'connected' ? s.status.connectionId : null));
+  const [infos, setInfos] = useState<ScenarioInfo[] | null>(null);
+  const [runs, setRuns] = useState<ScenarioRun[]>([]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stale = false;
+    client
+      .call('listScenarios', {})
+      .then((list) => !stale && setInfos(list))
+      .catch((err: unknown) => !stale && setLoadError(errorInWords(err)));
+    return () => {
+      stale = true;
+    };
+  }, [client]);
+
+  const refreshRuns = useCallback(async () => {
+    try {
+      setRuns(await client.call('listScenarioRuns', {}));
+    } catch {
+      // The next push or switch brings them; the catalogue's error line covers a dead core.
+    }
+  }, [client]);
+
+  useEffect(() => {
+    // A switch stops the old connection's scenarios; the new one may have none.
+    if (connectionId !== null) void refreshRuns();
+  }, [connectionId, refreshRuns]);
+
+  useEffect(
+    () =>
+      client.onEvent((push) => {
+        if (push.event === 'scenarioRuns') setRuns(push.payload);
+      }),
+    [client],
+  );
+
+  const attempt = async <T,>(call: () => Promise<T>): Promise<Answer<T>> => {
+    try {
+      const value = await call();
+      await refreshRuns();
+      return { ok: true, value };
+    } catch (err) {
+      return { ok: false, message: errorInWords(err) };
+    }
+  };
+
+  return {
+    infos,
+    runs,
+    loadError,
+    run: (name, knobs) => attempt(async () => (await client.call('runScenario', { name, knobs })).seeded),
+    setKnobs: (name, knobs) =>
+      attempt(async () => {
+        await client.call('setScenarioKnobs', { name, knobs });
+        return true as const;
+      }),
+    stop: (name) =>
+      attempt(async () => {
+        await client.call('stopScenario', { name });
+        return true as const;
+      }),
+  };
+}
