@@ -1,20 +1,30 @@
-// Calls load-level.lua for a list of job keys, in batches so that no single script holds Redis
-// for long, all batches sent together (one round trip), and decodes the replies.
+// Loads a level of jobs in one round trip: load-level.lua in batches for fields, bucket counts
+// and first pages (no single script holds Redis for long), and job-states.lua for the states of
+// all the level's jobs, grouped by queue, so that each state list of a queue is read once per
+// level rather than once per batch. All calls go out together; batches are decoded as their
+// replies arrive, once the states are in.
 import { BUCKETS, type Bucket, type ChildCounts, type NodeState } from '../../../shared/domain';
+import jobStatesLua from './job-states.lua?raw';
 import listBucketLua from './list-bucket.lua?raw';
 import loadLevelLua from './load-level.lua?raw';
 import { JOB_FIELDS } from './parse-job-hash';
 import { luaScript, type RoundTrips, type ScriptCall } from './round-trips';
 
 export const LOAD_LEVEL = luaScript('load-level', listBucketLua, loadLevelLua);
+export const JOB_STATES = luaScript('job-states', jobStatesLua);
 
 /**
- * Jobs per script call: ~1,000 keeps one call near 15 ms (about 14 µs a job on Redis 7) while
- * a queue's wait list is read at most once per call; child keys listed per call are capped at
- * LIST_BUDGET for the same reason.
+ * Jobs per load-level call: 500 keeps a call near 5 ms (about 10 µs a job on Redis 7, more for
+ * a parent whose children it lists); child keys listed per call are capped at LIST_BUDGET for
+ * the same reason. A smaller level is still cut in up to SPLIT_INTO batches (of at least
+ * MIN_BATCH jobs) so that the client decodes one batch while Redis runs the next.
  */
-export const LEVEL_BATCH = 1000;
+export const LEVEL_BATCH = 500;
+export const MIN_BATCH = 50;
+const SPLIT_INTO = 4;
 export const LIST_BUDGET = 20_000;
+/** Job ids per job-states call: about 1 µs each, plus one read of each long state list. */
+export const STATE_BATCH = 10_000;
 
 export interface BucketPage {
   /**
@@ -39,109 +49,250 @@ export interface LevelRecord {
 }
 
 const NO_PAGE: BucketPage = Object.freeze({ cursor: '0', keys: [] }) as BucketPage;
+const NO_PAGES: Record<Bucket, BucketPage> = Object.freeze({
+  processed: NO_PAGE,
+  unprocessed: NO_PAGE,
+  failed: NO_PAGE,
+  ignored: NO_PAGE,
+});
+const NOT_A_JOB_KEY = 'not a job key (prefix:queue:id)';
 
-const NODE_STATES: readonly string[] = [
-  'completed',
-  'failed',
-  'active',
-  'waiting',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'missing',
-  'unknown',
-];
+/** job-states.lua's one-character codes. */
+const STATE_OF_CODE: Record<string, NodeState> = {
+  c: 'completed',
+  f: 'failed',
+  d: 'delayed',
+  p: 'prioritized',
+  a: 'active',
+  w: 'waiting',
+  W: 'waiting-children',
+  u: 'unknown',
+  x: 'unknown',
+};
+
+type Meta = readonly [mask: number, errors: number, parentBuckets: number, hasPages: boolean];
+const metas = new Map<string, Meta>(); // the few distinct metas of a level, parsed once
+
+/** load-level.lua's "<mask>,<#errors>,<#parent buckets>,<1 if pages follow>". */
+function metaOf(text: string): Meta {
+  let meta = metas.get(text);
+  if (!meta) {
+    const [mask, errors, holding, pages] = text.split(',').map((v) => Number(v) || 0);
+    meta = [mask ?? 0, errors ?? 0, holding ?? 0, pages === 1];
+    if (metas.size >= 1024) metas.clear();
+    metas.set(text, meta);
+  }
+  return meta;
+}
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const asString = (value: unknown): string | null =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
-const asStrings = (value: unknown): string[] => asArray(value).flatMap((v) => (typeof v === 'string' ? [v] : []));
 const isBucket = (value: unknown): value is Bucket => typeof value === 'string' && (BUCKETS as readonly string[]).includes(value);
 
-export function levelCalls(keys: string[], pageSize: number, withParentBucket: boolean): ScriptCall[] {
-  const calls: ScriptCall[] = [];
-  for (let i = 0; i < keys.length; i += LEVEL_BATCH) {
-    calls.push({
-      script: LOAD_LEVEL,
-      keys: keys.slice(i, i + LEVEL_BATCH),
-      args: [pageSize, withParentBucket ? '1' : '0', LIST_BUDGET],
+function batchSizeOf(count: number): number {
+  if (count <= MIN_BATCH) return Math.max(1, count);
+  return Math.min(LEVEL_BATCH, Math.max(MIN_BATCH, Math.ceil(count / SPLIT_INTO)));
+}
+
+/** One group of job-states call `call`: for each id it sent, the index of the first key with it. */
+interface StatePiece {
+  call: number;
+  keys: number[];
+}
+
+/**
+ * The calls that load `keys` and the decoding of their replies. The first load-level batch goes
+ * first, so Redis starts on it while the client still writes the rest (a job-states call of
+ * thousands of ids takes a few ms to write); then the job-states calls, then the other batches.
+ * Feed replies to `accept` in any order: batches come out in key order, each as soon as it and
+ * every state reply have arrived.
+ */
+export class LevelLoad {
+  readonly calls: ScriptCall[] = [];
+  /** For each call: the load-level batch b it is (b >= 0), or -1 - k for job-states call k. */
+  private readonly roles: number[] = [];
+  private readonly batchSize: number;
+  private readonly pieces: StatePiece[] = [];
+  /** Index of a key -> indices of later keys that are the same key. */
+  private readonly repeats = new Map<number, number[]>();
+  private readonly states: NodeState[];
+  private readonly stateErrors: (string | undefined)[];
+  private statesMissing: number;
+  private readonly waiting = new Map<number, unknown>();
+  private nextBatch = 0;
+
+  constructor(
+    private readonly keys: string[],
+    pageSize: number,
+    withParentBucket: boolean,
+    private readonly stateBatch = STATE_BATCH,
+  ) {
+    const n = keys.length;
+    this.states = new Array<NodeState>(n).fill('unknown');
+    this.stateErrors = new Array<string | undefined>(n);
+    this.batchSize = batchSizeOf(n);
+    const batches: ScriptCall[] = [];
+    for (let i = 0; i < n; i += this.batchSize) {
+      batches.push({
+        script: LOAD_LEVEL,
+        keys: keys.slice(i, i + this.batchSize),
+        args: [pageSize, withParentBucket ? '1' : '0', LIST_BUDGET],
+      });
+    }
+    const states = this.planStates();
+    this.statesMissing = states.length;
+    batches.forEach((batch, b) => {
+      this.calls.push(batch);
+      this.roles.push(b);
+      if (b === 0) {
+        states.forEach((call, k) => {
+          this.calls.push(call);
+          this.roles.push(-1 - k);
+        });
+      }
     });
   }
-  return calls;
-}
 
-/** Reads load-level.lua's flat batch reply, one job after another, in the order it was written. */
-class ReplyReader {
-  private at = 0;
-
-  constructor(private readonly items: unknown[]) {}
-
-  take(): unknown {
-    return this.items[this.at++];
-  }
-
-  count(): number {
-    return Math.max(0, Number(this.take()) || 0);
-  }
-
-  strings(count: number): string[] {
-    const out = asStrings(this.items.slice(this.at, this.at + count));
-    this.at += count;
-    return out;
-  }
-
-  record(key: string): LevelRecord {
-    const head = asString(this.take()) ?? '';
-    const parts = head.split('\0');
-    const [kind = 'none', state = 'unknown', meta = ''] = parts;
-    const [mask = 0, errorCount = 0, holdingCount = 0, hasPages = 0] = meta.split(',').map((v) => Number(v) || 0);
-    const errors: string[] = [];
-    let fields: (string | null)[];
-    if (parts.length === 3 + JOB_FIELDS.length) {
-      fields = JOB_FIELDS.map((_, j) => (mask & (1 << j) ? parts[3 + j]! : null));
-    } else {
-      // A NUL byte inside a field shifts the split: the fields cannot be told apart.
-      fields = JOB_FIELDS.map(() => null);
-      errors.push('job hash fields contain NUL bytes; not decoded');
-    }
-    errors.unshift(...this.strings(errorCount));
-    const parentBuckets = this.strings(holdingCount).filter(isBucket);
-    const counts: ChildCounts = { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
-    const pages = {} as Record<Bucket, BucketPage>;
-    for (const bucket of BUCKETS) {
-      if (hasPages) {
-        counts[bucket] = this.count();
-        const cursor = asString(this.take()) ?? '0';
-        pages[bucket] = { cursor, keys: this.strings(this.count()) };
-      } else {
-        pages[bucket] = NO_PAGE;
+  // Groups the ids by queue key (the key minus its last ":id"), in order of first appearance,
+  // stateBatch ids per call at most (a bigger group goes on in the next call, which reads that
+  // queue's lists again: each call's states are those of one instant).
+  private planStates(): ScriptCall[] {
+    // queueKey -> id -> index of the first key with that id (a key listed twice is asked once;
+    // the later copies are in this.repeats)
+    const groups = new Map<string, Map<string, number>>();
+    this.keys.forEach((key, i) => {
+      const last = key.lastIndexOf(':');
+      if (last < 1 || last === key.length - 1) {
+        this.stateErrors[i] = NOT_A_JOB_KEY;
+        return;
+      }
+      const queueKey = key.slice(0, last);
+      const id = key.slice(last + 1);
+      let group = groups.get(queueKey);
+      if (!group) groups.set(queueKey, (group = new Map()));
+      const first = group.get(id);
+      if (first === undefined) group.set(id, i);
+      else this.repeats.set(first, [...(this.repeats.get(first) ?? []), i]);
+    });
+    const calls: ScriptCall[] = [];
+    let room = 0;
+    for (const [queueKey, group] of groups) {
+      const ids = [...group.keys()];
+      const firsts = [...group.values()];
+      for (let from = 0; from < ids.length; ) {
+        if (room === 0) {
+          calls.push({ script: JOB_STATES, keys: [this.keys[firsts[from]!]!], args: [] });
+          room = Math.max(1, this.stateBatch);
+        }
+        const take = Math.min(room, ids.length - from);
+        calls[calls.length - 1]!.args.push(queueKey, take, ...ids.slice(from, from + take));
+        this.pieces.push({ call: calls.length - 1, keys: firsts.slice(from, from + take) });
+        room -= take;
+        from += take;
       }
     }
-    return {
-      key,
-      kind,
-      fields,
-      state: NODE_STATES.includes(state) ? (state as NodeState) : 'unknown',
-      errors,
-      counts,
-      pages,
-      parentBuckets,
-    };
+    return calls;
   }
-}
 
-/** Decodes the reply of batch `batch` of levelCalls(keys, ...). */
-export function parseBatch(keys: string[], batch: number, reply: unknown): LevelRecord[] {
-  const reader = new ReplyReader(asArray(reply));
-  const end = Math.min(keys.length, (batch + 1) * LEVEL_BATCH);
-  const records: LevelRecord[] = [];
-  for (let i = batch * LEVEL_BATCH; i < end; i++) records.push(reader.record(keys[i]!));
-  return records;
-}
+  /** Takes the reply of calls[index]; hands out each batch that can now be decoded, in order. */
+  accept(index: number, value: unknown, emit: (records: LevelRecord[], offset: number) => void): void {
+    const role = this.roles[index] ?? 0;
+    if (role < 0) {
+      this.readStates(-1 - role, value);
+      this.statesMissing--;
+    } else {
+      this.waiting.set(role, value);
+    }
+    if (this.statesMissing > 0) return;
+    while (this.waiting.has(this.nextBatch)) {
+      const batch = this.nextBatch++;
+      const reply = this.waiting.get(batch);
+      this.waiting.delete(batch);
+      emit(this.parseBatch(batch, reply), batch * this.batchSize);
+    }
+  }
 
-/** Decodes all replies of levelCalls(keys, ...), in the same order. */
-export function parseLevelReplies(keys: string[], replies: unknown[]): LevelRecord[] {
-  return replies.flatMap((reply, batch) => parseBatch(keys, batch, reply));
+  /** Decodes all replies at once (replies[i] answers calls[i]). */
+  decodeAll(replies: unknown[]): LevelRecord[] {
+    const records: LevelRecord[] = [];
+    replies.forEach((value, i) => this.accept(i, value, (batch) => records.push(...batch)));
+    return records;
+  }
+
+  private readStates(call: number, value: unknown): void {
+    const reply = asArray(value);
+    let at = 0;
+    for (const piece of this.pieces) {
+      if (piece.call !== call) continue;
+      const codes = asString(reply[at]) ?? '';
+      const error = asString(reply[at + 1]) ?? '';
+      at += 2;
+      piece.keys.forEach((first, j) => {
+        const code = codes[j] ?? 'u';
+        const state = STATE_OF_CODE[code] ?? 'unknown';
+        for (const i of [first, ...(this.repeats.get(first) ?? [])]) {
+          this.states[i] = state;
+          if (code === 'x' && error) this.stateErrors[i] = error;
+        }
+      });
+    }
+  }
+
+  private parseBatch(batch: number, reply: unknown): LevelRecord[] {
+    const items = asArray(reply);
+    const end = Math.min(this.keys.length, (batch + 1) * this.batchSize);
+    const records: LevelRecord[] = [];
+    let at = 0;
+    const count = () => Math.max(0, Number(items[at++]) || 0);
+    const strings = (k: number): string[] => {
+      const out: string[] = [];
+      for (let j = at; j < at + k && j < items.length; j++) if (typeof items[j] === 'string') out.push(items[j] as string);
+      at += k;
+      return out;
+    };
+    for (let i = batch * this.batchSize; i < end; i++) {
+      // [kind, meta, ...fields]: the array becomes `fields` once kind and meta are taken off.
+      const parts: (string | null)[] = (asString(items[at++]) ?? '').split('\0');
+      const kind = parts[0] ?? 'none';
+      const [mask, errorCount, holdingCount, hasPages] = metaOf(parts[1] ?? '');
+      const errors = errorCount > 0 ? strings(errorCount) : [];
+      let fields: (string | null)[];
+      if (parts.length === 2 + JOB_FIELDS.length) {
+        parts.splice(0, 2);
+        fields = parts;
+        for (let j = 0; j < JOB_FIELDS.length; j++) if (!(mask & (1 << j))) fields[j] = null;
+      } else {
+        // A NUL byte inside a field shifts the split: the fields cannot be told apart.
+        fields = JOB_FIELDS.map(() => null);
+        errors.push('job hash fields contain NUL bytes; not decoded');
+      }
+      let state: NodeState = 'missing';
+      if (kind !== 'none') {
+        state = this.states[i]!;
+        const stateError = this.stateErrors[i];
+        // Where load-level.lua used to note it: after the job key's own type error, if any.
+        if (stateError) errors.splice(kind === 'hash' ? 0 : 1, 0, stateError);
+      }
+      const parentBuckets = holdingCount > 0 ? strings(holdingCount).filter(isBucket) : [];
+      let counts: ChildCounts;
+      let pages: Record<Bucket, BucketPage>;
+      if (hasPages) {
+        counts = { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
+        pages = {} as Record<Bucket, BucketPage>;
+        for (const bucket of BUCKETS) {
+          counts[bucket] = count();
+          const cursor = asString(items[at++]) ?? '0';
+          pages[bucket] = { cursor, keys: strings(count()) };
+        }
+      } else {
+        counts = { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
+        pages = NO_PAGES;
+      }
+      records.push({ key: this.keys[i]!, kind, fields, state, errors, counts, pages, parentBuckets });
+    }
+    return records;
+  }
 }
 
 /** Loads `keys` in one round trip (batched), records in key order. */
@@ -152,7 +303,8 @@ export async function loadLevel(
   withParentBucket = false,
 ): Promise<LevelRecord[]> {
   if (keys.length === 0) return [];
-  return parseLevelReplies(keys, await trips.run(levelCalls(keys, pageSize, withParentBucket)));
+  const load = new LevelLoad(keys, pageSize, withParentBucket);
+  return load.decodeAll(await trips.run(load.calls));
 }
 
 /**
@@ -167,14 +319,6 @@ export async function streamLevel(
   onRecords: (records: LevelRecord[], offset: number) => void,
 ): Promise<void> {
   if (keys.length === 0) return;
-  const arrived = new Map<number, LevelRecord[]>();
-  let next = 0;
-  await trips.run(levelCalls(keys, pageSize, false), (batch, reply) => {
-    arrived.set(batch, parseBatch(keys, batch, reply));
-    for (let records = arrived.get(next); records; records = arrived.get(next)) {
-      arrived.delete(next);
-      onRecords(records, next * LEVEL_BATCH);
-      next++;
-    }
-  });
+  const load = new LevelLoad(keys, pageSize, false);
+  await trips.run(load.calls, (index, reply) => load.accept(index, reply, onRecords));
 }

@@ -72,6 +72,36 @@ export function policyOf(parent: Record<string, unknown>): Policy {
   return 'none';
 }
 
+// What parseJobHash needs from the two JSON fields, remembered per text: siblings share their
+// `parent` (and usually their `opts`), and JSON.parse was the biggest client-side cost of a
+// big tree. Bounded: emptied when full.
+const CACHE_LIMIT = 4096;
+const UNREADABLE = -1;
+const attemptsByOpts = new Map<string, number>(); // attempts, or UNREADABLE
+const policyByParent = new Map<string, Policy | typeof UNREADABLE>();
+
+function remember<V>(cache: Map<string, V>, text: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(text, value);
+  return value;
+}
+
+function attemptsOf(opts: string): number {
+  const known = attemptsByOpts.get(opts);
+  if (known !== undefined) return known;
+  const parsed = parseJson(opts);
+  if (!parsed.ok || !isRecord(parsed.value)) return remember(attemptsByOpts, opts, UNREADABLE);
+  const { attempts } = parsed.value;
+  return remember(attemptsByOpts, opts, typeof attempts === 'number' && attempts >= 1 ? Math.floor(attempts) : 1);
+}
+
+function parentPolicyOf(parent: string): Policy | typeof UNREADABLE {
+  const known = policyByParent.get(parent);
+  if (known !== undefined) return known;
+  const parsed = parseJson(parent);
+  return remember(policyByParent, parent, parsed.ok && isRecord(parsed.value) ? policyOf(parsed.value) : UNREADABLE);
+}
+
 export function parseJobHash(values: readonly (string | null)[]): JobHash {
   const field = (name: Field): string | null => values[FIELD_AT[name]] ?? null;
   const errors: string[] = [];
@@ -79,23 +109,21 @@ export function parseJobHash(values: readonly (string | null)[]): JobHash {
   let attempts = 1;
   const opts = field('opts');
   if (opts !== null) {
-    const parsed = parseJson(opts);
-    if (!parsed.ok || !isRecord(parsed.value)) errors.push('opts is not a JSON object');
-    else if (typeof parsed.value.attempts === 'number' && parsed.value.attempts >= 1) {
-      attempts = Math.floor(parsed.value.attempts);
-    }
+    const known = attemptsOf(opts);
+    if (known === UNREADABLE) errors.push('opts is not a JSON object');
+    else attempts = known;
   }
 
   let policy: Policy | null = null;
   let parentField: JobHash['parentField'] = 'absent';
   const parent = field('parent');
   if (parent !== null) {
-    const parsed = parseJson(parent);
-    if (!parsed.ok || !isRecord(parsed.value)) {
+    const known = parentPolicyOf(parent);
+    if (known === UNREADABLE) {
       errors.push('parent is not a JSON object');
       parentField = 'unreadable';
     } else {
-      policy = policyOf(parsed.value);
+      policy = known;
       parentField = 'ok';
     }
   }

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { FlowTree } from '../../../shared/domain';
 import { ancestorsCall, parseAncestors } from './ancestors';
 import { jobKey } from './key-parts';
-import { levelCalls, parseLevelReplies } from './load-level';
+import { LevelLoad } from './load-level';
 import { RoundTrips } from './round-trips';
 import { DEFAULT_DEPTH, DEFAULT_MAX_NODES, pageSizeOf, wholeNumber } from './tree-options';
 import { walkLevels } from './tree-walk';
@@ -34,17 +34,15 @@ export async function loadTree(
   const trips = new RoundTrips(redis);
   const root = jobKey(prefix, queue, jobId);
 
-  const [ancestorsReply, ...rootReplies] = await trips.run([
-    ancestorsCall(root),
-    ...levelCalls([root], depth > 0 ? pageSize : 0, true),
-  ]);
+  const rootLoad = new LevelLoad([root], depth > 0 ? pageSize : 0, true);
+  const [ancestorsReply, ...rootReplies] = await trips.run([ancestorsCall(root), ...rootLoad.calls]);
   const ancestry = parseAncestors(root, ancestorsReply);
   const { nodes, truncated } = await walkLevels(
     trips,
     prefix,
     [{ key: root, placement: { kind: 'root', depth: 0, parentExists: ancestry.keys.length > 0 } }],
     { maxDepth: depth, pageSize, maxNodes, ancestors: new Set(ancestry.keys) },
-    parseLevelReplies([root], rootReplies),
+    rootLoad.decodeAll(rootReplies),
   );
   const rootNode = nodes[0];
   if (rootNode && ancestry.problem) rootNode.error = [rootNode.error, ancestry.problem].filter(Boolean).join('; ');

@@ -70,6 +70,8 @@ export async function walkLevels(
             truncated.push({ parentKey: node.key, bucket, shown: 0, total, nextCursor: 0 });
             continue;
           }
+          // One placement object for all the children of a bucket (nothing changes it).
+          const placement: Placement = { kind: 'child', parentKey: node.key, bucket, depth: depth + 1 };
           for (const childKey of page.keys) {
             if (placedBy.has(childKey) || options.ancestors.has(childKey)) {
               problems.push(
@@ -80,7 +82,7 @@ export async function walkLevels(
               continue;
             }
             placedBy.set(childKey, node.key);
-            next.push({ key: childKey, placement: { kind: 'child', parentKey: node.key, bucket, depth: depth + 1 } });
+            next.push({ key: childKey, placement });
           }
           if (page.cursor !== '0') {
             truncated.push({ parentKey: node.key, bucket, shown: page.keys.length, total, nextCursor: Number(page.cursor) });
