@@ -49,6 +49,6 @@ if parentKey and parentKey ~= "" and rcall("EXISTS", parentKey) == 1 then
   end
 end
 if not dryRun then
-  for _, k in ipairs(removed) do removeOne(k) end
+  removeMany(removed)
 end
 return { "ok", removed, released }

@@ -81,31 +81,85 @@ local function collectSubtree(key, seen, out)
   if typeOf(key) == "hash" then out[#out + 1] = key end
 end
 
--- removeJobFromAnyState.lua
-local function removeFromAnyState(queueKey, id)
-  for _, state in ipairs({ "completed", "waiting-children", "delayed", "failed", "prioritized" }) do
-    if rcall("ZREM", queueKey .. ":" .. state, id) == 1 then return state end
-  end
-  if rcall("LREM", queueKey .. ":wait", 1, id) == 1 then return "wait" end
-  if rcall("LREM", queueKey .. ":paused", 1, id) == 1 then return "paused" end
-  if rcall("LREM", queueKey .. ":active", 1, id) == 1 then return "active" end
-  return "unknown"
-end
+-- removeJobFromAnyState.lua, for many jobs at once. The zsets answer per job; the lists (wait,
+-- paused, active) are searched once per list for all the jobs of one call: LREM per job scans
+-- the list each time, O(jobs x length) on a big wait list, where one pass that keeps the other
+-- entries in order (as LREM 1 would) is O(length).
+local LIST_STATES = { "wait", "paused", "active" }
 
-local function removeOne(key)
-  local queueKey, id = splitKey(key)
-  local prev = removeFromAnyState(queueKey, id)
-  local deid = rcall("HGET", key, "deid")
-  if deid then
-    local dedupKey = queueKey .. ":de:" .. deid
-    if rcall("GET", dedupKey) == id then
-      rcall("DEL", dedupKey, queueKey .. ":dn:" .. deid)
+local function removeFromLists(queueKey, ids, prevOf)
+  for _, listName in ipairs(LIST_STATES) do
+    local pending, n = {}, 0
+    for _, id in ipairs(ids) do
+      if not prevOf[id] and not pending[id] then
+        pending[id] = true
+        n = n + 1
+      end
+    end
+    if n == 0 then return end
+    local listKey = queueKey .. ":" .. listName
+    if n <= 8 then
+      for id in pairs(pending) do
+        if rcall("LREM", listKey, 1, id) == 1 then prevOf[id] = listName end
+      end
+    elseif typeOf(listKey) == "list" then
+      local kept, found, start = {}, 0, 0
+      local len = rcall("LLEN", listKey)
+      while start < len do
+        local items = rcall("LRANGE", listKey, start, start + 999)
+        for _, v in ipairs(items) do
+          if pending[v] and not prevOf[v] then
+            prevOf[v] = listName
+            found = found + 1
+          else
+            kept[#kept + 1] = v
+          end
+        end
+        start = start + 1000
+      end
+      if found > 0 then
+        rcall("DEL", listKey)
+        for i = 1, #kept, 1000 do rcall("RPUSH", listKey, unpack(kept, i, math.min(i + 999, #kept))) end
+      end
     end
   end
-  if rcall("DEL", key, key .. ":logs", key .. ":dependencies", key .. ":processed", key .. ":failed",
-      key .. ":unsuccessful") > 0 then
-    rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "removed",
-      "jobId", id, "prev", prev)
+end
+
+-- removeJob.lua for a list of job keys: state sets, dedup key, the job's keys, a `removed`
+-- event each (in the order given, with the state it was removed from as `prev`).
+local function removeMany(keys)
+  local prevOf, byQueue, order = {}, {}, {}
+  for _, key in ipairs(keys) do
+    local queueKey, id = splitKey(key)
+    for _, state in ipairs({ "completed", "waiting-children", "delayed", "failed", "prioritized" }) do
+      if rcall("ZREM", queueKey .. ":" .. state, id) == 1 then
+        prevOf[id] = state
+        break
+      end
+    end
+    if not prevOf[id] then
+      if not byQueue[queueKey] then
+        byQueue[queueKey] = {}
+        order[#order + 1] = queueKey
+      end
+      table.insert(byQueue[queueKey], id)
+    end
+  end
+  for _, queueKey in ipairs(order) do removeFromLists(queueKey, byQueue[queueKey], prevOf) end
+  for _, key in ipairs(keys) do
+    local queueKey, id = splitKey(key)
+    local deid = rcall("HGET", key, "deid")
+    if deid then
+      local dedupKey = queueKey .. ":de:" .. deid
+      if rcall("GET", dedupKey) == id then
+        rcall("DEL", dedupKey, queueKey .. ":dn:" .. deid)
+      end
+    end
+    if rcall("DEL", key, key .. ":logs", key .. ":dependencies", key .. ":processed", key .. ":failed",
+        key .. ":unsuccessful") > 0 then
+      rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "removed",
+        "jobId", id, "prev", prevOf[id] or "unknown")
+    end
   end
 end
 

@@ -28,6 +28,7 @@ local timestamp = ARGV[2]
 local depsKey = parentKey .. ":dependencies"
 
 local removed, top, skipped = {}, {}, {}
+local toRemove = {}
 local function skip(key, reason)
   skipped[#skipped + 1] = key
   skipped[#skipped + 1] = reason
@@ -58,11 +59,14 @@ for i = 3, #ARGV do
       if not dryRun then rcall("SREM", depsKey, child) end
       for _, key in ipairs(subtree) do
         removed[#removed + 1] = key
-        if not dryRun then removeOne(key) end
+        toRemove[#toRemove + 1] = key
       end
     end
   end
 end
+
+-- All at once: the lists are searched once for the whole batch.
+if not dryRun then removeMany(toRemove) end
 
 local released = "0"
 if not dryRun and rcall("SCARD", depsKey) == 0 and rcall("EXISTS", parentKey) == 1 then

@@ -7,7 +7,7 @@ import { discoverQueueNames } from '../queues/discover-queues';
 import { jobKey, jobKeyParts } from '../tree';
 import { loadLevel } from '../tree/load-level';
 import { parseJobHash } from '../tree/parse-job-hash';
-import { luaScript, RoundTrips } from '../tree/round-trips';
+import { luaScript, RoundTrips } from '../lua/round-trips';
 import countBlockingLua from './count-blocking.lua?raw';
 import { findParentKeys } from './find-parents';
 import type { CoreContext } from '../core-context';

@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger';
 import { loadTree } from '../tree';
 import { toFlowNode } from '../tree/flow-node';
 import { loadLevel, type LevelRecord } from '../tree/load-level';
-import { RoundTrips } from '../tree/round-trips';
+import { RoundTrips } from '../lua/round-trips';
 import { walkLevels } from '../tree/tree-walk';
 import { FlowView, type ViewOptions } from './flow-view';
 import { createStreamReader, lastStreamId, type StreamEntry, type StreamReader } from './stream-reader';

@@ -1,7 +1,7 @@
 // The chain of parents above a job, read with ancestors.lua in one call: what FlowTree.ancestors
 // holds (flow root first) and, when the chain is broken, what is wrong with it.
 import ancestorsLua from './ancestors.lua?raw';
-import { luaScript, type ScriptCall } from './round-trips';
+import { luaScript, type ScriptCall } from '../lua/round-trips';
 
 export const ANCESTORS = luaScript('ancestors', ancestorsLua);
 

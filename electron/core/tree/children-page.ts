@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Bucket, ChildrenPage } from '../../../shared/domain';
 import childrenPageLua from './children-page.lua?raw';
 import listBucketLua from './list-bucket.lua?raw';
-import { luaScript, RoundTrips } from './round-trips';
+import { luaScript, RoundTrips } from '../lua/round-trips';
 import { DEFAULT_MAX_NODES, pageSizeOf, wholeNumber } from './tree-options';
 import { walkLevels } from './tree-walk';
 

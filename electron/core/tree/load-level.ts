@@ -8,7 +8,7 @@ import jobStatesLua from './job-states.lua?raw';
 import listBucketLua from './list-bucket.lua?raw';
 import loadLevelLua from './load-level.lua?raw';
 import { JOB_FIELDS } from './parse-job-hash';
-import { luaScript, type RoundTrips, type ScriptCall } from './round-trips';
+import { luaScript, type RoundTrips, type ScriptCall } from '../lua/round-trips';
 
 export const LOAD_LEVEL = luaScript('load-level', listBucketLua, loadLevelLua);
 export const JOB_STATES = luaScript('job-states', jobStatesLua);

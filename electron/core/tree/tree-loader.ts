@@ -7,7 +7,7 @@ import type { FlowTree } from '../../../shared/domain';
 import { ancestorsCall, parseAncestors } from './ancestors';
 import { jobKey } from './key-parts';
 import { LevelLoad } from './load-level';
-import { RoundTrips } from './round-trips';
+import { RoundTrips } from '../lua/round-trips';
 import { DEFAULT_DEPTH, DEFAULT_MAX_NODES, pageSizeOf, wholeNumber } from './tree-options';
 import { walkLevels } from './tree-walk';
 

@@ -5,7 +5,7 @@
 import { BUCKETS, type FlowNode, type TruncatedBucket } from '../../../shared/domain';
 import { toFlowNode, type Placement } from './flow-node';
 import { streamLevel, type LevelRecord } from './load-level';
-import type { RoundTrips } from './round-trips';
+import type { RoundTrips } from '../lua/round-trips';
 
 export interface WalkSeed {
   key: string;

@@ -119,6 +119,35 @@ describe('remove unprocessed children', () => {
     }
   });
 
+  it('removes many waiting children from a shared wait list in one pass, keeping the other jobs in order', async () => {
+    const h = new FlowHarness(redis);
+    try {
+      const queue = h.queue('shared');
+      const before = await queue.addBulk(Array.from({ length: 5 }, (_, n) => ({ name: `other-${n}`, data: {} })));
+      const parent = await h.addFlow({
+        name: 'batch',
+        queueName: 'parents',
+        children: Array.from({ length: 30 }, (_, n) => ({ name: `upload-${n}`, queueName: 'shared' })),
+      });
+      const after = await queue.addBulk(Array.from({ length: 5 }, (_, n) => ({ name: `later-${n}`, data: {} })));
+      const others = [...before, ...after].map((j) => j.id!);
+      const listBefore = await h.client.lrange(`${h.prefix}:shared:wait`, 0, -1);
+
+      const result = await removeUnprocessed(h.client, h.prefix, parent.key);
+      expect(result.removed).toHaveLength(30);
+      expect(result.releasesParent).toBe(true);
+      // The other jobs stay, in the order they had.
+      expect(await h.client.lrange(`${h.prefix}:shared:wait`, 0, -1)).toEqual(listBefore.filter((id) => others.includes(id)));
+      // Each removed child was announced with the state it left.
+      const removedEvents = (await readEvents(h.client, `${h.prefix}:shared`)).filter((e) => e.event === 'removed');
+      expect(removedEvents).toHaveLength(30);
+      expect(new Set(removedEvents.map((e) => e.prev))).toEqual(new Set(['wait']));
+      expect(sorted(removedEvents.map((e) => `${h.prefix}:shared:${e.jobId}`))).toEqual(sorted(result.removed));
+    } finally {
+      await h.close();
+    }
+  });
+
   it("BullMQ's own removeUnprocessedChildren orphans an active grandchild (the pitfall this action avoids)", async () => {
     const h = new FlowHarness(redis);
     let open: () => void = () => undefined;

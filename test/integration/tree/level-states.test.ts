@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LevelLoad, loadLevel, type LevelRecord } from '../../../electron/core/tree/load-level';
-import { RoundTrips } from '../../../electron/core/tree/round-trips';
+import { RoundTrips } from '../../../electron/core/lua/round-trips';
 import { BullmqOracle, jobFields, writeJobHash } from '../../helpers/flows';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 

@@ -1,9 +1,9 @@
-// Runs the tree's Lua scripts and counts Redis round trips, so a load can report what it cost.
-// The first use of a script on a connection sends its source (EVAL, which also caches it in
-// Redis); later uses go by EVALSHA, and a server that lost it (restart, SCRIPT FLUSH) gets it
-// with SCRIPT LOAD and the affected calls are sent again. Several calls go out together: one
-// round trip, while Redis still runs each script on its own (no single call holds the server
-// for a whole level).
+// The core's one way to run its Lua scripts (tree loading, flow lists, live views, actions),
+// counting Redis round trips so a load can report what it cost. The first use of a script on
+// a connection sends its source (EVAL, which also caches it in Redis); later uses go by
+// EVALSHA, and a server that lost it (restart, SCRIPT FLUSH) gets it with SCRIPT LOAD and the
+// affected calls are sent again. Several calls go out together: one round trip, while Redis
+// still runs each script on its own (no single call holds the server for long).
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
