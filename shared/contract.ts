@@ -81,6 +81,8 @@ export const methods = {
       parentDepth: depthSchema.optional(),
       depth: depthSchema.optional(),
       shown: z.int().min(0).optional(),
+      /** The live view the page is for: its children then get patches like the rest of the view. */
+      subscriptionId: z.string().min(1).max(64).optional(),
     }),
   ),
   listFlows: method<FlowList>()(

@@ -118,7 +118,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       getConnectionStatus: () => active.status(),
       ...connections.handlers,
       ...queueHandlers(ctx),
-      ...flowHandlers(ctx),
+      ...flowHandlers(ctx, (session, subscriptionId, page) => subscriptions.adoptPage(session, subscriptionId, page)),
       ...liveHandlers(() => subscriptions),
       ...actionHandlers(ctx, options.dataDir),
       ...scenarios.handlers,

@@ -1,5 +1,6 @@
 // Contract methods that read flows: the flow list, a job's subtree, more pages of a big
 // bucket, and one job in full.
+import type { ChildrenPage } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from '../core-context';
@@ -7,7 +8,11 @@ import { DEFAULT_PAGE_SIZE, loadChildrenPage, loadTree } from '../tree';
 import { getJob } from './get-job';
 import { createFlowLister } from './list-flows';
 
-export function flowHandlers(ctx: CoreContext): Pick<Handlers, 'getFlowTree' | 'getChildrenPage' | 'listFlows' | 'getJob'> {
+export function flowHandlers(
+  ctx: CoreContext,
+  /** Takes a page into a live view (the view's subscriptions), so its children get patches. */
+  adopt: (session: string, subscriptionId: string, page: ChildrenPage) => Promise<void>,
+): Pick<Handlers, 'getFlowTree' | 'getChildrenPage' | 'listFlows' | 'getJob'> {
   const listFlows = createFlowLister(ctx);
   return {
     async getFlowTree({ queue, jobId, depth, pageSize }) {
@@ -17,8 +22,11 @@ export function flowHandlers(ctx: CoreContext): Pick<Handlers, 'getFlowTree' | '
       }
       return tree;
     },
-    getChildrenPage: ({ parentKey, bucket, cursor, pageSize, ...options }) =>
-      loadChildrenPage(ctx.redis(), ctx.prefix, parentKey, bucket, cursor, pageSize ?? DEFAULT_PAGE_SIZE, options),
+    async getChildrenPage({ parentKey, bucket, cursor, pageSize, subscriptionId, ...options }, { session }) {
+      const page = await loadChildrenPage(ctx.redis(), ctx.prefix, parentKey, bucket, cursor, pageSize ?? DEFAULT_PAGE_SIZE, options);
+      if (subscriptionId) await adopt(session, subscriptionId, page);
+      return page;
+    },
     listFlows: (filter) => listFlows(filter),
     getJob: ({ key, logLines }) => getJob(ctx.redis(), ctx.prefix, key, logLines),
   };

@@ -7,7 +7,7 @@
 // and a fresh snapshot is pushed.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { BUCKETS, type Bucket, type FlowNode, type FlowPatch, type FlowSnapshot } from '../../../shared/domain';
+import { BUCKETS, type Bucket, type ChildrenPage, type FlowNode, type FlowPatch, type FlowSnapshot } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import type { Logger } from '../log/logger';
 import { loadTree } from '../tree';
@@ -30,6 +30,8 @@ export interface FlowSubscriptions {
   subscribe(session: string, options: ViewOptions): Promise<FlowSnapshot>;
   resync(session: string, subscriptionId: string): Promise<FlowSnapshot>;
   unsubscribe(session: string, subscriptionId: string): boolean;
+  /** Takes a page of children loaded for a view into it, so they are live too. */
+  adoptPage(session: string, subscriptionId: string, page: ChildrenPage): Promise<void>;
   closeSession(session: string): void;
   close(): Promise<void>;
 }
@@ -319,6 +321,17 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
       pending.delete(subscriptionId);
       unfollowUnused();
       return true;
+    },
+    async adoptPage(session, subscriptionId, page) {
+      const view = owned(session, subscriptionId);
+      for (const node of page.nodes) view.put(node);
+      const kept = (view.truncated.get(page.parentKey) ?? []).filter((e) => e.bucket !== page.bucket);
+      const fresh = page.truncated.filter((e) => e.parentKey === page.parentKey);
+      if (kept.length + fresh.length > 0) view.truncated.set(page.parentKey, [...kept, ...fresh]);
+      else view.truncated.delete(page.parentKey);
+      for (const entry of page.truncated) if (entry.parentKey !== page.parentKey) view.truncated.set(entry.parentKey, [entry]);
+      const late = await follow(view);
+      if (late.size > 0) schedule(view, page.nodes.map((n) => n.key));
     },
     closeSession(session) {
       for (const view of [...views.values()]) if (view.session === session) views.delete(view.id);

@@ -163,6 +163,44 @@ describe('live flow views', () => {
     expect(view.tree().nodes.find((n) => n.key === view.tree().root)?.state).toBe('completed');
   });
 
+  it('keeps children loaded by a later page live when the page names the view', async () => {
+    const { connection, prefix } = redis;
+    const flows = new FlowProducer({ connection, prefix });
+    closers.push(() => flows.close());
+    const { job: root } = await flows.add({
+      name: 'batch',
+      queueName: 'live-paged',
+      children: Array.from({ length: 5 }, (_, n) => ({ name: `item-${n}`, queueName: 'live-paged-items', data: { result: n } })),
+    });
+    const session = 'client-paged';
+    const events: FlowPatch[] = [];
+    const off = core.onEvent((e) => e.event === 'flowPatch' && events.push(e.payload), session);
+    closers.push(async () => off());
+    const subscribed = await core.dispatch('subscribeFlow', { queue: 'live-paged', jobId: root.id!, pageSize: 2 }, session);
+    if (!subscribed.ok) throw new Error(subscribed.error.message);
+    const snapshot = subscribed.result as FlowSnapshot;
+    const rootKey = `${prefix}:live-paged:${root.id}`;
+    const cut = snapshot.tree.truncated.find((t) => t.parentKey === rootKey)!;
+    expect(cut).toMatchObject({ bucket: 'unprocessed', shown: 2, total: 5 });
+
+    const paged = await core.dispatch(
+      'getChildrenPage',
+      { parentKey: rootKey, bucket: 'unprocessed', cursor: cut.nextCursor, pageSize: 3, shown: 2, parentDepth: 0, subscriptionId: snapshot.subscriptionId },
+      session,
+    );
+    if (!paged.ok) throw new Error(paged.error.message);
+    const pageKeys = (paged.result as { nodes: { key: string }[] }).nodes.map((n) => n.key);
+    expect(pageKeys).toHaveLength(3);
+
+    const outcomes = new JobOutcomes();
+    const worker = startWorker(outcomes, connection, prefix, 'live-paged-items');
+    closers.push(() => worker.close());
+    await outcomes.until(Object.fromEntries(pageKeys.map((k) => [k, 'completed' as const])));
+    await waitUntil(async () => pageKeys.every((k) => events.some((p) => p.upserts.some((n) => n.key === k && n.state === 'completed'))));
+    const last = new Map(events.flatMap((p) => p.upserts).map((n) => [n.key, n]));
+    for (const key of pageKeys) expect(last.get(key)).toMatchObject({ state: 'completed', bucket: 'processed', parentKey: rootKey });
+  });
+
   it('pushes a fresh snapshot after its blocking connection is lost', async () => {
     const queue = new Queue('live-gap', { connection: redis.connection, prefix: redis.prefix });
     closers.push(() => queue.close());

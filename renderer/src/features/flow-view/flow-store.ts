@@ -339,6 +339,8 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
           parentDepth: parent?.depth ?? 0,
           depth: 0,
           shown: entry.shown,
+          // Children of a live view are live too: the core adds them to the subscription.
+          ...(subscriptionId ? { subscriptionId } : {}),
         });
         if (closed) return;
         const before = get();
