@@ -166,11 +166,13 @@ describe('live flow views', () => {
   it('keeps children loaded by a later page live when the page names the view', async () => {
     const { connection, prefix } = redis;
     const flows = new FlowProducer({ connection, prefix });
-    closers.push(() => flows.close());
+    const items = new Queue('live-paged-items', { connection, prefix });
+    closers.push(() => flows.close(), () => items.close());
+    // Delayed children, so the test decides which complete, and in which order.
     const { job: root } = await flows.add({
       name: 'batch',
       queueName: 'live-paged',
-      children: Array.from({ length: 5 }, (_, n) => ({ name: `item-${n}`, queueName: 'live-paged-items', data: { result: n } })),
+      children: Array.from({ length: 7 }, (_, n) => ({ name: `item-${n}`, queueName: 'live-paged-items', data: { result: n }, opts: { delay: 3_600_000 } })),
     });
     const session = 'client-paged';
     const events: FlowPatch[] = [];
@@ -180,8 +182,9 @@ describe('live flow views', () => {
     if (!subscribed.ok) throw new Error(subscribed.error.message);
     const snapshot = subscribed.result as FlowSnapshot;
     const rootKey = `${prefix}:live-paged:${root.id}`;
+    const firstPage = snapshot.tree.nodes.filter((n) => n.parentKey === rootKey).map((n) => n.key);
     const cut = snapshot.tree.truncated.find((t) => t.parentKey === rootKey)!;
-    expect(cut).toMatchObject({ bucket: 'unprocessed', shown: 2, total: 5 });
+    expect(cut).toMatchObject({ bucket: 'unprocessed', shown: 2, total: 7 });
 
     const paged = await core.dispatch(
       'getChildrenPage',
@@ -195,6 +198,12 @@ describe('live flow views', () => {
     const outcomes = new JobOutcomes();
     const worker = startWorker(outcomes, connection, prefix, 'live-paged-items');
     closers.push(() => worker.close());
+    const idOf = (key: string) => key.slice(key.lastIndexOf(':') + 1);
+    // The first page's children complete first and take the parent's first processed page, so
+    // only the subscription can keep the later page's children up to date.
+    for (const key of firstPage) await (await items.getJob(idOf(key)))!.promote();
+    await outcomes.until(Object.fromEntries(firstPage.map((k) => [k, 'completed' as const])));
+    for (const key of pageKeys) await (await items.getJob(idOf(key)))!.promote();
     await outcomes.until(Object.fromEntries(pageKeys.map((k) => [k, 'completed' as const])));
     await waitUntil(async () => pageKeys.every((k) => events.some((p) => p.upserts.some((n) => n.key === k && n.state === 'completed'))));
     const last = new Map(events.flatMap((p) => p.upserts).map((n) => [n.key, n]));
