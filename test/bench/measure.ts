@@ -3,7 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
-export async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
+/** Median of `runs` timed calls, after `warmup` untimed ones (JIT, script cache, connections). */
+export async function median(runs: number, fn: () => Promise<unknown>, warmup = 2): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
