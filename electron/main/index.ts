@@ -39,7 +39,7 @@ app.whenReady().then(async () => {
     shell: 'desktop',
     redisUrl: process.env.REDIS_URL,
     prefix: process.env.FLOWSCOPE_PREFIX,
-    dataDir: app.getPath('userData'),
+    dataDir: process.env.FLOWSCOPE_DATA_DIR ?? app.getPath('userData'),
     secrets: safeStorageSecrets(),
     log,
   });
