@@ -1,15 +1,23 @@
-// Reads jobs in batches with read-jobs.lua: state, lock, parent link and policy, failure
-// fields and bucket sizes; what the planners decide from. One round trip per 1,000 jobs.
+// Reads jobs for the action planners through the tree loader (../tree/load-level.ts: fields,
+// exact state in getStateV2 order, bucket counts; ../tree/children-page.ts: bucket pages), plus
+// read-jobs.lua for worker locks, which the tree does not read. One round trip per read.
 import type { Redis } from 'ioredis';
-import type { Policy } from '../../../shared/domain';
+import type { Bucket, Policy } from '../../../shared/domain';
+import { listBucketPage } from '../tree/children-page';
+import { LevelLoad, type LevelRecord } from '../tree/load-level';
+import { JOB_FIELDS, parseJobHash } from '../tree/parse-job-hash';
 import { splitJobKey } from './job-key';
-import { luaScript, runScripts } from './lua-script';
+import { luaScript, RoundTrips, type ScriptCall } from '../lua/round-trips';
 import readJobsLua from './read-jobs.lua?raw';
 
-const READ_JOBS = luaScript('read-jobs', readJobsLua);
-const BATCH = 1000;
+// Locks: the tree module has no lock check (a tree shows states, not who holds a job), and the
+// planners refuse to touch a job a worker holds.
+const READ_LOCKS = luaScript('read-jobs', readJobsLua);
+const LOCK_BATCH = 1000;
+/** Child keys per bucket page. */
+const PAGE = 1000;
 
-/** BullMQ's states, plus `pending` (in a list, not searched), `unknown` (in no set) and `missing` (no hash). */
+/** BullMQ's states, plus `pending` (in a list, or nowhere, and not locked; normal reads only), `unknown` and `missing` (no hash). */
 export type ActionJobState =
   | 'completed'
   | 'failed'
@@ -37,64 +45,84 @@ export interface JobInfo {
   counts: { dependencies: number; processed: number; ignored: number; unsuccessful: number };
 }
 
-/** The failure policy read-jobs.lua found in the child's `parent` JSON. */
-const POLICY_BY_FLAG: Record<string, Policy> = { fpof: 'fail-parent', cpof: 'continue-parent', idof: 'ignore', rdof: 'remove' };
+/**
+ * How much to read: `exact` reports the list states (active, waiting) as getState does, and a
+ * locked job in no state as active; `normal` folds them as the planners want them: a job in no
+ * zset state (waiting-children aside) is `active` when locked, else `pending`; `brief` keeps
+ * name and timestamps only (state `unknown`, no lock, counts 0).
+ */
+export type ReadMode = 'normal' | 'exact' | 'brief';
 
-function parse(row: unknown): JobInfo | null {
-  if (!Array.isArray(row) || typeof row[0] !== 'string') return null;
-  const r = row.map((v) => (v == null ? '' : String(v)));
-  const key = r[0]!;
+const ZSET_STATES: ReadonlySet<string> = new Set(['completed', 'failed', 'delayed', 'prioritized']);
+const AT = Object.fromEntries(JOB_FIELDS.map((name, i) => [name, i])) as Record<(typeof JOB_FIELDS)[number], number>;
+const ZERO = { dependencies: 0, processed: 0, ignored: 0, unsuccessful: 0 };
+
+function toInfo(record: LevelRecord, lock: string | undefined, mode: ReadMode): JobInfo {
+  const { key, fields } = record;
   const { queueKey, id } = splitJobKey(key);
-  const n = (i: number) => Number(r[i]) || 0;
+  const field = (name: (typeof JOB_FIELDS)[number]) => fields[AT[name]] ?? null;
+  const number = (name: (typeof JOB_FIELDS)[number]) => Number(field(name) ?? '') || 0;
+  const base = { key, queueKey, id, locked: false, parentKey: null, policy: 'none' as Policy, counts: { ...ZERO } };
+  // A job is its hash with a name or a timestamp (BullMQ writes both on add).
+  if (!queueKey || record.kind !== 'hash' || (field('name') === null && field('timestamp') === null)) {
+    return { ...base, exists: false, state: 'missing', name: '', timestamp: 0, finishedOn: 0 };
+  }
+  const facts = { name: field('name') ?? '', timestamp: number('timestamp'), finishedOn: number('finishedOn') };
+  if (mode === 'brief') return { ...base, ...facts, exists: true, state: 'unknown' };
+  // Locks only matter outside the zset states: moveToFinished releases it in the same script.
+  const locked = lock === '1' && !ZSET_STATES.has(record.state);
+  let state: ActionJobState = record.state === 'missing' ? 'unknown' : record.state;
+  if (mode === 'exact') {
+    if (state === 'unknown' && locked) state = 'active';
+  } else if (state === 'active' || state === 'waiting' || state === 'unknown') {
+    state = locked ? 'active' : 'pending';
+  }
+  const c = record.counts;
   return {
-    key,
-    queueKey,
-    id,
-    exists: r[1] === '1',
-    state: (r[2] || 'unknown') as ActionJobState,
-    locked: r[3] === '1',
-    name: r[4] ?? '',
-    timestamp: n(5),
-    finishedOn: n(6),
-    parentKey: r[7] || null,
-    policy: POLICY_BY_FLAG[r[8] ?? ''] ?? 'none',
-    counts: { dependencies: n(9), processed: n(10), ignored: n(11), unsuccessful: n(12) },
+    ...base,
+    ...facts,
+    exists: true,
+    state,
+    locked,
+    parentKey: field('parentKey') || null,
+    policy: parseJobHash(fields).policy ?? 'none',
+    counts: { dependencies: c.unprocessed, processed: c.processed, ignored: c.ignored, unsuccessful: c.failed },
   };
 }
 
-function addRows(out: Map<string, JobInfo>, rows: unknown): void {
-  if (!Array.isArray(rows)) return; // cjson encodes an empty table as {}
-  for (const row of rows) {
-    const job = parse(row);
-    if (job && !out.has(job.key)) out.set(job.key, job);
-  }
-}
-
-/**
- * How much to read: `exact` searches the wait / active lists too (a handful of jobs only);
- * `brief` reads name and timestamps only (state `unknown`, counts 0).
- */
-export type ReadMode = 'normal' | 'exact' | 'brief';
-const MODE_ARG: Record<ReadMode, string> = { normal: '0', exact: '1', brief: 'b' };
-
-/** Jobs by key, in batches of 1,000 per script, all batches in one round trip. */
+/** Jobs by key (first occurrence order), all in one round trip. */
 export async function readJobs(redis: Redis, keys: string[], mode: ReadMode = 'normal'): Promise<Map<string, JobInfo>> {
   const out = new Map<string, JobInfo>();
   const unique = [...new Set(keys)];
-  const batches: string[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH) batches.push(unique.slice(i, i + BATCH));
-  const replies = await runScripts(redis, READ_JOBS, batches.map((batch) => ({ keys: batch, args: [MODE_ARG[mode]] })));
-  for (const reply of replies) addRows(out, typeof reply === 'string' ? JSON.parse(reply) : []);
+  if (unique.length === 0) return out;
+  const load = new LevelLoad(unique, 0, false);
+  const lockCalls: ScriptCall[] = [];
+  if (mode !== 'brief') {
+    for (let i = 0; i < unique.length; i += LOCK_BATCH) {
+      lockCalls.push({ script: READ_LOCKS, keys: unique.slice(i, i + LOCK_BATCH), args: [] });
+    }
+  }
+  const replies = await new RoundTrips(redis).run([...load.calls, ...lockCalls]);
+  const records = load.decodeAll(replies.slice(0, load.calls.length));
+  const locks = replies.slice(load.calls.length).map((r) => (typeof r === 'string' ? r : '')).join('');
+  records.forEach((record, i) => out.set(record.key, toInfo(record, locks[i], mode)));
   return out;
 }
 
 /** The four buckets by their Redis suffix: dependencies (unprocessed), processed, failed (ignored), unsuccessful (failed). */
 export type BucketKey = 'dependencies' | 'processed' | 'failed' | 'unsuccessful';
 
+const TREE_BUCKET: Record<BucketKey, Bucket> = {
+  dependencies: 'unprocessed',
+  processed: 'processed',
+  failed: 'ignored',
+  unsuccessful: 'failed',
+};
+
 /**
- * Every child in one of a parent's buckets, read page by page (~1,000 per script): the script
- * pages the bucket with the SCAN family itself and reads the children it finds, so a huge
- * fan-out never holds Redis in one long call and its keys never travel twice.
+ * Every child in one of a parent's buckets: the keys listed page by page (~1,000 per call, by
+ * the tree's list-bucket.lua, so a huge fan-out never holds Redis in one long call; a bucket
+ * of the wrong type reads as empty), then the children read with readJobs.
  */
 export async function readBucket(
   redis: Redis,
@@ -102,15 +130,15 @@ export async function readBucket(
   bucket: BucketKey,
   mode: ReadMode = 'normal',
 ): Promise<Map<string, JobInfo>> {
-  const out = new Map<string, JobInfo>();
+  const trips = new RoundTrips(redis);
+  const keys: string[] = [];
   let cursor = '0';
   do {
-    const reply = await runScripts(redis, READ_JOBS, [{ keys: [parentKey], args: [MODE_ARG[mode], bucket, cursor, BATCH] }]);
-    const page = typeof reply[0] === 'string' ? (JSON.parse(reply[0]) as { cursor?: unknown; rows?: unknown }) : {};
-    addRows(out, page.rows);
-    cursor = typeof page.cursor === 'string' ? page.cursor : '0';
+    const page = await listBucketPage(trips, parentKey, TREE_BUCKET[bucket], cursor, PAGE);
+    keys.push(...page.keys);
+    cursor = page.cursor;
   } while (cursor !== '0');
-  return out;
+  return readJobs(redis, keys, mode);
 }
 
 export async function readJob(redis: Redis, key: string): Promise<JobInfo> {

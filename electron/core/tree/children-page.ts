@@ -16,6 +16,34 @@ export type { ChildrenPage };
 
 export const CHILDREN_PAGE = luaScript('children-page', listBucketLua, childrenPageLua);
 
+export interface BucketKeysPage {
+  total: number;
+  /** Where the next page starts; "0" when the bucket is exhausted. */
+  cursor: string;
+  keys: string[];
+  /** Set when the bucket key has the wrong type (then the page is empty). */
+  error?: string;
+}
+
+/** One page of a bucket's child keys (children-page.lua alone: no nodes loaded), `count` keys at most. */
+export async function listBucketPage(
+  trips: RoundTrips,
+  parentKey: string,
+  bucket: Bucket,
+  cursor: string,
+  count: number,
+): Promise<BucketKeysPage> {
+  const [reply] = await trips.run([{ script: CHILDREN_PAGE, keys: [parentKey], args: [bucket, cursor, count] }]);
+  const [total, next, keys, error] = Array.isArray(reply) ? reply : [];
+  const page: BucketKeysPage = {
+    total: Number(total) || 0,
+    cursor: typeof next === 'string' ? next : '0',
+    keys: Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [],
+  };
+  if (typeof error === 'string') page.error = error;
+  return page;
+}
+
 export interface ChildrenPageOptions {
   /** Depth of the parent in the caller's tree (children get parentDepth + 1). Default 0. */
   parentDepth?: number;
