@@ -95,7 +95,8 @@ export async function readJobs(redis: Redis, keys: string[], mode: ReadMode = 'n
   const out = new Map<string, JobInfo>();
   const unique = [...new Set(keys)];
   if (unique.length === 0) return out;
-  const load = new LevelLoad(unique, 0, false);
+  // Brief reads want names and times only: no state calls.
+  const load = new LevelLoad(unique, 0, false, undefined, mode !== 'brief');
   const lockCalls: ScriptCall[] = [];
   if (mode !== 'brief') {
     for (let i = 0; i < unique.length; i += LOCK_BATCH) {

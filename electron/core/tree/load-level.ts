@@ -127,6 +127,8 @@ export class LevelLoad {
     pageSize: number,
     withParentBucket: boolean,
     private readonly stateBatch = STATE_BATCH,
+    /** False when the caller needs no states (they stay `unknown`): the job-states calls are not sent. */
+    withStates = true,
   ) {
     const n = keys.length;
     this.states = new Array<NodeState>(n).fill('unknown');
@@ -140,7 +142,7 @@ export class LevelLoad {
         args: [pageSize, withParentBucket ? '1' : '0', LIST_BUDGET],
       });
     }
-    const states = this.planStates();
+    const states = withStates ? this.planStates() : [];
     this.statesMissing = states.length;
     batches.forEach((batch, b) => {
       this.calls.push(batch);
