@@ -10,12 +10,13 @@ import { asStrings, luaScript, runScript } from './lua-script';
 import promoteLua from './promote-job.lua?raw';
 import removeJobLua from './remove-job.lua?raw';
 import removeSubtreeLua from './remove-subtree.lua?raw';
+import queueMetaLua from './queue-meta.lua?raw';
 import { guardPlan, runRetry } from './retry-failed-children';
 import { RetryPlanner } from './retry-plan';
 import type { PromoteResult, RemoveJobResult, RetryOptions, RetryResult } from './types';
 import { assertTestedVersions } from './version-guard';
 
-const REMOVE_JOB = luaScript('remove-job', removeSubtreeLua, removeJobLua);
+const REMOVE_JOB = luaScript('remove-job', queueMetaLua, removeSubtreeLua, removeJobLua);
 const PROMOTE_JOB = luaScript('promote-job', promoteLua);
 
 export async function previewRetryJob(redis: Redis, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {

@@ -1,5 +1,5 @@
 --[[
-  Shared functions (prepended to remove-unprocessed.lua and remove-job.lua; Lua has no include)
+  Shared functions (prepended, after queue-meta.lua, to remove-unprocessed.lua and remove-job.lua)
   for removing a job with everything under it, as removeJobWithChildren.lua does for
   Job.remove({ removeChildren: true }) with ignoreProcessed = false:
     every bucket's children (:dependencies, :processed, :failed, :unsuccessful), depth first,
@@ -12,33 +12,6 @@
   Parent release mirrors moveParentToWait.lua (priority -> prioritized, delay -> delayed),
   which BullMQ uses when a parent's last child completes.
 ]]
-local rcall = redis.call
-
-local function splitKey(key)
-  return string.match(key, "^(.*):([^:]+)$")
-end
-
--- getOrSetMaxEvents.lua
-local function maxEvents(queueKey)
-  local metaKey = queueKey .. ":meta"
-  local value = rcall("HGET", metaKey, "opts.maxLenEvents")
-  if not value then
-    value = 10000
-    rcall("HSET", metaKey, "opts.maxLenEvents", value)
-  end
-  return value
-end
-
--- isQueuePausedOrMaxed.lua
-local function isPausedOrMaxed(queueKey)
-  local attrs = rcall("HMGET", queueKey .. ":meta", "paused", "concurrency")
-  if attrs[1] then return true end
-  if attrs[2] then
-    return rcall("LLEN", queueKey .. ":active") >= tonumber(attrs[2])
-  end
-  return false
-end
-
 local function typeOf(key)
   return rcall("TYPE", key)["ok"]
 end

@@ -10,10 +10,11 @@ import { asStrings, luaScript, runScript } from './lua-script';
 import { readJob } from './read-jobs';
 import removeSubtreeLua from './remove-subtree.lua?raw';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
+import queueMetaLua from './queue-meta.lua?raw';
 import type { RemoveUnprocessedResult, SkippedJob } from './types';
 import { assertTestedVersions } from './version-guard';
 
-const REMOVE_UNPROCESSED = luaScript('remove-unprocessed', removeSubtreeLua, removeUnprocessedLua);
+const REMOVE_UNPROCESSED = luaScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
 
 /** Children per script; each may bring a subtree, so this stays well below the retry batch. */
 export const REMOVE_BATCH = 500;

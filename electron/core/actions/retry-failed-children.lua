@@ -40,15 +40,10 @@
 
   Returns { "ok" } or { "conflict", key, reason } (then nothing was written).
 ]]
-local rcall = redis.call
 local now = ARGV[1]
 local resetAttempts = ARGV[2] == "1"
 local OPS = cjson.decode(ARGV[3])
 local CHUNK = 1000
-
-local function splitKey(key)
-  return string.match(key, "^(.*):([^:]+)$")
-end
 
 -- Calls `cmd key member...` for a list of members, CHUNK at a time.
 local function bulk(cmd, key, members)
@@ -67,37 +62,6 @@ local function addTo(groups, key, member)
     groups.order[#groups.order + 1] = key
   end
   list[#list + 1] = member
-end
-
--- getOrSetMaxEvents.lua, once per queue.
-local maxEventsCache = {}
-local function maxEvents(queueKey)
-  local cached = maxEventsCache[queueKey]
-  if cached then return cached end
-  local metaKey = queueKey .. ":meta"
-  local value = rcall("HGET", metaKey, "opts.maxLenEvents")
-  if not value then
-    value = 10000
-    rcall("HSET", metaKey, "opts.maxLenEvents", value)
-  end
-  maxEventsCache[queueKey] = value
-  return value
-end
-
--- isQueuePausedOrMaxed.lua; nothing in this script changes it, so once per queue.
-local pausedCache = {}
-local function isPausedOrMaxed(queueKey)
-  local cached = pausedCache[queueKey]
-  if cached ~= nil then return cached end
-  local attrs = rcall("HMGET", queueKey .. ":meta", "paused", "concurrency")
-  local value = false
-  if attrs[1] then
-    value = true
-  elseif attrs[2] then
-    value = rcall("LLEN", queueKey .. ":active") >= tonumber(attrs[2])
-  end
-  pausedCache[queueKey] = value
-  return value
 end
 
 local function inState(queueKey, id, state)

@@ -9,11 +9,12 @@ import { FlowscopeError } from '../../../shared/errors';
 import { asStrings, luaScript, runScripts } from './lua-script';
 import { assertJobKey, queueKeysOf } from './job-key';
 import retryLua from './retry-failed-children.lua?raw';
+import queueMetaLua from './queue-meta.lua?raw';
 import { packBatches, RetryPlanner, type RetryOp, type RetryPlan } from './retry-plan';
 import type { RetryOptions, RetryResult } from './types';
 import { assertTestedVersions } from './version-guard';
 
-const RETRY_FAILED_CHILDREN = luaScript('retry-failed-children', retryLua);
+const RETRY_FAILED_CHILDREN = luaScript('retry-failed-children', queueMetaLua, retryLua);
 
 /** Operations per script: ~1,000 keep one script to a few tens of ms of Redis time on a slow machine. */
 export const RETRY_BATCH_OPS = 1000;
