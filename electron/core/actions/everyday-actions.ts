@@ -3,7 +3,7 @@
 // a parent that already left waiting-children is reopened (with its ancestors) in the same
 // script that makes the child runnable: BullMQ's Job.retry() leaves such a parent where it is,
 // and the retried child's result then lands in `:processed` with nobody to aggregate it.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
 import { assertJobKey, queueKeysOf } from './job-key';
 import { asStrings, luaScript, runScript } from './lua-script';
@@ -19,7 +19,7 @@ import { assertTestedVersions } from './version-guard';
 const REMOVE_JOB = luaScript('remove-job', queueMetaLua, removeSubtreeLua, removeJobLua);
 const PROMOTE_JOB = luaScript('promote-job', promoteLua);
 
-export async function previewRetryJob(redis: Redis, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
+export async function previewRetryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
   assertJobKey(prefix, key);
   const plan = await new RetryPlanner(redis, prefix, opts).forJob(key);
   await guardPlan(redis, plan, 'Retry job');
@@ -27,12 +27,12 @@ export async function previewRetryJob(redis: Redis, prefix: string, key: string,
 }
 
 /** A failed job back to wait; with failed children of its own it is reopened instead, like a failed child in a cascade. */
-export async function retryJob(redis: Redis, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
+export async function retryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
   assertJobKey(prefix, key);
   return runRetry(redis, () => new RetryPlanner(redis, prefix, opts).forJob(key), opts, 'Retry job');
 }
 
-async function removeJobScript(redis: Redis, key: string, dryRun: boolean): Promise<RemoveJobResult> {
+async function removeJobScript(redis: RedisClient, key: string, dryRun: boolean): Promise<RemoveJobResult> {
   const reply = await runScript(redis, REMOVE_JOB, [key], [dryRun ? '1' : '0', String(Date.now())]);
   const [status, removed, released] = Array.isArray(reply) ? reply : [];
   const detail = asStrings(reply)[1];
@@ -57,19 +57,19 @@ async function removeJobScript(redis: Redis, key: string, dryRun: boolean): Prom
 }
 
 /** What removing the job would delete (the job and its whole subtree) and whether its parent would be released. */
-export async function previewRemoveJob(redis: Redis, prefix: string, key: string): Promise<RemoveJobResult> {
+export async function previewRemoveJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
   assertJobKey(prefix, key);
   const preview = await removeJobScript(redis, key, true);
   await assertTestedVersions(redis, queueKeysOf([key, ...preview.removed, ...(preview.releasedParent ? [preview.releasedParent] : [])]), 'Remove job');
   return preview;
 }
 
-export async function removeJob(redis: Redis, prefix: string, key: string): Promise<RemoveJobResult> {
+export async function removeJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
   await previewRemoveJob(redis, prefix, key);
   return removeJobScript(redis, key, false);
 }
 
-export async function promoteJob(redis: Redis, prefix: string, key: string): Promise<PromoteResult> {
+export async function promoteJob(redis: RedisClient, prefix: string, key: string): Promise<PromoteResult> {
   assertJobKey(prefix, key);
   await assertTestedVersions(redis, queueKeysOf([key]), 'Promote job');
   const [status, state] = asStrings(await runScript(redis, PROMOTE_JOB, [key], []));

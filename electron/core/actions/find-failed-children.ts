@@ -11,7 +11,7 @@
 // is the action root's creation time minus an hour: a failed zset is scored by failure time, and
 // nothing under a job can fail before the job existed (the hour absorbs clock skew between the
 // hosts that add jobs and the hosts that run workers).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { escapeGlob } from '../queues/discover-queues';
 import findRemovedFailuresLua from './find-removed-failures.lua?raw';
 import { asStrings, luaScript, runScript } from './lua-script';
@@ -24,7 +24,7 @@ export const CLOCK_SKEW_MS = 60 * 60 * 1000;
 /** Failed remove-policy jobs by parent key. */
 export type RemovedFailures = Map<string, string[]>;
 
-async function failedSets(redis: Redis, prefix: string): Promise<string[]> {
+async function failedSets(redis: RedisClient, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let cursor = '0';
   do {
@@ -35,7 +35,7 @@ async function failedSets(redis: Redis, prefix: string): Promise<string[]> {
   return [...new Set(keys)];
 }
 
-async function scanQueue(redis: Redis, queueKey: string, since: number, index: RemovedFailures): Promise<void> {
+async function scanQueue(redis: RedisClient, queueKey: string, since: number, index: RemovedFailures): Promise<void> {
   let from = String(since);
   let skip = 0;
   for (;;) {
@@ -53,7 +53,7 @@ async function scanQueue(redis: Redis, queueKey: string, since: number, index: R
 }
 
 /** Failed remove-policy jobs under the prefix that failed at or after `since` (ms), by parent key. */
-export async function findRemovedPolicyFailures(redis: Redis, prefix: string, since = 0): Promise<RemovedFailures> {
+export async function findRemovedPolicyFailures(redis: RedisClient, prefix: string, since = 0): Promise<RemovedFailures> {
   const index: RemovedFailures = new Map();
   const sets = await failedSets(redis, prefix);
   await Promise.all(sets.map((key) => scanQueue(redis, key.slice(0, -':failed'.length), since, index)));

@@ -1,12 +1,12 @@
 // Lists a parent's buckets with the SCAN family in pages of ~1,000, so a huge fan-out never
 // holds Redis in one long SMEMBERS / HKEYS. Keys present for the whole listing are all returned
 // (SCAN's guarantee); the action scripts re-check every key they touch anyway.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { BucketKey } from './read-jobs';
 
 const COUNT = 1000;
 
-export async function listBucket(redis: Redis, parentKey: string, bucket: BucketKey): Promise<string[]> {
+export async function listBucket(redis: RedisClient, parentKey: string, bucket: BucketKey): Promise<string[]> {
   const key = `${parentKey}:${bucket}`;
   const out = new Set<string>();
   let cursor = '0';

@@ -2,22 +2,22 @@
 // EVALSHA, the source sent once, reloaded after a SCRIPT FLUSH), one call or several of one
 // script in one round trip. Lua has no include, so a script can be made of shared parts
 // followed by its body, as BullMQ's build does with its includes.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { RoundTrips, type LuaScript } from '../lua/round-trips';
 
 export { luaScript, type LuaScript } from '../lua/round-trips';
 
-export async function runScript(redis: Redis, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+export async function runScript(redis: RedisClient, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
   const [reply] = await new RoundTrips(redis).run([{ script, keys, args }]);
   return reply;
 }
 
 /**
- * Several calls of one script in one round trip (Redis still runs each call on its own, in
+ * Several calls of one script in one round trip (RedisClient still runs each call on its own, in
  * order). Replies in call order; a Redis error in any call is thrown.
  */
 export async function runScripts(
-  redis: Redis,
+  redis: RedisClient,
   script: LuaScript,
   calls: { keys: string[]; args: (string | number)[] }[],
 ): Promise<unknown[]> {

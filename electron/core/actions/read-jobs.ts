@@ -1,7 +1,7 @@
 // Reads jobs for the action planners through the tree loader (../tree/load-level.ts: fields,
 // exact state in getStateV2 order, bucket counts; ../tree/children-page.ts: bucket pages), plus
 // read-jobs.lua for worker locks, which the tree does not read. One round trip per read.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { Bucket, Policy } from '../../../shared/domain';
 import { listBucketPage } from '../tree/children-page';
 import { LevelLoad, type LevelRecord } from '../tree/load-level';
@@ -91,7 +91,7 @@ function toInfo(record: LevelRecord, lock: string | undefined, mode: ReadMode): 
 }
 
 /** Jobs by key (first occurrence order), all in one round trip. */
-export async function readJobs(redis: Redis, keys: string[], mode: ReadMode = 'normal'): Promise<Map<string, JobInfo>> {
+export async function readJobs(redis: RedisClient, keys: string[], mode: ReadMode = 'normal'): Promise<Map<string, JobInfo>> {
   const out = new Map<string, JobInfo>();
   const unique = [...new Set(keys)];
   if (unique.length === 0) return out;
@@ -126,7 +126,7 @@ const TREE_BUCKET: Record<BucketKey, Bucket> = {
  * of the wrong type reads as empty), then the children read with readJobs.
  */
 export async function readBucket(
-  redis: Redis,
+  redis: RedisClient,
   parentKey: string,
   bucket: BucketKey,
   mode: ReadMode = 'normal',
@@ -142,7 +142,7 @@ export async function readBucket(
   return readJobs(redis, keys, mode);
 }
 
-export async function readJob(redis: Redis, key: string): Promise<JobInfo> {
+export async function readJob(redis: RedisClient, key: string): Promise<JobInfo> {
   return (await readJobs(redis, [key], 'exact')).get(key)!;
 }
 

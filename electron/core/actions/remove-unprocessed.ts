@@ -2,7 +2,7 @@
 // `:dependencies` is listed with SSCAN, then handled in batches of remove-unprocessed.lua
 // (one atomic script per batch); the preview runs the same script in dry-run mode, so it
 // decides with the same code the run uses.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
 import { assertJobKey, queueKeysOf } from './job-key';
 import { listBucket } from './list-bucket';
@@ -35,7 +35,7 @@ function parseReply(reply: unknown): BatchReply {
   return { removed: asStrings(removed), top: asStrings(top), skipped: out, released: released === '1' };
 }
 
-async function run(redis: Redis, parentKey: string, dryRun: boolean): Promise<RemoveUnprocessedResult> {
+async function run(redis: RedisClient, parentKey: string, dryRun: boolean): Promise<RemoveUnprocessedResult> {
   const parent = await readJob(redis, parentKey);
   if (!parent.exists) throw new FlowscopeError('NOT_FOUND', `No job ${parentKey}.`, { key: parentKey });
   const children = await listBucket(redis, parentKey, 'dependencies');
@@ -58,14 +58,14 @@ async function run(redis: Redis, parentKey: string, dryRun: boolean): Promise<Re
   return result;
 }
 
-export async function previewRemoveUnprocessed(redis: Redis, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
+export async function previewRemoveUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
   assertJobKey(prefix, parentKey);
   const preview = await run(redis, parentKey, true);
   await assertTestedVersions(redis, queueKeysOf([parentKey, ...preview.removed]), ACTION);
   return preview;
 }
 
-export async function removeUnprocessed(redis: Redis, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
+export async function removeUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
   // The dry run names every queue the run may write; refuse before writing anything.
   await previewRemoveUnprocessed(redis, prefix, parentKey);
   return run(redis, parentKey, false);

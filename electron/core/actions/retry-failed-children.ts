@@ -4,7 +4,7 @@
 // its preconditions. When Redis changed between plan and batch (a worker took a parent, someone
 // else retried a child), that batch writes nothing and the action plans again from what is now
 // there; batches already applied left a consistent state the next plan continues from.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
 import { asStrings, luaScript, runScripts } from './lua-script';
 import { assertJobKey, queueKeysOf } from './job-key';
@@ -35,7 +35,7 @@ function encode(op: RetryOp): string[] {
   }
 }
 
-export async function guardPlan(redis: Redis, plan: RetryPlan, action: string): Promise<void> {
+export async function guardPlan(redis: RedisClient, plan: RetryPlan, action: string): Promise<void> {
   await assertTestedVersions(redis, queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys))), action);
 }
 
@@ -46,12 +46,12 @@ interface Applied {
 }
 
 /**
- * Applies a plan's batches, all in one pipeline: Redis runs them in order, each atomically.
+ * Applies a plan's batches, all in one pipeline: RedisClient runs them in order, each atomically.
  * They do not depend on each other for safety (each reopen / retry re-checks that its parent
  * is waiting for it), so a batch that meets a changed Redis writes nothing and the others
  * still apply; the caller plans again for what is left.
  */
-export async function applyRetryPlan(redis: Redis, plan: RetryPlan, opts: RetryOptions): Promise<Applied> {
+export async function applyRetryPlan(redis: RedisClient, plan: RetryPlan, opts: RetryOptions): Promise<Applied> {
   const applied: Applied = { retried: [], reopened: [], conflict: null };
   const batches = packBatches(plan.units, RETRY_BATCH_OPS);
   if (batches.length === 0) return applied;
@@ -82,7 +82,7 @@ export async function applyRetryPlan(redis: Redis, plan: RetryPlan, opts: RetryO
  * changing under the action.
  */
 export async function runRetry(
-  redis: Redis,
+  redis: RedisClient,
   makePlan: () => Promise<RetryPlan>,
   opts: RetryOptions,
   action: string,
@@ -115,14 +115,14 @@ export async function runRetry(
   }
   throw new FlowscopeError(
     'REFUSED',
-    `${action} stopped: ${lastConflict?.key} ${lastConflict?.reason} (Redis kept changing while the action ran). ` +
+    `${action} stopped: ${lastConflict?.key} ${lastConflict?.reason} (RedisClient kept changing while the action ran). ` +
       `${done.retried.length} retried and ${done.reopened.length} reopened so far; run it again.`,
     { ...done, conflict: lastConflict },
   );
 }
 
 export async function previewRetryFailedChildren(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   parentKey: string,
   opts: RetryOptions = {},
@@ -134,7 +134,7 @@ export async function previewRetryFailedChildren(
 }
 
 export async function retryFailedChildren(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   parentKey: string,
   opts: RetryOptions = {},

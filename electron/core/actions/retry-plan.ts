@@ -8,7 +8,7 @@
 // with the child pending. A failed child that will be reopened itself (a cascade) is re-linked
 // into its parent in that unit but stays failed (not runnable) until its own unit reopens it
 // with its own children, so no parent is released early between two scripts.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
 import { CLOCK_SKEW_MS, findRemovedPolicyFailures, type RemovedFailures } from './find-failed-children';
 import { hasBucketChildren, readBucket, readJob, readJobs, type BucketKey, type JobInfo, type ReadMode } from './read-jobs';
@@ -74,7 +74,7 @@ function reopenFrom(job: JobInfo, role: string): ReopenFrom {
 type ParentBucket = 'dependencies' | LinkFrom | null;
 
 /** Which of its parent's buckets holds a child (null: none, and it has no remove policy). */
-async function bucketOf(redis: Redis, child: JobInfo, parentKey: string): Promise<ParentBucket> {
+async function bucketOf(redis: RedisClient, child: JobInfo, parentKey: string): Promise<ParentBucket> {
   const [deps, unsuccessful, ignored, processed] = ((await redis
     .pipeline()
     .sismember(`${parentKey}:dependencies`, child.key)
@@ -104,7 +104,7 @@ export class RetryPlanner {
   private readonly units: PlanUnit[] = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly opts: RetryOptions = {},
   ) {}

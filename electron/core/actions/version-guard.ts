@@ -4,7 +4,7 @@
 // queues that only ever saw a FlowProducer and Workers (common for flow children) have none,
 // and refusing them would refuse most flows. Another library name (e.g. `bullmq-pro:7.x`, with
 // its own scripts) or another major is refused.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
 
 export const TESTED_BULLMQ_MAJORS: readonly number[] = [6];
@@ -27,7 +27,7 @@ export function judgeVersion(version: string | null): VersionVerdict {
 }
 
 /** Throws REFUSED naming the first queue whose BullMQ version is not tested. */
-export async function assertTestedVersions(redis: Redis, queueKeys: Iterable<string>, action: string): Promise<void> {
+export async function assertTestedVersions(redis: RedisClient, queueKeys: Iterable<string>, action: string): Promise<void> {
   const keys = [...new Set(queueKeys)];
   if (keys.length === 0) return;
   const pipeline = redis.pipeline();

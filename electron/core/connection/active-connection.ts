@@ -8,7 +8,7 @@ import type { Logger } from '../log/logger';
 import { redactUrl } from './redact-url';
 import { openRedisConnection, type RedisConnection } from './redis-connection';
 import { startSandbox, type Sandbox } from './sandbox';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 export interface ConnectionTarget {
   id: string;
@@ -22,7 +22,7 @@ export interface ConnectionTarget {
 export interface ActiveConnection {
   target(): ConnectionTarget;
   status(): ConnectionStatus;
-  redis(): Redis;
+  redis(): RedisClient;
   /** The URL in use, password included (for workers that need their own connections). */
   url(): string;
   /** Closes the current connection and opens the given one; resolves after the first attempt. */

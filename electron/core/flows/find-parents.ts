@@ -2,13 +2,13 @@
 // keys picking out the four bucket keys (`:dependencies`, `:processed`, `:unsuccessful`, and
 // `:failed` when it is a hash, not a queue's failed zset). SCAN never blocks Redis; its cost is
 // the number of keys under the prefix, so results are cached for a few seconds for paging.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { escapeGlob } from '../queues/discover-queues';
 
 const BUCKET_SUFFIXES = [':dependencies', ':processed', ':unsuccessful'];
 const SCAN_COUNT = 2000;
 
-export async function findParentKeys(redis: Redis, prefix: string, queue?: string): Promise<string[]> {
+export async function findParentKeys(redis: RedisClient, prefix: string, queue?: string): Promise<string[]> {
   const match = queue ? `${escapeGlob(prefix)}:${escapeGlob(queue)}:*` : `${escapeGlob(prefix)}:*`;
   const parents = new Set<string>();
   const failedCandidates: string[] = [];

@@ -1,7 +1,7 @@
 // One job in full, for the inspector: its node (exact state and bucket, as in a tree), its
 // data, options, return value, stack trace and log lines. Bad JSON is shown as text with a
 // note; a missing job is NOT_FOUND.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { JobDetail } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import { jobKeyParts, loadTree } from '../tree';
@@ -18,7 +18,7 @@ function parseJson(text: string | null | undefined): { value: unknown; error?: s
   }
 }
 
-export async function getJob(redis: Redis, prefix: string, key: string, logLines = 100): Promise<JobDetail> {
+export async function getJob(redis: RedisClient, prefix: string, key: string, logLines = 100): Promise<JobDetail> {
   const { queue, id } = jobKeyParts(prefix, key);
   const [tree, raw] = await Promise.all([
     loadTree(redis, prefix, queue, id, { depth: 0 }),

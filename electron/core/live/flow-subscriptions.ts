@@ -6,7 +6,7 @@
 // left. When the reader may have missed events (reconnect, trimmed stream) the view reloads
 // and a fresh snapshot is pushed.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import { BUCKETS, type Bucket, type ChildrenPage, type FlowNode, type FlowPatch, type FlowSnapshot } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import type { Logger } from '../log/logger';
@@ -19,7 +19,7 @@ import { FlowView, type ViewOptions } from './flow-view';
 import { createStreamReader, lastStreamId, type StreamEntry, type StreamReader } from './stream-reader';
 
 export interface FlowSubscriptionsDeps {
-  redis(): Redis;
+  redis(): RedisClient;
   prefix: string;
   log: Logger;
   sendPatch(session: string, patch: FlowPatch): void;

@@ -3,7 +3,9 @@
 // wakes its own blocked call with CLIENT UNBLOCK from the command connection. When it cannot
 // vouch for continuity (a reconnect, or a stream trimmed past the last entry it read) it
 // reports a gap for that stream so the caller resyncs from a snapshot.
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
+import { openBlockingConnection, type BlockingConnection } from '../connection/blocking-connection';
+import { isCluster } from '../connection/redis-client';
 
 export interface StreamEntry {
   stream: string;
@@ -31,7 +33,7 @@ const COUNT = 1000;
 
 
 /** The id of a stream's newest entry ('0-0' for an empty or missing stream): read it before a snapshot. */
-export async function lastStreamId(redis: Redis, stream: string): Promise<string> {
+export async function lastStreamId(redis: RedisClient, stream: string): Promise<string> {
   const last = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
   return last[0]?.[0] ?? '0-0';
 }
@@ -48,20 +50,33 @@ function toFields(flat: string[]): Record<string, string> {
   return fields;
 }
 
-export function createStreamReader(command: Redis, handlers: StreamReaderHandlers): StreamReader {
-  const blocking = command.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+export function createStreamReader(command: RedisClient, handlers: StreamReaderHandlers): StreamReader {
   const lastIds = new Map<string, string>();
+  let blocking: BlockingConnection | null = null;
   let blockingId: number | null = null;
   let closed = false;
   let wake: (() => void) | null = null;
   let everConnected = false;
 
-  blocking.on('ready', () => {
-    blockingId = null;
-    if (everConnected && lastIds.size > 0) handlers.onGap([...lastIds.keys()], 'reconnect');
-    everConnected = true;
-  });
-  blocking.on('error', () => undefined); // the command connection reports the state to the UI
+  // Opened when the first stream is added (on a cluster it must sit on the node owning the
+  // streams' slot); reopened when that slot moves to another node (MOVED).
+  async function connect(key: string): Promise<BlockingConnection> {
+    const opened = await openBlockingConnection(command, key);
+    opened.client.on('ready', () => {
+      blockingId = null;
+      if (everConnected && lastIds.size > 0) handlers.onGap([...lastIds.keys()], 'reconnect');
+      everConnected = true;
+    });
+    opened.client.on('error', () => undefined); // the command connection reports the state to the UI
+    // Its first 'ready' must not clear the CLIENT ID read right after: wait for it here.
+    if (opened.client.status !== 'ready') {
+      await new Promise<void>((resolve) => {
+        opened.client.once('ready', resolve);
+        opened.client.once('end', resolve);
+      });
+    }
+    return opened;
+  }
 
   // The stream set changes by generation; a read started with an older generation is woken
   // with CLIENT UNBLOCK, repeated until the loop has picked the change up (an UNBLOCK that
@@ -69,8 +84,8 @@ export function createStreamReader(command: Redis, handlers: StreamReaderHandler
   let generation = 0;
   let inFlightGeneration: number | null = null;
   const kick = () => {
-    if (closed || inFlightGeneration === null || inFlightGeneration >= generation || blockingId === null) return;
-    void command.call('CLIENT', 'UNBLOCK', String(blockingId)).catch(() => undefined);
+    if (closed || inFlightGeneration === null || inFlightGeneration >= generation || blockingId === null || !blocking) return;
+    void blocking.unblock(blockingId).catch(() => undefined);
     setTimeout(kick, 50).unref();
   };
   const interrupt = () => {
@@ -109,10 +124,14 @@ export function createStreamReader(command: Redis, handlers: StreamReaderHandler
         continue;
       }
       try {
-        blockingId ??= Number(await blocking.client('ID'));
+        blocking ??= await connect([...lastIds.keys()][0]!);
+        if (closed) break;
+        blockingId ??= Number(await blocking.client.client('ID'));
+        // The stream set is read after the awaits above, so a change made meanwhile is in it.
         const keys = [...lastIds.keys()];
+        if (keys.length === 0) continue;
         inFlightGeneration = generation;
-        const reply = (await blocking.xread('COUNT', COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map((k) => lastIds.get(k)!))) as
+        const reply = (await blocking.client.xread('COUNT', COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map((k) => lastIds.get(k)!))) as
           | [string, [string, string[]][]][]
           | null;
         inFlightGeneration = null;
@@ -132,12 +151,21 @@ export function createStreamReader(command: Redis, handlers: StreamReaderHandler
       } catch (err) {
         inFlightGeneration = null;
         if (closed) return;
+        if (/^(MOVED|ASK) /.test(String((err as Error).message)) && blocking) {
+          // The streams' slot moved to another node: read there, and resync what may be missed.
+          blocking.close();
+          blocking = null;
+          blockingId = null;
+          if (isCluster(command)) command.refreshSlotsCache();
+          handlers.onGap([...lastIds.keys()], 'reconnect');
+        }
         // UNBLOCKED (our own interrupt) just restarts the read with the new stream set.
         if (!/UNBLOCKED/.test(String((err as Error).message))) {
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       }
     }
+    blocking?.close();
   }
   void loop();
 
@@ -155,7 +183,7 @@ export function createStreamReader(command: Redis, handlers: StreamReaderHandler
     async close() {
       closed = true;
       interrupt();
-      blocking.disconnect();
+      blocking?.close();
     },
   };
 }

@@ -5,7 +5,7 @@
 // affected calls are sent again. Several calls go out together: one round trip, while Redis
 // still runs each script on its own (no single call holds the server for long).
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 
 export interface LuaScript {
   name: string;
@@ -30,14 +30,14 @@ type Reply = [Error | null, unknown];
 const isNoScript = (error: Error | null): boolean => !!error && error.message.startsWith('NOSCRIPT');
 
 // Script SHAs this process has already sent to a connection, so later calls can use EVALSHA.
-const sentScripts = new WeakMap<Redis, Set<string>>();
+const sentScripts = new WeakMap<RedisClient, Set<string>>();
 
 export class RoundTrips {
   count = 0;
 
   private readonly sent: Set<string>;
 
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     let sent = sentScripts.get(redis);
     if (!sent) sentScripts.set(redis, (sent = new Set()));
     this.sent = sent;

@@ -1,6 +1,6 @@
 // Queue discovery under a prefix: SCAN for `P:*:meta` (BullMQ queues) and `P:*:id` string
 // counters, then one pipeline for every queue's counts and meta. Queue names may contain ':'.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { QueueInfo } from '../../../shared/domain';
 
 const SCAN_COUNT = 1000;
@@ -10,7 +10,7 @@ export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
-async function scanAll(redis: Redis, match: string, type?: string): Promise<string[]> {
+async function scanAll(redis: RedisClient, match: string, type?: string): Promise<string[]> {
   const keys: string[] = [];
   let cursor = '0';
   do {
@@ -23,7 +23,7 @@ async function scanAll(redis: Redis, match: string, type?: string): Promise<stri
   return keys;
 }
 
-export async function discoverQueueNames(redis: Redis, prefix: string): Promise<string[]> {
+export async function discoverQueueNames(redis: RedisClient, prefix: string): Promise<string[]> {
   const p = escapeGlob(prefix);
   const [metaKeys, idKeys] = await Promise.all([
     scanAll(redis, `${p}:*:meta`, 'hash'),
@@ -42,7 +42,7 @@ const toNumber = (entry: [Error | null, unknown] | undefined): number => {
   return Number(entry[1]) || 0;
 };
 
-export async function discoverQueues(redis: Redis, prefix: string): Promise<QueueInfo[]> {
+export async function discoverQueues(redis: RedisClient, prefix: string): Promise<QueueInfo[]> {
   const names = await discoverQueueNames(redis, prefix);
   if (names.length === 0) return [];
   const pipeline = redis.pipeline();

@@ -4,7 +4,7 @@
 // `nextCursor` is null when the bucket is exhausted. There is no snapshot between pages, so a
 // bucket that changes meanwhile can repeat or skip a key that moved: callers merge by key and
 // live events cover moves.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { Bucket, ChildrenPage } from '../../../shared/domain';
 import childrenPageLua from './children-page.lua?raw';
 import listBucketLua from './list-bucket.lua?raw';
@@ -55,7 +55,7 @@ export interface ChildrenPageOptions {
 }
 
 export async function loadChildrenPage(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   parentKey: string,
   bucket: Bucket,

@@ -2,7 +2,7 @@
 // getDependencies() give them) and in a number of Redis round trips that grows with the tree's
 // depth, not its size: the ancestors and the root go out together, then one round trip per
 // level. Bad data becomes node errors; only Redis errors throw.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection/redis-client';
 import type { FlowTree } from '../../../shared/domain';
 import { ancestorsCall, parseAncestors } from './ancestors';
 import { jobKey } from './key-parts';
@@ -21,7 +21,7 @@ export interface LoadTreeOptions {
 }
 
 export async function loadTree(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   queue: string,
   jobId: string,
