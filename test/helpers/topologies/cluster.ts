@@ -72,6 +72,8 @@ export interface TestCluster {
   beginSlotMigration(slot: number, toNodeIndex: number): Promise<SlotMigration>;
   /** Resolves once cluster_state is ok everywhere and every node has the same view. */
   waitUntilAgreed(timeoutMs?: number): Promise<void>;
+  /** The throwaway folder (removed by stop()). */
+  dir: string;
   /** The log of node i, for a failure message. */
   logs(nodeIndex: number): string;
   stop(): Promise<void>;
@@ -312,6 +314,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       async waitUntilAgreed(timeoutMs) {
         await agreed(timeoutMs);
       },
+      dir,
       logs: (nodeIndex) => byPort.get(nodeAt(nodeIndex).port)?.output() ?? '',
       async stop() {
         for (const client of clients.splice(0)) client.disconnect();

@@ -75,6 +75,8 @@ export interface TestSentinel {
    * can be called again.
    */
   failover(): Promise<FailoverResult>;
+  /** The throwaway folder (removed by stop()). */
+  dir: string;
   /** The log of a data node or a Sentinel, by port, for a failure message. */
   logs(port: number): string;
   stop(): Promise<void>;
@@ -340,6 +342,7 @@ export async function startTestSentinel(options: TestSentinelOptions = {}): Prom
           await afterFailover(from, to, true);
           return { from, to };
         }),
+      dir,
       logs: (port) => processes.get(port)?.output() ?? '',
       stop: () => runCleanups(cleanups),
     };

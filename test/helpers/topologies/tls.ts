@@ -30,6 +30,8 @@ export interface TestTls {
   caPem: string;
   certFile: string;
   keyFile: string;
+  /** The throwaway folder (removed by stop()). */
+  dir: string;
   /** The server's log, for a failure message. */
   logs(): string;
   stop(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startTestTls(options: TestTlsOptions = {}): Promise<TestTl
       caPem: readFileSync(caFile, 'utf8'),
       certFile,
       keyFile,
+      dir,
       logs: () => proc.output(),
       stop: () => runCleanups(cleanups),
     };
