@@ -24,6 +24,31 @@ export interface QueueInfo {
   /** BullMQ version from the queue's `meta` hash (e.g. `bullmq:6.7.0`), null when unknown. */
   version: string | null;
   paused: boolean;
+  /** Whether Flowscope's actions may write this queue, judged from `version` (or, without one, from its keys). */
+  compat: QueueCompat;
+}
+
+/**
+ * The BullMQ key layouts Flowscope knows. They differ in where a paused queue keeps its waiting
+ * jobs: BullMQ 5 in `P:Q:paused` (pause renames wait to paused, resume renames it back), BullMQ 6
+ * in `P:Q:wait` with `meta.paused` set.
+ */
+export type QueueLayout = 5 | 6;
+
+/** A queue's compatibility verdict (the core's table of tested BullMQ ranges). */
+export interface QueueCompat {
+  /** Actions may write this queue. */
+  ok: boolean;
+  /** Why actions are refused (when `ok` is false), in words that name the version found and the tested ranges. */
+  reason?: string;
+  /**
+   * The layout the queue's keys follow: from `version`, or for a queue with no version from its keys
+   * (`P:Q:paused` exists: 5; paused with jobs in `P:Q:wait` only: 6); null when nothing tells (then
+   * the actions decide from the keys when they write, the same way).
+   */
+  layout: QueueLayout | null;
+  /** What the verdict is based on. */
+  basis: 'version' | 'keys';
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'error';

@@ -1,7 +1,10 @@
 // Queue discovery under a prefix: SCAN for `P:*:meta` (BullMQ queues) and `P:*:id` string
 // counters, then one pipeline for every queue's counts and meta. Queue names may contain ':'.
+// Each queue carries the actions' compatibility verdict (../actions/version-guard.ts), judged
+// from the same replies.
 import type { RedisClient } from '../connection/redis-client';
 import type { QueueInfo } from '../../../shared/domain';
+import { judgeVersion } from '../actions/version-guard';
 
 const SCAN_COUNT = 1000;
 
@@ -57,12 +60,23 @@ export async function discoverQueues(redis: RedisClient, prefix: string): Promis
     pipeline.zcard(`${k}:completed`);
     pipeline.zcard(`${k}:failed`);
     pipeline.hmget(`${k}:meta`, 'version', 'paused');
+    pipeline.exists(`${k}:priority`);
   }
   const replies = (await pipeline.exec()) ?? [];
-  const PER_QUEUE = 9;
+  const PER_QUEUE = 10;
   return names.map((name, i) => {
     const r = replies.slice(i * PER_QUEUE, (i + 1) * PER_QUEUE) as [Error | null, unknown][];
     const meta = (r[8]?.[0] ? [null, null] : (r[8]?.[1] as (string | null)[] | undefined)) ?? [null, null];
+    const version = meta[0] ?? null;
+    const keyError = r[0]?.[0] ?? r[1]?.[0] ?? r[8]?.[0];
+    const compat = keyError
+      ? { ok: false, basis: 'keys' as const, layout: null, reason: `has keys BullMQ would not write (${keyError.message})` }
+      : judgeVersion(version, {
+          paused: meta[1] != null,
+          waitLength: toNumber(r[0]),
+          pausedLength: toNumber(r[1]),
+          legacyPriority: toNumber(r[9]) === 1,
+        });
     return {
       name,
       key: `${prefix}:${name}`,
@@ -76,8 +90,9 @@ export async function discoverQueues(redis: RedisClient, prefix: string): Promis
         completed: toNumber(r[6]),
         failed: toNumber(r[7]),
       },
-      version: meta[0] ?? null,
+      version,
       paused: meta[1] === '1',
+      compat,
     };
   });
 }

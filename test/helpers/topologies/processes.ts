@@ -22,18 +22,31 @@ export const addressOf = ({ host, port }: HostPort): string => `${host}:${port}`
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup on exit: every child still running is SIGKILLed, every folder still there removed.
+// Also on SIGTERM/SIGINT/SIGHUP, which end a process without its 'exit' event: Vitest stops its
+// fork workers with SIGTERM, so an 'exit' hook alone leaves a fixture nobody stopped running.
 
 const runningChildren = new Set<ChildProcess>();
 const liveDirs = new Set<string>();
 let exitHookInstalled = false;
 
+function cleanUpNow(): void {
+  for (const child of runningChildren) child.kill('SIGKILL');
+  runningChildren.clear();
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+  liveDirs.clear();
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of runningChildren) child.kill('SIGKILL');
-    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-  });
+  process.once('exit', cleanUpNow);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanUpNow();
+      // The signal's own outcome (the process ends) unless someone else handles it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
 }
 
 /** A new folder under os.tmpdir(), removed by removeTempDir() or when this process exits. */
