@@ -21,6 +21,7 @@ import {
   type SavedConnection,
 } from './domain';
 import type { ErrorPayload } from './errors';
+import { parseRedisUrl, RedisUrlError } from './redis-url';
 
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface MethodSpec<I extends z.ZodType, O> {
@@ -40,11 +41,22 @@ export const queueNameSchema = z.string().min(1, 'queue is required').max(512);
 export const jobIdSchema = z.string().min(1, 'jobId is required').max(512);
 /** A full job key `P:Q:id`. */
 export const jobKeySchema = z.string().min(3).max(2048).regex(/^.+:.+:.+$/, 'must be a full job key such as bull:queue:id');
-/** A Redis URL: redis:// or rediss:// (TLS), with optional user, password and db. */
+/** A Redis URL in one of the forms of shared/redis-url.ts; the parser's message says what is wrong. */
 export const redisUrlSchema = z
   .string()
   .max(2048)
-  .refine((value) => /^rediss?:\/\/[^\s]+$/.test(value) && URL.canParse(value), 'must be a URL such as redis://127.0.0.1:6379');
+  .superRefine((value, ctx) => {
+    try {
+      parseRedisUrl(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof RedisUrlError ? err.message : 'must be a Redis URL' });
+    }
+  });
+/** What a connection needs beside its URL: a CA file for TLS, a Sentinel password. */
+const connectionExtras = {
+  tlsCaFile: z.string().trim().min(1).max(4096).optional(),
+  sentinelPassword: z.string().max(1024).optional(),
+};
 export const prefixSchema = z.string().min(1).max(256).regex(/^\S+$/, 'must not contain spaces');
 const connectionIdSchema = z.string().min(1).max(64);
 const depthSchema = z.int().min(0).max(1000);
@@ -59,13 +71,14 @@ export const methods = {
       id: connectionIdSchema.optional(),
       name: z.string().trim().min(1, 'name is required').max(100),
       url: redisUrlSchema,
+      ...connectionExtras,
       prefix: prefixSchema.default('bull'),
       readOnly: z.boolean().default(false),
     }),
   ),
   removeConnection: method<{ removed: boolean }>()(z.strictObject({ id: connectionIdSchema })),
   testConnection: method<ConnectionTest>()(
-    z.union([z.strictObject({ id: connectionIdSchema }), z.strictObject({ url: redisUrlSchema, prefix: prefixSchema.default('bull') })]),
+    z.union([z.strictObject({ id: connectionIdSchema }), z.strictObject({ url: redisUrlSchema, ...connectionExtras, prefix: prefixSchema.default('bull') })]),
   ),
   useConnection: method<ConnectionStatus>()(z.strictObject({ id: connectionIdSchema })),
   listQueues: method<QueueInfo[]>()(noArgs),

@@ -53,6 +53,12 @@ export interface QueueCompat {
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'error';
 
+/** What a connection reaches. */
+export type Topology =
+  | { kind: 'standalone'; address: string }
+  | { kind: 'cluster'; masters: number; nodes: string[] }
+  | { kind: 'sentinel'; masterName: string; master: string };
+
 export interface ConnectionStatus {
   /** Which connection this is: `sandbox`, `startup` (--redis / REDIS_URL), or a saved one's id. */
   connectionId: string;
@@ -67,6 +73,10 @@ export interface ConnectionStatus {
   message?: string;
   /** Typed reason when state is `error`. */
   code?: string;
+  /** What the connection reaches, once connected. */
+  topology?: Topology;
+  /** Something the user should know about a working connection (e.g. a cluster prefix without a hash tag). */
+  warning?: string;
 }
 
 /** A connection the user can pick. Its URL never carries the password. */
@@ -78,6 +88,9 @@ export interface SavedConnection {
   readOnly: boolean;
   kind: 'sandbox' | 'url';
   hasPassword: boolean;
+  /** The CA file used for TLS, when one is set. */
+  tlsCaFile?: string;
+  hasSentinelPassword?: boolean;
 }
 
 export interface ConnectionList {
@@ -92,6 +105,10 @@ export interface ConnectionTest {
   message: string;
   redisVersion?: string;
   queues?: number;
+  topology?: Topology;
+  /** The BullMQ versions stamped in the queues' meta hashes (`bullmq:6.7.0`), each once. */
+  bullmqVersions?: string[];
+  warning?: string;
 }
 
 export interface AppInfo {

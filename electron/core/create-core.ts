@@ -25,6 +25,10 @@ export interface CoreOptions {
   shell: AppInfo['shell'];
   /** Redis to connect to first; when absent the core starts on its sandbox redis-server. */
   redisUrl?: string;
+  /** CA file for a `rediss://` start connection with a self-signed certificate. */
+  redisTlsCaFile?: string;
+  /** Password of the Sentinels of a `redis+sentinel://` start connection. */
+  redisSentinelPassword?: string;
   /** Prefix for the sandbox and the start connection (saved connections carry their own). */
   prefix?: string;
   /** Folder for the sandbox's data, saved connections and the audit log. */
@@ -95,11 +99,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (active.status().state === 'connected') void watcher.refresh().catch(() => undefined);
   });
 
-  const scenarios = createScenarioService(ctx, () => active.url());
+  const scenarios = createScenarioService(ctx, () => active.settings());
   const connections = connectionChoices(active, {
     dataDir: options.dataDir,
     secrets: options.secrets,
-    startupUrl: options.redisUrl,
+    startup: options.redisUrl
+      ? {
+          url: options.redisUrl,
+          ...(options.redisTlsCaFile ? { tlsCaFile: options.redisTlsCaFile } : {}),
+          ...(options.redisSentinelPassword !== undefined ? { sentinelPassword: options.redisSentinelPassword } : {}),
+        }
+      : undefined,
     prefix: options.prefix ?? 'bull',
     readOnly: options.readOnly ?? false,
     // Views belong to the old connection: they end, and the list refreshes from the new one.

@@ -1,6 +1,7 @@
 // Argument parsers for the CLI: each refuses a bad value with a message commander prints as a
 // usage error (exit 2), before anything touches Redis.
 import { InvalidArgumentError } from 'commander';
+import { parseRedisUrl as parseConnectionUrl, RedisUrlError } from '../../shared/redis-url';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -19,13 +20,12 @@ export function intOption(min: number, max: number) {
 }
 
 export function parseRedisUrl(value: string): string {
-  let url: URL;
   try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('must be a URL such as redis://127.0.0.1:6379');
+    parseConnectionUrl(value);
+  } catch (err) {
+    if (err instanceof RedisUrlError) throw new InvalidArgumentError(err.message);
+    throw err;
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new InvalidArgumentError('must start with redis:// or rediss://');
   return value;
 }
 

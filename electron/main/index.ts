@@ -38,6 +38,8 @@ app.whenReady().then(async () => {
   core = await createCore({
     shell: 'desktop',
     redisUrl: process.env.REDIS_URL,
+    redisTlsCaFile: process.env.REDIS_TLS_CA,
+    redisSentinelPassword: process.env.REDIS_SENTINEL_PASSWORD,
     prefix: process.env.FLOWSCOPE_PREFIX,
     dataDir: process.env.FLOWSCOPE_DATA_DIR ?? app.getPath('userData'),
     secrets: safeStorageSecrets(),

@@ -41,8 +41,10 @@ describe('flowscope queues', () => {
 describe('usage errors exit 2 and change nothing', () => {
   it.each([
     [['frobnicate'], /unknown command/],
-    [['queues', '--redis', 'http://127.0.0.1'], /redis:\/\/ or rediss:\/\//],
-    [['queues', '--redis', 'not a url'], /must be a URL/],
+    [['queues', '--redis', 'http://127.0.0.1'], /Unknown scheme http:\/\/\. Use one of: redis:\/\//],
+    [['queues', '--redis', 'not a url'], /Not a Redis URL/],
+    [['queues', '--redis', 'redis+sentinel://127.0.0.1:26379'], /names its master/],
+    [['queues', '--redis', 'redis+cluster://127.0.0.1:7000/2'], /only database 0/],
     [['queues', '--prefix', ''], /non-empty prefix/],
     [['serve', '--port', '70000'], /0 to 65535/],
     [['queues', '--bogus'], /unknown option/],

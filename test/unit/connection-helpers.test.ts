@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRedisServer } from '../../electron/core/connection/find-redis-server';
-import { redactUrl } from '../../electron/core/connection/redact-url';
+import { redactRedisUrl as redactUrl } from '../../shared/redis-url';
 import { defaultDataDir } from '../../electron/core/data-dir';
 import { escapeGlob } from '../../electron/core/queues/discover-queues';
 

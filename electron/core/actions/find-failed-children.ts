@@ -12,6 +12,7 @@
 // nothing under a job can fail before the job existed (the hour absorbs clock skew between the
 // hosts that add jobs and the hosts that run workers).
 import type { RedisClient } from '../connection/redis-client';
+import { scanKeys } from '../connection/scan-keys';
 import { escapeGlob } from '../queues/discover-queues';
 import findRemovedFailuresLua from './find-removed-failures.lua?raw';
 import { asStrings, luaScript, runScript } from './lua-script';
@@ -26,12 +27,7 @@ export type RemovedFailures = Map<string, string[]>;
 
 async function failedSets(redis: RedisClient, prefix: string): Promise<string[]> {
   const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}:*:failed`, 'COUNT', PAGE, 'TYPE', 'zset');
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
+  await scanKeys(redis, `${escapeGlob(prefix)}:*:failed`, { count: PAGE, type: 'zset', prefix }, (batch) => void keys.push(...batch));
   return [...new Set(keys)];
 }
 

@@ -4,22 +4,27 @@
 // end of the file, so a long log costs only what is asked for.
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { redactUrl } from '../connection/redact-url';
+import { redactRedisUrl } from '../../../shared/redis-url';
 
 export type { AuditEntry, AuditOutcome } from '../../../shared/actions';
 import type { AuditEntry } from '../../../shared/actions';
 
 export type AuditInput = Omit<AuditEntry, 'time'> & { time?: string };
 
-// `scheme://user:secret@` anywhere in a string.
+// `scheme://user:secret@` and `password=secret` anywhere in a string.
 const CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@]+@/gi;
+const QUERY_PASSWORD = /([?&]password=)[^\s&#]+/gi;
 
 function scrub(text: string): string {
-  return text.replace(CREDENTIALS, '$1***@');
+  return text.replace(CREDENTIALS, '$1***@').replace(QUERY_PASSWORD, '$1***');
 }
 
+/** Every URL in the label (e.g. `sandbox redis://127.0.0.1:PORT`) redacted the one way URLs are. */
 function cleanConnection(connection: string): string {
-  return connection.includes('://') ? redactUrl(connection) : scrub(connection);
+  return scrub(connection.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, (url) => {
+    const shown = redactRedisUrl(url);
+    return shown === '<invalid url>' ? scrub(url) : shown;
+  }));
 }
 
 export async function appendAudit(file: string, input: AuditInput): Promise<AuditEntry> {

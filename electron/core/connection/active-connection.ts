@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import type { ConnectionStatus } from '../../../shared/domain';
 import { FlowscopeError, toErrorPayload } from '../../../shared/errors';
 import type { Logger } from '../log/logger';
-import { redactUrl } from './redact-url';
+import { redactRedisUrl, type ConnectionSettings } from '../../../shared/redis-url';
 import { openRedisConnection, type RedisConnection } from './redis-connection';
 import { startSandbox, type Sandbox } from './sandbox';
 import type { RedisClient } from './redis-client';
+import { clusterPrefixWarning } from './topology';
 
 export interface ConnectionTarget {
   id: string;
   kind: 'sandbox' | 'url';
-  /** With its password (never shown); absent for the sandbox. */
-  url?: string;
+  /** URL (with its password, never shown) and TLS / Sentinel options; absent for the sandbox. */
+  settings?: ConnectionSettings;
   prefix: string;
   readOnly: boolean;
 }
@@ -23,8 +24,8 @@ export interface ActiveConnection {
   target(): ConnectionTarget;
   status(): ConnectionStatus;
   redis(): RedisClient;
-  /** The URL in use, password included (for workers that need their own connections). */
-  url(): string;
+  /** The settings in use, passwords included (for workers that need their own connections). */
+  settings(): ConnectionSettings;
   /** Closes the current connection and opens the given one; resolves after the first attempt. */
   open(target: ConnectionTarget): Promise<void>;
   onChange(listener: () => void): void;
@@ -43,14 +44,17 @@ export function createActiveConnection(options: { dataDir: string; redisServerPa
   const changed = () => listeners.forEach((l) => l());
 
   const shownTarget = () =>
-    current.kind === 'sandbox' ? (sandboxUrl ? `sandbox ${sandboxUrl}` : 'sandbox (starting)') : redactUrl(current.url ?? '');
+    current.kind === 'sandbox' ? (sandboxUrl ? `sandbox ${sandboxUrl}` : 'sandbox (starting)') : redactRedisUrl(current.settings?.url ?? '');
 
   const status = (): ConnectionStatus => {
     const base = { connectionId: current.id, kind: current.kind, target: shownTarget(), prefix: current.prefix, readOnly: current.readOnly };
     if (failure) return { ...base, state: 'error', code: failure.code, message: failure.message };
     if (!connection) return { ...base, state: 'connecting' };
     const s = connection.state;
-    return connection.message && s !== 'connected' ? { ...base, state: s, message: connection.message } : { ...base, state: s };
+    const topology = connection.topology;
+    const warning = clusterPrefixWarning(topology, current.prefix);
+    const known = { ...base, ...(topology ? { topology } : {}), ...(warning ? { warning } : {}) };
+    return connection.message && s !== 'connected' ? { ...known, state: s, message: connection.message } : { ...known, state: s };
   };
 
   const startSandboxOnce = () => {
@@ -68,10 +72,10 @@ export function createActiveConnection(options: { dataDir: string; redisServerPa
       if (!connection) throw failure ?? new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is still starting');
       return connection.redis;
     },
-    url() {
-      const url = current.kind === 'sandbox' ? sandboxUrl : current.url;
-      if (!url || !connection) throw failure ?? new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is still starting');
-      return url;
+    settings() {
+      const settings = current.kind === 'sandbox' ? (sandboxUrl ? { url: sandboxUrl } : undefined) : current.settings;
+      if (!settings || !connection) throw failure ?? new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is still starting');
+      return settings;
     },
     async open(target) {
       const mine = ++generation;
@@ -82,14 +86,14 @@ export function createActiveConnection(options: { dataDir: string; redisServerPa
       await previous?.close();
       changed();
       try {
-        let url = target.url;
+        let settings = target.settings;
         if (target.kind === 'sandbox') {
           const s = await startSandboxOnce();
           sandboxUrl = s.url;
-          url = s.url;
+          settings = { url: s.url };
         }
         if (mine !== generation) return; // switched again meanwhile
-        const opened = openRedisConnection(url!);
+        const opened = openRedisConnection(settings!);
         connection = opened;
         opened.onChange(() => {
           if (connection === opened) changed();

@@ -5,7 +5,7 @@ import type { SavedConnection } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { ActiveConnection, ConnectionTarget } from './active-connection';
-import { redactUrl } from './redact-url';
+import { redactRedisUrl, type ConnectionSettings } from '../../../shared/redis-url';
 import { SANDBOX_ID, createSavedConnections, type SecretStore } from './saved-connections';
 import { testConnection } from './test-connection';
 
@@ -19,23 +19,33 @@ export interface ConnectionChoices {
 
 export function connectionChoices(
   active: ActiveConnection,
-  options: { dataDir: string; secrets?: SecretStore; startupUrl?: string; prefix: string; readOnly: boolean; onSwitch(): Promise<void> },
+  options: { dataDir: string; secrets?: SecretStore; startup?: ConnectionSettings; prefix: string; readOnly: boolean; onSwitch(): Promise<void> },
 ): ConnectionChoices {
   const saved = createSavedConnections({ file: join(options.dataDir, 'connections.json'), secrets: options.secrets });
   const sandbox: SavedConnection = { id: SANDBOX_ID, name: 'Sandbox', url: 'embedded redis-server', prefix: options.prefix, readOnly: options.readOnly, kind: 'sandbox', hasPassword: false };
-  const startup: SavedConnection | null = options.startupUrl
-    ? { id: STARTUP_ID, name: 'Given at start', url: redactUrl(options.startupUrl), prefix: options.prefix, readOnly: options.readOnly, kind: 'url', hasPassword: false }
+  const given = options.startup;
+  const startup: SavedConnection | null = given
+    ? {
+        id: STARTUP_ID,
+        name: 'Given at start',
+        url: redactRedisUrl(given.url),
+        prefix: options.prefix,
+        readOnly: options.readOnly,
+        kind: 'url',
+        hasPassword: false,
+        ...(given.tlsCaFile ? { tlsCaFile: given.tlsCaFile } : {}),
+      }
     : null;
 
   const targetOf = (id: string): ConnectionTarget => {
     if (id === SANDBOX_ID) return { id, kind: 'sandbox', prefix: options.prefix, readOnly: options.readOnly };
-    if (id === STARTUP_ID && options.startupUrl) return { id, kind: 'url', url: options.startupUrl, prefix: options.prefix, readOnly: options.readOnly };
+    if (id === STARTUP_ID && given) return { id, kind: 'url', settings: given, prefix: options.prefix, readOnly: options.readOnly };
     const c = saved.get(id);
-    return { id, kind: 'url', url: saved.urlOf(id), prefix: c.prefix, readOnly: c.readOnly };
+    return { id, kind: 'url', settings: saved.settingsOf(id), prefix: c.prefix, readOnly: c.readOnly };
   };
 
   return {
-    initial: targetOf(options.startupUrl ? STARTUP_ID : SANDBOX_ID),
+    initial: targetOf(given ? STARTUP_ID : SANDBOX_ID),
     handlers: {
       listConnections: () => ({
         activeId: active.target().id,
@@ -55,9 +65,10 @@ export function connectionChoices(
         if ('id' in input) {
           const target = targetOf(input.id);
           if (target.kind === 'sandbox') return { ok: true, message: 'The sandbox starts its own redis-server when used' };
-          return testConnection(target.url!, target.prefix);
+          return testConnection(target.settings!, target.prefix);
         }
-        return testConnection(input.url, input.prefix);
+        const { prefix, ...settings } = input;
+        return testConnection(settings, prefix);
       },
       useConnection: async ({ id }) => {
         const target = targetOf(id);

@@ -3,6 +3,7 @@
 // `:failed` when it is a hash, not a queue's failed zset). SCAN never blocks Redis; its cost is
 // the number of keys under the prefix, so results are cached for a few seconds for paging.
 import type { RedisClient } from '../connection/redis-client';
+import { scanKeys } from '../connection/scan-keys';
 import { escapeGlob } from '../queues/discover-queues';
 
 const BUCKET_SUFFIXES = [':dependencies', ':processed', ':unsuccessful'];
@@ -12,16 +13,13 @@ export async function findParentKeys(redis: RedisClient, prefix: string, queue?:
   const match = queue ? `${escapeGlob(prefix)}:${escapeGlob(queue)}:*` : `${escapeGlob(prefix)}:*`;
   const parents = new Set<string>();
   const failedCandidates: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-    cursor = next;
+  await scanKeys(redis, match, { count: SCAN_COUNT, prefix }, (keys) => {
     for (const key of keys) {
       const suffix = BUCKET_SUFFIXES.find((s) => key.endsWith(s));
       if (suffix) parents.add(key.slice(0, -suffix.length));
       else if (key.endsWith(':failed')) failedCandidates.push(key);
     }
-  } while (cursor !== '0');
+  });
 
   // `P:Q:failed` is the queue's failed zset; `P:Q:id:failed` is a parent's ignored-children hash.
   for (let i = 0; i < failedCandidates.length; i += 1000) {

@@ -1,8 +1,8 @@
 // The core's one way to run its Lua scripts (tree loading, flow lists, live views, actions),
 // counting Redis round trips so a load can report what it cost. The first use of a script on
 // a connection sends its source (EVAL, which also caches it in Redis); later uses go by
-// EVALSHA, and a server that lost it (restart, SCRIPT FLUSH) gets it with SCRIPT LOAD and the
-// affected calls are sent again. Several calls go out together: one round trip, while Redis
+// EVALSHA, and a server that lost it (restart, SCRIPT FLUSH, a cluster failover) gets the
+// affected calls again with their source. Several calls go out together: one round trip, while Redis
 // still runs each script on its own (no single call holds the server for long).
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../connection/redis-client';
@@ -54,12 +54,12 @@ export class RoundTrips {
     const replies = await this.send(calls, (i, value) => onReply?.(i, value));
     const missing = replies.flatMap((reply, i) => (isNoScript(reply[0]) ? [i] : []));
     if (missing.length > 0) {
-      const scripts = new Map(missing.map((i) => [calls[i]!.script.sha, calls[i]!.script]));
-      this.count++;
-      await Promise.all([...scripts.values()].map((script) => this.redis.script('LOAD', script.source)));
+      // Sent again with their source (EVAL caches it): EVAL goes where its keys live, so on a
+      // cluster the node that lost the script (a restart, a failover) is the one that gets it.
       const again = await this.send(
         missing.map((i) => calls[i]!),
         (j, value) => onReply?.(missing[j]!, value),
+        true,
       );
       missing.forEach((callIndex, j) => {
         replies[callIndex] = again[j]!;
@@ -73,13 +73,13 @@ export class RoundTrips {
 
   // Written back to back in one tick, the commands travel together like a pipeline; unlike
   // pipeline.exec(), each reply resolves on its own as soon as it is read.
-  private async send(calls: ScriptCall[], onValue: (index: number, value: unknown) => void): Promise<Reply[]> {
+  private async send(calls: ScriptCall[], onValue: (index: number, value: unknown) => void, withSource = false): Promise<Reply[]> {
     this.count++;
     const firstUse = new Set<string>();
     const replies = await Promise.all(
       calls.map(({ script, keys, args }, i) => {
         let sent: Promise<unknown>;
-        if (this.sent.has(script.sha) || firstUse.has(script.sha)) {
+        if (!withSource && (this.sent.has(script.sha) || firstUse.has(script.sha))) {
           sent = this.redis.evalsha(script.sha, keys.length, ...keys, ...args);
         } else {
           firstUse.add(script.sha);

@@ -3,6 +3,9 @@
 // Each queue carries the actions' compatibility verdict (../actions/version-guard.ts), judged
 // from the same replies.
 import type { RedisClient } from '../connection/redis-client';
+import { isCluster } from '../connection/redis-client';
+import { scanKeys } from '../connection/scan-keys';
+import { hashTagOf } from '../connection/topology';
 import type { QueueInfo } from '../../../shared/domain';
 import { judgeVersion } from '../actions/version-guard';
 
@@ -13,24 +16,13 @@ export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
-async function scanAll(redis: RedisClient, match: string, type?: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = type
-      ? await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT, 'TYPE', type)
-      : await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
-
 export async function discoverQueueNames(redis: RedisClient, prefix: string): Promise<string[]> {
   const p = escapeGlob(prefix);
-  const [metaKeys, idKeys] = await Promise.all([
-    scanAll(redis, `${p}:*:meta`, 'hash'),
-    scanAll(redis, `${p}:*:id`, 'string'),
+  const metaKeys: string[] = [];
+  const idKeys: string[] = [];
+  await Promise.all([
+    scanKeys(redis, `${p}:*:meta`, { count: SCAN_COUNT, type: 'hash', prefix }, (keys) => void metaKeys.push(...keys)),
+    scanKeys(redis, `${p}:*:id`, { count: SCAN_COUNT, type: 'string', prefix }, (keys) => void idKeys.push(...keys)),
   ]);
   const names = new Set<string>();
   const start = prefix.length + 1;
@@ -45,9 +37,7 @@ const toNumber = (entry: [Error | null, unknown] | undefined): number => {
   return Number(entry[1]) || 0;
 };
 
-export async function discoverQueues(redis: RedisClient, prefix: string): Promise<QueueInfo[]> {
-  const names = await discoverQueueNames(redis, prefix);
-  if (names.length === 0) return [];
+async function countQueues(redis: RedisClient, prefix: string, names: string[]): Promise<[Error | null, unknown][]> {
   const pipeline = redis.pipeline();
   for (const name of names) {
     const k = `${prefix}:${name}`;
@@ -62,7 +52,16 @@ export async function discoverQueues(redis: RedisClient, prefix: string): Promis
     pipeline.hmget(`${k}:meta`, 'version', 'paused');
     pipeline.exists(`${k}:priority`);
   }
-  const replies = (await pipeline.exec()) ?? [];
+  return (await pipeline.exec()) ?? [];
+}
+
+export async function discoverQueues(redis: RedisClient, prefix: string): Promise<QueueInfo[]> {
+  const names = await discoverQueueNames(redis, prefix);
+  if (names.length === 0) return [];
+  // One pipeline; on a cluster whose prefix has no hash tag each queue's keys sit elsewhere,
+  // so one pipeline per queue (queues named with a hash tag of their own, `{name}`, work so).
+  const groups = isCluster(redis) && hashTagOf(prefix) === null ? names.map((n) => [n]) : [names];
+  const replies = (await Promise.all(groups.map((group) => countQueues(redis, prefix, group)))).flat();
   const PER_QUEUE = 10;
   return names.map((name, i) => {
     const r = replies.slice(i * PER_QUEUE, (i + 1) * PER_QUEUE) as [Error | null, unknown][];

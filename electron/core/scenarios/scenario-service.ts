@@ -1,6 +1,7 @@
 // The scenarios as the core offers them: one worker host and runner on the active connection
 // (made on first use, closed when the connection changes or the core closes), the contract
 // methods, and a throttled `scenarioRuns` event so counters move on screen while jobs run.
+import type { ConnectionSettings } from '../../../shared/redis-url';
 import { FlowscopeError } from '../../../shared/errors';
 import type { CoreContext } from '../core-context';
 import type { Handlers } from '../dispatch';
@@ -18,7 +19,7 @@ export interface ScenarioService {
 
 const EVENT_EVERY_MS = 250;
 
-export function createScenarioService(ctx: CoreContext, connectionUrl: () => string): ScenarioService {
+export function createScenarioService(ctx: CoreContext, connectionSettings: () => ConnectionSettings): ScenarioService {
   let host: WorkerHost | undefined;
   let runner: ScenarioRunner | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -33,7 +34,7 @@ export function createScenarioService(ctx: CoreContext, connectionUrl: () => str
   const ensureRunner = (): ScenarioRunner => {
     if (ctx.readOnly) throw new FlowscopeError('READ_ONLY', 'This connection is read-only: scenarios cannot run on it');
     if (!runner) {
-      host = createWorkerHost({ connection: connectionUrl(), prefix: ctx.prefix, log: ctx.log });
+      host = createWorkerHost({ connection: connectionSettings(), prefix: ctx.prefix, log: ctx.log });
       host.onJob(pushRuns);
       runner = createScenarioRunner(host, { log: ctx.log });
     }

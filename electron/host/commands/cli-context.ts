@@ -16,6 +16,8 @@ export interface CliIo {
 
 export interface GlobalOptions {
   redis?: string;
+  tlsCa?: string;
+  sentinelPassword?: string;
   prefix: string;
   json: boolean;
   dataDir?: string;
@@ -45,6 +47,8 @@ export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliCo
       const core = await createCore({
         shell: serving ? 'web' : 'cli',
         redisUrl: g.redis ?? io.env.REDIS_URL ?? (serving ? undefined : 'redis://127.0.0.1:6379'),
+        redisTlsCaFile: g.tlsCa ?? io.env.REDIS_TLS_CA,
+        redisSentinelPassword: g.sentinelPassword ?? io.env.REDIS_SENTINEL_PASSWORD,
         prefix: g.prefix,
         dataDir: g.dataDir ?? defaultDataDir(io.env),
         readOnly: g.readOnly,
