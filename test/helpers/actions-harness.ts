@@ -1,8 +1,11 @@
 // Real BullMQ queues, flows and workers for the action tests, under one prefix per test, with
 // processors that count their calls (to prove successful children ran exactly once) and leaves
 // that fail while their name is in `broken` (the "bug" a support person waits to be fixed).
-import { FlowProducer, Queue, Worker, type FlowJob, type Job, type Processor, type WorkerOptions } from 'bullmq';
+// Queues, flows and workers come from the BullMQ module it is given (bullmq-versions.ts; BullMQ 6
+// by default).
+import type { FlowJob, FlowProducer, Job, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { BULLMQ_6, type Bullmq } from './bullmq-versions';
 import type { TestRedis } from './redis';
 
 export type ChildPolicy = 'fail-parent' | 'continue-parent' | 'ignore' | 'remove' | 'none';
@@ -35,7 +38,10 @@ export class FlowHarness {
   private readonly workers: Worker[] = [];
   private producer: FlowProducer | null = null;
 
-  constructor(private readonly redis: TestRedis) {
+  constructor(
+    private readonly redis: TestRedis,
+    readonly bullmq: Bullmq = BULLMQ_6.bullmq,
+  ) {
     this.prefix = `${redis.prefix}h${++harnessCount}`;
     this.client = redis.client();
   }
@@ -43,14 +49,14 @@ export class FlowHarness {
   queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.redis.connection, prefix: this.prefix });
+      q = new this.bullmq.Queue(name, { connection: this.redis.connection, prefix: this.prefix });
       this.queues.set(name, q);
     }
     return q;
   }
 
   get flows(): FlowProducer {
-    this.producer ??= new FlowProducer({ connection: this.redis.connection, prefix: this.prefix });
+    this.producer ??= new this.bullmq.FlowProducer({ connection: this.redis.connection, prefix: this.prefix });
     return this.producer;
   }
 
@@ -68,7 +74,7 @@ export class FlowHarness {
 
   /** A worker on `queue`; its processor's calls are counted by job name. */
   worker(queue: string, processor: Processor, opts: Partial<WorkerOptions> = {}): Worker {
-    const w = new Worker(
+    const w = new this.bullmq.Worker(
       queue,
       async (job, token, signal) => {
         this.record(job.name);

@@ -1,10 +1,12 @@
 // Flow-test helpers: BullMQ's own answer for every node of a flow (Job.getState(), the
 // parent's Job.getDependencies() and getDependenciesCount()), so tests compare the tree loader
 // with BullMQ node for node; a recorder of worker outcomes to await instead of sleeping; and
-// raw-key writers for bad-data fixtures.
-import { Job, Queue, Worker, type ConnectionOptions, type Processor } from 'bullmq';
+// raw-key writers for bad-data fixtures. The oracle and the workers take the BullMQ module to use
+// (bullmq-versions.ts; BullMQ 6 by default), so a test can run with either major.
+import type { ConnectionOptions, Job, Processor, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BUCKETS, type Bucket, type ChildCounts, type FlowTree } from '../../shared/domain';
+import { BULLMQ_6, type Bullmq } from './bullmq-versions';
 
 /** What one node looks like, in words both sides can produce. */
 export interface NodeView {
@@ -57,14 +59,17 @@ export function unaccounted(tree: FlowTree): string[] {
 export class BullmqOracle {
   private readonly queues = new Map<string, Queue>();
 
-  constructor(private readonly connection: ConnectionOptions) {}
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly bullmq: Bullmq = BULLMQ_6.bullmq,
+  ) {}
 
   private queueOf(key: string): { queue: Queue; id: string } {
     const { prefix, queueName, id } = bullmqKeyParts(key);
     const queueKey = `${prefix}:${queueName}`;
     let queue = this.queues.get(queueKey);
     if (!queue) {
-      queue = new Queue(queueName, { connection: this.connection, prefix });
+      queue = new this.bullmq.Queue(queueName, { connection: this.connection, prefix });
       this.queues.set(queueKey, queue);
     }
     return { queue, id };
@@ -72,7 +77,7 @@ export class BullmqOracle {
 
   async job(key: string): Promise<Job | undefined> {
     const { queue, id } = this.queueOf(key);
-    return Job.fromId(queue, id);
+    return this.bullmq.Job.fromId(queue, id);
   }
 
   /** Job.getState(), or 'missing' when there is no job hash. */
@@ -227,8 +232,9 @@ export function startWorker(
   queueName: string,
   processor: Processor = scriptedProcessor,
   concurrency = 20,
+  bullmq: Bullmq = BULLMQ_6.bullmq,
 ): Worker {
-  return outcomes.watch(new Worker(queueName, processor, { connection, prefix, concurrency }));
+  return outcomes.watch(new bullmq.Worker(queueName, processor, { connection, prefix, concurrency }));
 }
 
 /** Polls `check` until it returns true; for conditions no event announces. */

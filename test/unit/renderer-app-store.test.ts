@@ -20,6 +20,7 @@ const queue = (name: string): QueueInfo => ({
   counts: { completed: 0, failed: 0, active: 0, waiting: 0, delayed: 0, prioritized: 0, 'waiting-children': 0, paused: 0 },
   version: null,
   paused: false,
+  compat: { ok: true, layout: null, basis: 'keys' },
 });
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -14,10 +14,10 @@ import queueMetaLua from './queue-meta.lua?raw';
 import { guardPlan, runRetry } from './retry-failed-children';
 import { RetryPlanner } from './retry-plan';
 import type { PromoteResult, RemoveJobResult, RetryOptions, RetryResult } from './types';
-import { assertTestedVersions } from './version-guard';
+import { assertCompatible, type ScriptLayouts } from './version-guard';
 
 const REMOVE_JOB = luaScript('remove-job', queueMetaLua, removeSubtreeLua, removeJobLua);
-const PROMOTE_JOB = luaScript('promote-job', promoteLua);
+const PROMOTE_JOB = luaScript('promote-job', queueMetaLua, promoteLua);
 
 export async function previewRetryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
   assertJobKey(prefix, key);
@@ -32,8 +32,9 @@ export async function retryJob(redis: RedisClient, prefix: string, key: string, 
   return runRetry(redis, () => new RetryPlanner(redis, prefix, opts).forJob(key), opts, 'Retry job');
 }
 
-async function removeJobScript(redis: RedisClient, key: string, dryRun: boolean): Promise<RemoveJobResult> {
-  const reply = await runScript(redis, REMOVE_JOB, [key], [dryRun ? '1' : '0', String(Date.now())]);
+/** A dry run with `layouts` null (it writes nothing); a real run with the guard's layouts. */
+async function removeJobScript(redis: RedisClient, key: string, layouts: ScriptLayouts | null): Promise<RemoveJobResult> {
+  const reply = await runScript(redis, REMOVE_JOB, [key], [layouts === null ? '1' : '0', String(Date.now()), JSON.stringify(layouts ?? {})]);
   const [status, removed, released] = Array.isArray(reply) ? reply : [];
   const detail = asStrings(reply)[1];
   switch (status) {
@@ -56,23 +57,28 @@ async function removeJobScript(redis: RedisClient, key: string, dryRun: boolean)
   }
 }
 
+/** The dry run of remove-job, then the guard over every queue it names. */
+async function guardedRemovePreview(redis: RedisClient, prefix: string, key: string) {
+  assertJobKey(prefix, key);
+  const preview = await removeJobScript(redis, key, null);
+  const written = [key, ...preview.removed, ...(preview.releasedParent ? [preview.releasedParent] : [])];
+  return { preview, layouts: await assertCompatible(redis, queueKeysOf(written), 'Remove job') };
+}
+
 /** What removing the job would delete (the job and its whole subtree) and whether its parent would be released. */
 export async function previewRemoveJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
-  assertJobKey(prefix, key);
-  const preview = await removeJobScript(redis, key, true);
-  await assertTestedVersions(redis, queueKeysOf([key, ...preview.removed, ...(preview.releasedParent ? [preview.releasedParent] : [])]), 'Remove job');
-  return preview;
+  return (await guardedRemovePreview(redis, prefix, key)).preview;
 }
 
 export async function removeJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
-  await previewRemoveJob(redis, prefix, key);
-  return removeJobScript(redis, key, false);
+  const { layouts } = await guardedRemovePreview(redis, prefix, key);
+  return removeJobScript(redis, key, layouts);
 }
 
 export async function promoteJob(redis: RedisClient, prefix: string, key: string): Promise<PromoteResult> {
   assertJobKey(prefix, key);
-  await assertTestedVersions(redis, queueKeysOf([key]), 'Promote job');
-  const [status, state] = asStrings(await runScript(redis, PROMOTE_JOB, [key], []));
+  const layouts = await assertCompatible(redis, queueKeysOf([key]), 'Promote job');
+  const [status, state] = asStrings(await runScript(redis, PROMOTE_JOB, [key], [JSON.stringify(layouts)]));
   if (status === 'missing') throw new FlowscopeError('NOT_FOUND', `No job ${key}.`, { key });
   if (status === 'not-delayed') throw new FlowscopeError('BAD_REQUEST', `Job ${key} is not delayed.`, { key });
   return { promoted: key, state: state === 'prioritized' ? 'prioritized' : 'waiting' };

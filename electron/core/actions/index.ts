@@ -6,4 +6,13 @@ export type { PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryOpti
 export { previewRetryFailedChildren, retryFailedChildren } from './retry-failed-children';
 export { previewRemoveUnprocessed, removeUnprocessed } from './remove-unprocessed';
 export { previewRemoveJob, previewRetryJob, promoteJob, removeJob, retryJob } from './everyday-actions';
-export { assertTestedVersions, judgeVersion, TESTED_BULLMQ_MAJORS } from './version-guard';
+export {
+  assertCompatible,
+  COMPATIBILITY,
+  judgeVersion,
+  readQueueCompat,
+  TESTED_RANGES,
+  type CompatRange,
+  type LayoutFacts,
+  type ScriptLayouts,
+} from './version-guard';

@@ -5,12 +5,14 @@
   KEYS[1]  job key P:Q:id
   ARGV[1]  "1" dry run
   ARGV[2]  timestamp in ms (for a delayed parent's release)
+  ARGV[3]  JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
 
   As BullMQ: refused while the job or any job under it is locked (isLocked.lua, here over every
   bucket), refused for the current delayed job of a job scheduler (isJobSchedulerJob.lua, -8);
   the job leaves its parent's :dependencies and, if that empties them while the parent is in
-  waiting-children, the parent moves to wait (removeParentDependencyKey.lua). The parent's other
-  buckets keep their entry for it, as in BullMQ.
+  waiting-children, the parent is released as moveParentToWait.lua does (remove-subtree.lua
+  releaseParent; removeParentDependencyKey.lua's plain RPUSH ignores priority and delay). The
+  parent's other buckets keep their entry for it, as in BullMQ.
 
   Reads/writes: as remove-subtree.lua, plus the parent's :dependencies and state sets.
   Returns { "ok", {removed keys, children first}, releasedParentKey or "" }
@@ -19,6 +21,7 @@
 local key = KEYS[1]
 local dryRun = ARGV[1] == "1"
 local timestamp = ARGV[2]
+useLayouts(ARGV[3])
 
 if typeOf(key) ~= "hash" then return { "missing" } end
 local queueKey, id = splitKey(key)

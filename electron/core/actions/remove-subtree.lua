@@ -9,8 +9,10 @@
   Unlike BullMQ, a job whose parent is removed in the same call does not first release that
   parent to wait (BullMQ's removeParentDependencyKey moves a parent whose last child goes,
   emitting `waiting`, just before deleting it too). Only the top job's own parent is touched.
-  Parent release mirrors moveParentToWait.lua (priority -> prioritized, delay -> delayed),
-  which BullMQ uses when a parent's last child completes.
+  Parent release mirrors moveParentToWait.lua (priority -> prioritized, delay -> delayed, else
+  the queue's target list: P:Q:wait, or P:Q:paused for a paused BullMQ 5 queue, as 5's
+  getTargetQueueList.lua; queue-meta.lua targetList), which BullMQ uses when a parent's last
+  child completes.
 ]]
 local function typeOf(key)
   return rcall("TYPE", key)["ok"]
@@ -136,7 +138,7 @@ local function removeMany(keys)
   end
 end
 
--- moveParentToWait.lua: the parent leaves waiting-children for wait, prioritized or delayed.
+-- moveParentToWait.lua: the parent leaves waiting-children for its target list, prioritized or delayed.
 local function releaseParent(parentKey, timestamp)
   local queueKey, id = splitKey(parentKey)
   if not rcall("ZSCORE", queueKey .. ":waiting-children", id) then return false end
@@ -156,7 +158,7 @@ local function releaseParent(parentKey, timestamp)
   end
   local pausedOrMaxed = isPausedOrMaxed(queueKey)
   if priority == 0 then
-    rcall("RPUSH", queueKey .. ":wait", id)
+    rcall("RPUSH", targetList(queueKey), id)
   else
     local counter = rcall("INCR", queueKey .. ":pc")
     rcall("ZADD", queueKey .. ":prioritized", priority * 0x100000000 + counter % 0x100000000, id)

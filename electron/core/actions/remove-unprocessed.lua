@@ -6,7 +6,8 @@
   KEYS[1]   parent key P:Q:id
   ARGV[1]   "1" dry run
   ARGV[2]   timestamp in ms (for a delayed parent's release)
-  ARGV[3..] child keys, from the parent's :dependencies
+  ARGV[3]   JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
+  ARGV[4..] child keys, from the parent's :dependencies
 
   Per child, as BullMQ: skipped when it is active (locked) or failed (a failed child with no
   policy stays in :dependencies); otherwise removed from :dependencies and deleted with its whole
@@ -14,17 +15,19 @@
   job anywhere under it is skipped (BullMQ deletes the child and orphans the running job);
   a dangling entry (no job hash) is dropped from :dependencies, as BullMQ drops it.
   Then, as BullMQ: if :dependencies is empty and the parent is in waiting-children, it moves to
-  wait (releaseParent, moveParentToWait.lua) with a `waiting` event.
+  its queue's target list (wait, or paused for a paused BullMQ 5 queue), prioritized or delayed
+  (releaseParent, moveParentToWait.lua) with a `waiting` event.
 
   Reads:  P:Q:id:dependencies, each child's hash, lock, state sets and buckets, recursively
   Writes: P:Q:id:dependencies (SREM), every removed job's keys, state sets, dedup key and its
           queue's events; on release the parent's waiting-children / wait / prioritized /
-          delayed, marker and events.
+          delayed (or paused), marker and events.
   Returns { {removed keys, children first}, {top-level removed keys}, {skipped key, reason, ...}, released "1"|"0" }
 ]]
 local parentKey = KEYS[1]
 local dryRun = ARGV[1] == "1"
 local timestamp = ARGV[2]
+useLayouts(ARGV[3])
 local depsKey = parentKey .. ":dependencies"
 
 local removed, top, skipped = {}, {}, {}
@@ -34,7 +37,7 @@ local function skip(key, reason)
   skipped[#skipped + 1] = reason
 end
 
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   local child = ARGV[i]
   local queueKey, id = splitKey(child)
   if rcall("SISMEMBER", depsKey, child) == 0 then

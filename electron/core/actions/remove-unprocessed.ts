@@ -12,7 +12,7 @@ import removeSubtreeLua from './remove-subtree.lua?raw';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
 import queueMetaLua from './queue-meta.lua?raw';
 import type { RemoveUnprocessedResult, SkippedJob } from './types';
-import { assertTestedVersions } from './version-guard';
+import { assertCompatible, type ScriptLayouts } from './version-guard';
 
 const REMOVE_UNPROCESSED = luaScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
 
@@ -35,7 +35,10 @@ function parseReply(reply: unknown): BatchReply {
   return { removed: asStrings(removed), top: asStrings(top), skipped: out, released: released === '1' };
 }
 
-async function run(redis: RedisClient, parentKey: string, dryRun: boolean): Promise<RemoveUnprocessedResult> {
+/** `layouts` (from the guard) for a real run; a dry run writes nothing and needs none. */
+async function run(redis: RedisClient, parentKey: string, layouts: ScriptLayouts | null): Promise<RemoveUnprocessedResult> {
+  const dryRun = layouts === null;
+  const layoutArg = JSON.stringify(layouts ?? {});
   const parent = await readJob(redis, parentKey);
   if (!parent.exists) throw new FlowscopeError('NOT_FOUND', `No job ${parentKey}.`, { key: parentKey });
   const children = await listBucket(redis, parentKey, 'dependencies');
@@ -44,7 +47,7 @@ async function run(redis: RedisClient, parentKey: string, dryRun: boolean): Prom
   for (let i = 0; i < children.length; i += REMOVE_BATCH) {
     const batch = children.slice(i, i + REMOVE_BATCH);
     const reply = parseReply(
-      await runScript(redis, REMOVE_UNPROCESSED, [parentKey], [dryRun ? '1' : '0', String(Date.now()), ...batch]),
+      await runScript(redis, REMOVE_UNPROCESSED, [parentKey], [dryRun ? '1' : '0', String(Date.now()), layoutArg, ...batch]),
     );
     result.removed.push(...reply.removed);
     result.skipped.push(...reply.skipped);
@@ -58,15 +61,19 @@ async function run(redis: RedisClient, parentKey: string, dryRun: boolean): Prom
   return result;
 }
 
-export async function previewRemoveUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
+async function guardedPreview(redis: RedisClient, prefix: string, parentKey: string) {
   assertJobKey(prefix, parentKey);
-  const preview = await run(redis, parentKey, true);
-  await assertTestedVersions(redis, queueKeysOf([parentKey, ...preview.removed]), ACTION);
-  return preview;
+  const preview = await run(redis, parentKey, null);
+  const layouts = await assertCompatible(redis, queueKeysOf([parentKey, ...preview.removed]), ACTION);
+  return { preview, layouts };
+}
+
+export async function previewRemoveUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
+  return (await guardedPreview(redis, prefix, parentKey)).preview;
 }
 
 export async function removeUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
   // The dry run names every queue the run may write; refuse before writing anything.
-  await previewRemoveUnprocessed(redis, prefix, parentKey);
-  return run(redis, parentKey, false);
+  const { layouts } = await guardedPreview(redis, prefix, parentKey);
+  return run(redis, parentKey, layouts);
 }

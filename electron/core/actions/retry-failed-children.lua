@@ -8,6 +8,7 @@
   ARGV[2]   "1" to reset attempts: HDEL atm, ats (reprocessJob-9.lua's resetAttemptsMade/Started)
   ARGV[3]   the operations, as one JSON array of [op, a, b, c] (one argument instead of
             thousands: far less work for the client, one cjson.decode here)
+  ARGV[4]   JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
     link    child  parent  from    re-link child into parent's :dependencies; from = unsuccessful
                                    (ZREM), failed (HDEL, the ignored bucket), processed (HDEL) or
                                    none (remove policy: in no bucket, its parentKey must be parent)
@@ -29,10 +30,14 @@
             (XADD waiting-children, prev = from; MAXLEN ~ meta opts.maxLenEvents). No BullMQ script
             does this from outside a worker: it is moveToWaitingChildren-7.lua's ZADD + event,
             applied to a job that already left.
-    retry:  mirrors reprocessJob-9.lua (Job.retry('failed')): ZREM P:Q:failed, HDEL finishedOn
-            processedOn failedReason defa [atm ats] (stacktrace kept, as BullMQ keeps it), then
-            wait (LPUSH, RPUSH for lifo) or, with a priority, P:Q:prioritized scored from the
-            P:Q:pc counter (getPriorityScore.lua); one marker per queue on P:Q:marker
+    retry:  mirrors reprocessJob (Job.retry('failed'); BullMQ 6 reprocessJob-9.lua, 5
+            reprocessJob-8.lua): ZREM P:Q:failed, HDEL finishedOn processedOn failedReason defa
+            [atm ats] (stacktrace kept, as BullMQ keeps it), then the queue's target list
+            (LPUSH, RPUSH for lifo): P:Q:wait, or P:Q:paused for a paused BullMQ 5 queue
+            (targetList, as 5's getTargetQueueList.lua); with a priority, P:Q:prioritized
+            scored from the P:Q:pc counter (getPriorityScore.lua) on both majors (BullMQ 5's
+            reprocessJob ignores the priority; its moveToActive serves P:Q:prioritized as 6's
+            does, and its resume wakes workers for it); one marker per queue on P:Q:marker
             (ZADD 0 "0") unless the queue is paused or at its concurrency
             (isQueuePausedOrMaxed.lua); XADD waiting, prev failed.
   Same-key writes of many operations (SADD, ZREM, HDEL on one parent, LPUSH on one queue) are
@@ -43,6 +48,7 @@
 local now = ARGV[1]
 local resetAttempts = ARGV[2] == "1"
 local OPS = cjson.decode(ARGV[3])
+useLayouts(ARGV[4])
 local CHUNK = 1000
 
 -- Calls `cmd key member...` for a list of members, CHUNK at a time.
@@ -147,7 +153,7 @@ end
 -- Apply.
 local removals = newGroups()   -- "ZREM key" / "HDEL key" -> members
 local adds = newGroups()       -- parent:dependencies -> children
-local pushes = newGroups()     -- queue wait list -> ids (LPUSH, in order)
+local pushes = newGroups()     -- queue target list (wait or paused) -> ids (LPUSH, in order)
 local failedRemovals = newGroups()
 local woken = newGroups()
 
@@ -196,9 +202,9 @@ for _, o in ipairs(OPS) do
       local counter = rcall("INCR", queueKey .. ":pc")
       rcall("ZADD", queueKey .. ":prioritized", priority * 0x100000000 + counter % 0x100000000, id)
     elseif isLifo(attrs[2]) then
-      rcall("RPUSH", queueKey .. ":wait", id)
+      rcall("RPUSH", targetList(queueKey), id)
     else
-      addTo(pushes, queueKey .. ":wait", id)
+      addTo(pushes, targetList(queueKey), id)
     end
     if not woken.lists[queueKey] then addTo(woken, queueKey, true) end
     rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "waiting",

@@ -1,6 +1,7 @@
 // "Retry failed children" (SPEC §6) on a parent: preview and real run. The run plans from reads
-// (retry-plan.ts), checks the BullMQ version of every queue it will write, then applies the
-// plan in batches of retry-failed-children.lua (one pipeline), each atomic and each re-checking
+// (retry-plan.ts), checks the BullMQ version of every queue it will write (version-guard.ts,
+// which also says where each queue keeps runnable jobs when paused), then applies the plan in
+// batches of retry-failed-children.lua (one pipeline), each atomic and each re-checking
 // its preconditions. When Redis changed between plan and batch (a worker took a parent, someone
 // else retried a child), that batch writes nothing and the action plans again from what is now
 // there; batches already applied left a consistent state the next plan continues from.
@@ -12,7 +13,7 @@ import retryLua from './retry-failed-children.lua?raw';
 import queueMetaLua from './queue-meta.lua?raw';
 import { packBatches, RetryPlanner, type RetryOp, type RetryPlan } from './retry-plan';
 import type { RetryOptions, RetryResult } from './types';
-import { assertTestedVersions } from './version-guard';
+import { assertCompatible, type ScriptLayouts } from './version-guard';
 
 const RETRY_FAILED_CHILDREN = luaScript('retry-failed-children', queueMetaLua, retryLua);
 
@@ -35,8 +36,9 @@ function encode(op: RetryOp): string[] {
   }
 }
 
-export async function guardPlan(redis: RedisClient, plan: RetryPlan, action: string): Promise<void> {
-  await assertTestedVersions(redis, queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys))), action);
+/** Refuses a plan that writes a queue of an untested BullMQ; returns the layout of each queue it writes. */
+export async function guardPlan(redis: RedisClient, plan: RetryPlan, action: string): Promise<ScriptLayouts> {
+  return assertCompatible(redis, queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys))), action);
 }
 
 interface Applied {
@@ -51,16 +53,17 @@ interface Applied {
  * is waiting for it), so a batch that meets a changed Redis writes nothing and the others
  * still apply; the caller plans again for what is left.
  */
-export async function applyRetryPlan(redis: RedisClient, plan: RetryPlan, opts: RetryOptions): Promise<Applied> {
+export async function applyRetryPlan(redis: RedisClient, plan: RetryPlan, opts: RetryOptions, layouts: ScriptLayouts): Promise<Applied> {
   const applied: Applied = { retried: [], reopened: [], conflict: null };
   const batches = packBatches(plan.units, RETRY_BATCH_OPS);
   if (batches.length === 0) return applied;
   const now = String(Date.now());
   const reset = opts.keepAttempts ? '0' : '1';
+  const layoutArg = JSON.stringify(layouts);
   const replies = await runScripts(
     redis,
     RETRY_FAILED_CHILDREN,
-    batches.map((batch) => ({ keys: [plan.routeKey], args: [now, reset, JSON.stringify(batch.map(encode))] })),
+    batches.map((batch) => ({ keys: [plan.routeKey], args: [now, reset, JSON.stringify(batch.map(encode)), layoutArg] })),
   );
   batches.forEach((batch, i) => {
     const reply = asStrings(replies[i]);
@@ -91,9 +94,10 @@ export async function runRetry(
   let lastConflict: { key: string; reason: string } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let plan: RetryPlan;
+    let layouts: ScriptLayouts;
     try {
       plan = await makePlan();
-      await guardPlan(redis, plan, action);
+      layouts = await guardPlan(redis, plan, action);
     } catch (error) {
       // A later round refused (say, a parent became active): say what earlier rounds did.
       if (round === 0 || !(error instanceof FlowscopeError)) throw error;
@@ -103,7 +107,7 @@ export async function runRetry(
         { ...done, cause: error.details },
       );
     }
-    const applied = await applyRetryPlan(redis, plan, opts);
+    const applied = await applyRetryPlan(redis, plan, opts, layouts);
     done.retried.push(...applied.retried);
     done.reopened.push(...applied.reopened);
     if (!applied.conflict) {
