@@ -2,18 +2,15 @@
 // nothing. Keys idle workers touch on their own are left out: stall checks, and the wake-up
 // marker (a worker's BZPOPMIN takes it whenever it gets to it). Lock values are kept but not
 // their TTLs, so a lock extension does not count as a change.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../electron/core/connection/redis-client';
+import { scanKeys } from '../../electron/core/connection/scan-keys';
 
 const VOLATILE = [/:stalled-check$/, /:stalled$/, /:marker$/];
 
-export async function dumpKeys(client: Redis, prefix: string): Promise<Record<string, unknown>> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
+export async function dumpKeys(client: RedisClient, prefix: string): Promise<Record<string, unknown>> {
+  const found = new Set<string>();
+  await scanKeys(client, `${prefix}:*`, { count: 1000, prefix }, (batch) => batch.forEach((k) => found.add(k)));
+  const keys = [...found];
   const out: Record<string, unknown> = {};
   for (const key of keys.sort()) {
     if (VOLATILE.some((re) => re.test(key))) continue;
@@ -45,7 +42,7 @@ export async function dumpKeys(client: Redis, prefix: string): Promise<Record<st
 }
 
 /** The events of one queue's stream, as `{event, jobId, prev}` objects, oldest first. */
-export async function readEvents(client: Redis, queueKey: string): Promise<Record<string, string>[]> {
+export async function readEvents(client: RedisClient, queueKey: string): Promise<Record<string, string>[]> {
   const entries = await client.xrange(`${queueKey}:events`, '-', '+');
   return entries.map(([, fields]) => {
     const e: Record<string, string> = {};

@@ -6,7 +6,17 @@
 import type { FlowJob, FlowProducer, Job, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BULLMQ_6, type Bullmq } from './bullmq-versions';
-import type { TestRedis } from './redis';
+import type { ConnectionOptions } from 'bullmq';
+import type { RedisClient } from '../../electron/core/connection/redis-client';
+
+/** Where the harness works: a test Redis (helpers/redis.ts) or a topology (helpers/topologies). */
+export interface HarnessTarget {
+  /** A prefix of this test file; on a cluster it carries a hash tag (`{fs…}`). */
+  prefix: string;
+  /** BullMQ's connection: options, or a client instance (a Cluster). */
+  connection: ConnectionOptions;
+  client(): RedisClient;
+}
 
 export type ChildPolicy = 'fail-parent' | 'continue-parent' | 'ignore' | 'remove' | 'none';
 
@@ -29,7 +39,7 @@ let harnessCount = 0;
 
 export class FlowHarness {
   readonly prefix: string;
-  readonly client: Redis;
+  readonly client: RedisClient;
   /** Processor calls by job name. */
   readonly calls = new Map<string, number>();
   /** Job names whose processor throws. */
@@ -39,7 +49,7 @@ export class FlowHarness {
   private producer: FlowProducer | null = null;
 
   constructor(
-    private readonly redis: TestRedis,
+    private readonly redis: HarnessTarget,
     readonly bullmq: Bullmq = BULLMQ_6.bullmq,
   ) {
     this.prefix = `${redis.prefix}h${++harnessCount}`;

@@ -65,6 +65,7 @@ export function planClient(settings: ConnectionSettings, base: RedisOptions = {}
         ...(endpoint.tls ? { enableTLSForSentinelMode: true, sentinelTLS: tlsOptions(settings) } : {}),
         // Sentinel tells of a new master as soon as it switches, instead of at the next error.
         failoverDetector: true,
+        ...(base.retryStrategy ? { sentinelRetryStrategy: base.retryStrategy } : {}),
       },
     };
   }
@@ -77,7 +78,7 @@ export function planClient(settings: ConnectionSettings, base: RedisOptions = {}
 
 /** A cluster client seeded from `seeds`, each node connection carrying the URL's auth and TLS. */
 export function clusterPlan(endpoint: RedisEndpoint, seeds: HostPort[], settings: ConnectionSettings, base: RedisOptions = {}): ClientPlan {
-  const { retryStrategy, ...perNode } = base;
+  const { retryStrategy, lazyConnect, ...perNode } = base;
   return {
     kind: 'cluster',
     endpoint,
@@ -85,6 +86,7 @@ export function clusterPlan(endpoint: RedisEndpoint, seeds: HostPort[], settings
     options: {
       redisOptions: { ...perNode, ...nodeOptions(endpoint, settings) },
       ...(retryStrategy ? { clusterRetryStrategy: retryStrategy } : {}),
+      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
       // Node addresses are used as the cluster reports them (no DNS rewriting of 127.0.0.1).
       dnsLookup: (address, callback) => callback(null, address),
       slotsRefreshTimeout: 2000,

@@ -134,6 +134,16 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     kick(view);
   }
 
+  const reloadDelays = new Map<string, number>();
+  function retryReloadLater(view: FlowView): void {
+    const delay = Math.min((reloadDelays.get(view.id) ?? 100) * 2, 2000);
+    reloadDelays.set(view.id, delay);
+    setTimeout(() => {
+      if (views.has(view.id)) scheduleReload(view);
+      else reloadDelays.delete(view.id);
+    }, delay).unref();
+  }
+
   /** One run at a time per view; work that arrives meanwhile is merged into the next run. */
   function kick(view: FlowView): void {
     if (running.has(view.id)) return;
@@ -145,6 +155,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
         try {
           if (work.reload) {
             await load(view);
+            reloadDelays.delete(view.id);
             view.seq += 1;
             deps.sendSnapshot(view.session, snapshot(view));
           } else {
@@ -154,7 +165,11 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
         } catch (err) {
           deps.log.warn('flow view update failed; reloading', { subscriptionId: view.id, message: (err as Error).message });
           if (!work.reload) scheduleReload(view);
-          else break; // a failed reload waits for the next event or a client resync
+          else {
+            // Redis is away or mid-failover: try the reload again, backing off, while the view lives.
+            retryReloadLater(view);
+            break;
+          }
         }
       }
     })().finally(() => running.delete(view.id));

@@ -2,6 +2,7 @@
 // duration, a contract call that throws FlowscopeError, and printing in human or JSON form.
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract';
 import { FlowscopeError } from '../../../shared/errors';
+import { planClient } from '../../core/connection/client-options';
 import { createCore, type Core } from '../../core/create-core';
 import { defaultDataDir } from '../../core/data-dir';
 import { stderrLogger } from '../../core/log/logger';
@@ -44,11 +45,18 @@ export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliCo
     globals,
     async withCore(fn, serving = false) {
       const g = globals();
+      const redisUrl = g.redis ?? io.env.REDIS_URL ?? (serving ? undefined : 'redis://127.0.0.1:6379');
+      const redisTlsCaFile = g.tlsCa ?? io.env.REDIS_TLS_CA;
+      const redisSentinelPassword = g.sentinelPassword ?? io.env.REDIS_SENTINEL_PASSWORD;
+      // Settings that cannot work together (a CA file without TLS, an unreadable CA file, a bad
+      // $REDIS_URL) are a usage error before anything connects.
+      if (redisUrl) planClient({ url: redisUrl, tlsCaFile: redisTlsCaFile, sentinelPassword: redisSentinelPassword });
+      else if (redisTlsCaFile || redisSentinelPassword) throw new FlowscopeError('BAD_REQUEST', '--tls-ca and --sentinel-password need --redis URL (or $REDIS_URL)');
       const core = await createCore({
         shell: serving ? 'web' : 'cli',
-        redisUrl: g.redis ?? io.env.REDIS_URL ?? (serving ? undefined : 'redis://127.0.0.1:6379'),
-        redisTlsCaFile: g.tlsCa ?? io.env.REDIS_TLS_CA,
-        redisSentinelPassword: g.sentinelPassword ?? io.env.REDIS_SENTINEL_PASSWORD,
+        redisUrl,
+        redisTlsCaFile,
+        redisSentinelPassword,
         prefix: g.prefix,
         dataDir: g.dataDir ?? defaultDataDir(io.env),
         readOnly: g.readOnly,
