@@ -4,7 +4,6 @@
 // Queues, flows and workers come from the BullMQ module it is given (bullmq-versions.ts; BullMQ 6
 // by default).
 import type { FlowJob, FlowProducer, Job, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { BULLMQ_6, type Bullmq } from './bullmq-versions';
 import type { ConnectionOptions } from 'bullmq';
 import type { RedisClient } from '../../electron/core/connection/redis-client';
