@@ -2,6 +2,7 @@
 import { FlowProducer, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverQueues } from '../../electron/core/queues/discover-queues';
+import { BULLMQ_5 } from '../helpers/bullmq-versions';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 
 let redis: TestRedis;
@@ -34,6 +35,10 @@ describe('discoverQueues', () => {
     });
     expect(mail!.version).toMatch(/^bullmq:\d+\.\d+\.\d+/);
     expect(invoices).toMatchObject({ key: `${prefix}:billing:invoices`, version: 'bullmq:5.1.0' });
+    // The actions' verdict per queue: BullMQ 6 allowed, a BullMQ 5 below 5.56 refused with why.
+    expect(mail!.compat).toEqual({ ok: true, layout: 6, basis: 'version' });
+    expect(invoices!.compat).toMatchObject({ ok: false, basis: 'version' });
+    expect(invoices!.compat.reason).toMatch(/BullMQ 5\.1\.0; .*tested with BullMQ 5\.56–5\.x and 6\.x/);
     expect(invoices!.counts.waiting).toBe(2);
 
     // What BullMQ itself counts agrees with discovery.
@@ -55,6 +60,23 @@ describe('discoverQueues', () => {
     expect(reports.paused).toBe(true);
     expect(reports.counts.waiting + reports.counts.paused).toBe(1);
     expect(queues.find((x) => x.name === 'legacy')!.version).toBeNull();
+    expect(queues.find((x) => x.name === 'legacy')!.compat).toEqual({ ok: true, layout: null, basis: 'keys' });
+    await q.close();
+  });
+
+  it('reports a paused BullMQ 5 queue (its jobs in P:Q:paused) as layout 5, with or without its version', async () => {
+    const prefix = `${redis.prefix}v5`;
+    const q = new BULLMQ_5.bullmq.Queue('reports', { connection: redis.connection, prefix });
+    await q.add('r', {});
+    await q.pause();
+    await q.add('s', {});
+    const client = redis.client();
+    const [reports] = await discoverQueues(client, prefix);
+    expect(reports).toMatchObject({ version: `bullmq:${BULLMQ_5.version}`, paused: true, compat: { ok: true, layout: 5, basis: 'version' } });
+    expect(reports!.counts).toMatchObject({ waiting: 0, paused: 2 });
+    expect(await q.getJobCounts('waiting', 'paused')).toEqual({ waiting: 0, paused: 2 });
+    await client.hdel(`${prefix}:reports:meta`, 'version');
+    expect((await discoverQueues(client, prefix))[0]!.compat).toEqual({ ok: true, layout: 5, basis: 'keys' });
     await q.close();
   });
 

@@ -3,7 +3,7 @@
 // one reason), and how a preview or a result reads.
 import { describe, expect, it } from 'vitest';
 import type { FlowNode } from '../../shared/domain';
-import { judgeActions, type RepairChecks } from '../../renderer/src/features/actions/action-availability';
+import { judgeActions, versionReason, type RepairChecks } from '../../renderer/src/features/actions/action-availability';
 import { READ_ONLY_REASON } from '../../renderer/src/features/actions/action-kinds';
 import { summarise } from '../../renderer/src/features/actions/action-summary';
 
@@ -77,6 +77,19 @@ describe('judgeActions', () => {
       expect(judged[kind]).toEqual({ offered: true, enabled: false, reason: READ_ONLY_REASON });
     }
     expect(judged.promoteJob.offered).toBe(false);
+  });
+
+  it("a queue of an untested BullMQ: everything offered is disabled with the core's reason; an allowed or unknown verdict changes nothing", () => {
+    const failed = job({ state: 'failed', ...counts({ failed: 1 }) });
+    const reason = "is written by BullMQ 5.1.0; Flowscope's actions are tested with BullMQ 5.56–5.x and 6.x";
+    const judged = judgeActions(failed, false, undefined, { ok: false, reason, layout: 5, basis: 'version' });
+    const expected = `Actions are off for queue q: it ${reason}.`;
+    expect(versionReason('q', { ok: false, reason, layout: 5, basis: 'version' })).toBe(expected);
+    for (const kind of ['retryFailedChildren', 'retryJob', 'removeJob'] as const) {
+      expect(judged[kind]).toEqual({ offered: true, enabled: false, reason: expected });
+    }
+    expect(judgeActions(failed, false, undefined, { ok: true, layout: 5, basis: 'version' })).toEqual(judgeActions(failed, false));
+    expect(judgeActions(failed, true, undefined, { ok: false, reason, layout: 5, basis: 'version' }).retryJob.reason).toBe(READ_ONLY_REASON);
   });
 });
 

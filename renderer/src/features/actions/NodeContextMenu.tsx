@@ -4,9 +4,10 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useApp } from '../../store/use-app';
 import { useFlowController, useJob } from '../flow-view/use-flow';
-import { judgeActions } from './action-availability';
+import { judgeActions, versionReason } from './action-availability';
 import { ACTION_KINDS, READ_ONLY_REASON } from './action-kinds';
 import { ActionButton } from './ActionButton';
+import { useQueueCompat } from './use-queue-compat';
 import { useRepairChecks } from './use-repair-checks';
 
 export interface MenuPlace {
@@ -21,7 +22,9 @@ export function NodeContextMenu({ place, onClose }: { place: MenuPlace; onClose(
   const controller = useFlowController();
   const job = useJob(place.key);
   const readOnly = useApp((s) => s.status?.readOnly ?? false);
-  const checks = useRepairChecks(job, readOnly);
+  const compat = useQueueCompat(job?.queue);
+  const refused = job ? versionReason(job.queue, compat) : null;
+  const checks = useRepairChecks(job, readOnly || refused !== null);
   const ref = useRef<HTMLDivElement>(null);
   const [position, setPosition] = useState({ left: place.x, top: place.y });
 
@@ -51,7 +54,8 @@ export function NodeContextMenu({ place, onClose }: { place: MenuPlace; onClose(
   }, [job, onClose]);
   if (!job) return null;
 
-  const judged = judgeActions(job, readOnly, checks);
+  const judged = judgeActions(job, readOnly, checks, compat);
+  const lockedBy = readOnly ? READ_ONLY_REASON : refused;
   const offered = ACTION_KINDS.filter((k) => judged[k].offered);
   return (
     <div
@@ -76,10 +80,10 @@ export function NodeContextMenu({ place, onClose }: { place: MenuPlace; onClose(
       {offered.map((kind) => (
         <div key={kind} className="context-menu-item">
           <ActionButton kind={kind} jobKey={job.key} availability={judged[kind]} onOpen={onClose} />
-          {!judged[kind].enabled && judged[kind].reason && !readOnly && <span className="context-menu-reason">{judged[kind].reason}</span>}
+          {!judged[kind].enabled && judged[kind].reason && !lockedBy && <span className="context-menu-reason">{judged[kind].reason}</span>}
         </div>
       ))}
-      {readOnly && offered.length > 0 && <p className="context-menu-reason read-only">{READ_ONLY_REASON}</p>}
+      {lockedBy && offered.length > 0 && <p className="context-menu-reason read-only">{lockedBy}</p>}
       <div className="context-menu-item">
         <button
           type="button"

@@ -2,9 +2,10 @@
 // state give a first answer at once; for the two repair actions a dry run (see
 // use-repair-checks.ts) then decides, because only the core knows which failures are
 // superseded, which children have started, or that an active parent refuses the action. No
-// BullMQ rule is re-implemented here.
+// BullMQ rule is re-implemented here: whether the job's queue may be written at all is the
+// core's verdict (QueueInfo.compat), passed in.
 import type { RemoveUnprocessedResult, RetryResult } from '../../../../shared/actions';
-import { BUCKETS, type FlowNode } from '../../../../shared/domain';
+import { BUCKETS, type FlowNode, type QueueCompat } from '../../../../shared/domain';
 import { READ_ONLY_REASON, type ActionKind } from './action-kinds';
 
 export type Check<T> = { status: 'checking' } | { status: 'done'; result: T } | { status: 'error'; message: string };
@@ -62,7 +63,18 @@ function judgeRemove(job: FlowNode, check: RepairChecks['remove']): Availability
   return job.childCounts.unprocessed > 0 ? on : off('Nothing to remove: no child of this job is waiting to start.');
 }
 
-export function judgeActions(job: FlowNode, readOnly: boolean, checks: RepairChecks = NO_CHECKS): Record<ActionKind, Availability> {
+/** Why every action on a queue is off because of its BullMQ version (null when allowed or unknown). */
+export function versionReason(queue: string, compat: QueueCompat | null | undefined): string | null {
+  if (!compat || compat.ok) return null;
+  return `Actions are off for queue ${queue}: it ${compat.reason ?? 'is written by a BullMQ Flowscope is not tested with'}.`;
+}
+
+export function judgeActions(
+  job: FlowNode,
+  readOnly: boolean,
+  checks: RepairChecks = NO_CHECKS,
+  compat: QueueCompat | null = null,
+): Record<ActionKind, Availability> {
   const parent = childTotal(job) > 0;
   const judged: Record<ActionKind, Availability> = {
     retryFailedChildren: parent ? judgeRetry(job, checks.retry) : hidden,
@@ -71,9 +83,10 @@ export function judgeActions(job: FlowNode, readOnly: boolean, checks: RepairChe
     removeJob: job.state === 'missing' ? hidden : job.state === 'active' ? off('A worker is running this job right now; remove it once it has finished.') : on,
     promoteJob: job.state === 'delayed' ? on : hidden,
   };
-  if (!readOnly) return judged;
-  // Read-only: everything that is offered stays visible, disabled, with the one reason.
+  const lockedBy = readOnly ? READ_ONLY_REASON : versionReason(job.queue, compat);
+  if (!lockedBy) return judged;
+  // Read-only, or a queue of an untested BullMQ: everything offered stays visible, disabled, with the one reason.
   const locked = {} as Record<ActionKind, Availability>;
-  for (const [kind, a] of Object.entries(judged) as [ActionKind, Availability][]) locked[kind] = a.offered ? off(READ_ONLY_REASON) : a;
+  for (const [kind, a] of Object.entries(judged) as [ActionKind, Availability][]) locked[kind] = a.offered ? off(lockedBy) : a;
   return locked;
 }

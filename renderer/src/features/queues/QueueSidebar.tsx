@@ -1,11 +1,17 @@
-// The queue list: every queue under the prefix with its counts per state, kept live by the
-// core's queue events. Picking a queue filters the flow list below it; picking it again shows
-// every queue's flows.
+// The queue list: every queue under the prefix with its counts per state and the BullMQ that
+// wrote it (with why actions are off when they are), kept live by the core's queue events.
+// Picking a queue filters the flow list below it; picking it again shows every queue's flows.
 import type { QueueInfo } from '../../../../shared/domain';
 import { useNavigation, useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 
 const SHOWN = ['waiting', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
+
+/** `bullmq:6.7.0` -> `BullMQ 6.7.0`; another library's name is kept as written. */
+function versionText(queue: QueueInfo): string {
+  if (!queue.version) return queue.compat.layout ? `no version (BullMQ ${queue.compat.layout} layout)` : 'no version';
+  return queue.version.startsWith('bullmq:') ? `BullMQ ${queue.version.slice('bullmq:'.length)}` : queue.version;
+}
 
 function QueueRow({ queue, selected, onPick }: { queue: QueueInfo; selected: boolean; onPick: () => void }) {
   return (
@@ -14,6 +20,10 @@ function QueueRow({ queue, selected, onPick }: { queue: QueueInfo; selected: boo
         <span className="queue-name">
           {queue.name}
           {queue.paused && <span className="badge badge-readonly">paused</span>}
+        </span>
+        <span className="queue-version" data-testid="queue-version" title={queue.compat.ok ? undefined : `Actions are off: this queue ${queue.compat.reason}.`}>
+          {versionText(queue)}
+          {!queue.compat.ok && <span className="badge badge-refused">actions off</span>}
         </span>
         <span className="queue-counts">
           {SHOWN.map((state) => {
