@@ -12,8 +12,9 @@
                                 before Redis 6.2)
     P:Q:active|wait|paused      TYPE, LPOS per id for a few ids, else LLEN + LRANGE in chunks
 
-  State mirrors getStateV2-8.lua (what Job.getState() runs on Redis >= 6.0.6): the first of
-  completed, failed, delayed, prioritized (zsets), active, wait, paused (lists),
+  State mirrors getStateV2-8.lua (what Job.getState() runs on Redis >= 6.0.6; the same script in
+  BullMQ 5 and 6, so a paused BullMQ 5 queue's jobs in P:Q:paused are waiting as BullMQ 6's in
+  P:Q:wait): the first of completed, failed, delayed, prioritized (zsets), active, wait, paused (lists),
   waiting-children (zset), else unknown. A state key of the wrong type makes getState throw
   WRONGTYPE for the ids that reach it; here those ids get "x" (unknown) plus the group's error.
   Whether the job hash exists is not looked at here (load-level.lua answers "missing").
