@@ -1,5 +1,13 @@
-// The connection badge: where Flowscope points and whether it is connected, at all times.
+// The connection badge: where Flowscope points, what it reaches (a server, a cluster, the master
+// a Sentinel names and where it is now) and whether it is connected, at all times.
+import type { Topology } from '../../../../shared/domain';
 import { useApp } from '../../store/use-app';
+
+export function topologyWords(t: Topology): string {
+  if (t.kind === 'cluster') return `cluster · ${t.masters} master${t.masters === 1 ? '' : 's'}`;
+  if (t.kind === 'sentinel') return `sentinel ${t.masterName} · master ${t.master}`;
+  return 'standalone';
+}
 
 const LABEL = {
   connecting: 'connecting',
@@ -17,6 +25,11 @@ export function ConnectionBadge() {
         {LABEL[status.state]}
       </span>
       {status.readOnly && <span className="badge badge-readonly">read-only</span>}
+      {status.topology && status.kind !== 'sandbox' && (
+        <span className="badge badge-topology" data-testid="connection-topology" data-kind={status.topology.kind}>
+          {topologyWords(status.topology)}
+        </span>
+      )}
       <span className="connection-target" data-testid="connection-target">
         {status.kind === 'sandbox' ? 'Sandbox' : status.target} · prefix <code>{status.prefix}</code>
       </span>
@@ -27,6 +40,13 @@ export function ConnectionBadge() {
 /** Explains a connection error in words a support agent can act on. */
 export function ConnectionProblem() {
   const status = useApp((s) => s.status);
+  if (status?.state === 'connected' && status.warning) {
+    return (
+      <div className="warning" role="status" data-testid="connection-warning">
+        {status.warning}
+      </div>
+    );
+  }
   if (!status || status.state === 'connected' || status.state === 'connecting') return null;
   return (
     <div className="problem" role="alert" data-testid="connection-problem">
