@@ -18,6 +18,28 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
+// Vitest ends its fork workers with SIGTERM, which skips 'exit' (where the sandbox code kills its
+// children): servers a test file started must not outlive it, so they are killed on signals too.
+const livePids = new Set<number>();
+let signalHook = false;
+function killOnSignals(pid: number): void {
+  livePids.add(pid);
+  if (signalHook) return;
+  signalHook = true;
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const p of livePids) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
 export async function startTestRedis(): Promise<TestRedis> {
   let sandbox: Sandbox | undefined;
   let dir: string | undefined;
@@ -25,6 +47,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   if (!url) {
     dir = mkdtempSync(join(tmpdir(), 'flowscope-redis-'));
     sandbox = await startSandbox({ dataDir: dir, persist: false });
+    killOnSignals(sandbox.pid);
     url = sandbox.url;
   }
   const parsed = new URL(url);
@@ -46,6 +69,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     async stop() {
       for (const c of clients) c.disconnect();
       await sandbox?.stop();
+      if (sandbox) livePids.delete(sandbox.pid);
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
