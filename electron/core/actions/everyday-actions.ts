@@ -6,7 +6,7 @@
 import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
 import { assertJobKey, queueKeysOf } from './job-key';
-import { asStrings, luaScript, runScript } from './lua-script';
+import { asStrings, luaWriteScript, runScript } from './lua-script';
 import promoteLua from './promote-job.lua?raw';
 import removeJobLua from './remove-job.lua?raw';
 import removeSubtreeLua from './remove-subtree.lua?raw';
@@ -16,8 +16,8 @@ import { RetryPlanner } from './retry-plan';
 import type { PromoteResult, RemoveJobResult, RetryOptions, RetryResult } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
 
-const REMOVE_JOB = luaScript('remove-job', queueMetaLua, removeSubtreeLua, removeJobLua);
-const PROMOTE_JOB = luaScript('promote-job', queueMetaLua, promoteLua);
+const REMOVE_JOB = luaWriteScript('remove-job', queueMetaLua, removeSubtreeLua, removeJobLua);
+const PROMOTE_JOB = luaWriteScript('promote-job', queueMetaLua, promoteLua);
 
 export async function previewRetryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
   assertJobKey(prefix, key);

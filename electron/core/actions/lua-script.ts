@@ -5,7 +5,7 @@
 import type { RedisClient } from '../connection/redis-client';
 import { RoundTrips, type LuaScript } from '../lua/round-trips';
 
-export { luaScript, type LuaScript } from '../lua/round-trips';
+export { luaScript, luaWriteScript, type LuaScript } from '../lua/round-trips';
 
 export async function runScript(redis: RedisClient, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
   const [reply] = await new RoundTrips(redis).run([{ script, keys, args }]);

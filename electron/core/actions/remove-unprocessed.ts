@@ -6,7 +6,7 @@ import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
 import { assertJobKey, queueKeysOf } from './job-key';
 import { listBucket } from './list-bucket';
-import { asStrings, luaScript, runScript } from './lua-script';
+import { asStrings, luaWriteScript, runScript } from './lua-script';
 import { readJob } from './read-jobs';
 import removeSubtreeLua from './remove-subtree.lua?raw';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
@@ -14,7 +14,7 @@ import queueMetaLua from './queue-meta.lua?raw';
 import type { RemoveUnprocessedResult, SkippedJob } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
 
-const REMOVE_UNPROCESSED = luaScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
+const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
 
 /** Children per script; each may bring a subtree, so this stays well below the retry batch. */
 export const REMOVE_BATCH = 500;

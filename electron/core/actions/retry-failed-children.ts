@@ -7,7 +7,7 @@
 // there; batches already applied left a consistent state the next plan continues from.
 import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
-import { asStrings, luaScript, runScripts } from './lua-script';
+import { asStrings, luaWriteScript, runScripts } from './lua-script';
 import { assertJobKey, queueKeysOf } from './job-key';
 import retryLua from './retry-failed-children.lua?raw';
 import queueMetaLua from './queue-meta.lua?raw';
@@ -15,7 +15,7 @@ import { packBatches, RetryPlanner, type RetryOp, type RetryPlan } from './retry
 import type { RetryOptions, RetryResult } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
 
-const RETRY_FAILED_CHILDREN = luaScript('retry-failed-children', queueMetaLua, retryLua);
+const RETRY_FAILED_CHILDREN = luaWriteScript('retry-failed-children', queueMetaLua, retryLua);
 
 /** Operations per script: ~1,000 keep one script to a few tens of ms of Redis time on a slow machine. */
 export const RETRY_BATCH_OPS = 1000;

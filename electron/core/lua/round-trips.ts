@@ -11,6 +11,8 @@ export interface LuaScript {
   name: string;
   source: string;
   sha: string;
+  /** Changes Redis: never sent again after an error, which may come after some of its writes. */
+  writes?: boolean;
 }
 
 /** A script made of library parts followed by its body (Lua has no include of its own). */
@@ -18,6 +20,18 @@ export function luaScript(name: string, ...parts: string[]): LuaScript {
   const source = parts.join('\n');
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
+
+/** The same for a script that writes (the actions). */
+export function luaWriteScript(name: string, ...parts: string[]): LuaScript {
+  return { ...luaScript(name, ...parts), writes: true };
+}
+
+// While a cluster slot is being migrated, a script that touches a key already moved fails (the
+// key is not local, or TRYAGAIN for keys split between the nodes); the migration ends by itself.
+const MIGRATING = /non local key|^TRYAGAIN|^CLUSTERDOWN/;
+const MIGRATION_WAITS_MS = [50, 100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000];
+const isMigrating = (error: Error | null): boolean => !!error && MIGRATING.test(error.message);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ScriptCall {
   script: LuaScript;
@@ -62,6 +76,20 @@ export class RoundTrips {
         true,
       );
       missing.forEach((callIndex, j) => {
+        replies[callIndex] = again[j]!;
+      });
+    }
+    // Reads caught by a slot migration are read again once it has moved on (about 6 s at most).
+    for (const wait of MIGRATION_WAITS_MS) {
+      const caught = replies.flatMap((reply, i) => (isMigrating(reply[0]) && !calls[i]!.script.writes ? [i] : []));
+      if (caught.length === 0) break;
+      await pause(wait);
+      const again = await this.send(
+        caught.map((i) => calls[i]!),
+        (j, value) => onReply?.(caught[j]!, value),
+        true,
+      );
+      caught.forEach((callIndex, j) => {
         replies[callIndex] = again[j]!;
       });
     }

@@ -40,6 +40,7 @@ export interface CliContext {
 }
 
 export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliContext {
+  let warned = false;
   return {
     io,
     globals,
@@ -73,6 +74,10 @@ export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliCo
       const status = core.status();
       if (status.state === 'error') {
         throw new FlowscopeError(status.code === 'NO_REDIS_BINARY' ? 'NO_REDIS_BINARY' : 'REDIS_UNAVAILABLE', status.message ?? 'Redis is not reachable');
+      }
+      if (status.warning && !warned) {
+        warned = true;
+        io.err(`warning: ${status.warning}\n`);
       }
       const result = await core.dispatch(method, args);
       if (!result.ok) throw FlowscopeError.fromPayload(result.error);

@@ -51,6 +51,32 @@ describe('Redis Cluster through a node that does not own the slot', () => {
     await checkRemoveUnprocessed(target, data.dir);
   });
 
+  it('warns on the command line when the prefix has no hash tag', async () => {
+    const run = await runFlowscope(['queues', '--json', '--redis', target.url, '--prefix', 'bull', '--data-dir', data.dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^warning: Prefix "bull" has no hash tag/);
+    expect(JSON.parse(run.stdout)).toEqual([]);
+  });
+
+  it('a tree read while the slot is being migrated (ASK, TRYAGAIN) completes once the migration does', async () => {
+    const treePrefix = `${prefix}h1`;
+    const listed = await runFlowscope(['flows', '--json', '--queue', 'parents', '--redis', target.url, '--prefix', treePrefix, '--data-dir', data.dir]);
+    const { id } = (JSON.parse(listed.stdout) as { flows: { id: string }[] }).flows[0]!;
+    const tree = async () => {
+      const run = await runFlowscope(['tree', 'parents', id, '--json', '--redis', target.url, '--prefix', treePrefix, '--data-dir', data.dir]);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as { nodes: unknown[] };
+    };
+    const before = await tree();
+    const slot = await cluster.keySlot(`${treePrefix}:x`);
+    const owner = await cluster.ownerOf(`${treePrefix}:x`);
+    const migration = await cluster.beginSlotMigration(slot, cluster.masters.findIndex((m) => m.port !== owner.port));
+    expect(await migration.moveKeys(5)).toBe(5);
+    const during = tree();
+    await migration.finish();
+    expect((await during).nodes).toEqual(before.nodes);
+  });
+
   it('finds the queues through the seeds form too, and `queues` is not silently empty', async () => {
     const run = await runFlowscope(['queues', '--json', '--redis', cluster.seedsUrl, '--prefix', `${prefix}h1`, '--data-dir', data.dir]);
     expect(run.code, run.stderr).toBe(0);
