@@ -1,4 +1,5 @@
-// The checks every Redis topology must pass (Cluster, Sentinel, TLS; test/integration/topologies):
+// The checks every Redis topology must pass (standalone in cli-actions.test.ts; Cluster, Sentinel,
+// TLS in test/integration/topologies):
 // flows of every failure policy built by real BullMQ workers, `flowscope tree --json` equal to
 // BullMQ's own answers node for node, both repair actions end to end from the command line, and
 // a live view that follows the workers. Each topology file supplies a target; the checks are
@@ -85,6 +86,8 @@ export async function checkTreeAndRetry(target: TopologyTarget, policy: ChildPol
     await waitForState(h.queue('parents'), parent.id, 'completed');
     expect((await h.queue('parents').getJob(parent.id))!.returnvalue).toEqual(['r:a', 'r:b', 'r:c']);
     expect([h.count('a'), h.count('b'), h.count('c')]).toEqual([1, 1, 2]);
+    // Idempotent: run again, it changes nothing.
+    expect(await cli(target, h, data, ['retry-failed-children', 'parents', parent.id])).toMatchObject({ retried: [], reopened: [] });
   } finally {
     await oracle.close();
     await h.close();

@@ -1,10 +1,12 @@
-// The repair actions from the command line, on a flow of each failure policy run by real
-// workers: --dry-run says what the real run then does, the real run repairs the flow, the
-// audit log records it, and a read-only connection refuses with exit code 3.
+// The repair actions from the command line on a standalone Redis, on a flow of each failure
+// policy run by real workers (the same checks as every topology, helpers/topology-checks.ts):
+// --dry-run says what the real run then does, the real run repairs the flow, the audit log
+// records it, and a read-only connection refuses with exit code 3.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, RemoveUnprocessedResult, RetryResult } from '../../shared/actions';
-import { FlowHarness, leaf, type ChildPolicy } from '../helpers/actions-harness';
-import { waitForState, waitUntil } from '../helpers/actions-wait';
+import type { AuditEntry, RemoveUnprocessedResult } from '../../shared/actions';
+import { FlowHarness, leaf } from '../helpers/actions-harness';
+import { checkTreeAndRetry, POLICIES, type TopologyTarget } from '../helpers/topology-checks';
+import { waitForState } from '../helpers/actions-wait';
 import { runFlowscope } from '../helpers/cli-io';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,48 +24,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const STUCK: Record<ChildPolicy, 'waiting-children' | 'failed' | 'completed'> = {
-  none: 'waiting-children',
-  'fail-parent': 'failed',
-  'continue-parent': 'completed',
-  ignore: 'completed',
-  remove: 'completed',
-};
-
-describe.each(Object.keys(STUCK) as ChildPolicy[])('flowscope retry-failed-children, policy %s', (policy) => {
-  it('previews, then repairs the flow: the parent completes with every result', async () => {
-    const h = new FlowHarness(redis);
-    try {
-      h.broken.add('c');
-      h.parentWorker('parents');
-      h.leafWorker('leaves');
-      const parent = await h.addFlow({ name: 'agg', queueName: 'parents', children: [leaf('a', 'leaves', policy), leaf('b', 'leaves', policy), leaf('c', 'flaky', policy)] });
-      await waitUntil(async () => (await h.queue('leaves').getCompletedCount()) === 2, 'a and b to complete');
-      h.leafWorker('flaky');
-      await waitUntil(async () => (await h.queue('flaky').getFailedCount()) === 1, 'c to fail');
-      await waitForState(h.queue('parents'), parent.id, STUCK[policy]);
-      h.broken.delete('c');
-
-      const args = ['retry-failed-children', 'parents', parent.id, '--json', '--redis', redis.url, '--prefix', h.prefix, '--data-dir', dataDir];
-      const dry = await runFlowscope([...args, '--dry-run']);
-      expect(dry.code, dry.stderr).toBe(0);
-      const preview = JSON.parse(dry.stdout) as RetryResult;
-      expect(preview.retried).toHaveLength(1);
-
-      const real = await runFlowscope(args);
-      expect(real.code, real.stderr).toBe(0);
-      expect(JSON.parse(real.stdout)).toEqual(preview);
-
-      await waitForState(h.queue('parents'), parent.id, 'completed');
-      const job = await h.queue('parents').getJob(parent.id);
-      expect(job!.returnvalue).toEqual(['r:a', 'r:b', 'r:c']);
-      expect([h.count('a'), h.count('b'), h.count('c')]).toEqual([1, 1, 2]);
-
-      const again = await runFlowscope(args);
-      expect(JSON.parse(again.stdout)).toMatchObject({ retried: [], reopened: [] });
-    } finally {
-      await h.close();
-    }
+describe.each(POLICIES)('flowscope tree and retry-failed-children, policy %s', (policy) => {
+  it('tree --json equals BullMQ; the preview equals the run, which repairs the flow: the parent completes with every result', async () => {
+    const target: TopologyTarget = { url: redis.url, cliArgs: [], coreOptions: {}, harness: redis };
+    await checkTreeAndRetry(target, policy, dataDir);
   });
 });
 
