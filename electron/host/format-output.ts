@@ -11,13 +11,15 @@ export function formatTable(rows: string[][]): string {
 
 export function formatQueues(queues: QueueInfo[]): string {
   if (queues.length === 0) return 'No queues found under this prefix.';
-  const header = ['queue', ...COLUMNS, 'version'];
+  const header = ['queue', ...COLUMNS, 'version', 'actions'];
   const rows = queues.map((q) => [
     q.paused ? `${q.name} (paused)` : q.name,
     ...COLUMNS.map((c) => String(q.counts[c] + (c === 'waiting' ? q.counts.paused : 0))),
     q.version ?? '-',
+    q.compat.ok ? 'yes' : 'off',
   ]);
-  return formatTable([header, ...rows]);
+  const refused = queues.filter((q) => !q.compat.ok).map((q) => `actions off on ${q.name}: ${q.compat.reason ?? 'untested BullMQ'}`);
+  return [formatTable([header, ...rows]), ...refused].join('\n');
 }
 
 export function formatFlows(list: FlowList): string {

@@ -32,6 +32,17 @@ describe('flowscope queues', () => {
     expect(run.stdout).toMatch(/^cli-queue\s+1\s+0\s+1\s/m);
   });
 
+  it('says which queues refuse actions and why', async () => {
+    const client = redis.client();
+    await client.hset(`${redis.prefix}:pro-queue:meta`, 'version', 'bullmq-pro:7.1.0');
+    const run = await runFlowscope(['--prefix', redis.prefix, 'queues'], { REDIS_URL: redis.url });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^pro-queue\s.*bullmq-pro:7\.1\.0\s+off$/m);
+    expect(run.stdout).toMatch(/^cli-queue\s.*\syes$/m);
+    expect(run.stdout).toMatch(/^actions off on pro-queue: .*5\.56/m);
+    await client.del(`${redis.prefix}:pro-queue:meta`);
+  });
+
   it('says so when the prefix holds no queue', async () => {
     const run = await runFlowscope(['queues', '--redis', redis.url, '--prefix', `${redis.prefix}-none`]);
     expect(run).toMatchObject({ code: 0, stdout: 'No queues found under this prefix.\n' });
