@@ -2,6 +2,17 @@
 import type { AuditEntry } from '../../shared/actions';
 import type { FlowList, QueueInfo } from '../../shared/domain';
 
+/**
+ * Text cut to `width` characters for one line of output: only its first line, and "…" at the
+ * end whenever anything was left out, so a cut reason never reads as the whole reason.
+ */
+export function clip(text: string, width: number): string {
+  const firstLine = text.split('\n')[0]!.trimEnd();
+  const cut = firstLine.length > width;
+  const shown = cut ? firstLine.slice(0, Math.max(0, width - 1)).trimEnd() : firstLine;
+  return cut || firstLine.length < text.trimEnd().length ? `${shown}…` : shown;
+}
+
 const COLUMNS = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
 export function formatTable(rows: string[][]): string {

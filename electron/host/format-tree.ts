@@ -1,26 +1,63 @@
 // Human output of `flowscope tree`: an indented tree with each node's state, bucket and
-// policy, the blocking case spelled out, and cut buckets counted.
+// policy, the blocking case spelled out, and cut buckets counted. Children come in one stable
+// order, the graph's (shared/sibling-order.ts: creation time, then name, then id), never the
+// order Redis happened to list a bucket in; `--json` lists its nodes in the same order.
 import type { FlowNode, FlowTree } from '../../shared/domain';
+import { compareSiblings } from '../../shared/sibling-order';
+import { clip } from './format-output';
+
+/** Longest failure reason printed on a tree line; a longer one (or one of several lines) ends in "…". */
+export const REASON_WIDTH = 120;
 
 function describe(node: FlowNode): string {
   const parts = [`${node.name ?? '?'} ${node.queue}:${node.id}`, node.blocking ? 'failed — blocking parent' : node.state];
   if (node.bucket) parts.push(`[${node.bucket}]`);
   if (node.policy && node.policy !== 'none') parts.push(`policy=${node.policy}`);
   if (node.attemptsMade > 0 || node.attempts > 1) parts.push(`attempts ${node.attemptsMade}/${node.attempts}`);
-  if (node.failedReason) parts.push(`— ${node.failedReason.split('\n')[0]!.slice(0, 120)}`);
+  if (node.failedReason) parts.push(`— ${clip(node.failedReason, REASON_WIDTH)}`);
   if (node.error) parts.push(`(!) ${node.error}`);
   return parts.join('  ');
 }
 
-export function formatTree(tree: FlowTree): string {
+/** Each parent's children in view, in sibling order. */
+function childrenOf(tree: FlowTree): Map<string, FlowNode[]> {
   const children = new Map<string, FlowNode[]>();
-  const byKey = new Map(tree.nodes.map((n) => [n.key, n]));
   for (const node of tree.nodes) {
     if (node.key === tree.root || !node.parentKey) continue;
     const list = children.get(node.parentKey) ?? [];
     list.push(node);
     children.set(node.parentKey, list);
   }
+  for (const list of children.values()) list.sort(compareSiblings);
+  return children;
+}
+
+/**
+ * The tree with its nodes in the order `formatTree` prints them: the root, then each child
+ * followed by its own subtree, siblings in sibling order. Nodes the walk does not reach (none
+ * in a sound tree) keep their place at the end.
+ */
+export function orderTree(tree: FlowTree): FlowTree {
+  const children = childrenOf(tree);
+  const byKey = new Map(tree.nodes.map((n) => [n.key, n]));
+  const ordered: FlowNode[] = [];
+  const seen = new Set<string>();
+  const stack = byKey.has(tree.root) ? [byKey.get(tree.root)!] : [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (seen.has(node.key)) continue;
+    seen.add(node.key);
+    ordered.push(node);
+    const kids = children.get(node.key) ?? [];
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
+  for (const node of tree.nodes) if (!seen.has(node.key)) ordered.push(node);
+  return { ...tree, nodes: ordered };
+}
+
+export function formatTree(tree: FlowTree): string {
+  const children = childrenOf(tree);
+  const byKey = new Map(tree.nodes.map((n) => [n.key, n]));
   const cuts = new Map<string, string[]>();
   for (const t of tree.truncated) {
     const list = cuts.get(t.parentKey) ?? [];

@@ -2,7 +2,7 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { FlowTree } from '../../shared/domain';
 import { BullmqOracle, JobOutcomes, loaderView, startWorker } from '../helpers/flows';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../electron/core/connection/free-port';
 import { runFlowscope } from '../helpers/cli-io';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
@@ -144,5 +144,78 @@ describe('flowscope tree --json', () => {
     expect(missing.stderr).toMatch(/No job no-such-id in queue cli-queue/);
     const bad = await runFlowscope(['tree', 'cli-queue', '1', '--depth', '-1']);
     expect(bad.code).toBe(2);
+  });
+
+  it('says when the queue itself does not exist under the prefix', async () => {
+    const typo = await runFlowscope(['tree', 'cli-queu', '1', '--redis', redis.url, '--prefix', redis.prefix]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe(`error: No queue cli-queu under prefix ${redis.prefix} (so no job 1 in it)\n`);
+    const otherPrefix = await runFlowscope(['tree', 'cli-queue', '1', '--redis', redis.url, '--prefix', `${redis.prefix}-other`]);
+    expect(otherPrefix.stderr).toMatch(/^error: No queue cli-queue under prefix .*-other /);
+  });
+
+  it('prints an error once: no internal log line of the failed call before it', async () => {
+    // The core's logger used to write "[flowscope] warn: call failed {json}" straight to the
+    // process's stderr, ahead of the CLI's own "error: …".
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const missing = await runFlowscope(['tree', 'cli-queue', 'no-such-id', '--redis', redis.url, '--prefix', redis.prefix]);
+      const refused = await runFlowscope(['retry-job', 'cli-queue', 'no-such-id', '--redis', redis.url, '--prefix', redis.prefix]);
+      expect(missing.stderr).toBe(`error: No job no-such-id in queue cli-queue (prefix ${redis.prefix})\n`);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: No job .*no-such-id\.\n$/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).not.toContain('[flowscope]');
+  });
+});
+
+describe('flowscope tree (human output)', () => {
+  it('lists children in creation order, then by name and id, the same on every run, with cut reasons ending in "…"', async () => {
+    const { connection } = redis;
+    const prefix = `${redis.prefix}o`;
+    const flows = new FlowProducer({ connection, prefix });
+    const t = Date.UTC(2025, 0, 1);
+    const long = `upstream said no: ${'x'.repeat(200)}`;
+    const { job } = await flows.add({
+      name: 'report',
+      queueName: 'cli-order',
+      children: [
+        { name: 'late', queueName: 'cli-order-kids', opts: { timestamp: t + 2 } },
+        { name: 'step-10', queueName: 'cli-order-kids', opts: { timestamp: t + 1 } },
+        { name: 'early', queueName: 'cli-order-kids', data: { fail: long }, opts: { timestamp: t } },
+        { name: 'step-2', queueName: 'cli-order-kids', opts: { timestamp: t + 1 } },
+        { name: 'multi', queueName: 'cli-order-kids', data: { fail: 'first line\nsecond line' }, opts: { timestamp: t + 3 } },
+      ],
+    });
+    await flows.close();
+    const outcomes = new JobOutcomes();
+    const worker = startWorker(outcomes, connection, prefix, 'cli-order-kids');
+    await new Promise<void>((resolve) => {
+      let failed = 0;
+      worker.on('failed', () => ++failed === 2 && resolve());
+    });
+    await worker.close();
+
+    const args = ['tree', 'cli-order', job.id!, '--redis', redis.url, '--prefix', prefix];
+    const runs = await Promise.all([runFlowscope(args), runFlowscope(args), runFlowscope(args)]);
+    const names = (out: string) => [...out.matchAll(/^[├└]─ (\S+) /gm)].map((m) => m[1]);
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(names(run.stdout)).toEqual(['early', 'step-2', 'step-10', 'late', 'multi']);
+    }
+    const early = runs[0]!.stdout.split('\n').find((l) => l.includes(' early '))!;
+    expect(early).toMatch(/— upstream said no: x+…$/);
+    expect(early.slice(early.lastIndexOf('— ') + 2)).toHaveLength(120);
+    expect(runs[0]!.stdout).toMatch(/— first line…$/m);
+
+    const json = await runFlowscope([...args, '--json']);
+    const tree = JSON.parse(json.stdout) as FlowTree;
+    expect(tree.nodes.map((n) => n.name)).toEqual(['report', 'early', 'step-2', 'step-10', 'late', 'multi']);
   });
 });

@@ -1,12 +1,12 @@
 // Contract methods that read flows: the flow list, a job's subtree, more pages of a big
 // bucket, and one job in full.
 import type { ChildrenPage } from '../../../shared/domain';
-import { FlowscopeError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from '../core-context';
 import { DEFAULT_PAGE_SIZE, loadChildrenPage, loadTree } from '../tree';
 import { getJob } from './get-job';
 import { createFlowLister } from './list-flows';
+import { missingJobError } from './missing-job';
 
 export function flowHandlers(
   ctx: CoreContext,
@@ -18,7 +18,7 @@ export function flowHandlers(
     async getFlowTree({ queue, jobId, depth, pageSize }) {
       const tree = await loadTree(ctx.redis(), ctx.prefix, queue, jobId, { depth, pageSize });
       if (tree.nodes[0]?.state === 'missing') {
-        throw new FlowscopeError('NOT_FOUND', `No job ${jobId} in queue ${queue} (prefix ${ctx.prefix})`);
+        throw await missingJobError(ctx.redis(), ctx.prefix, queue, jobId);
       }
       return tree;
     },

@@ -10,6 +10,7 @@ import type { RedisClient } from '../connection/redis-client';
 import { BUCKETS, type Bucket, type ChildrenPage, type FlowNode, type FlowPatch, type FlowSnapshot } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import type { Logger } from '../log/logger';
+import { missingJobError } from '../flows/missing-job';
 import { loadTree } from '../tree';
 import { toFlowNode } from '../tree/flow-node';
 import { loadLevel, type LevelRecord } from '../tree/load-level';
@@ -76,7 +77,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     const positions = new Map([[streamOf(rootQueueKey), await lastStreamId(deps.redis(), streamOf(rootQueueKey))]]);
     const tree = await loadTree(deps.redis(), deps.prefix, queue, jobId, { depth, pageSize });
     if (tree.nodes[0]?.state === 'missing') {
-      throw new FlowscopeError('NOT_FOUND', `No job ${jobId} in queue ${queue} (prefix ${deps.prefix})`);
+      throw await missingJobError(deps.redis(), deps.prefix, queue, jobId);
     }
     view.reset(tree);
     // Streams of other queues are followed from now: re-read their nodes once, in case they

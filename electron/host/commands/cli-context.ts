@@ -5,7 +5,7 @@ import { FlowscopeError } from '../../../shared/errors';
 import { planClient } from '../../core/connection/client-options';
 import { createCore, type Core } from '../../core/create-core';
 import { defaultDataDir } from '../../core/data-dir';
-import { stderrLogger } from '../../core/log/logger';
+import { stderrLogger, type Logger } from '../../core/log/logger';
 
 export interface CliIo {
   out(text: string): void;
@@ -39,6 +39,23 @@ export interface CliContext {
   jobKey(queue: string, jobId: string): string;
 }
 
+/** What dispatch logs about the outcome of a call: a one-shot command reports that itself. */
+const CALL_OUTCOME_LINES = new Set(['call failed', 'refused call']);
+
+/**
+ * The core's log for a one-shot command: warnings and errors on stderr, except dispatch's own
+ * line about the command's call failing, which the CLI already reports as `error: …` (printing
+ * both showed every error twice, first as an internal JSON line).
+ */
+export function commandLogger(io: Pick<CliIo, 'err'>): Logger {
+  const write = (level: 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
+    if (CALL_OUTCOME_LINES.has(message)) return;
+    const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+    io.err(`[flowscope] ${level}: ${message}${extra}\n`);
+  };
+  return { info: () => undefined, warn: (m, f) => write('warn', m, f), error: (m, f) => write('error', m, f) };
+}
+
 export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliContext {
   let warned = false;
   return {
@@ -61,7 +78,8 @@ export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliCo
         prefix: g.prefix,
         dataDir: g.dataDir ?? defaultDataDir(io.env),
         readOnly: g.readOnly,
-        log: stderrLogger('warn'),
+        // Serving, the log is the host's record of its clients' calls; a command reports its one call itself.
+        log: serving ? stderrLogger('warn') : commandLogger(io),
       });
       try {
         return await fn(core);

@@ -5,7 +5,7 @@ import { JOB_STATES, type FlowFilterState } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import { intOption } from '../cli-options';
 import { formatAudit, formatFlows, formatQueues } from '../format-output';
-import { formatTree } from '../format-tree';
+import { formatTree, orderTree } from '../format-tree';
 import type { CliContext } from './cli-context';
 
 export function addReadCommands(program: Command, cli: CliContext): void {
@@ -38,7 +38,7 @@ export function addReadCommands(program: Command, cli: CliContext): void {
     .addOption(new Option('--depth <n>', 'levels below the job to load').default(10).argParser(intOption(0, 1000)))
     .addOption(new Option('--page-size <n>', 'children shown per bucket of each parent').default(200).argParser(intOption(1, 10_000)))
     .action(async (queue: string, jobId: string, opts: { depth: number; pageSize: number }) => {
-      const tree = await cli.withCore((core) => cli.call(core, 'getFlowTree', { queue, jobId, depth: opts.depth, pageSize: opts.pageSize }));
+      const tree = orderTree(await cli.withCore((core) => cli.call(core, 'getFlowTree', { queue, jobId, depth: opts.depth, pageSize: opts.pageSize })));
       cli.print(tree, () => formatTree(tree));
     });
 

@@ -4,6 +4,7 @@
 // only where one happened; structureVersion moves only when the tree's shape changes, so the
 // canvas re-lays-out only then.
 import type { Bucket, ChildrenPage, FlowNode, FlowPatch, FlowTree, TruncatedBucket } from '../../../../shared/domain';
+import { compareSiblings, naturalCompare } from '../../../../shared/sibling-order';
 
 export interface FlowData {
   /** Key of the job at the top of the view. */
@@ -34,49 +35,7 @@ export const EMPTY_FLOW: FlowData = {
   seq: 0,
 };
 
-const isDigit = (code: number) => code >= 48 && code <= 57;
-
-/**
- * Compares strings with runs of digits compared as numbers (step-2 < step-10). Hand-written
- * because Intl.Collator is ten times slower, and a 10,000-node snapshot sorts ~100,000 pairs.
- */
-export function naturalCompare(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(j);
-    if (isDigit(ca) && isDigit(cb)) {
-      let ei = i;
-      let ej = j;
-      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
-      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
-      // Leading zeros aside, a longer run of digits is a bigger number.
-      let si = i;
-      let sj = j;
-      while (si < ei - 1 && a.charCodeAt(si) === 48) si++;
-      while (sj < ej - 1 && b.charCodeAt(sj) === 48) sj++;
-      const byLength = ei - si - (ej - sj);
-      if (byLength !== 0) return byLength;
-      for (let k = 0; k < ei - si; k++) {
-        const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
-        if (d !== 0) return d;
-      }
-      i = ei;
-      j = ej;
-      continue;
-    }
-    if (ca !== cb) return ca - cb;
-    i++;
-    j++;
-  }
-  return a.length - i - (b.length - j);
-}
-
-/** Siblings in creation order, then by name and id with numbers compared as numbers (step-2 < step-10). */
-export function compareSiblings(a: FlowNode, b: FlowNode): number {
-  return (a.timestamp ?? 0) - (b.timestamp ?? 0) || naturalCompare(a.name ?? '', b.name ?? '') || naturalCompare(a.id, b.id);
-}
+export { compareSiblings, naturalCompare };
 
 /** A whole tree as flow data. `previous` only carries the version forward so it keeps rising. */
 export function fromSnapshot(tree: FlowTree, seq = 0, previous?: FlowData): FlowData {
