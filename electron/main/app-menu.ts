@@ -1,17 +1,28 @@
-// The desktop menu: the usual app, edit and view menus, plus "Demo" (run every failure
-// scenario on the current connection, as `flowscope demo` does). The template is a pure
-// function of the callbacks, unit-tested without Electron.
+// The desktop menu: the usual app, edit and view menus, File → New Window (each window is its
+// own session), plus "Demo" (run every failure scenario on the current connection, as
+// `flowscope demo` does). The template is a pure function of the callbacks, unit-tested
+// without Electron.
 import type { MenuItemConstructorOptions } from 'electron';
 
 export interface MenuActions {
   runDemo(): void;
+  newWindow(): void;
   isMac: boolean;
 }
+
+export const NEW_WINDOW_ID = 'new-window';
 
 export function menuTemplate(actions: MenuActions): MenuItemConstructorOptions[] {
   return [
     ...(actions.isMac ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
+    {
+      label: 'File',
+      submenu: [
+        { id: NEW_WINDOW_ID, label: 'New Window', accelerator: 'CmdOrCtrl+N', click: () => actions.newWindow() },
+        { type: 'separator' },
+        actions.isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     { role: 'editMenu' },
     {
       label: 'Demo',

@@ -1,5 +1,7 @@
-// Security guards for the desktop shell. The decisions are pure functions (unit-tested);
-// installGuards wires them to a window's contents and session.
+// Security guards for the desktop shell. The decisions are pure functions (unit-tested in
+// test/unit/desktop-shell.test.ts and desktop-security.test.ts, listed in
+// docs/DESKTOP-SECURITY.md); installSessionGuards (once for the app) and installWindowGuards
+// (per window) wire them to Electron.
 import type { Session, WebContents } from 'electron';
 
 /** The renderer's CSP: only its own scripts, no remote anything. */
@@ -32,23 +34,81 @@ export function isAllowedNavigation(url: string, rendererUrl: string): boolean {
   return isRendererUrl(url, rendererUrl);
 }
 
-/** IPC is answered only for the app's own top frame. */
+/** IPC is answered only for frames showing the app's own renderer. */
 export function isTrustedSender(frameUrl: string | undefined, rendererUrl: string): boolean {
   return typeof frameUrl === 'string' && isRendererUrl(frameUrl, rendererUrl);
 }
 
-export function installGuards(contents: WebContents, session: Session, rendererUrl: string): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!isAllowedNavigation(url, rendererUrl)) event.preventDefault();
+/**
+ * A link the page asked to open (window.open, target=_blank, a navigation away) goes to the
+ * system browser only when it is plain https with no credentials in it; anything else
+ * (file:, javascript:, custom schemes that start programs, http:) is dropped.
+ */
+export function externalUrlToOpen(url: string): string | undefined {
+  try {
+    const target = new URL(url);
+    if (target.protocol !== 'https:' || !target.hostname || target.username || target.password) return undefined;
+    return target.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The permissions the renderer may have: writing the clipboard (Copy buttons), nothing else. */
+export const ALLOWED_PERMISSIONS: readonly string[] = ['clipboard-sanitized-write'];
+
+export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, rendererUrl: string): boolean {
+  return ALLOWED_PERMISSIONS.includes(permission) && typeof requestingUrl === 'string' && isRendererUrl(requestingUrl, rendererUrl);
+}
+
+/** Headers with the CSP added (for what is served over http: the dev server). */
+export function withCsp(headers: Record<string, string[]> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (name.toLowerCase() !== 'content-security-policy') out[name] = value;
+  out['Content-Security-Policy'] = [RENDERER_CSP];
+  return out;
+}
+
+/**
+ * Whether safeStorage protects saved passwords here: it must be available, and on Linux backed
+ * by a keyring (basic_text encrypts with a key that is a constant in Chromium).
+ */
+export function isSecretStorageUsable(available: boolean, platform: NodeJS.Platform, linuxBackend: string | undefined): boolean {
+  if (!available) return false;
+  if (platform !== 'linux') return true;
+  return linuxBackend !== undefined && linuxBackend !== 'basic_text' && linuxBackend !== 'unknown';
+}
+
+export type OpenExternal = (url: string) => void;
+
+/** Once for the app: permissions, and the CSP header on what the session loads. */
+export function installSessionGuards(session: Session, rendererUrl: string): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(isPermissionAllowed(permission, details.requestingUrl, rendererUrl));
+  });
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) => isPermissionAllowed(permission, details.requestingUrl, rendererUrl));
+  session.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders) }));
+}
+
+/** Per window: no navigation away, no new windows (safe links go to the browser), no webviews. */
+export function installWindowGuards(contents: WebContents, rendererUrl: string, openExternal: OpenExternal): void {
+  const away = (event: { preventDefault(): void }, url: string) => {
+    if (isAllowedNavigation(url, rendererUrl)) return;
+    event.preventDefault();
+    const external = externalUrlToOpen(url);
+    if (external) openExternal(external);
+  };
+  contents.on('will-navigate', away);
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAllowedNavigation(event.url, rendererUrl)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
     if (!isAllowedNavigation(url, rendererUrl)) event.preventDefault();
   });
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
-  session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalUrlToOpen(url);
+    if (external) openExternal(external);
+    return { action: 'deny' };
   });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
 }

@@ -1,6 +1,9 @@
-// Bridges the core to the renderer over IPC: one invoke channel for every method (sender
-// checked), one channel for push events.
-import type { IpcMain, WebContents } from 'electron';
+// Bridges the core to the renderer windows over IPC: one invoke channel for every method,
+// registered once for the app, and one push channel per window. Each window is its own core
+// session, named from the sender of each call (never from what the page says): its flow views
+// end with it, or when it loads the page again, and closing one window never cuts another.
+// Only the electron types are imported, so the bridge is unit-tested with fakes
+// (test/unit/desktop-ipc-bridge.test.ts).
 import type { DispatchResult } from '../../shared/contract';
 import { FlowscopeError } from '../../shared/errors';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/preload-api';
@@ -8,22 +11,101 @@ import type { Core } from '../core/create-core';
 import type { Logger } from '../core/log/logger';
 import { isTrustedSender } from './guards';
 
-export function bridgeCore(ipcMain: IpcMain, core: Core, contents: WebContents, rendererUrl: string, log: Logger): () => void {
-  // One window is one session: its flow views end with it.
-  const session = `window-${contents.id}`;
-  ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, args: unknown): Promise<DispatchResult> => {
-    if (!isTrustedSender(event.senderFrame?.url, rendererUrl)) {
-      log.warn('refused ipc call from an untrusted frame', { url: event.senderFrame?.url });
-      return { ok: false, error: new FlowscopeError('FORBIDDEN_ORIGIN', 'IPC call from an untrusted frame').toPayload() };
+/** The part of an invoke event the bridge reads (Electron's IpcMainInvokeEvent has it). */
+export interface CallEvent {
+  sender: { id: number };
+  senderFrame?: { url: string; parent: unknown } | null;
+}
+
+/** The part of ipcMain the bridge uses. */
+export interface CallRegistry {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Electron's own signature
+  handle(channel: string, listener: (event: CallEvent, ...args: any[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+/** The part of a window's WebContents the bridge uses. */
+export interface BridgedContents {
+  id: number;
+  isDestroyed(): boolean;
+  send(channel: string, ...args: unknown[]): void;
+  once(event: 'destroyed', listener: () => void): unknown;
+  on(event: 'did-navigate', listener: () => void): unknown;
+}
+
+export type BridgedCore = Pick<Core, 'dispatch' | 'onEvent' | 'closeSession'>;
+
+export interface DesktopBridge {
+  /** Connects one window; it is detached by itself when its contents are destroyed. */
+  attach(contents: BridgedContents): () => void;
+  /** The sessions of the windows attached now. */
+  sessions(): string[];
+  /** Detaches every window and removes the handler (app quit). */
+  close(): void;
+}
+
+export function sessionOf(contentsId: number): string {
+  return `window-${contentsId}`;
+}
+
+function refused(message: string): DispatchResult {
+  return { ok: false, error: new FlowscopeError('FORBIDDEN_ORIGIN', message).toPayload() };
+}
+
+/**
+ * Which session a call belongs to, or why it is refused: only windows the app attached, only
+ * their top frame, only while it shows the renderer.
+ */
+export function callSession(event: CallEvent, attached: ReadonlySet<number>, rendererUrl: string): { session: string } | { refused: string } {
+  if (!attached.has(event.sender.id)) return { refused: 'IPC call from a window the app did not open' };
+  const frame = event.senderFrame;
+  if (!frame || frame.parent !== null || !isTrustedSender(frame.url, rendererUrl)) return { refused: 'IPC call from an untrusted frame' };
+  return { session: sessionOf(event.sender.id) };
+}
+
+export function bridgeCore(ipc: CallRegistry, core: BridgedCore, rendererUrl: string, log: Logger): DesktopBridge {
+  const windows = new Map<number, () => void>();
+
+  ipc.handle(IPC_CALL_CHANNEL, async (event: CallEvent, method: unknown, args: unknown): Promise<DispatchResult> => {
+    const decision = callSession(event, new Set(windows.keys()), rendererUrl);
+    if ('refused' in decision) {
+      log.warn('refused ipc call', { reason: decision.refused, url: event.senderFrame?.url });
+      return refused(decision.refused);
     }
-    return core.dispatch(method, args, session);
+    return core.dispatch(method, args, decision.session);
   });
-  const unsubscribe = core.onEvent((push) => {
-    if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, push);
-  }, session);
-  return () => {
-    ipcMain.removeHandler(IPC_CALL_CHANNEL);
-    unsubscribe();
-    core.closeSession(session);
+
+  const attach = (contents: BridgedContents): (() => void) => {
+    const id = contents.id;
+    const existing = windows.get(id);
+    if (existing) return existing;
+    const session = sessionOf(id);
+    const unsubscribe = core.onEvent((push) => {
+      if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, push);
+    }, session);
+    let detached = false;
+    const detach = () => {
+      if (detached) return;
+      detached = true;
+      windows.delete(id);
+      unsubscribe();
+      core.closeSession(session);
+    };
+    windows.set(id, detach);
+    contents.once('destroyed', detach);
+    // A reload is a new page: the views the old one opened are closed, the window stays bridged.
+    contents.on('did-navigate', () => {
+      if (!detached) core.closeSession(session);
+    });
+    return detach;
+  };
+
+  return {
+    attach,
+    sessions: () => [...windows.keys()].map(sessionOf),
+    close() {
+      for (const detach of [...windows.values()]) detach();
+      ipc.removeHandler(IPC_CALL_CHANNEL);
+    },
   };
 }

@@ -1,12 +1,13 @@
 // The main window's options: pure, so the security settings are unit-tested without Electron.
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { DEFAULT_SIZE, MIN_SIZE } from './window-state';
 
 export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
+    width: DEFAULT_SIZE.width,
+    height: DEFAULT_SIZE.height,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'Flowscope',
     show: false,
     backgroundColor: '#0f1115',
