@@ -1,5 +1,8 @@
 // End-to-end tests: the real renderer, served by the real web host, in Debian's Chromium.
-// The Electron project runs only where an Electron binary exists (see test/e2e/electron).
+// The Electron project runs only where an Electron binary exists (ELECTRON_PATH, or a binary
+// the electron package downloaded): the same specs, with the desktop app in place of the web
+// host — one fixture switches (metadata.face, read by test/e2e/fixtures/web-host.ts) — plus
+// test/e2e/electron. Left out there: what only the web host has (its token).
 import { defineConfig } from '@playwright/test';
 import { chromiumPath, electronPath } from './test/helpers/browsers.js';
 
@@ -30,6 +33,16 @@ export default defineConfig({
   },
   projects: [
     { name: 'chromium', testIgnore: /electron\// },
-    ...(electron ? [{ name: 'electron', testMatch: /electron\/.*\.spec\.ts/ }] : []),
+    ...(electron
+      ? [
+          {
+            name: 'electron',
+            metadata: { face: 'desktop' },
+            grepInvert: /the page without its token is refused/,
+            // The fixture attaches the desktop window on failure (the Chromium page is unused).
+            use: { screenshot: 'off' as const },
+          },
+        ]
+      : []),
   ],
 });

@@ -1,28 +1,31 @@
-// The desktop app itself, launched by Playwright's Electron driver. Runs only where an
-// Electron binary exists (ELECTRON_PATH or an installed `electron` package): the project is
-// left out of playwright.config.ts otherwise, and test/run-all.js says so.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { _electron as electron, expect, test } from '@playwright/test';
-import { electronPath } from '../../helpers/browsers.js';
+// What only the desktop app has, in the Electron project (which also runs every web spec
+// through the same fixture): a sandboxed window with the contract and no Node, and windows
+// that are sessions of their own — a second one works, closing it cuts nothing else.
+import { expect, test } from '../fixtures/web-host';
+import { hostPerFile } from '../fixtures/flow-pages';
+import type { DesktopHost } from '../fixtures/desktop-host';
 
-test('opens a sandboxed window connected to its sandbox Redis, with no Node in the page', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'flowscope-desktop-'));
-  const env: Record<string, string> = Object.fromEntries(Object.entries({ ...process.env, FLOWSCOPE_DATA_DIR: dataDir }).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  delete env.REDIS_URL;
-  const app = await electron.launch({
-    executablePath: electronPath()!,
-    args: ['out/main/index.js', `--user-data-dir=${dataDir}`, '--no-sandbox'],
-    env,
-  });
-  try {
-    const page = await app.firstWindow();
-    await expect(page.getByTestId('connection-state')).toHaveText('connected');
-    expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-    expect(await page.evaluate(() => typeof window.flowscope?.listQueues)).toBe('function');
-  } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+const host = hostPerFile();
+
+test('opens a sandboxed window connected to its sandbox Redis, with no Node in the page', async ({ page }) => {
+  await page.goto(host().openUrl);
+  await expect(page.getByTestId('connection-state')).toHaveText('connected');
+  expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+  expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+  expect(await page.evaluate(() => typeof window.flowscope?.listQueues)).toBe('function');
+  expect(page.url()).toMatch(/^file:\/\/.*\/out\/renderer\/index\.html/);
+});
+
+test('a second window is its own session; closing it leaves the first one working', async ({ page }) => {
+  const desktop = host() as unknown as DesktopHost;
+  await page.goto(host().openUrl);
+  await expect(page.getByTestId('connection-state')).toHaveText('connected');
+  const second = await desktop.newWindow();
+  await expect(second.getByTestId('connection-state')).toHaveText('connected');
+  expect(desktop.app.windows().length).toBeGreaterThanOrEqual(3); // the api window, the test's, this one
+  await desktop.closeWindow(second);
+  // The first window still calls the core and still hears its events.
+  expect(await page.evaluate(async () => (await window.flowscope!.getConnectionStatus({} as never)).ok)).toBe(true);
+  await expect(page.getByTestId('connection-state')).toHaveText('connected');
+  expect((await host().api<{ state: string }>('getConnectionStatus')).state).toBe('connected');
 });
