@@ -79,6 +79,19 @@ export function isSecretStorageUsable(available: boolean, platform: NodeJS.Platf
   return linuxBackend !== undefined && linuxBackend !== 'basic_text' && linuxBackend !== 'unknown';
 }
 
+/** What happens to a navigation the page starts: stays only on the renderer; a safe link goes to the browser. */
+export function navigationDecision(url: string, rendererUrl: string): { allow: boolean; openExternal?: string } {
+  if (isAllowedNavigation(url, rendererUrl)) return { allow: true };
+  const external = externalUrlToOpen(url);
+  return external ? { allow: false, openExternal: external } : { allow: false };
+}
+
+/** window.open and target=_blank: never a new app window (the app opens its own); a safe link goes to the browser. */
+export function windowOpenDecision(url: string): { response: { action: 'deny' }; openExternal?: string } {
+  const external = externalUrlToOpen(url);
+  return external ? { response: { action: 'deny' }, openExternal: external } : { response: { action: 'deny' } };
+}
+
 export type OpenExternal = (url: string) => void;
 
 /** Once for the app: permissions, and the CSP header on what the session loads. */
@@ -92,13 +105,12 @@ export function installSessionGuards(session: Session, rendererUrl: string): voi
 
 /** Per window: no navigation away, no new windows (safe links go to the browser), no webviews. */
 export function installWindowGuards(contents: WebContents, rendererUrl: string, openExternal: OpenExternal): void {
-  const away = (event: { preventDefault(): void }, url: string) => {
-    if (isAllowedNavigation(url, rendererUrl)) return;
+  contents.on('will-navigate', (event, url) => {
+    const decision = navigationDecision(url, rendererUrl);
+    if (decision.allow) return;
     event.preventDefault();
-    const external = externalUrlToOpen(url);
-    if (external) openExternal(external);
-  };
-  contents.on('will-navigate', away);
+    if (decision.openExternal) openExternal(decision.openExternal);
+  });
   contents.on('will-frame-navigate', (event) => {
     if (!isAllowedNavigation(event.url, rendererUrl)) event.preventDefault();
   });
@@ -106,9 +118,9 @@ export function installWindowGuards(contents: WebContents, rendererUrl: string, 
     if (!isAllowedNavigation(url, rendererUrl)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    const external = externalUrlToOpen(url);
-    if (external) openExternal(external);
-    return { action: 'deny' };
+    const decision = windowOpenDecision(url);
+    if (decision.openExternal) openExternal(decision.openExternal);
+    return decision.response;
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }

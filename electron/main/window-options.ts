@@ -1,4 +1,5 @@
-// The main window's options: pure, so the security settings are unit-tested without Electron.
+// The app windows' options: pure, so the security settings are unit-tested without Electron
+// (test/unit/desktop-security.test.ts; docs/DESKTOP-SECURITY.md).
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { DEFAULT_SIZE, MIN_SIZE } from './window-state';
 
@@ -21,6 +22,9 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
       spellcheck: false,
     },
   };
