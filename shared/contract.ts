@@ -103,7 +103,8 @@ export const methods = {
       queue: queueNameSchema.optional(),
       name: z.string().min(1).max(512).optional(),
       state: z.enum([...JOB_STATES, 'stuck', 'has-failed-children']).optional(),
-      search: jobIdSchema.optional(),
+      /** A job id, full key, `queue:id`, `#id`, Flowscope link or id prefix (see electron/core/flows/job-search.ts). */
+      search: z.string().min(1).max(2048).optional(),
       cursor: z.string().max(4096).optional(),
       limit: z.int().min(1).max(500).optional(),
     }),

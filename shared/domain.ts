@@ -250,10 +250,39 @@ export interface FlowSummary {
   childCounts: ChildCounts;
   /** Children in `unprocessed` whose own state is failed (the parent waits for ever). */
   blockingFailures: number;
+  /**
+   * For a search hit that has a parent: the root of its flow (its top ancestor), which is what
+   * opening the hit shows, with the hit selected.
+   */
+  root?: { key: string; queue: string; id: string };
+}
+
+/** Shortest id prefix a search matches by prefix (the UI shows ids cut to 8 characters). */
+export const MIN_ID_PREFIX = 6;
+
+/** How a flow-list search was read and answered: what was looked for, where, and how it matched. */
+export interface FlowSearch {
+  /** The text as given. */
+  text: string;
+  /** The id it was read as (from a full key, `queue:id`, `#id`, a link, a cut short id…). */
+  id: string;
+  /** Queues looked in. */
+  queues: string[];
+  /** Queues the text named that do not exist under the prefix. */
+  unknownQueues: string[];
+  prefix: string;
+  /** `exact`: the id itself (in any case); `id-prefix`: ids starting with it; `none`: no job found. */
+  match: 'exact' | 'id-prefix' | 'none';
+  /** False when the id was too short to be matched as a prefix (fewer than MIN_ID_PREFIX characters). */
+  prefixSearched: boolean;
+  /** Jobs found before the name and state filters (more than `flows` holds when they hid some). */
+  found: number;
 }
 
 export interface FlowList {
   flows: FlowSummary[];
   /** Opaque cursor for the next page, null at the end. */
   nextCursor: string | null;
+  /** Set when the list answers a search. */
+  search?: FlowSearch;
 }

@@ -1,6 +1,7 @@
 // Human-readable CLI output (the --json output is the contract's own shapes).
 import type { AuditEntry } from '../../shared/actions';
 import type { FlowList, QueueInfo } from '../../shared/domain';
+import { searchMissWords } from '../../shared/search-words';
 
 /**
  * Text cut to `width` characters for one line of output: only its first line, and "…" at the
@@ -34,8 +35,10 @@ export function formatQueues(queues: QueueInfo[]): string {
 }
 
 export function formatFlows(list: FlowList): string {
-  if (list.flows.length === 0) return 'No flows match.';
-  const header = ['flow', 'name', 'state', 'processed', 'unprocessed', 'failed', 'ignored', 'blocking', 'created'];
+  if (list.flows.length === 0) return list.search ? searchMissWords(list.search) : 'No flows match.';
+  // A search finds children too: their flow's root is what `tree` should be asked for.
+  const withRoots = list.flows.some((f) => f.root);
+  const header = ['flow', 'name', 'state', 'processed', 'unprocessed', 'failed', 'ignored', 'blocking', 'created', ...(withRoots ? ['flow root'] : [])];
   const rows = list.flows.map((f) => [
     `${f.queue}:${f.id}${f.isRoot ? '' : ' (child)'}`,
     f.name ?? '-',
@@ -43,6 +46,7 @@ export function formatFlows(list: FlowList): string {
     ...(['processed', 'unprocessed', 'failed', 'ignored'] as const).map((b) => String(f.childCounts[b])),
     String(f.blockingFailures),
     f.timestamp ? new Date(f.timestamp).toISOString() : '-',
+    ...(withRoots ? [f.root ? `${f.root.queue}:${f.root.id}` : '-'] : []),
   ]);
   const more = list.nextCursor ? `\n… more: raise --limit` : '';
   return formatTable([header, ...rows]) + more;

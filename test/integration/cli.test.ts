@@ -175,6 +175,27 @@ describe('flowscope tree --json', () => {
   });
 });
 
+describe('flowscope flows --search', () => {
+  it('finds a child by a cut short id with its flow root, and says what it searched when nothing matches', async () => {
+    const prefix = `${redis.prefix}s`;
+    const flows = new FlowProducer({ connection: redis.connection, prefix });
+    const { job, children } = await flows.add({
+      name: 'nightly',
+      queueName: 'cli-s-reports',
+      children: [{ name: 'fetch', queueName: 'cli-s-fetch', opts: { jobId: '3f34ce14-0000-4000-8000-00000000abcd' } }],
+    });
+    await flows.close();
+    const base = ['flows', '--redis', redis.url, '--prefix', prefix];
+    const hit = await runFlowscope([...base, '--search', '3F34CE14…']);
+    expect(hit.code, hit.stderr).toBe(0);
+    expect(hit.stdout).toMatch(/flow root$/m);
+    expect(hit.stdout).toContain(`cli-s-fetch:${children![0]!.job.id} (child)`);
+    expect(hit.stdout).toMatch(new RegExp(`cli-s-reports:${job.id}$`, 'm'));
+    const miss = await runFlowscope([...base, '--search', 'ffffffff']);
+    expect(miss).toMatchObject({ code: 0, stdout: `No job matching "ffffffff" in 2 queues under prefix ${prefix}.\n` });
+  });
+});
+
 describe('flowscope tree (human output)', () => {
   it('lists children in creation order, then by name and id, the same on every run, with cut reasons ending in "…"', async () => {
     const { connection } = redis;

@@ -1,20 +1,27 @@
 // The flow list: roots (jobs with children and no parent) and parents in waiting-children,
-// filtered by queue, name, state ("stuck", "has failed children"), searchable by job id,
-// newest first, paged. States and counts come from the tree loader's load-level script, so
-// they are exact; "stuck" counts failed children still in a parent's unprocessed bucket.
-import type { FlowFilterState, FlowList, FlowSummary } from '../../../shared/domain';
+// filtered by queue, name, state ("stuck", "has failed children"), newest first, paged; or the
+// answer to a search for one job (any job, leaf children too: job-search.ts says what a search
+// text may be). States and counts come from the tree loader's load-level script, so they are
+// exact; "stuck" counts failed children still in a parent's unprocessed bucket.
+import { MIN_ID_PREFIX, type FlowFilterState, type FlowList, type FlowSearch, type FlowSummary } from '../../../shared/domain';
+import type { RedisClient } from '../connection/redis-client';
 import { discoverQueueNames } from '../queues/discover-queues';
 import { jobKey, jobKeyParts } from '../tree';
-import { loadLevel } from '../tree/load-level';
+import { ancestorsCall, parseAncestors } from '../tree/ancestors';
+import { LevelLoad, type LevelRecord } from '../tree/load-level';
 import { parseJobHash } from '../tree/parse-job-hash';
 import { luaScript, RoundTrips } from '../lua/round-trips';
 import countBlockingLua from './count-blocking.lua?raw';
-import { findParentKeys } from './find-parents';
+import { scanFlowKeys, type FlowKeys } from './find-parents';
+import { idVariants, parseJobSearch, searchScope } from './job-search';
 import type { CoreContext } from '../core-context';
 
 const COUNT_BLOCKING = luaScript('count-blocking', countBlockingLua);
 const BLOCKING_BATCH = 200;
+/** How long a SCAN of the prefix (and the queue names) serves later pages and searches. */
 const PARENTS_CACHE_MS = 3000;
+/** Most jobs one search answers with (a prefix can match many). */
+const MAX_SEARCH_HITS = 200;
 
 export interface FlowFilter {
   queue?: string;
@@ -34,17 +41,76 @@ async function countBlocking(trips: RoundTrips, keys: string[]): Promise<Map<str
   return new Map(keys.map((key, i) => [key, Number((replies[i] as unknown[] | undefined)?.[0] ?? 0)]));
 }
 
-/** A flow lister with a short-lived cache of the parent scan, so paging does not rescan. */
+/** Ids whose lower case starts with `idPrefix` (lower case), among the scanned job keys of `queues`. */
+function prefixHits(prefix: string, keys: FlowKeys, queues: readonly string[], idPrefix: string): string[] {
+  const scope = new Set(queues);
+  const hits: string[] = [];
+  for (const key of keys.jobs) {
+    const parts = jobKeyParts(prefix, key);
+    if (scope.has(parts.queue) && parts.id.toLowerCase().startsWith(idPrefix)) {
+      hits.push(key);
+      if (hits.length >= MAX_SEARCH_HITS) break;
+    }
+  }
+  return hits;
+}
+
+/** The keys among `keys` that exist: one EXISTS each, written back to back (one round trip). */
+async function existing(redis: RedisClient, keys: string[]): Promise<string[]> {
+  const found = await Promise.all(keys.map((key) => redis.exists(key)));
+  return keys.filter((_, i) => found[i]! > 0);
+}
+
+/** A flow lister with a short-lived cache of the prefix's SCAN (and of the queue names), so paging and searching do not rescan. */
 export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
   const redis = () => ctx.redis();
-  let cache: { scope: string; at: number; keys: string[] } | undefined;
+  let cache: { scope: string; at: number; keys: FlowKeys } | undefined;
+  let queueCache: { prefix: string; at: number; names: string[] } | undefined;
 
-  const parentKeys = async (prefix: string, queue: string | undefined, fresh: boolean): Promise<string[]> => {
+  const fresh = (at: number) => Date.now() - at < PARENTS_CACHE_MS;
+
+  const flowKeys = async (prefix: string, queue: string | undefined, rescan: boolean): Promise<FlowKeys> => {
     const scope = `${prefix}\n${queue ?? ''}`;
-    if (!fresh && cache && cache.scope === scope && Date.now() - cache.at < PARENTS_CACHE_MS) return cache.keys;
-    const keys = await findParentKeys(redis(), prefix, queue);
+    if (!rescan && cache && fresh(cache.at) && (cache.scope === scope || cache.scope === `${prefix}\n`)) return cache.keys;
+    const keys = await scanFlowKeys(redis(), prefix, queue);
     cache = { scope, at: Date.now(), keys };
     return keys;
+  };
+
+  const queueNames = async (prefix: string): Promise<string[]> => {
+    if (queueCache && queueCache.prefix === prefix && fresh(queueCache.at)) return queueCache.names;
+    const names = await discoverQueueNames(redis(), prefix);
+    queueCache = { prefix, at: Date.now(), names };
+    return names;
+  };
+
+  /** The keys a search finds, and how it read the text; exact ids first, then id prefixes. */
+  const search = async (prefix: string, text: string, listQueue: string | undefined): Promise<{ keys: string[]; search: FlowSearch }> => {
+    const terms = parseJobSearch(text, prefix);
+    const known = terms ? await queueNames(prefix) : [];
+    const scope = terms ? searchScope(terms, listQueue, known) : { queues: listQueue ? [listQueue] : known, unknown: [] };
+    const id = terms?.id ?? text.trim();
+    const answer: FlowSearch = {
+      text,
+      id,
+      queues: scope.queues,
+      unknownQueues: scope.unknown,
+      prefix,
+      match: 'none',
+      prefixSearched: false,
+      found: 0,
+    };
+    if (!terms || scope.unknown.length > 0) return { keys: [], search: answer };
+
+    const exact = await existing(
+      redis(),
+      scope.queues.flatMap((q) => idVariants(terms.id).map((v) => jobKey(prefix, q, v))),
+    );
+    if (exact.length > 0) return { keys: exact, search: { ...answer, match: 'exact' } };
+    if (terms.id.length < MIN_ID_PREFIX) return { keys: [], search: answer };
+    const keys = await flowKeys(prefix, scope.queues.length === 1 ? scope.queues[0] : undefined, false);
+    const hits = prefixHits(prefix, keys, scope.queues, terms.id.toLowerCase());
+    return { keys: hits, search: { ...answer, prefixSearched: true, match: hits.length > 0 ? 'id-prefix' : 'none' } };
   };
 
   return async function listFlows(filter: FlowFilter): Promise<FlowList> {
@@ -54,22 +120,37 @@ export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
     const trips = new RoundTrips(redis());
 
     let candidates: string[];
+    let searched: FlowSearch | undefined;
     if (filter.search) {
-      const queues = filter.queue ? [filter.queue] : await discoverQueueNames(redis(), prefix);
-      candidates = queues.map((q) => jobKey(prefix, q, filter.search!));
+      const found = await search(prefix, filter.search, filter.queue);
+      candidates = found.keys;
+      searched = found.search;
     } else {
-      candidates = await parentKeys(prefix, filter.queue, offset === 0);
+      candidates = (await flowKeys(prefix, filter.queue, offset === 0)).parents;
     }
 
-    const records = await loadLevel(trips, candidates, 0);
+    // A search hit's flow root comes with it: the ancestors of each hit, in the same round trip.
+    const load = new LevelLoad(candidates, 0, false);
+    const ancestorCalls = searched ? candidates.map(ancestorsCall) : [];
+    const replies = await trips.run([...load.calls, ...ancestorCalls]);
+    const records: LevelRecord[] = load.decodeAll(replies.slice(0, load.calls.length));
+    const roots = new Map<string, string>();
+    candidates.forEach((key, i) => {
+      if (i >= ancestorCalls.length) return;
+      const top = parseAncestors(key, replies[load.calls.length + i]).keys[0];
+      if (top) roots.set(key, top);
+    });
+
     let flows: FlowSummary[] = [];
     for (const record of records) {
       if (record.kind !== 'hash') continue;
+      if (searched) searched.found++;
       const hash = parseJobHash(record.fields);
       const isRoot = hash.parentKey === null;
       if (!filter.search && !isRoot && record.state !== 'waiting-children') continue;
       const { queue, id } = jobKeyParts(prefix, record.key);
       if (filter.name && !(hash.name ?? '').toLowerCase().includes(filter.name.toLowerCase())) continue;
+      const rootKey = roots.get(record.key);
       flows.push({
         key: record.key,
         queue,
@@ -80,9 +161,9 @@ export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
         isRoot,
         childCounts: record.counts,
         blockingFailures: 0,
+        ...(rootKey ? { root: { key: rootKey, ...pick(jobKeyParts(prefix, rootKey)) } } : {}),
       });
     }
-
     const needsBlocking = filter.state === 'stuck' || filter.state === 'has-failed-children';
     if (needsBlocking) {
       const blocking = await countBlocking(trips, flows.filter((f) => f.childCounts.unprocessed > 0).map((f) => f.key));
@@ -102,6 +183,10 @@ export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
       const blocking = await countBlocking(trips, page.filter((f) => f.childCounts.unprocessed > 0).map((f) => f.key));
       for (const flow of page) flow.blockingFailures = blocking.get(flow.key) ?? 0;
     }
-    return { flows: page, nextCursor: offset + limit < flows.length ? String(offset + limit) : null };
+    const nextCursor = offset + limit < flows.length ? String(offset + limit) : null;
+    if (searched && searched.found === 0) searched.match = 'none';
+    return searched ? { flows: page, nextCursor, search: searched } : { flows: page, nextCursor };
   };
 }
+
+const pick = ({ queue, id }: { queue: string; id: string }) => ({ queue, id });

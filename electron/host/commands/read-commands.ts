@@ -23,7 +23,7 @@ export function addReadCommands(program: Command, cli: CliContext): void {
     .option('--queue <queue>', 'only flows whose root or parent is in this queue')
     .addOption(new Option('--state <state>', 'a job state, or stuck / has-failed-children').choices([...JOB_STATES, 'stuck', 'has-failed-children']))
     .option('--name <text>', 'only jobs whose name contains this text')
-    .option('--search <jobId>', 'find a job by id (in every queue unless --queue)')
+    .option('--search <text>', 'find a job by id, full key, queue:id, #id or id prefix (6+ characters), any case (in every queue unless --queue or the text names one)')
     .addOption(new Option('--limit <n>', 'how many to list').default(50).argParser(intOption(1, 500)))
     .action(async (opts: { queue?: string; state?: FlowFilterState; name?: string; search?: string; limit: number }) => {
       const list = await cli.withCore((core) => cli.call(core, 'listFlows', opts));
