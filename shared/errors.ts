@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'READ_ONLY',
   'REFUSED',
+  /** Too many calls at once from one client: wait for answers before sending more. */
+  'BUSY',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,7 +11,7 @@ import {
   type MethodOutput,
 } from '../../shared/contract';
 import { FlowscopeError, toErrorPayload } from '../../shared/errors';
-import type { Logger } from './log/logger';
+import { clip, type Logger } from './log/logger';
 
 /** Who is calling: one session per WebSocket connection or desktop window (subscriptions belong to it). */
 export interface CallContext {
@@ -38,8 +38,9 @@ function isConnectionError(error: unknown): boolean {
 export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
   return async (method, args, session = ANONYMOUS_SESSION) => {
     if (!isMethodName(method)) {
-      const error = new FlowscopeError('UNKNOWN_METHOD', `Unknown method: ${JSON.stringify(method)}`);
-      log.warn('refused call', { method: String(method), code: error.code });
+      // The name came from outside: answered and logged only in part (a fuzzer sends 500 KB names).
+      const error = new FlowscopeError('UNKNOWN_METHOD', `Unknown method: ${clip(JSON.stringify(method) ?? String(method))}`);
+      log.warn('refused call', { method: clip(String(method)), code: error.code });
       return { ok: false, error: error.toPayload() };
     }
     const parsed = methods[method].input.safeParse(args ?? {});
@@ -47,7 +48,7 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
       const error = new FlowscopeError('BAD_REQUEST', `Invalid arguments for ${method}: ${z.prettifyError(parsed.error)}`, {
         issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
       });
-      log.warn('refused call', { method, code: error.code, message: error.message });
+      log.warn('refused call', { method, code: error.code, message: clip(error.message) });
       return { ok: false, error: error.toPayload() };
     }
     try {
@@ -57,8 +58,8 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
       const payload = isConnectionError(err)
         ? new FlowscopeError('REDIS_UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`).toPayload()
         : toErrorPayload(err);
-      if (payload.code === 'INTERNAL') log.error('call failed', { method, message: payload.message });
-      else log.warn('call failed', { method, code: payload.code, message: payload.message });
+      if (payload.code === 'INTERNAL') log.error('call failed', { method, message: clip(payload.message, 2000) });
+      else log.warn('call failed', { method, code: payload.code, message: clip(payload.message, 2000) });
       return { ok: false, error: payload };
     }
   };

@@ -2,6 +2,7 @@
 // request's headers and URL, so they are unit-tested without a server.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { clip } from '../core/log/logger';
 
 export const TOKEN_COOKIE = 'flowscope_token';
 
@@ -29,10 +30,16 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The token cookie's value; a value that is not valid percent-encoding counts as no token (never a throw). */
 function cookieToken(headers: IncomingHttpHeaders): string | undefined {
   for (const part of (headers.cookie ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return decodeURIComponent(rest.join('='));
+    if (name !== TOKEN_COOKIE) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      continue; // e.g. `flowscope_token=%`: a later, well-formed cookie of the same name may follow
+    }
   }
   return undefined;
 }
@@ -56,11 +63,11 @@ export type GateVerdict = { ok: true } | { ok: false; status: 401 | 403; code: '
 export function checkRequest(identity: HostIdentity, url: URL, headers: IncomingHttpHeaders): GateVerdict {
   const hostHeader = headers.host;
   if (hostHeader && !ownHostnames(identity).some((h) => hostHeader === `${h}:${identity.port}`)) {
-    return { ok: false, status: 403, code: 'FORBIDDEN_ORIGIN', message: `Host ${hostHeader} is not this server` };
+    return { ok: false, status: 403, code: 'FORBIDDEN_ORIGIN', message: `Host ${clip(hostHeader, 100)} is not this server` };
   }
   const origin = headers.origin;
   if (origin !== undefined && !ownOrigins(identity).includes(origin)) {
-    return { ok: false, status: 403, code: 'FORBIDDEN_ORIGIN', message: `Origin ${origin} is not allowed` };
+    return { ok: false, status: 403, code: 'FORBIDDEN_ORIGIN', message: `Origin ${clip(origin, 100)} is not allowed` };
   }
   const token = presentedToken(url, headers);
   if (!token || !sameSecret(token, identity.token)) {

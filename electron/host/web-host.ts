@@ -1,15 +1,19 @@
 // The local web host: the built renderer and the contract over HTTP (POST /api/<method>) and
 // WebSocket (/ws), behind the per-launch token and own-Origin checks. A bad frame or call
-// gets an error answer and is logged; the host keeps serving everyone else.
+// gets an error answer and is logged; the host keeps serving everyone else. Nothing a client
+// sends may stop it: every listener is guarded (a target that is not a path is a 400, a body
+// over 1 MiB a 413), what is logged of a client's input is clipped, and each WebSocket client
+// has a bounded number of calls running and waiting (docs/RELIABILITY.md).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientFrame, DispatchResult, PushEvent, ServerFrame } from '../../shared/contract';
 import { FlowscopeError, type ErrorCode } from '../../shared/errors';
 import type { ConnectionStatus } from '../../shared/domain';
 import type { Dispatch } from '../core/dispatch';
-import type { Logger } from '../core/log/logger';
+import { clip, type Logger } from '../core/log/logger';
 import { checkRequest, TOKEN_COOKIE, type HostIdentity } from './host-guards';
 import { resolveStatic, sendFile } from './static-files';
 
@@ -39,6 +43,14 @@ export interface WebHost {
 }
 
 const MAX_BODY = 1024 * 1024;
+/** Calls one WebSocket client may have running at once; more wait in its queue. */
+export const MAX_CALLS_IN_FLIGHT = 8;
+/** Calls one WebSocket client may have waiting; beyond, a call is refused with BUSY at once. */
+export const MAX_CALLS_QUEUED = 64;
+/** Plain HTTP calls running at once over all connections; beyond, 429 BUSY. */
+export const MAX_HTTP_CALLS_IN_FLIGHT = 32;
+/** Live views belong to a WebSocket (they end with it); over HTTP they could never end. */
+const WEBSOCKET_ONLY = new Set(['subscribeFlow', 'resyncFlow', 'unsubscribeFlow']);
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -50,6 +62,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   READ_ONLY: 409,
   REFUSED: 409,
+  BUSY: 429,
   INTERNAL: 500,
 };
 
@@ -72,20 +85,36 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The request body, or null when it is over MAX_BODY. An oversized body is read to its end
+ * and dropped (not cut off with a reset) so the client gets its 413.
+ */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new FlowscopeError('BAD_REQUEST', `Request body over ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= MAX_BODY) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/**
+ * A request target as a URL, or null when it is not an origin-form path ("/…"). Parsed
+ * against a fixed origin by concatenation, so `//`, `/\`, `//@/` or `//a:99999/x` are paths
+ * here, never hosts (`new URL('//…', base)` reads them as hosts, and throws on bad ones).
+ */
+export function parseTarget(target: string | undefined): URL | null {
+  if (!target || !target.startsWith('/')) return null;
+  try {
+    return new URL(`http://host.invalid${target}`);
+  } catch {
+    return null;
+  }
 }
 
 /** Parses a JSON text; a FlowscopeError BAD_REQUEST when it is not JSON. */
@@ -94,7 +123,7 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new FlowscopeError('BAD_REQUEST', `${what} is not valid JSON: ${(err as Error).message}`);
+    throw new FlowscopeError('BAD_REQUEST', `${what} is not valid JSON: ${clip((err as Error).message)}`);
   }
 }
 
@@ -118,37 +147,64 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(18).toString('base64url');
   const identity: HostIdentity = { host, port: 0, token };
 
+  const refusal = (code: ErrorCode, message: string) => ({ ok: false, error: { code, message } });
+  let httpCallsInFlight = 0;
+
   const answerHttp = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const gate = checkRequest(identity, url, req.headers);
     if (!gate.ok) {
-      log.warn('refused http request', { path: url.pathname, code: gate.code, origin: req.headers.origin });
-      sendJson(res, gate.status, { ok: false, error: { code: gate.code, message: gate.message } });
+      log.warn('refused http request', { path: clip(url.pathname), code: gate.code, origin: clip(req.headers.origin ?? '') });
+      sendJson(res, gate.status, refusal(gate.code, gate.message));
       return;
     }
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') {
-        sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: 'Use POST for API calls' } });
+        sendJson(res, 405, refusal('BAD_REQUEST', 'Use POST for API calls'));
+        return;
+      }
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      } catch {
+        method = url.pathname.slice('/api/'.length);
+      }
+      const body = await readBody(req);
+      if (body === null) {
+        log.warn('refused http call', { method: clip(method), code: 'BAD_REQUEST', message: 'body too large' });
+        res.setHeader('connection', 'close');
+        sendJson(res, 413, refusal('BAD_REQUEST', `Request body over ${MAX_BODY} bytes`));
+        return;
+      }
+      if (WEBSOCKET_ONLY.has(method)) {
+        sendJson(res, 400, refusal('BAD_REQUEST', `${method} is a live view: call it over the WebSocket (/ws), where views end with the connection`));
+        return;
+      }
+      if (httpCallsInFlight >= MAX_HTTP_CALLS_IN_FLIGHT) {
+        log.warn('refused http call', { method: clip(method), code: 'BUSY' });
+        sendJson(res, 429, refusal('BUSY', `${MAX_HTTP_CALLS_IN_FLIGHT} HTTP calls are running: try again when one has answered`));
         return;
       }
       let result: DispatchResult;
+      httpCallsInFlight++;
       try {
-        const args = parseJson(await readBody(req), 'Request body');
-        result = await core.dispatch(decodeURIComponent(url.pathname.slice('/api/'.length)), args);
+        result = await core.dispatch(method, parseJson(body, 'Request body'));
       } catch (err) {
-        const error = err instanceof FlowscopeError ? err : new FlowscopeError('BAD_REQUEST', String(err));
-        log.warn('refused http call', { path: url.pathname, code: error.code, message: error.message });
+        const error = err instanceof FlowscopeError ? err : new FlowscopeError('BAD_REQUEST', clip(String(err)));
+        log.warn('refused http call', { path: clip(url.pathname), code: error.code, message: clip(error.message) });
         result = { ok: false, error: error.toPayload() };
+      } finally {
+        httpCallsInFlight--;
       }
       sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: 'Method not allowed' } });
+      sendJson(res, 405, refusal('BAD_REQUEST', 'Method not allowed'));
       return;
     }
     const file = resolveStatic(options.staticDir, url.pathname) ?? resolveStatic(options.staticDir, '/');
     if (!file) {
-      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'The renderer is not built: run `npm run build`' } });
+      sendJson(res, 404, refusal('NOT_FOUND', 'The renderer is not built: run `npm run build`'));
       return;
     }
     const headers: Record<string, string> = {
@@ -163,62 +219,143 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sendFile(res, file, headers);
   };
 
+  const failHttp = (res: ServerResponse, err: unknown) => {
+    log.error('http handler failed', { message: clip(String(err)) });
+    if (!res.headersSent) sendJson(res, 500, refusal('INTERNAL', 'Internal error'));
+    else res.destroy();
+  };
+
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://host.invalid');
-    answerHttp(req, res, url).catch((err: unknown) => {
-      log.error('http handler failed', { message: String(err) });
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } });
-      else res.destroy();
-    });
+    try {
+      const url = parseTarget(req.url);
+      if (!url) {
+        log.warn('refused http request', { target: clip(req.url ?? ''), code: 'BAD_REQUEST' });
+        res.setHeader('connection', 'close');
+        sendJson(res, 400, refusal('BAD_REQUEST', 'The request target must be a path starting with one "/"'));
+        return;
+      }
+      answerHttp(req, res, url).catch((err: unknown) => failHttp(res, err));
+    } catch (err) {
+      failHttp(res, err);
+    }
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
   const sockets = new Set<WebSocket>();
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://host.invalid');
-    const gate = url.pathname === '/ws' ? checkRequest(identity, url, req.headers) : ({ ok: false, status: 403, code: 'FORBIDDEN_ORIGIN', message: 'Unknown WebSocket path' } as const);
-    if (!gate.ok) {
-      log.warn('refused websocket upgrade', { code: gate.code, origin: req.headers.origin });
-      const body = JSON.stringify({ ok: false, error: { code: gate.code, message: gate.message } });
-      socket.end(
-        `HTTP/1.1 ${gate.status} ${gate.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
+  /** Answers a refused upgrade on the raw socket and closes it. */
+  const refuseUpgrade = (socket: Duplex, status: 400 | 401 | 403 | 500, code: ErrorCode, message: string) => {
+    const body = JSON.stringify(refusal(code, message));
+    const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error' }[status];
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Until ws owns the socket nobody else listens for its errors: a client that resets the
+    // connection while it is answered would otherwise be an uncaught 'error' that ends the host.
+    const onSocketError = (err: Error) => log.warn('websocket upgrade socket error', { message: clip(err.message) });
+    socket.on('error', onSocketError);
+    try {
+      const url = parseTarget(req.url);
+      if (!url) {
+        log.warn('refused websocket upgrade', { target: clip(req.url ?? ''), code: 'BAD_REQUEST' });
+        refuseUpgrade(socket, 400, 'BAD_REQUEST', 'The request target must be a path starting with one "/"');
+        return;
+      }
+      const gate = url.pathname === '/ws' ? checkRequest(identity, url, req.headers) : ({ ok: false, status: 403, code: 'FORBIDDEN_ORIGIN', message: 'Unknown WebSocket path' } as const);
+      if (!gate.ok) {
+        log.warn('refused websocket upgrade', { code: gate.code, origin: clip(req.headers.origin ?? '') });
+        refuseUpgrade(socket, gate.status, gate.code, gate.message);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('error', onSocketError);
+        wss.emit('connection', ws, req);
+      });
+    } catch (err) {
+      log.error('websocket upgrade failed', { message: clip(String(err)) });
+      if (socket.writable) refuseUpgrade(socket, 500, 'INTERNAL', 'Internal error');
+      else socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
     // Each socket is one session: its flow views end with it.
     const session = `ws-${randomUUID()}`;
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    const send = (frame: ServerFrame, done?: () => void) => {
+      if (ws.readyState !== ws.OPEN) {
+        done?.();
+        return;
+      }
+      try {
+        ws.send(JSON.stringify(frame), done && (() => done()));
+      } catch (err) {
+        log.error('websocket send failed', { message: clip(String(err)) });
+        done?.();
+      }
     };
     const unsubscribe = core.onEvent((push) => send({ push }), session);
     // A client that (re)connects learns the connection state at once.
     send({ push: { event: 'connectionStatus', payload: core.status() } });
+
+    // Calls of this client: MAX_CALLS_IN_FLIGHT run at once, MAX_CALLS_QUEUED wait in order,
+    // more are refused with BUSY. A slot is freed once the answer is handed to the socket (its
+    // write callback), so a client that does not read its answers stops getting new ones run,
+    // and one client's burst only ever takes its share of the Redis connection.
+    let running = 0;
+    const waiting: ClientFrame[] = [];
+    const runNext = () => {
+      while (running < MAX_CALLS_IN_FLIGHT && waiting.length > 0 && ws.readyState === ws.OPEN) {
+        const frame = waiting.shift()!;
+        running++;
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          running--;
+          runNext();
+        };
+        core
+          .dispatch(frame.method, frame.args, session)
+          .catch((err: unknown): DispatchResult => ({ ok: false, error: new FlowscopeError('INTERNAL', clip(String(err))).toPayload() }))
+          .then((result) => send({ id: frame.id, ...result }, release));
+      }
+    };
+
     ws.on('message', (data, isBinary) => {
       let frame: ClientFrame;
       try {
         if (isBinary) throw new FlowscopeError('BAD_REQUEST', 'Binary frames are not accepted');
         frame = parseClientFrame(data.toString());
       } catch (err) {
-        const error = err instanceof FlowscopeError ? err : new FlowscopeError('BAD_REQUEST', String(err));
-        log.warn('refused websocket frame', { code: error.code, message: error.message });
+        const error = err instanceof FlowscopeError ? err : new FlowscopeError('BAD_REQUEST', clip(String(err)));
+        log.warn('refused websocket frame', { code: error.code, message: clip(error.message) });
         send({ id: null, ok: false, error: error.toPayload() });
         return;
       }
-      void core.dispatch(frame.method, frame.args, session).then((result) => send({ id: frame.id, ...result }));
+      if (waiting.length >= MAX_CALLS_QUEUED) {
+        log.warn('refused websocket frame', { code: 'BUSY', method: clip(frame.method) });
+        send({
+          id: frame.id,
+          ok: false,
+          error: { code: 'BUSY', message: `${MAX_CALLS_IN_FLIGHT} calls of this client are running and ${MAX_CALLS_QUEUED} waiting: wait for answers before sending more` },
+        });
+        return;
+      }
+      waiting.push(frame);
+      runNext();
     });
     ws.on('close', () => {
+      waiting.length = 0;
       sockets.delete(ws);
       unsubscribe();
       core.closeSession(session);
     });
-    ws.on('error', (err) => log.warn('websocket error', { message: err.message }));
+    ws.on('error', (err) => log.warn('websocket error', { message: clip(err.message) }));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRequest, TOKEN_COOKIE } from '../../electron/host/host-guards';
-import { parseClientFrame } from '../../electron/host/web-host';
+import { parseClientFrame, parseTarget } from '../../electron/host/web-host';
 import { resolveStatic } from '../../electron/host/static-files';
 import { FlowscopeError } from '../../shared/errors';
 
@@ -26,8 +26,33 @@ describe('checkRequest', () => {
     expect(checkRequest(identity, t, { ...own, origin: 'http://127.0.0.1:4101' })).toMatchObject({ status: 403, code: 'FORBIDDEN_ORIGIN' });
     expect(checkRequest(identity, t, { ...own, origin: 'https://evil.example' })).toMatchObject({ status: 403 });
   });
+  it('reads a malformed token cookie as no token (401), never a throw; a well-formed one after it still counts', () => {
+    for (const cookie of [`${TOKEN_COOKIE}=%`, `${TOKEN_COOKIE}=%E0%A4%A`, `a=%; ${TOKEN_COOKIE}=%zz`]) {
+      expect(checkRequest(identity, url('/'), { ...own, cookie })).toMatchObject({ ok: false, status: 401 });
+    }
+    expect(checkRequest(identity, url('/'), { ...own, cookie: `${TOKEN_COOKIE}=%; ${TOKEN_COOKIE}=secret-token` })).toEqual({ ok: true });
+  });
+  it('clips a huge foreign Host or Origin in its message', () => {
+    const verdict = checkRequest(identity, url('/'), { host: `${'h'.repeat(10_000)}:4100` });
+    expect(verdict).toMatchObject({ ok: false, status: 403 });
+    expect(!verdict.ok && verdict.message.length).toBeLessThan(300);
+  });
   it('refuses a foreign Host header (DNS rebinding) with 403 even with the token', () => {
     expect(checkRequest(identity, url('/?token=secret-token'), { host: 'evil.example:4100' })).toMatchObject({ status: 403 });
+  });
+});
+
+describe('parseTarget', () => {
+  it('reads every path that starts with "/" as a path on this host, never as another host', () => {
+    for (const target of ['//', '/\\', '//@/', '//a:99999/x', '//[::1', '//evil.example/api/x']) {
+      const parsed = parseTarget(target);
+      expect(parsed?.host, target).toBe('host.invalid');
+    }
+    expect(parseTarget('//evil.example/api/x')?.pathname).toBe('//evil.example/api/x');
+    expect(parseTarget('/api/listQueues?token=t')?.searchParams.get('token')).toBe('t');
+  });
+  it('refuses targets that are not a path (absolute form, authority form, asterisk, empty)', () => {
+    for (const target of ['http://evil.example/', 'evil.example:80', '*', '', undefined]) expect(parseTarget(target)).toBeNull();
   });
 });
 

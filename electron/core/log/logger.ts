@@ -8,6 +8,18 @@ export interface Logger {
 }
 
 type Level = 'info' | 'warn' | 'error';
+
+/** What is logged of a text that came from outside (a method name, a path, a parse error). */
+export const CLIP_CHARS = 300;
+
+/** `text` cut to `max` characters, saying how long it was; for anything a client sent. */
+export function clip(text: unknown, max = CLIP_CHARS): string {
+  const s = typeof text === 'string' ? text : String(text);
+  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length} chars)`;
+}
+
+/** A stderr line is never longer than this, whatever a caller passed in its fields. */
+const MAX_LINE = 4096;
 const ORDER: Record<Level, number> = { info: 0, warn: 1, error: 2 };
 
 /** A logger that writes one line per entry to stderr (stdout stays free for CLI output). */
@@ -15,7 +27,7 @@ export function stderrLogger(minLevel: Level = 'info'): Logger {
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[minLevel]) return;
     const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-    process.stderr.write(`[flowscope] ${level}: ${message}${extra}\n`);
+    process.stderr.write(`${clip(`[flowscope] ${level}: ${message}${extra}`, MAX_LINE)}\n`);
   };
   return {
     info: (m, f) => write('info', m, f),
