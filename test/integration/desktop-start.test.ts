@@ -31,8 +31,8 @@ function appFolder(): string {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'flowscope-start-')));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   for (const file of ['start-desktop.js', 'desktop-launch.js']) {
-    mkdirSync(join(root, 'scripts'), { recursive: true });
-    copyFileSync(join(repo, 'scripts', file), join(root, 'scripts', file));
+    mkdirSync(join(root, 'electron', 'start'), { recursive: true });
+    copyFileSync(join(repo, 'electron', 'start', file), join(root, 'electron', 'start', file));
   }
   write(join(root, 'electron/main/index.ts'), '// a source\n');
   write(

@@ -1,4 +1,4 @@
-// The decisions of `npm start` (scripts/desktop-launch.js): which binary, whether to build,
+// The decisions of `npm start` (electron/start/desktop-launch.js): which binary, whether to build,
 // what Electron is started with, and what is said when there is no binary.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import {
   isBuildStale,
   launchEnv,
   platformExecutable,
-} from '../../scripts/desktop-launch.js';
+} from '../../electron/start/desktop-launch.js';
 
 const none = () => false;
 const all = () => true;
@@ -66,8 +66,8 @@ describe('launch', () => {
   });
   it('package.json: npm start and npm run dev go through the start script', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; main: string };
-    expect(pkg.scripts.start).toBe('node scripts/start-desktop.js');
-    expect(pkg.scripts.dev).toBe('node scripts/start-desktop.js --dev');
+    expect(pkg.scripts.start).toBe('node electron/start/start-desktop.js');
+    expect(pkg.scripts.dev).toBe('node electron/start/start-desktop.js --dev');
     expect(pkg.main).toBe('out/main/index.js');
   });
 });

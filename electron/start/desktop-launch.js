@@ -1,4 +1,4 @@
-// The decisions of `npm start` (scripts/start-desktop.js), as pure functions of what it found:
+// The decisions of `npm start` (electron/start/start-desktop.js), as pure functions of what it found:
 // which Electron binary to run, whether the build is stale, what to start it with, and what to
 // say when it cannot. Plain JS (it runs before anything is built); unit-tested in
 // test/unit/desktop-start.test.ts.

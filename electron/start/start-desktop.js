@@ -23,7 +23,7 @@ import {
   launchEnv,
 } from './desktop-launch.js';
 
-const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const appDir = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const requireFromApp = createRequire(join(appDir, 'package.json'));
 
 function fail(problem) {
