@@ -71,7 +71,11 @@ export interface ConnectionStatus {
   readOnly: boolean;
   /** Human explanation when state is `error` or `reconnecting`. */
   message?: string;
-  /** Typed reason when state is `error`. */
+  /**
+   * Typed reason when state is `error`; `NOT_RESPONDING` when state is `reconnecting` because
+   * Redis stopped answering on an open connection (paused, busy, cut off): calls fail at once
+   * until it answers again.
+   */
   code?: string;
   /** What the connection reaches, once connected. */
   topology?: Topology;

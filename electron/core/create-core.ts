@@ -3,13 +3,15 @@
 // close() it on exit. It works on one active connection at a time (the sandbox, the URL it
 // was given, or a saved one) and can switch.
 import { EventEmitter } from 'node:events';
-import type { EventMap, EventName, PushEvent } from '../../shared/contract';
+import type { DispatchResult, EventMap, EventName, MethodName, PushEvent } from '../../shared/contract';
 import type { AppInfo, ConnectionStatus } from '../../shared/domain';
 import { createActiveConnection } from './connection/active-connection';
 import { connectionChoices } from './connection/connection-handlers';
 import type { SecretStore } from './connection/saved-connections';
 import type { CoreContext } from './core-context';
 import { createDispatch, type Dispatch } from './dispatch';
+import { NOT_RESPONDING } from './connection/redis-connection';
+import { FlowscopeError } from '../../shared/errors';
 import { flowHandlers } from './flows/flow-handlers';
 import { createFlowSubscriptions, type FlowSubscriptions } from './live/flow-subscriptions';
 import { liveHandlers } from './live/live-handlers';
@@ -20,6 +22,20 @@ import { discoverQueues } from './queues/discover-queues';
 import { queueHandlers } from './queues/queue-handlers';
 import { createQueueWatcher } from './queues/queue-watcher';
 import { APP_VERSION } from './version';
+
+/** Methods that never wait on Redis: they answer even while it is not responding. */
+const NEEDS_NO_REDIS = new Set<string>([
+  'getAppInfo',
+  'getConnectionStatus',
+  'listConnections',
+  'saveConnection',
+  'removeConnection',
+  'testConnection',
+  'useConnection',
+  'listAudit',
+  'listScenarios',
+  'unsubscribeFlow',
+] satisfies MethodName[]);
 
 export interface CoreOptions {
   shell: AppInfo['shell'];
@@ -93,10 +109,28 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
   let subscriptions: FlowSubscriptions = newSubscriptions();
 
-  const watcher = createQueueWatcher(() => discoverQueues(ctx.redis(), ctx.prefix), (q) => emit('queues', q), options.queuePollMs);
+  // async: a connection that refuses calls (not responding) rejects the refresh, never throws out of a timer
+  const watcher = createQueueWatcher(async () => discoverQueues(ctx.redis(), ctx.prefix), (q) => emit('queues', q), options.queuePollMs);
+  // Calls waiting on Redis when it stops responding are answered at once (see `dispatch` below).
+  const stalls = new Set<() => void>();
+  let stalled = false;
   active.onChange(() => {
-    emit('connectionStatus', active.status());
-    if (active.status().state === 'connected') void watcher.refresh().catch(() => undefined);
+    const status = active.status();
+    emit('connectionStatus', status);
+    if (status.code === NOT_RESPONDING && !stalled) {
+      stalled = true;
+      log.warn('redis is not responding', { target: status.target });
+      for (const stall of [...stalls]) stall();
+    }
+    if (status.state === 'connected') {
+      if (stalled) {
+        // Events read late and reloads that failed meanwhile: every view starts again from Redis.
+        log.info('redis answers again', { target: status.target });
+        subscriptions.resyncAll('redis answers again');
+      }
+      stalled = false;
+      void watcher.refresh().catch(() => undefined);
+    }
   });
 
   const scenarios = createScenarioService(ctx, () => active.settings());
@@ -122,7 +156,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const ready = active.open(connections.initial);
 
-  const dispatch = createDispatch(
+  const dispatchNow = createDispatch(
     {
       getAppInfo: () => ({ name: 'Flowscope', version: APP_VERSION, shell: options.shell }),
       getConnectionStatus: () => active.status(),
@@ -135,6 +169,29 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     log,
   );
+
+  // A call that waits on Redis when it stops responding is answered REDIS_UNAVAILABLE at once
+  // rather than when its commands time out; its commands may still complete when Redis
+  // answers (an action's outcome is then in the audit log).
+  const dispatch: Dispatch = (method, args, session) => {
+    const call = dispatchNow(method, args, session);
+    if (typeof method !== 'string' || NEEDS_NO_REDIS.has(method)) return call;
+    return new Promise<DispatchResult>((resolve) => {
+      const stall = () =>
+        resolve({
+          ok: false,
+          error: new FlowscopeError(
+            'REDIS_UNAVAILABLE',
+            `Redis stopped responding while ${method} ran, so it was not waited for; if it changes Redis it may still complete when Redis answers (the audit log records actions' outcomes)`,
+          ).toPayload(),
+        });
+      stalls.add(stall);
+      void call.then((result) => {
+        stalls.delete(stall);
+        resolve(result);
+      });
+    });
+  };
 
   return {
     dispatch,

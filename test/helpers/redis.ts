@@ -10,6 +10,8 @@ import { startSandbox, type Sandbox } from '../../electron/core/connection/sandb
 
 export interface TestRedis {
   url: string;
+  /** The server's pid, when this file started it (always with `own`): for kill -STOP / -CONT. */
+  pid?: number;
   /** A prefix unique to this test file. */
   prefix: string;
   /** host/port options for BullMQ's `connection`. */
@@ -40,13 +42,22 @@ function killOnSignals(pid: number): void {
   }
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+export interface TestRedisOptions {
+  /**
+   * A throwaway server of this file's own even when $REDIS_URL is set, with DEBUG allowed
+   * from loopback: for tests that pause Redis (DEBUG SLEEP, kill -STOP), which must never
+   * pause a shared one.
+   */
+  own?: boolean;
+}
+
+export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   let sandbox: Sandbox | undefined;
   let dir: string | undefined;
-  let url = process.env.REDIS_URL;
+  let url = options.own ? undefined : process.env.REDIS_URL;
   if (!url) {
     dir = mkdtempSync(join(tmpdir(), 'flowscope-redis-'));
-    sandbox = await startSandbox({ dataDir: dir, persist: false });
+    sandbox = await startSandbox({ dataDir: dir, persist: false, ...(options.own ? { extraArgs: ['--enable-debug-command', 'local'] } : {}) });
     killOnSignals(sandbox.pid);
     url = sandbox.url;
   }
@@ -54,6 +65,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   const clients: Redis[] = [];
   return {
     url,
+    ...(sandbox ? { pid: sandbox.pid } : {}),
     prefix: `fs${randomBytes(4).toString('hex')}`,
     connection: {
       host: parsed.hostname,
@@ -68,6 +80,13 @@ export async function startTestRedis(): Promise<TestRedis> {
     },
     async stop() {
       for (const c of clients) c.disconnect();
+      if (sandbox) {
+        try {
+          process.kill(sandbox.pid, 'SIGCONT'); // a server a test left paused could not stop
+        } catch {
+          // already gone
+        }
+      }
       await sandbox?.stop();
       if (sandbox) livePids.delete(sandbox.pid);
       if (dir) rmSync(dir, { recursive: true, force: true });

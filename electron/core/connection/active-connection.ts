@@ -54,7 +54,10 @@ export function createActiveConnection(options: { dataDir: string; redisServerPa
     const topology = connection.topology;
     const warning = clusterPrefixWarning(topology, current.prefix);
     const known = { ...base, ...(topology ? { topology } : {}), ...(warning ? { warning } : {}) };
-    return connection.message && s !== 'connected' ? { ...known, state: s, message: connection.message } : { ...known, state: s };
+    if (connection.message && s !== 'connected') {
+      return { ...known, state: s, message: connection.message, ...(connection.code ? { code: connection.code } : {}) };
+    }
+    return { ...known, state: s };
   };
 
   const startSandboxOnce = () => {

@@ -22,7 +22,8 @@ export function splitNodeKey(nodeKey: string): { host: string; port: number } {
 /** Opens the blocking connection for reads of `key` (and keys of the same slot). */
 export async function openBlockingConnection(command: RedisClient, key: string): Promise<BlockingConnection> {
   if (!isCluster(command)) {
-    const client = command.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+    // No command timeout here: XREAD BLOCK waits on purpose (the command connection has one).
+    const client = command.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined });
     return {
       client,
       unblock: async (id) => void (await command.call('CLIENT', 'UNBLOCK', String(id))),
@@ -33,7 +34,7 @@ export async function openBlockingConnection(command: RedisClient, key: string):
   const owner = command.slots[slot]?.[0];
   if (!owner) throw new Error(`No cluster node owns slot ${slot} yet`);
   const { host, port } = splitNodeKey(owner);
-  const client = new Redis({ ...command.options.redisOptions, host, port, maxRetriesPerRequest: null, enableOfflineQueue: true });
+  const client = new Redis({ ...command.options.redisOptions, host, port, maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined });
   const waker = command.nodes('master').find((node) => node.options.host === host && node.options.port === port);
   return {
     client,

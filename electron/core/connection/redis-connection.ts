@@ -3,6 +3,14 @@
 // Redis that comes back is picked up without a restart; through Sentinel, to the new master
 // after a failover. A `redis://` URL that names a cluster node becomes a cluster client seeded
 // from that node (checked with INFO cluster on the first connect).
+//
+// A Redis can also stop answering without closing the socket (kill -STOP, DEBUG SLEEP, a long
+// script, a network blackhole): ioredis then says nothing. The health check PINGs every
+// HEALTH_INTERVAL_MS (every master of a cluster); a PING unanswered for HEALTH_TIMEOUT_MS makes
+// the status "reconnecting" with code NOT_RESPONDING, and `redis` refuses calls at once with
+// REDIS_UNAVAILABLE until a PING is answered again. Every command also times out after
+// COMMAND_TIMEOUT_MS. The health check only watches a client ioredis calls ready: while ioredis
+// itself reconnects (a restart, a Sentinel failover) its own state is shown and left alone.
 import { EventEmitter } from 'node:events';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { ConnectionState, Topology } from '../../../shared/domain';
@@ -19,18 +27,40 @@ export interface RedisConnection {
   readonly message: string | undefined;
   /** What is on the other end (standalone, cluster, sentinel master), once connected. */
   readonly topology: Topology | undefined;
+  /** NOT_RESPONDING while the health check gets no answer (state is then 'reconnecting'). */
+  readonly code: typeof NOT_RESPONDING | undefined;
   /** Resolves once the first attempt has connected or failed (never rejects). */
   readonly firstAttempt: Promise<void>;
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
+/** How often the health check PINGs a connected Redis. */
+export const HEALTH_INTERVAL_MS = 500;
+/** A PING unanswered this long means Redis is not responding (noticed within interval + timeout). */
+export const HEALTH_TIMEOUT_MS = 1000;
+/** No command of the command connection waits longer than this for its answer. */
+export const COMMAND_TIMEOUT_MS = 10_000;
+export const NOT_RESPONDING = 'NOT_RESPONDING';
+
 const COMMAND_OPTIONS: RedisOptions = {
   // A call while Redis is away fails after one reconnect attempt instead of hanging.
   maxRetriesPerRequest: 1,
   retryStrategy: (times) => Math.min(200 * times, 2000),
   connectTimeout: 5000,
+  // A Redis that stops answering: the command fails instead of waiting for ever. Blocking reads
+  // (the live XREAD) are on their own connections, opened without it.
+  commandTimeout: COMMAND_TIMEOUT_MS,
 };
+
+const notRespondingMessage = () =>
+  `Redis is not responding: no answer to PING within ${HEALTH_TIMEOUT_MS} ms (paused, busy or cut off); calls fail until it answers`;
+
+/** PING on every node that serves commands: the client itself, or each master of a cluster. */
+function pingAll(client: RedisClient): Promise<unknown> {
+  if (client instanceof Cluster) return Promise.all(client.nodes('master').map((node) => node.ping()));
+  return client.ping();
+}
 
 /** Opens the client a plan describes. */
 export function openPlannedClient(plan: ClientPlan): RedisClient {
@@ -52,6 +82,8 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
   let settleFirst!: () => void;
   const firstAttempt = new Promise<void>((resolve) => (settleFirst = resolve));
   let settled = false;
+  /** False while a PING has gone unanswered past HEALTH_TIMEOUT_MS. */
+  let responding = true;
 
   const set = (next: ConnectionState, why?: string) => {
     if (next === state && why === message) return;
@@ -91,8 +123,52 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
     settle();
   };
 
+  // ---- health check --------------------------------------------------------------------
+  // One PING out at a time. Its generation is bumped whenever ioredis changes the connection
+  // (ready, reconnecting, end), so a PING sent on a socket that is gone decides nothing.
+  let probeGeneration = 0;
+  let probing = false;
+  const setResponding = (value: boolean) => {
+    if (responding === value) return;
+    responding = value;
+    emitter.emit('change');
+  };
+  const probe = () => {
+    const c = client;
+    if (closed || probing || state !== 'connected' || c.status !== 'ready') return;
+    probing = true;
+    const mine = probeGeneration;
+    const timer = setTimeout(() => {
+      if (mine === probeGeneration && !closed && state === 'connected' && c === client && c.status === 'ready') setResponding(false);
+    }, HEALTH_TIMEOUT_MS);
+    timer.unref();
+    pingAll(c).then(
+      () => {
+        clearTimeout(timer);
+        probing = false;
+        if (mine === probeGeneration && c === client && !closed) setResponding(true);
+      },
+      () => {
+        // A reply error still came from Redis; a timeout or a closed socket is left to the
+        // timer above and to ioredis's own events.
+        clearTimeout(timer);
+        probing = false;
+      },
+    );
+  };
+  const health = setInterval(probe, HEALTH_INTERVAL_MS);
+  health.unref();
+  const connectionChanged = () => {
+    probeGeneration++;
+    probing = false;
+    setResponding(true);
+  };
+
   function wire(c: RedisClient) {
-    c.on('ready', () => void ready(c));
+    c.on('ready', () => {
+      if (c === client) connectionChanged();
+      void ready(c);
+    });
     c.on('error', (err: Error) => {
       if (c !== client) return;
       // ioredis reports every failed attempt here; the state follows from 'reconnecting'.
@@ -102,21 +178,33 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
         settle();
       }
     });
-    c.on('reconnecting', () => c === client && set('reconnecting', message ? `Reconnecting: ${message}` : 'Reconnecting'));
-    c.on('end', () => c === client && set('error', 'Connection closed'));
+    c.on('reconnecting', () => {
+      if (c !== client) return;
+      connectionChanged();
+      set('reconnecting', message ? `Reconnecting: ${message}` : 'Reconnecting');
+    });
+    c.on('end', () => {
+      if (c !== client) return;
+      connectionChanged();
+      set('error', 'Connection closed');
+    });
   }
   wire(client);
 
   return {
     get redis() {
       if (!settled) throw new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is still connecting');
+      if (!responding) throw new FlowscopeError('REDIS_UNAVAILABLE', notRespondingMessage());
       return client;
     },
     get state() {
-      return state;
+      return state === 'connected' && !responding ? 'reconnecting' : state;
     },
     get message() {
-      return message;
+      return state === 'connected' && !responding ? notRespondingMessage() : message;
+    },
+    get code() {
+      return state === 'connected' && !responding ? NOT_RESPONDING : undefined;
     },
     get topology() {
       return topology;
@@ -128,6 +216,7 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
     },
     async close() {
       closed = true;
+      clearInterval(health);
       emitter.removeAllListeners();
       client.disconnect();
       settle();

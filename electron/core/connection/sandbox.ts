@@ -17,6 +17,8 @@ export interface SandboxOptions {
   port?: number;
   /** How long to wait for "Ready to accept connections". */
   startTimeoutMs?: number;
+  /** More redis-server arguments (tests: `--enable-debug-command local` for DEBUG SLEEP). */
+  extraArgs?: string[];
 }
 
 export interface Sandbox {
@@ -74,6 +76,7 @@ async function spawnOnce(binary: string, options: SandboxOptions): Promise<Sandb
     '--save', options.persist ? '60 1' : '',
     '--loglevel', 'notice',
     '--logfile', '',
+    ...(options.extraArgs ?? []),
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);

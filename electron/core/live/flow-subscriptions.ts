@@ -34,6 +34,8 @@ export interface FlowSubscriptions {
   /** Takes a page of children loaded for a view into it, so they are live too. */
   adoptPage(session: string, subscriptionId: string, page: ChildrenPage): Promise<void>;
   closeSession(session: string): void;
+  /** Reloads every view and pushes fresh snapshots (Redis answers again after it stopped responding). */
+  resyncAll(why: string): void;
   close(): Promise<void>;
 }
 
@@ -352,6 +354,12 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     closeSession(session) {
       for (const view of [...views.values()]) if (view.session === session) views.delete(view.id);
       unfollowUnused();
+    },
+    resyncAll(why) {
+      for (const view of views.values()) {
+        deps.log.info('flow view resyncs', { subscriptionId: view.id, why });
+        scheduleReload(view);
+      }
     },
     async close() {
       views.clear();

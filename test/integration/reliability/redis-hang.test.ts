@@ -1,0 +1,137 @@
+// A Redis that stops answering without closing its socket (DEBUG SLEEP, kill -STOP): within
+// 2 s every client is told it is not responding, calls fail fast with REDIS_UNAVAILABLE instead
+// of hanging, and when Redis answers again the status says connected and live views resync.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FlowProducer, Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushEvent } from '../../../shared/contract';
+import type { ConnectionStatus, FlowSnapshot } from '../../../shared/domain';
+import { createCore, type Core } from '../../../electron/core/create-core';
+import { memoryLogger } from '../../../electron/core/log/logger';
+import { startTestRedis, type TestRedis } from '../../helpers/redis';
+
+let redis: TestRedis;
+let core: Core;
+let dataDir: string;
+let rootId: string;
+
+beforeAll(async () => {
+  redis = await startTestRedis({ own: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-hang-'));
+  core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
+  await core.ready;
+  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
+  const added = await flows.add({ name: 'root', queueName: 'hang', children: [{ name: 'a', queueName: 'hang' }, { name: 'b', queueName: 'hang' }] });
+  rootId = added.job.id!;
+  await flows.close();
+});
+
+afterAll(async () => {
+  await core.close();
+  await redis.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Resolves with the first status push that satisfies `predicate`, and when it came. */
+function nextStatus(predicate: (s: ConnectionStatus) => boolean): Promise<{ status: ConnectionStatus; at: number }> {
+  return new Promise((resolve) => {
+    const off = core.onEvent((e: PushEvent) => {
+      if (e.event === 'connectionStatus' && predicate(e.payload)) {
+        off();
+        resolve({ status: e.payload, at: Date.now() });
+      }
+    });
+  });
+}
+
+const notResponding = (s: ConnectionStatus) => s.state !== 'connected' && s.code === 'NOT_RESPONDING';
+const connected = (s: ConnectionStatus) => s.state === 'connected';
+
+/** Times a call. */
+async function timed(method: string, args: unknown, session?: string) {
+  const start = Date.now();
+  const result = await core.dispatch(method, args, session);
+  return { result, ms: Date.now() - start };
+}
+
+describe('a Redis that stops answering', () => {
+  it('DEBUG SLEEP: "not responding" within 2 s, calls fail fast with REDIS_UNAVAILABLE, connected again after', async () => {
+    const sleeper = redis.client();
+    const down = nextStatus(notResponding);
+    const up = nextStatus(connected);
+    const start = Date.now();
+    const sleeping = sleeper.call('DEBUG', 'SLEEP', '3').catch(() => undefined);
+
+    const { status, at } = await down;
+    expect(at - start).toBeLessThan(2000);
+    expect(status).toMatchObject({ state: 'reconnecting', code: 'NOT_RESPONDING', message: expect.stringMatching(/not responding/i) });
+    expect(core.status()).toMatchObject({ code: 'NOT_RESPONDING' });
+    // While it is not responding, calls fail at once.
+    const fast = await timed('listQueues', {});
+    expect(fast.result).toMatchObject({ ok: false, error: { code: 'REDIS_UNAVAILABLE', message: expect.stringMatching(/not responding/i) } });
+    expect(fast.ms).toBeLessThan(100);
+    // Calls that need no Redis still answer.
+    expect(await core.dispatch('getConnectionStatus', {})).toMatchObject({ ok: true, result: { code: 'NOT_RESPONDING' } });
+
+    await sleeping;
+    await up;
+    expect(await core.dispatch('listQueues', {})).toMatchObject({ ok: true, result: [{ name: 'hang' }] });
+  });
+
+  it('kill -STOP / -CONT under a live view: "not responding" within 2 s, then connected, the view resyncs and stays live', async () => {
+    const session = 'stopped-view';
+    const pushes: PushEvent[] = [];
+    let onPush: () => void = () => undefined;
+    const off = core.onEvent((e) => {
+      pushes.push(e);
+      onPush();
+    }, session);
+    const nextPush = (predicate: (e: PushEvent) => boolean) =>
+      new Promise<PushEvent>((resolve) => {
+        const check = () => {
+          const found = pushes.find(predicate);
+          if (found) resolve(found);
+        };
+        onPush = check;
+        check();
+      });
+    const subscribed = await core.dispatch('subscribeFlow', { queue: 'hang', jobId: rootId }, session);
+    expect(subscribed.ok).toBe(true);
+    const view = (subscribed as { result: FlowSnapshot }).result;
+
+    const down = nextStatus(notResponding);
+    const start = Date.now();
+    process.kill(redis.pid!, 'SIGSTOP');
+    try {
+      // A call made as Redis stops is in flight when it does: it fails once the stop is noticed.
+      const inFlight = timed('getFlowTree', { queue: 'hang', jobId: rootId });
+      const { at } = await down;
+      expect(at - start).toBeLessThan(2000);
+      const stuck = await inFlight;
+      expect(stuck.result).toMatchObject({ ok: false, error: { code: 'REDIS_UNAVAILABLE', message: expect.stringMatching(/stopped responding while getFlowTree ran/) } });
+      expect(stuck.ms).toBeLessThan(2000);
+      const fast = await timed('getFlowTree', { queue: 'hang', jobId: rootId });
+      expect(fast.result).toMatchObject({ ok: false, error: { code: 'REDIS_UNAVAILABLE' } });
+      expect(fast.ms).toBeLessThan(100);
+    } finally {
+      pushes.length = 0;
+      process.kill(redis.pid!, 'SIGCONT');
+    }
+    await nextStatus(connected);
+    // The view is read again from Redis once it answers: a fresh snapshot, newer than before.
+    const resynced = (await nextPush((e) => e.event === 'flowSnapshot' && e.payload.subscriptionId === view.subscriptionId)) as Extract<PushEvent, { event: 'flowSnapshot' }>;
+    expect(resynced.payload.seq).toBeGreaterThan(view.seq);
+    expect(resynced.payload.tree.nodes.map((n) => n.key).sort()).toEqual(view.tree.nodes.map((n) => n.key).sort());
+    // And it is still live: a change made now reaches it.
+    const child = view.tree.nodes.find((n) => n.key !== view.tree.nodes[0]!.key)!;
+    const queue = new Queue('hang', { connection: redis.connection, prefix: redis.prefix });
+    await (await queue.getJob(child.key.split(':').pop()!))!.remove();
+    await queue.close();
+    const patch = (await nextPush((e) => e.event === 'flowPatch' && e.payload.subscriptionId === view.subscriptionId)) as Extract<PushEvent, { event: 'flowPatch' }>;
+    expect(patch.payload.removed).toContain(child.key);
+    off();
+    await core.dispatch('unsubscribeFlow', { subscriptionId: view.subscriptionId }, session);
+  });
+});
