@@ -36,7 +36,7 @@ function Home() {
         <p>No queues yet. Add a flow with BullMQ&apos;s FlowProducer and it appears on the left.</p>
       ) : (
         <p>
-          Pick a flow on the left to see its tree, or press <kbd>/</kbd> to find a job by id.
+          Pick a flow on the left to see its tree, or press <kbd>/</kbd> to find a job by its id, key or short id.
         </p>
       )}
     </div>
@@ -64,7 +64,7 @@ export function App() {
         </aside>
         <main className="main">
           {error && <div className="problem" role="alert">{error}</div>}
-          {route.view === 'flow' ? <FlowView key={`${route.queue}\u0000${route.jobId}`} queue={route.queue} jobId={route.jobId} /> : <Home />}
+          {route.view === 'flow' ? <FlowView key={`${route.queue}\u0000${route.jobId}`} queue={route.queue} jobId={route.jobId} select={route.select} /> : <Home />}
           <ScenarioDock />
         </main>
       </div>

@@ -253,4 +253,112 @@ describe('createFlowController', () => {
     expect(flow.store.getState().collapsed.has('b:q:a')).toBe(false);
     expect(flow.store.getState().viewport).toMatchObject({ kind: 'fit', keys: ['b:q:a1'] });
   });
+
+  it('offers Try again after a failed open, and opens by itself once the job appears or Redis is back', async () => {
+    let exists = false;
+    const { client, push, calls } = fakeClient({
+      subscribeFlow: () => {
+        if (!exists) throw new FlowscopeError('NOT_FOUND', 'No job r in queue q (prefix bull)');
+        return snapshot(1);
+      },
+    });
+    let clock = 0;
+    const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule, now: () => clock });
+    await flow.open();
+    expect(flow.store.getState().phase).toBe('error');
+
+    // Try again, still missing: the error stays.
+    await flow.retry();
+    expect(flow.store.getState()).toMatchObject({ phase: 'error', loadError: 'No job r in queue q (prefix bull)' });
+
+    // The queue list changed (a scenario re-ran): the view looks again, quietly, and opens.
+    exists = true;
+    clock += 5000;
+    push({ event: 'queues', payload: [] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(flow.store.getState()).toMatchObject({ phase: 'ready', loadError: null, live: 'live' });
+    expect(flow.store.getState().viewport).toMatchObject({ kind: 'initial' });
+    const opens = calls.filter((c) => c.method === 'subscribeFlow').length;
+    push({ event: 'queues', payload: [] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls.filter((c) => c.method === 'subscribeFlow')).toHaveLength(opens);
+  });
+
+  it('opens by itself when Redis comes back after the view could not open', async () => {
+    let up = false;
+    const { client, push } = fakeClient({
+      subscribeFlow: () => {
+        if (!up) throw new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is not reachable');
+        return snapshot(1);
+      },
+      getFlowTree: () => {
+        throw new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is not reachable');
+      },
+    });
+    const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
+    await flow.open();
+    expect(flow.store.getState().phase).toBe('error');
+    up = true;
+    const status = { connectionId: 'sandbox', kind: 'sandbox', target: 'x', prefix: 'bull', readOnly: false } as const;
+    push({ event: 'connectionStatus', payload: { ...status, state: 'connected' } });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(flow.store.getState()).toMatchObject({ phase: 'ready', loadError: null });
+  });
+
+  it('brings a job asked for by the route into view: selected, found, the viewport on it and its parent', async () => {
+    const { client } = fakeClient({ subscribeFlow: () => snapshot(1, [node('b:q:r', null), node('b:q:a', 'b:q:r'), node('b:q:a1', 'b:q:a', { depth: 2 })]) });
+    const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
+    // Asked before the flow is open: done once it is.
+    void flow.reveal({ key: 'b:q:a1', queue: 'q', id: 'a1' });
+    await flow.open();
+    expect(flow.store.getState()).toMatchObject({
+      selectedKey: 'b:q:a1',
+      found: { key: 'b:q:a1', status: 'shown' },
+      viewport: { kind: 'fit', keys: ['b:q:a', 'b:q:a1'] },
+    });
+    // Under a collapsed parent: the parent opens.
+    flow.select(null);
+    flow.toggle('b:q:a');
+    expect(flow.store.getState().collapsed.has('b:q:a')).toBe(true);
+    await flow.reveal({ key: 'b:q:a1', queue: 'q', id: 'a1' });
+    expect(flow.store.getState().collapsed.has('b:q:a')).toBe(false);
+    expect(flow.store.getState().selectedKey).toBe('b:q:a1');
+  });
+
+  it('loads the pages of the buckets on the path until a job beyond the first page is in view', async () => {
+    const page = (n: number) => ({
+      parentKey: 'b:q:r',
+      bucket: 'unprocessed' as const,
+      nodes: [node(`b:q:p${n}`, 'b:q:r')],
+      total: 4,
+      nextCursor: n < 3 ? n + 1 : null,
+      truncated: n < 3 ? [{ parentKey: 'b:q:r', bucket: 'unprocessed' as const, shown: n + 1, total: 4, nextCursor: n + 1 }] : [],
+      stats: { ms: 1, roundTrips: 1, nodes: 1 },
+    });
+    let n = 0;
+    const { client, calls } = fakeClient({
+      subscribeFlow: () => ({
+        subscriptionId: 'sub-1',
+        seq: 0,
+        tree: tree([node('b:q:r', null), node('b:q:p0', 'b:q:r')], [{ parentKey: 'b:q:r', bucket: 'unprocessed', shown: 1, total: 4, nextCursor: 1 }]),
+      }),
+      getFlowTree: ({ jobId }) => ({ ...tree([node(`b:q:${jobId}`, 'b:q:r')]), ancestors: ['b:q:r'] }),
+      getChildrenPage: () => page(++n),
+    });
+    const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
+    await flow.open();
+    await flow.reveal({ key: 'b:q:p2', queue: 'q', id: 'p2' });
+    expect(calls.filter((c) => c.method === 'getChildrenPage')).toHaveLength(2);
+    expect(flow.store.getState()).toMatchObject({ selectedKey: 'b:q:p2', found: { status: 'shown' } });
+
+    // A job of another flow is not brought in; the view says so and keeps its first viewport.
+    const other = fakeClient({
+      subscribeFlow: () => snapshot(1),
+      getFlowTree: () => ({ ...tree([node('b:q:z', 'b:q:elsewhere')]), ancestors: ['b:q:elsewhere'] }),
+    });
+    const flow2 = createFlowController(other.client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
+    await flow2.open();
+    await flow2.reveal({ key: 'b:q:z', queue: 'q', id: 'z' });
+    expect(flow2.store.getState()).toMatchObject({ selectedKey: null, found: { status: 'missing', note: 'Job b:q:z is not in this flow.' } });
+  });
 });

@@ -8,6 +8,9 @@ import { jsonTokens, prettyJson } from '../../renderer/src/features/inspector/js
 import { duration } from '../../renderer/src/features/inspector/time-words';
 import { jobKeyParts, shortId } from '../../renderer/src/navigation/job-key';
 import { formatRoute, parseRoute } from '../../renderer/src/navigation/route';
+import { createNavigation } from '../../renderer/src/navigation/navigation-store';
+import { isCurrentRow, rowRoute } from '../../renderer/src/features/flows/FlowList';
+import type { FlowSummary } from '../../shared/domain';
 
 describe('routes', () => {
   it('round-trips a flow link, encoding queue names and ids', () => {
@@ -16,6 +19,13 @@ describe('routes', () => {
     expect(hash).toBe('#/flow/billing%3Aeu%2F2/order%2042');
     expect(parseRoute(hash)).toEqual(route);
     expect(parseRoute('#/flow/emails/17')).toEqual({ view: 'flow', queue: 'emails', jobId: '17' });
+  });
+
+  it('carries the job a link selects inside a flow', () => {
+    const route = { view: 'flow', queue: 'reports', jobId: '7', select: 'bull:fetch:3f34ce14-aa' } as const;
+    expect(formatRoute(route)).toBe('#/flow/reports/7?job=bull%3Afetch%3A3f34ce14-aa');
+    expect(parseRoute(formatRoute(route))).toEqual(route);
+    expect(parseRoute('#/flow/reports/7?other=1')).toEqual({ view: 'flow', queue: 'reports', jobId: '7' });
   });
 
   it('treats anything else as home', () => {
@@ -111,5 +121,69 @@ describe('flow list query', () => {
       name: 'ship',
       cursor: 'c1',
     });
+  });
+});
+
+/** A window whose hash the app sets (hashchange fires as in a browser, after the change) or a person changes. */
+function fakeWindow(hash: string) {
+  let listener: (() => void) | null = null;
+  let current = hash;
+  const fire = () => listener?.();
+  const win = {
+    location: {
+      get hash() {
+        return current;
+      },
+      set hash(value: string) {
+        current = value;
+        fire();
+      },
+    } as Location,
+    addEventListener: (_: string, fn: () => void) => (listener = fn),
+  } as unknown as Pick<Window, 'location' | 'addEventListener'>;
+  return { win, openFromOutside: (value: string) => ((current = value), fire()) };
+}
+
+describe('the flow list scope', () => {
+  it('is never narrowed by the route: not on load, not when a flow of every queue is picked', () => {
+    const { win } = fakeWindow('#/flow/stuck-fetch/7');
+    const nav = createNavigation(win);
+    expect(nav.store.getState().selectedQueue).toBeNull();
+    nav.navigate({ view: 'flow', queue: 'reports', jobId: '1' });
+    expect(nav.store.getState()).toMatchObject({ selectedQueue: null, route: { queue: 'reports', jobId: '1' }, listReset: 0 });
+  });
+
+  it('keeps a picked queue for its own flows, widens for another queue’s, resets for a link from outside', () => {
+    const { win, openFromOutside } = fakeWindow('#/');
+    const nav = createNavigation(win);
+    nav.selectQueue('reports');
+    nav.navigate({ view: 'flow', queue: 'reports', jobId: '1' });
+    expect(nav.store.getState().selectedQueue).toBe('reports');
+    // A search hit in the picked queue, inside a flow rooted elsewhere: still in scope.
+    nav.navigate({ view: 'flow', queue: 'nightly', jobId: '9', select: 'bull:reports:3' });
+    expect(nav.store.getState().selectedQueue).toBe('reports');
+    nav.navigate({ view: 'flow', queue: 'emails', jobId: '2' });
+    expect(nav.store.getState()).toMatchObject({ selectedQueue: null, listReset: 0 });
+
+    nav.selectQueue('emails');
+    openFromOutside('#/flow/emails/5');
+    expect(nav.store.getState()).toMatchObject({ selectedQueue: null, listReset: 1, route: { queue: 'emails', jobId: '5' } });
+  });
+});
+
+const summary = (extra: Partial<FlowSummary>): FlowSummary => ({
+  key: 'bull:fetch:c1', queue: 'fetch', id: 'c1', name: 'fetch', state: 'failed', timestamp: 1, isRoot: false,
+  childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 }, blockingFailures: 0, ...extra,
+});
+
+describe('flow list rows', () => {
+  it('open a search hit inside a flow at that flow’s root, with the hit selected', () => {
+    const hit = summary({ root: { key: 'bull:reports:r1', queue: 'reports', id: 'r1' } });
+    expect(rowRoute(hit)).toEqual({ view: 'flow', queue: 'reports', jobId: 'r1', select: 'bull:fetch:c1' });
+    expect(isCurrentRow(hit, rowRoute(hit))).toBe(true);
+    expect(isCurrentRow(hit, { view: 'flow', queue: 'reports', jobId: 'r1' })).toBe(false);
+    const root = summary({ key: 'bull:reports:r1', queue: 'reports', id: 'r1', isRoot: true });
+    expect(rowRoute(root)).toEqual({ view: 'flow', queue: 'reports', jobId: 'r1' });
+    expect(isCurrentRow(root, { view: 'flow', queue: 'reports', jobId: 'r1', select: 'bull:fetch:c1' })).toBe(true);
   });
 });

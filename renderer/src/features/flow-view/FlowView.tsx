@@ -1,6 +1,10 @@
 // One open flow: its toolbar, the graph (or the loading / error state in its place) and the
 // inspector drawer, and the confirmation of the actions run on its jobs. The flow's store
-// lives as long as this view shows it.
+// lives as long as this view shows it; the job the route selects (a search hit) is brought
+// into view in it.
+import { useEffect } from 'react';
+import { jobKeyParts } from '../../navigation/job-key';
+import { useApp } from '../../store/use-app';
 import { useClient } from '../../transport/client-context';
 import { ActionDialogHost } from '../actions/ActionDialogHost';
 import { FlowCanvas } from '../graph/FlowCanvas';
@@ -8,9 +12,20 @@ import { JobInspector } from '../inspector/JobInspector';
 import { useTreeKeys } from '../keyboard/use-tree-keys';
 import { FlowLoading } from './FlowLoading';
 import { FlowToolbar } from './FlowToolbar';
-import { FlowContext, useFlow, useOpenFlow } from './use-flow';
+import { FlowContext, useFlow, useFlowController, useOpenFlow } from './use-flow';
+
+function FoundNote() {
+  const found = useFlow((s) => s.found);
+  if (!found || found.status === 'shown') return null;
+  return (
+    <div className="notice" role="status" data-testid="found-note" data-status={found.status}>
+      {found.status === 'looking' ? `Bringing ${found.key} into view…` : found.note}
+    </div>
+  );
+}
 
 function FlowBody() {
+  const controller = useFlowController();
   const phase = useFlow((s) => s.phase);
   const loadError = useFlow((s) => s.loadError);
   const queue = useFlow((s) => s.queue);
@@ -25,6 +40,7 @@ function FlowBody() {
           {liveNote}
         </div>
       )}
+      <FoundNote />
       <div className="flow-stage">
         {phase === 'loading' && <FlowLoading />}
         {phase === 'error' && (
@@ -33,7 +49,15 @@ function FlowBody() {
               Could not open job <code>{jobId}</code> of queue <code>{queue}</code>.
             </strong>
             <p>{loadError}</p>
-            <p className="muted">Check the id, or pick a flow from the list on the left.</p>
+            <p className="muted">
+              Check the id, or pick a flow from the list on the left. This view tries again by itself when the queues change or
+              Redis comes back.
+            </p>
+            <p>
+              <button type="button" onClick={() => void controller.retry()}>
+                Try again
+              </button>
+            </p>
           </div>
         )}
         {phase === 'ready' && empty && (
@@ -48,10 +72,16 @@ function FlowBody() {
   );
 }
 
-export function FlowView({ queue, jobId }: { queue: string; jobId: string }) {
+export function FlowView({ queue, jobId, select }: { queue: string; jobId: string; select?: string }) {
   const client = useClient();
   const controller = useOpenFlow(client, queue, jobId);
+  const prefix = useApp((s) => s.status?.prefix ?? null);
   useTreeKeys(controller);
+  useEffect(() => {
+    if (!controller || prefix === null) return;
+    const parts = select ? jobKeyParts(select, prefix) : null;
+    void controller.reveal(select && parts ? { key: select, ...parts } : null);
+  }, [controller, select, prefix]);
   if (!controller) return null;
   return (
     <section className="flow-view" data-testid="flow-view" data-queue={queue} data-job-id={jobId}>

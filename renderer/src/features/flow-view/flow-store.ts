@@ -1,7 +1,11 @@
 // One store per open flow (zustand vanilla): the normalised flow data, kept live by the core's
 // sequence-numbered patches, plus what the person does with it (collapsed parents, selection,
 // the inspector, pages being loaded). Patches are queued and applied once per animation frame;
-// a gap in the sequence asks the core for a fresh snapshot instead of guessing.
+// a gap in the sequence asks the core for a fresh snapshot instead of guessing. A job of the
+// flow asked for by a link (a search hit) is brought into view: the pages of the buckets on its
+// path are loaded until it is there, then it is selected and marked found. A view that could not
+// open tries again when asked, and by itself when the queues change or Redis comes back (the
+// job may have appeared: a scenario re-run, a producer catching up).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { FlowscopeClient, PushEvent } from '../../../../shared/contract';
 import type { Bucket, FlowPatch, FlowSnapshot, FlowTree } from '../../../../shared/domain';
@@ -12,6 +16,25 @@ import { scheduleAnimationFrame, type ScheduleFrame } from './frame-scheduler';
 
 /** Children asked for per click on a group node. */
 export const PAGE_SIZE = 200;
+/** Most pages loaded to bring one job into view (10,000 children of one bucket at PAGE_SIZE). */
+export const REVEAL_PAGES = 50;
+/** A view that could not open tries again by itself at most this often. */
+export const RETRY_EVERY_MS = 1000;
+
+/** A job of this flow asked for by the route, and how bringing it into view went. */
+export interface FoundJob {
+  key: string;
+  status: 'looking' | 'shown' | 'missing';
+  /** Why a job could not be shown, in words. */
+  note: string | null;
+}
+
+/** A job to bring into view: its key, and its queue and id (to read its ancestors). */
+export interface RevealTarget {
+  key: string;
+  queue: string;
+  id: string;
+}
 
 export type LiveState = 'connecting' | 'live' | 'resyncing' | 'off';
 
@@ -45,6 +68,7 @@ export interface FlowViewState extends FlowData {
   /** Page loads per group node id (see groupNodeId) or per parent key being expanded. */
   pages: ReadonlyMap<string, PageLoad>;
   viewport: ViewportRequest | null;
+  found: FoundJob | null;
 }
 
 export interface FlowController {
@@ -59,6 +83,13 @@ export interface FlowController {
   fitAll(): void;
   /** Opens the parents of every failed job in view and fits the viewport to them; returns how many. */
   focusFailed(): number;
+  /**
+   * Brings a job of this flow into view (loading the pages of its path when it is not), selects
+   * it and marks it found; before the flow is open, does so once it is. Resolves when done.
+   */
+  reveal(target: RevealTarget | null): Promise<void>;
+  /** Opens the flow again after it could not be opened. */
+  retry(): Promise<void>;
 }
 
 export interface FlowStoreOptions {
@@ -86,6 +117,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
     inspectorOpen: false,
     pages: new Map(),
     viewport: null,
+    found: null,
   }));
   const get = store.getState;
   const set = store.setState;
@@ -102,6 +134,10 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
   let connectionWasDown = false;
   let connectionId: string | null = null;
   let stopEvents: (() => void) | null = null;
+  let pendingReveal: RevealTarget | null = null;
+  let revealRun = 0;
+  let retrying = false;
+  let lastRetry = -Infinity;
 
   const requestViewport = (kind: ViewportRequest['kind'], keys: string[] | null) => {
     set({ viewport: { id: ++requestId, kind, keys } });
@@ -166,10 +202,19 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       queued = queued.filter((p) => p.seq > push.payload.seq);
       replace(push.payload.tree, push.payload.seq);
       set({ live: 'live', liveNote: null });
+    } else if (push.event === 'queues') {
+      // Something was added or moved: the job that was not there may be now.
+      if (get().phase === 'error') void retryQuietly();
     } else if (push.event === 'connectionStatus') {
       const { state, connectionId: id } = push.payload;
       if (state !== 'connected') {
         connectionWasDown = true;
+        return;
+      }
+      if (get().phase === 'error') {
+        connectionWasDown = false;
+        connectionId = id;
+        void retryQuietly();
         return;
       }
       // A new socket is a new session (the old subscription is gone), and another connection
@@ -248,6 +293,66 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
     }
   };
 
+  /** After the tree is in: the first viewport, or the job a link asked for. */
+  const afterOpen = async () => {
+    if (closed || get().phase !== 'ready') return;
+    const target = pendingReveal;
+    if (target) await controller.reveal(target);
+    else requestViewport('initial', null);
+  };
+
+  /** Opens again without showing the loading state (the error stays until the flow is in). */
+  const retryQuietly = async () => {
+    if (retrying || closed || now() - lastRetry < RETRY_EVERY_MS) return;
+    retrying = true;
+    lastRetry = now();
+    try {
+      await subscribe();
+      await afterOpen();
+    } finally {
+      retrying = false;
+    }
+  };
+
+  /** Loads pages of the buckets on the path from the view's root to `target` until it is in view. */
+  const bringIntoView = async (target: RevealTarget, run: number): Promise<string | null> => {
+    let tree: FlowTree;
+    try {
+      tree = await client.call('getFlowTree', { queue: target.queue, jobId: target.id, depth: 0 });
+    } catch (err) {
+      return `Could not read job ${target.key}: ${errorInWords(err)}`;
+    }
+    const path = [...tree.ancestors, tree.root];
+    const bucket: Bucket | null = tree.nodes[0]?.bucket ?? null;
+    const start = path.indexOf(get().rootKey);
+    if (start < 0) return `Job ${target.key} is not in this flow.`;
+    let pages = 0;
+    for (let i = start + 1; i < path.length; i++) {
+      const key = path[i]!;
+      const parentKey = path[i - 1]!;
+      const cut = (get().truncated.get(parentKey) ?? []).map((e) => e.bucket);
+      // The bucket the job itself is in first, when known.
+      const known = i === path.length - 1 ? bucket : null;
+      const buckets = [...cut.filter((b) => b === known), ...cut.filter((b) => b !== known)];
+      for (const b of buckets) {
+        while (!get().jobsByKey.has(key) && pages < REVEAL_PAGES) {
+          if (!truncatedEntry(get(), parentKey, b)) break;
+          await controller.loadMore(parentKey, b);
+          pages++;
+          if (closed || run !== revealRun) return null;
+          if (get().pages.get(groupNodeId(parentKey, b))?.error) break;
+        }
+        if (get().jobsByKey.has(key)) break;
+      }
+      if (!get().jobsByKey.has(key)) {
+        return pages >= REVEAL_PAGES
+          ? `Job ${target.key} is in this flow, beyond the ${(REVEAL_PAGES * PAGE_SIZE).toLocaleString('en-US')} children loaded to look for it.`
+          : `Job ${target.key} is in this flow but not among its children in view.`;
+      }
+    }
+    return null;
+  };
+
   const setPage = (id: string, load: PageLoad | null) => {
     const pages = new Map(get().pages);
     if (load) pages.set(id, load);
@@ -262,7 +367,36 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       stopEvents ??= client.onEvent(onEvent);
       set({ phase: 'loading', loadStartedAt: now(), loadError: null });
       await subscribe();
-      if (!closed && get().phase === 'ready') requestViewport('initial', null);
+      await afterOpen();
+    },
+
+    async retry() {
+      if (closed || subscribing) return;
+      lastRetry = now();
+      await controller.open();
+    },
+
+    async reveal(target) {
+      const run = ++revealRun;
+      if (!target) {
+        pendingReveal = null;
+        set({ found: null });
+        return;
+      }
+      pendingReveal = target;
+      if (get().phase !== 'ready') return;
+      set({ found: { key: target.key, status: 'looking', note: null } });
+      const note = get().jobsByKey.has(target.key) ? null : await bringIntoView(target, run);
+      if (closed || run !== revealRun) return;
+      if (!get().jobsByKey.has(target.key)) {
+        set({ found: { key: target.key, status: 'missing', note: note ?? `Job ${target.key} is not in view.` } });
+        requestViewport('initial', null);
+        return;
+      }
+      controller.select(target.key);
+      const parentKey = get().jobsByKey.get(target.key)?.parentKey;
+      requestViewport('fit', parentKey && get().jobsByKey.has(parentKey) ? [parentKey, target.key] : [target.key]);
+      set({ found: { key: target.key, status: 'shown', note: null } });
     },
 
     close() {

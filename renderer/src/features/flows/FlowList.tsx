@@ -1,10 +1,14 @@
 // The flow list of the selected queue (or of every queue): filters for stuck parents, failed
-// children, state and name, a search by job id (focused with `/`), pages of 50 with "Load
-// more". Each flow is a link to its deep-link route, so it can be opened in a new tab too.
-import { useEffect, useState } from 'react';
+// children, state and name, a search for one job from anything a ticket holds (focused with
+// `/`; the core reads ids, keys, `queue:id`, `#id`, short ids), pages of 50 with "Load more".
+// Each flow is a link to its deep-link route, so it can be opened in a new tab too; a search hit
+// inside a flow links to that flow's root with the hit selected. A search that finds nothing
+// says what it looked for and where.
+import { useEffect, useState, type MouseEvent } from 'react';
 import { BUCKETS, type FlowSummary } from '../../../../shared/domain';
-import { formatRoute } from '../../navigation/route';
-import { useNavigation } from '../../navigation/use-navigation';
+import { searchMissWords } from '../../../../shared/search-words';
+import { formatRoute, type Route } from '../../navigation/route';
+import { useNavigation, useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 import { shortId } from '../../navigation/job-key';
 import { timeAgo } from '../inspector/time-words';
@@ -22,16 +26,39 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
+/** Where a row leads: its own flow, or for a search hit inside a flow, that flow's root with the hit selected. */
+export function rowRoute(flow: FlowSummary): Route & { view: 'flow' } {
+  return flow.root
+    ? { view: 'flow', queue: flow.root.queue, jobId: flow.root.id, select: flow.key }
+    : { view: 'flow', queue: flow.queue, jobId: flow.id };
+}
+
+/** True when the open route shows this row: its flow, or (for a hit inside a flow) that flow with the hit selected. */
+export function isCurrentRow(flow: FlowSummary, route: Route): boolean {
+  if (route.view !== 'flow') return false;
+  if (flow.root) return route.select === flow.key;
+  return route.queue === flow.queue && route.jobId === flow.id;
+}
+
 function FlowRow({ flow, current }: { flow: FlowSummary; current: boolean }) {
-  const href = formatRoute({ view: 'flow', queue: flow.queue, jobId: flow.id });
+  const navigation = useNavigationApi();
+  const route = rowRoute(flow);
+  // A plain click navigates inside the app (the list keeps its scope); a modified click opens a tab.
+  const onClick = (event: MouseEvent) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigation.navigate(route);
+  };
   return (
     <li>
       <a
-        href={href}
+        href={formatRoute(route)}
+        onClick={onClick}
         className={`flow-item${current ? ' current' : ''}`}
         data-testid="flow-item"
         data-job-key={flow.key}
         data-state={flow.state}
+        data-root-key={flow.root?.key}
         aria-current={current ? 'page' : undefined}
       >
         <span className="flow-item-head">
@@ -41,7 +68,7 @@ function FlowRow({ flow, current }: { flow: FlowSummary; current: boolean }) {
         </span>
         <span className="flow-item-sub muted">
           {flow.queue} · #{shortId(flow.id)} · {flow.state}
-          {!flow.isRoot && ' · a parent inside a bigger flow'}
+          {flow.root ? ` · in the flow of ${flow.root.queue} #${shortId(flow.root.id)}` : !flow.isRoot && ' · a parent inside a bigger flow'}
         </span>
         <span className="flow-item-counts">
           {BUCKETS.map((b) => (
@@ -63,14 +90,21 @@ function FlowRow({ flow, current }: { flow: FlowSummary; current: boolean }) {
 export function FlowList() {
   const queue = useNavigation((s) => s.selectedQueue);
   const route = useNavigation((s) => s.route);
+  const listReset = useNavigation((s) => s.listReset);
+  const navigation = useNavigationApi();
   const counts = useApp((s) => JSON.stringify(s.queues?.filter((q) => !queue || q.name === queue).map((q) => q.counts) ?? null));
   const connected = useApp((s) => s.status?.state === 'connected');
   const connectionId = useApp((s) => s.status?.connectionId ?? null);
   const [filters, setFilters] = useState<FlowFilters>(NO_FILTERS);
   const settled = useDebounced(filters, 250);
   const list = useFlowList(queue, settled, counts, connectionId);
-  const currentKey = route.view === 'flow' ? `${route.queue}\u0000${route.jobId}` : null;
   const set = (patch: Partial<FlowFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  // A flow opened from outside (a link, back/forward) starts the list afresh: no stale search.
+  useEffect(() => {
+    if (listReset > 0) setFilters(NO_FILTERS);
+  }, [listReset]);
+  const searching = settled.search.trim() !== '';
+  const miss = searching && list.flows?.length === 0 && list.search ? list.search : null;
 
   return (
     <section className="flow-list" aria-label="Flows">
@@ -81,8 +115,9 @@ export function FlowList() {
         <input
           id={FLOW_SEARCH_ID}
           type="search"
-          placeholder="Job id  ( / )"
-          aria-label="Search by job id"
+          placeholder="Job id, key or short id  ( / )"
+          aria-label="Search by job id, key or short id"
+          title="A job id in any case, a full key (bull:queue:id), queue:id, #id, or the first 6+ characters of an id"
           value={filters.search}
           onChange={(e) => set({ search: e.target.value })}
         />
@@ -106,7 +141,22 @@ export function FlowList() {
         </div>
       )}
       {list.flows === null && list.loading && <p className="muted">{connected ? 'Loading flows…' : 'Waiting for Redis…'}</p>}
-      {list.flows?.length === 0 && (
+      {miss && (
+        <div className="empty" data-testid="no-flows" role="status">
+          <p>{searchMissWords(miss)}</p>
+          <p className="no-match-actions">
+            {queue && miss.unknownQueues.length === 0 && miss.queues.length === 1 && miss.queues[0] === queue && (
+              <button type="button" className="link" onClick={() => navigation.selectQueue(null)}>
+                Search every queue
+              </button>
+            )}
+            <button type="button" className="link" onClick={() => set({ search: '' })}>
+              Clear the search
+            </button>
+          </p>
+        </div>
+      )}
+      {list.flows?.length === 0 && !miss && (
         <p className="empty" data-testid="no-flows">
           {hasFilters(settled)
             ? 'No flow matches these filters. Clear them to see every flow.'
@@ -116,7 +166,7 @@ export function FlowList() {
       {list.flows && list.flows.length > 0 && (
         <ul className="flows" data-testid="flows">
           {list.flows.map((flow) => (
-            <FlowRow key={flow.key} flow={flow} current={currentKey === `${flow.queue}\u0000${flow.id}`} />
+            <FlowRow key={flow.key} flow={flow} current={isCurrentRow(flow, route)} />
           ))}
         </ul>
       )}

@@ -2,7 +2,7 @@
 // request, and a quiet refresh of the first page when the queue's counts move (so a new or
 // finished flow shows up without a click), unless the person has paged further.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FlowSummary } from '../../../../shared/domain';
+import type { FlowSearch, FlowSummary } from '../../../../shared/domain';
 import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
 import { flowQuery, type FlowFilters } from './flow-query';
@@ -12,12 +12,14 @@ export interface FlowListState {
   nextCursor: string | null;
   loading: boolean;
   error: string | null;
+  /** How the core read and answered the search, when there is one. */
+  search: FlowSearch | null;
 }
 
 /** `connectionId`: another connection lists other flows, so switching reloads the first page. */
 export function useFlowList(queue: string | null, filters: FlowFilters, countsSignature: string, connectionId: string | null) {
   const client = useClient();
-  const [state, setState] = useState<FlowListState>({ flows: null, nextCursor: null, loading: true, error: null });
+  const [state, setState] = useState<FlowListState>({ flows: null, nextCursor: null, loading: true, error: null, search: null });
   const generation = useRef(0);
   const pages = useRef(1);
 
@@ -28,7 +30,7 @@ export function useFlowList(queue: string | null, filters: FlowFilters, countsSi
       if (!quiet) setState((s) => ({ ...s, loading: true, error: null, flows: null }));
       try {
         const list = await client.call('listFlows', flowQuery(queue, filters));
-        if (mine === generation.current) setState({ flows: list.flows, nextCursor: list.nextCursor, loading: false, error: null });
+        if (mine === generation.current) setState({ flows: list.flows, nextCursor: list.nextCursor, loading: false, error: null, search: list.search ?? null });
       } catch (err) {
         if (mine === generation.current) setState((s) => ({ ...s, loading: false, error: errorInWords(err) }));
       }
@@ -63,7 +65,7 @@ export function useFlowList(queue: string | null, filters: FlowFilters, countsSi
       pages.current += 1;
       setState((s) => {
         const seen = new Set((s.flows ?? []).map((f) => f.key));
-        return { flows: [...(s.flows ?? []), ...list.flows.filter((f) => !seen.has(f.key))], nextCursor: list.nextCursor, loading: false, error: null };
+        return { ...s, flows: [...(s.flows ?? []), ...list.flows.filter((f) => !seen.has(f.key))], nextCursor: list.nextCursor, loading: false, error: null };
       });
     } catch (err) {
       if (mine === generation.current) setState((s) => ({ ...s, loading: false, error: errorInWords(err) }));

@@ -13,6 +13,7 @@ function JobNodeCard({ id }: NodeProps) {
   const job = useJob(id);
   const controller = useFlowController();
   const selected = useFlow((s) => s.selectedKey === id);
+  const found = useFlow((s) => s.found?.key === id && s.found.status === 'shown');
   const collapsed = useFlow((s) => s.collapsed.has(id));
   const loadingChildren = useFlow((s) => BUCKETS.some((b) => s.pages.get(groupNodeId(id, b))?.loading));
   if (!job) return null;
@@ -22,7 +23,7 @@ function JobNodeCard({ id }: NodeProps) {
     event.stopPropagation();
     controller.toggle(id);
   };
-  const classes = ['job-node', `state-${job.state}`, selected && 'selected', job.blocking && 'blocking', job.error && 'has-error'];
+  const classes = ['job-node', `state-${job.state}`, selected && 'selected', found && 'found', job.blocking && 'blocking', job.error && 'has-error'];
 
   return (
     <div
@@ -32,9 +33,15 @@ function JobNodeCard({ id }: NodeProps) {
       data-state={job.state}
       data-bucket={job.bucket ?? ''}
       data-selected={selected ? 'true' : undefined}
+      data-found={found ? 'true' : undefined}
       title={job.key}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
+      {found && (
+        <span className="found-tag" title="The job the link or search asked for">
+          found
+        </span>
+      )}
       <div className="job-node-head">
         <span className="job-node-name">{job.name ?? '(no name)'}</span>
         {job.policy && job.policy !== 'none' && (
