@@ -208,6 +208,11 @@ export interface FlowSnapshot {
   subscriptionId: string;
   seq: number;
   tree: FlowTree;
+  /**
+   * Why part of the view is not live (e.g. a queue's events key is not a stream, so its
+   * changes only show on a reload); absent when the whole view is live.
+   */
+  warnings?: string[];
 }
 
 /**

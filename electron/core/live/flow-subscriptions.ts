@@ -52,7 +52,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
 
   /** Follows the streams of every queue in a view; returns the queue keys newly followed. */
   async function follow(view: FlowView, positions?: Map<string, string>): Promise<Set<string>> {
-    reader ??= createStreamReader(deps.redis(), { onEntries, onGap });
+    reader ??= createStreamReader(deps.redis(), { onEntries, onGap, onBadStreams });
     const watched = new Set(reader.streams());
     const added = new Set<string>();
     for (const queueKey of view.queueKeys()) {
@@ -93,7 +93,22 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
   }
 
   function snapshot(view: FlowView): FlowSnapshot {
-    return { subscriptionId: view.id, seq: view.seq, tree: view.tree() };
+    const bad = reader?.badStreams() ?? new Map<string, string>();
+    const warnings = [...view.queueKeys()]
+      .filter((q) => bad.has(streamOf(q)))
+      .map((q) => `${streamOf(q)} is a ${bad.get(streamOf(q))}, not a stream: changes in queue ${q.slice(deps.prefix.length + 1)} show only on a reload (fix or delete that key)`);
+    return { subscriptionId: view.id, seq: view.seq, tree: view.tree(), ...(warnings.length > 0 ? { warnings } : {}) };
+  }
+
+  /** Keys found not to be streams: logged once each, and the views that wanted them say so. */
+  function onBadStreams(streams: { stream: string; type: string }[]): void {
+    const named = new Set(streams.map((s) => s.stream));
+    for (const { stream, type } of streams) {
+      deps.log.warn('events key has the wrong type: live updates of its queue are off until it is a stream again', { stream, type });
+    }
+    for (const view of views.values()) {
+      if ([...view.queueKeys()].some((q) => named.has(streamOf(q)))) scheduleReload(view);
+    }
   }
 
   // ---- events -> re-reads --------------------------------------------------------------

@@ -3,6 +3,12 @@
 // wakes its own blocked call with CLIENT UNBLOCK from the command connection. When it cannot
 // vouch for continuity (a reconnect, or a stream trimmed past the last entry it read) it
 // reports a gap for that stream so the caller resyncs from a snapshot.
+//
+// One key of the wrong type (a string at P:Q:events) fails the whole XREAD with WRONGTYPE:
+// the reader then finds which keys are not streams (one TYPE pipeline), reports them once,
+// leaves them out of the shared read and goes on with the others; every RECHECK_BAD_MS it
+// looks at them again, and a key that is a stream again (or gone) is read from its end on,
+// with a gap ('repaired') so the views of its queue resync.
 import type { RedisClient } from '../connection/redis-client';
 import { openBlockingConnection, type BlockingConnection } from '../connection/blocking-connection';
 import { isCluster } from '../connection/redis-client';
@@ -17,7 +23,14 @@ export interface StreamReaderHandlers {
   /** Entries read in one XREAD call, in stream order per stream. */
   onEntries(entries: StreamEntry[]): void;
   /** The reader may have missed entries of these streams: resync whatever depends on them. */
-  onGap(streams: string[], why: 'reconnect' | 'trimmed'): void;
+  onGap(streams: string[], why: 'reconnect' | 'trimmed' | 'repaired'): void;
+  /** These followed keys are not streams: they are left out of the read until they are again. */
+  onBadStreams?(streams: { stream: string; type: string }[]): void;
+}
+
+export interface StreamReaderOptions {
+  /** How often keys found of the wrong type are looked at again. */
+  recheckBadMs?: number;
 }
 
 export interface StreamReader {
@@ -25,17 +38,28 @@ export interface StreamReader {
   add(stream: string, fromId: string): void;
   remove(stream: string): void;
   streams(): string[];
+  /** Followed keys left out of the read because they are not streams, with their type. */
+  badStreams(): Map<string, string>;
   close(): Promise<void>;
 }
 
 const BLOCK_MS = 5000;
 const COUNT = 1000;
+const RECHECK_BAD_MS = 5000;
+
+const isWrongType = (err: unknown) => /^WRONGTYPE/.test(String((err as Error | undefined)?.message));
 
 
 /** The id of a stream's newest entry ('0-0' for an empty or missing stream): read it before a snapshot. */
 export async function lastStreamId(redis: RedisClient, stream: string): Promise<string> {
-  const last = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
-  return last[0]?.[0] ?? '0-0';
+  try {
+    const last = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return last[0]?.[0] ?? '0-0';
+  } catch (err) {
+    // Not a stream: the reader finds out on its first read and leaves the key out.
+    if (isWrongType(err)) return '0-0';
+    throw err;
+  }
 }
 
 function compareIds(a: string, b: string): number {
@@ -50,8 +74,12 @@ function toFields(flat: string[]): Record<string, string> {
   return fields;
 }
 
-export function createStreamReader(command: RedisClient, handlers: StreamReaderHandlers): StreamReader {
+export function createStreamReader(command: RedisClient, handlers: StreamReaderHandlers, options: StreamReaderOptions = {}): StreamReader {
   const lastIds = new Map<string, string>();
+  /** Followed keys that are not streams (key -> its type), left out of the read. */
+  const bad = new Map<string, string>();
+  let badCheckedAt = 0;
+  const recheckBadMs = options.recheckBadMs ?? RECHECK_BAD_MS;
   let blocking: BlockingConnection | null = null;
   let blockingId: number | null = null;
   let closed = false;
@@ -116,22 +144,78 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
       .map(([stream]) => stream);
   }
 
+  /** Types of `keys`, one pipeline. */
+  async function typesOf(keys: string[]): Promise<string[]> {
+    const pipeline = command.pipeline();
+    for (const key of keys) pipeline.type(key);
+    const replies = (await pipeline.exec()) ?? [];
+    return keys.map((_, i) => String(replies[i]?.[1] ?? 'none'));
+  }
+
+  /** After a WRONGTYPE: moves the keys that are not streams out of the read; true if any was. */
+  async function setAsideBadStreams(keys: string[]): Promise<boolean> {
+    const types = await typesOf(keys);
+    const found = keys.map((stream, i) => ({ stream, type: types[i]! })).filter(({ stream, type }) => type !== 'stream' && type !== 'none' && lastIds.has(stream));
+    for (const { stream, type } of found) {
+      lastIds.delete(stream);
+      bad.set(stream, type);
+    }
+    badCheckedAt = Date.now();
+    if (found.length > 0) handlers.onBadStreams?.(found);
+    return found.length > 0;
+  }
+
+  /** Takes back the keys set aside that are streams again (or gone), from their end on. */
+  async function recheckBadStreams(): Promise<void> {
+    if (bad.size === 0 || Date.now() - badCheckedAt < recheckBadMs) return;
+    badCheckedAt = Date.now();
+    const keys = [...bad.keys()];
+    const types = await typesOf(keys);
+    const repaired: string[] = [];
+    for (const [i, stream] of keys.entries()) {
+      if (types[i] !== 'stream' && types[i] !== 'none') continue;
+      if (!bad.delete(stream)) continue; // dropped meanwhile
+      lastIds.set(stream, await lastStreamId(command, stream));
+      repaired.push(stream);
+    }
+    if (repaired.length > 0) handlers.onGap(repaired, 'repaired');
+  }
+
   async function loop(): Promise<void> {
     while (!closed) {
-      if (lastIds.size === 0) {
+      if (lastIds.size === 0 && bad.size === 0) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
+        continue;
+      }
+      if (lastIds.size === 0) {
+        // Only keys of the wrong type are followed: look at them again, then wait a little.
+        try {
+          await recheckBadStreams();
+        } catch {
+          // Redis away: tried again on the next turn
+        }
+        if (lastIds.size === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, recheckBadMs).unref();
+          });
+          wake = null;
+        }
         continue;
       }
       try {
         blocking ??= await connect([...lastIds.keys()][0]!);
         if (closed) break;
         blockingId ??= Number(await blocking.client.client('ID'));
+        await recheckBadStreams();
         // The stream set is read after the awaits above, so a change made meanwhile is in it.
         const keys = [...lastIds.keys()];
         if (keys.length === 0) continue;
         inFlightGeneration = generation;
-        const reply = (await blocking.client.xread('COUNT', COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map((k) => lastIds.get(k)!))) as
+        // With keys set aside, the read ends in time for their next look.
+        const blockMs = bad.size > 0 ? Math.max(10, Math.min(BLOCK_MS, badCheckedAt + recheckBadMs - Date.now())) : BLOCK_MS;
+        const reply = (await blocking.client.xread('COUNT', COUNT, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map((k) => lastIds.get(k)!))) as
           | [string, [string, string[]][]][]
           | null;
         inFlightGeneration = null;
@@ -160,6 +244,14 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
           handlers.onGap([...lastIds.keys()], 'reconnect');
         }
         // UNBLOCKED (our own interrupt) just restarts the read with the new stream set.
+        if (isWrongType(err)) {
+          // Some followed key is not a stream: read on without it (at once), or wait if none is.
+          try {
+            if (await setAsideBadStreams([...lastIds.keys()])) continue;
+          } catch {
+            // Redis away: the pause below, then the read again
+          }
+        }
         if (!/UNBLOCKED/.test(String((err as Error).message))) {
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
@@ -171,15 +263,18 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
 
   return {
     add(stream, fromId) {
-      if (lastIds.has(stream)) return;
+      if (lastIds.has(stream) || bad.has(stream)) return;
       lastIds.set(stream, fromId);
       interrupt();
     },
     remove(stream) {
+      if (bad.delete(stream)) return;
       if (!lastIds.delete(stream)) return;
       interrupt();
     },
-    streams: () => [...lastIds.keys()],
+    /** Every followed key, those set aside for their type included (they are not added again). */
+    streams: () => [...lastIds.keys(), ...bad.keys()],
+    badStreams: () => new Map(bad),
     async close() {
       closed = true;
       interrupt();
