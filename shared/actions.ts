@@ -6,12 +6,24 @@ export interface SkippedJob {
   reason: string;
 }
 
+/**
+ * What an action (or its preview) cost, as `FlowTree.stats` for a tree: wall time in the core
+ * and Redis round trips (a pipeline or a batch of scripts sent together counts once; SCAN
+ * calls each count). Set by the core on every answer; optional so that values built by hand
+ * (tests, the renderer's placeholders) still type.
+ */
+export interface ActionStats {
+  ms: number;
+  roundTrips: number;
+}
+
 export interface RetryResult {
   /** Failed jobs moved back to wait (or prioritized), in the order they became runnable. */
   retried: string[];
   /** Jobs moved back to waiting-children: the parent, its ancestors, then reopened descendants. */
   reopened: string[];
   skipped: SkippedJob[];
+  stats?: ActionStats;
 }
 
 export interface RemoveUnprocessedResult {
@@ -23,6 +35,7 @@ export interface RemoveUnprocessedResult {
   stillBlocking: string[];
   /** True when the removal empties `:dependencies` and the parent moves from waiting-children to wait. */
   releasesParent: boolean;
+  stats?: ActionStats;
 }
 
 export interface RemoveJobResult {
@@ -30,12 +43,14 @@ export interface RemoveJobResult {
   removed: string[];
   /** The job's parent when removing the job released it from waiting-children, else null. */
   releasedParent: string | null;
+  stats?: ActionStats;
 }
 
 export interface PromoteResult {
   promoted: string;
   /** Where it went: `waiting`, or `prioritized` for a job with a priority. */
   state: 'waiting' | 'prioritized';
+  stats?: ActionStats;
 }
 
 export type AuditOutcome = 'ok' | 'refused' | 'error';

@@ -6,13 +6,13 @@
 import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
 import { assertJobKey, queueKeysOf } from './job-key';
-import { asStrings, luaWriteScript, runScript } from './lua-script';
+import { asStrings, luaWriteScript } from './lua-script';
 import promoteLua from './promote-job.lua?raw';
 import removeJobLua from './remove-job.lua?raw';
 import removeSubtreeLua from './remove-subtree.lua?raw';
 import queueMetaLua from './queue-meta.lua?raw';
-import { guardPlan, runRetry } from './retry-failed-children';
-import { RetryPlanner } from './retry-plan';
+import { ActionCost, withStats } from './cost';
+import { guardPlan, planFrom, runRetry } from './retry-failed-children';
 import type { PromoteResult, RemoveJobResult, RetryOptions, RetryResult } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
 
@@ -21,20 +21,23 @@ const PROMOTE_JOB = luaWriteScript('promote-job', queueMetaLua, promoteLua);
 
 export async function previewRetryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
   assertJobKey(prefix, key);
-  const plan = await new RetryPlanner(redis, prefix, opts).forJob(key);
-  await guardPlan(redis, plan, 'Retry job');
-  return plan.result;
+  const cost = new ActionCost(redis);
+  const plan = await planFrom(redis, prefix, key, { ...opts, mode: 'job' }, cost);
+  await guardPlan(redis, plan, 'Retry job', cost);
+  return withStats(plan.result, cost);
 }
 
 /** A failed job back to wait; with failed children of its own it is reopened instead, like a failed child in a cascade. */
 export async function retryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
   assertJobKey(prefix, key);
-  return runRetry(redis, () => new RetryPlanner(redis, prefix, opts).forJob(key), opts, 'Retry job');
+  return runRetry(redis, prefix, key, { ...opts, mode: 'job' }, 'Retry job');
 }
 
 /** A dry run with `layouts` null (it writes nothing); a real run with the guard's layouts. */
-async function removeJobScript(redis: RedisClient, key: string, layouts: ScriptLayouts | null): Promise<RemoveJobResult> {
-  const reply = await runScript(redis, REMOVE_JOB, [key], [layouts === null ? '1' : '0', String(Date.now()), JSON.stringify(layouts ?? {})]);
+async function removeJobScript(redis: RedisClient, key: string, layouts: ScriptLayouts | null, cost: ActionCost): Promise<RemoveJobResult> {
+  const [reply] = await cost.trips.run([
+    { script: REMOVE_JOB, keys: [key], args: [layouts === null ? '1' : '0', String(Date.now()), JSON.stringify(layouts ?? {})] },
+  ]);
   const [status, removed, released] = Array.isArray(reply) ? reply : [];
   const detail = asStrings(reply)[1];
   switch (status) {
@@ -58,28 +61,34 @@ async function removeJobScript(redis: RedisClient, key: string, layouts: ScriptL
 }
 
 /** The dry run of remove-job, then the guard over every queue it names. */
-async function guardedRemovePreview(redis: RedisClient, prefix: string, key: string) {
+async function guardedRemovePreview(redis: RedisClient, prefix: string, key: string, cost: ActionCost) {
   assertJobKey(prefix, key);
-  const preview = await removeJobScript(redis, key, null);
+  const preview = await removeJobScript(redis, key, null, cost);
   const written = [key, ...preview.removed, ...(preview.releasedParent ? [preview.releasedParent] : [])];
+  cost.add();
   return { preview, layouts: await assertCompatible(redis, queueKeysOf(written), 'Remove job') };
 }
 
 /** What removing the job would delete (the job and its whole subtree) and whether its parent would be released. */
 export async function previewRemoveJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
-  return (await guardedRemovePreview(redis, prefix, key)).preview;
+  const cost = new ActionCost(redis);
+  return withStats((await guardedRemovePreview(redis, prefix, key, cost)).preview, cost);
 }
 
 export async function removeJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
-  const { layouts } = await guardedRemovePreview(redis, prefix, key);
-  return removeJobScript(redis, key, layouts);
+  const cost = new ActionCost(redis);
+  const { layouts } = await guardedRemovePreview(redis, prefix, key, cost);
+  return withStats(await removeJobScript(redis, key, layouts, cost), cost);
 }
 
 export async function promoteJob(redis: RedisClient, prefix: string, key: string): Promise<PromoteResult> {
   assertJobKey(prefix, key);
+  const cost = new ActionCost(redis);
+  cost.add();
   const layouts = await assertCompatible(redis, queueKeysOf([key]), 'Promote job');
-  const [status, state] = asStrings(await runScript(redis, PROMOTE_JOB, [key], [JSON.stringify(layouts)]));
+  const [reply] = await cost.trips.run([{ script: PROMOTE_JOB, keys: [key], args: [JSON.stringify(layouts)] }]);
+  const [status, state] = asStrings(reply);
   if (status === 'missing') throw new FlowscopeError('NOT_FOUND', `No job ${key}.`, { key });
   if (status === 'not-delayed') throw new FlowscopeError('BAD_REQUEST', `Job ${key} is not delayed.`, { key });
-  return { promoted: key, state: state === 'prioritized' ? 'prioritized' : 'waiting' };
+  return withStats({ promoted: key, state: state === 'prioritized' ? 'prioritized' : 'waiting' }, cost);
 }

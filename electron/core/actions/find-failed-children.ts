@@ -3,55 +3,89 @@
 //   ignore, continue-parent -> in the parent's `:failed` hash (the "ignored" bucket)
 //   none                    -> still in `:dependencies`, the child itself in its failed zset
 //   remove                  -> in no bucket at all: only the child's `parentKey` points back
-// The planner reads the first three from the buckets (read-jobs.ts); this finds the last kind.
-// It is found by scanning the failed zset of every queue under the prefix (SCAN for
-// `P:*:failed` zsets) in pages of 1,000 by score, one script per page that returns only the jobs
-// whose `parent` JSON has `rdof`. Cost: one SCAN of the prefix's keyspace plus one hash read per
-// job under the prefix that failed after `since`, once per action, whatever the tree. `since`
-// is the action root's creation time minus an hour: a failed zset is scored by failure time, and
-// nothing under a job can fail before the job existed (the hour absorbs clock skew between the
-// hosts that add jobs and the hosts that run workers).
+// The reader lists the first three with the buckets; this finds the last kind, in the failed
+// zsets of the queues under the prefix, from `since` on (the failed zset is scored by failure
+// time, and nothing under a job fails before the job existed): failed-pages.lua cuts each
+// queue's part into pages by score, then find-removed-failures.lua reads every page (all in one
+// round trip, a few ms each) and returns only the remove-policy jobs and their parent keys.
+// So the cost is one hash read per job that failed while the subtree existed (the jobs that
+// could be its remove-policy children), not per failed job under the prefix.
+//
+// Which queues: a remove-policy child may sit alone in its queue (no other job of the subtree
+// there: no bucket and no sibling names that queue), so the queues come from one SCAN for
+// `P:*:failed` zsets (../connection/scan-keys.ts), started with the action and run while the
+// subtree is read.
+import type { Redis } from 'ioredis';
 import type { RedisClient } from '../connection/redis-client';
+import { isCluster } from '../connection/redis-client';
 import { scanKeys } from '../connection/scan-keys';
 import { escapeGlob } from '../queues/discover-queues';
+import { luaScript, type ScriptCall } from '../lua/round-trips';
+import type { ActionCost } from './cost';
+import failedPagesLua from './failed-pages.lua?raw';
 import findRemovedFailuresLua from './find-removed-failures.lua?raw';
-import { asStrings, luaScript, runScript } from './lua-script';
 
-const FIND_REMOVED_FAILURES = luaScript('find-removed-failures', findRemovedFailuresLua);
-const PAGE = 1000;
+export const FAILED_PAGES = luaScript('failed-pages', failedPagesLua);
+export const FIND_REMOVED_FAILURES = luaScript('find-removed-failures', findRemovedFailuresLua);
 
+/** Jobs per find-removed-failures call: ~1.5 µs each, so a call holds Redis ~3 ms. */
+const PAGE = 2000;
+/** Keys per SCAN call (a hint to Redis: each call walks about this many keys, ~1 ms). */
+const SCAN_COUNT = 5000;
+
+/** Clock skew allowed between the hosts that add jobs and the hosts that run workers. */
 export const CLOCK_SKEW_MS = 60 * 60 * 1000;
 
-/** Failed remove-policy jobs by parent key. */
-export type RemovedFailures = Map<string, string[]>;
-
-async function failedSets(redis: RedisClient, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  await scanKeys(redis, `${escapeGlob(prefix)}:*:failed`, { count: PAGE, type: 'zset', prefix }, (batch) => void keys.push(...batch));
-  return [...new Set(keys)];
+/** A failed remove-policy job and the parent its `parentKey` names. */
+export interface RemovedFailure {
+  key: string;
+  parentKey: string;
 }
 
-async function scanQueue(redis: RedisClient, queueKey: string, since: number, index: RemovedFailures): Promise<void> {
-  let from = String(since);
-  let skip = 0;
-  for (;;) {
-    const reply = asStrings(await runScript(redis, FIND_REMOVED_FAILURES, [queueKey], [from, skip, PAGE]));
-    const [nextFrom = from, nextSkip = '0', last = '1'] = reply;
-    for (let i = 3; i + 1 < reply.length; i += 2) {
-      const list = index.get(reply[i + 1]!) ?? [];
-      if (!list.includes(reply[i]!)) list.push(reply[i]!);
-      index.set(reply[i + 1]!, list);
-    }
-    if (last === '1') return;
-    from = nextFrom;
-    skip = Number(nextSkip);
+/** Queue keys `P:Q` that have a failed zset, by one SCAN of the prefix; each SCAN call is counted. */
+export async function queuesWithFailedSets(redis: RedisClient, prefix: string, cost: ActionCost): Promise<string[]> {
+  const keys = new Set<string>();
+  let client: RedisClient = redis;
+  if (!isCluster(redis)) {
+    // Counts the SCAN calls (on a cluster, the node clients scan-keys picks are not wrapped:
+    // there, the replies that held keys are counted).
+    const counting = Object.create(redis) as Redis;
+    counting.scan = ((...args: Parameters<Redis['scan']>) => {
+      cost.add();
+      return redis.scan(...args);
+    }) as Redis['scan'];
+    client = counting;
   }
+  await scanKeys(client, `${escapeGlob(prefix)}:*:failed`, { count: SCAN_COUNT, type: 'zset', prefix }, (batch) => {
+    if (client === redis) cost.add();
+    for (const key of batch) keys.add(key.slice(0, -':failed'.length));
+  });
+  return [...keys];
 }
 
-/** Failed remove-policy jobs under the prefix that failed at or after `since` (ms), by parent key. */
-export async function findRemovedPolicyFailures(redis: RedisClient, prefix: string, since = 0): Promise<RemovedFailures> {
-  const index: RemovedFailures = new Map();
-  const sets = await failedSets(redis, prefix);
-  await Promise.all(sets.map((key) => scanQueue(redis, key.slice(0, -':failed'.length), since, index)));
-  return index;
+const strings = (reply: unknown): string[] =>
+  Array.isArray(reply) ? reply.map((v) => (typeof v === 'string' ? v : String(v ?? ''))) : [];
+
+/** Failed remove-policy jobs of `queueKeys` that failed at or after `since` (ms): two round trips. */
+export async function findRemovedFailures(cost: ActionCost, queueKeys: string[], since: number): Promise<RemovedFailure[]> {
+  if (queueKeys.length === 0) return [];
+  const from = String(Math.max(0, Math.floor(since)));
+  const bounds = await cost.trips.run(queueKeys.map((q) => ({ script: FAILED_PAGES, keys: [q], args: [from, PAGE] })));
+  const pages: ScriptCall[] = [];
+  bounds.forEach((reply, i) => {
+    const b = strings(reply);
+    for (let j = 0; j + 1 < b.length; j += 2) pages.push({ script: FIND_REMOVED_FAILURES, keys: [queueKeys[i]!], args: [b[j]!, b[j + 1]!] });
+  });
+  if (pages.length === 0) return [];
+  const found: RemovedFailure[] = [];
+  const seen = new Set<string>();
+  for (const reply of await cost.trips.run(pages)) {
+    const r = strings(reply);
+    for (let j = 0; j + 1 < r.length; j += 2) {
+      if (seen.has(r[j]!)) continue;
+      seen.add(r[j]!);
+      found.push({ key: r[j]!, parentKey: r[j + 1]! });
+    }
+  }
+  return found;
 }

@@ -56,11 +56,52 @@ local function collectSubtree(key, seen, out)
   if typeOf(key) == "hash" then out[#out + 1] = key end
 end
 
--- removeJobFromAnyState.lua, for many jobs at once. The zsets answer per job; the lists (wait,
--- paused, active) are searched once per list for all the jobs of one call: LREM per job scans
--- the list each time, O(jobs x length) on a big wait list, where one pass that keeps the other
--- entries in order (as LREM 1 would) is O(length).
+-- removeJobFromAnyState.lua, for many jobs at once. The zsets answer per job (the planned
+-- state first, when the caller knows it); the lists (wait, paused, active) are searched once per
+-- list for all the jobs of one call: LREM per job scans the list each time, O(jobs x length) on
+-- a big wait list. The pass starts at the tail (the oldest jobs, where workers take from and
+-- where stuck children sit) and stops once every job sought is found; only the part it went
+-- through is written back, the other entries in their order (as LREM 1 would leave them).
 local LIST_STATES = { "wait", "paused", "active" }
+local ZSET_STATES = { "completed", "waiting-children", "delayed", "failed", "prioritized" }
+local IS_ZSET_STATE = { completed = true, ["waiting-children"] = true, delayed = true, failed = true, prioritized = true }
+
+local function removeFromList(listKey, pending, n, prevOf, listName)
+  if n <= 8 then
+    for id in pairs(pending) do
+      if rcall("LREM", listKey, 1, id) == 1 then prevOf[id] = listName end
+    end
+    return
+  end
+  if typeOf(listKey) ~= "list" then return end
+  local len = rcall("LLEN", listKey)
+  local kept, found, scanned = {}, 0, 0
+  while scanned < len and found < n do
+    local items = rcall("LRANGE", listKey, -(scanned + 1000), -(scanned + 1))
+    if #items == 0 then break end
+    for i = #items, 1, -1 do
+      local v = items[i]
+      if pending[v] and not prevOf[v] then
+        prevOf[v] = listName
+        found = found + 1
+      else
+        kept[#kept + 1] = v
+      end
+    end
+    scanned = scanned + #items
+  end
+  if found == 0 then return end
+  -- `kept` holds the scanned tail right to left: trim the tail off, push it back left to right.
+  if scanned >= len then rcall("DEL", listKey) else rcall("LTRIM", listKey, 0, -(scanned + 1)) end
+  local chunk = {}
+  for i = #kept, 1, -1 do
+    chunk[#chunk + 1] = kept[i]
+    if #chunk == 1000 or i == 1 then
+      rcall("RPUSH", listKey, unpack(chunk))
+      chunk = {}
+    end
+  end
+end
 
 local function removeFromLists(queueKey, ids, prevOf)
   for _, listName in ipairs(LIST_STATES) do
@@ -72,45 +113,34 @@ local function removeFromLists(queueKey, ids, prevOf)
       end
     end
     if n == 0 then return end
-    local listKey = queueKey .. ":" .. listName
-    if n <= 8 then
-      for id in pairs(pending) do
-        if rcall("LREM", listKey, 1, id) == 1 then prevOf[id] = listName end
-      end
-    elseif typeOf(listKey) == "list" then
-      local kept, found, start = {}, 0, 0
-      local len = rcall("LLEN", listKey)
-      while start < len do
-        local items = rcall("LRANGE", listKey, start, start + 999)
-        for _, v in ipairs(items) do
-          if pending[v] and not prevOf[v] then
-            prevOf[v] = listName
-            found = found + 1
-          else
-            kept[#kept + 1] = v
-          end
-        end
-        start = start + 1000
-      end
-      if found > 0 then
-        rcall("DEL", listKey)
-        for i = 1, #kept, 1000 do rcall("RPUSH", listKey, unpack(kept, i, math.min(i + 999, #kept))) end
-      end
+    removeFromList(queueKey .. ":" .. listName, pending, n, prevOf, listName)
+  end
+end
+
+local function removeFromZsets(queueKey, id, prevOf)
+  for _, state in ipairs(ZSET_STATES) do
+    if rcall("ZREM", queueKey .. ":" .. state, id) == 1 then
+      prevOf[id] = state
+      return
     end
   end
 end
 
 -- removeJob.lua for a list of job keys: state sets, dedup key, the job's keys, a `removed`
--- event each (in the order given, with the state it was removed from as `prev`).
-local function removeMany(keys)
-  local prevOf, byQueue, order = {}, {}, {}
+-- event each (in the order given, with the state it was removed from as `prev`). `hints`
+-- (optional): job key -> the state it was planned in ("waiting" for the lists).
+local function removeMany(keys, hints)
+  hints = hints or {}
+  local prevOf, byQueue, order, late = {}, {}, {}, {}
   for _, key in ipairs(keys) do
     local queueKey, id = splitKey(key)
-    for _, state in ipairs({ "completed", "waiting-children", "delayed", "failed", "prioritized" }) do
-      if rcall("ZREM", queueKey .. ":" .. state, id) == 1 then
-        prevOf[id] = state
-        break
-      end
+    local hint = hints[key]
+    if hint and IS_ZSET_STATE[hint] and rcall("ZREM", queueKey .. ":" .. hint, id) == 1 then
+      prevOf[id] = hint
+    elseif hint == "waiting" then
+      late[#late + 1] = key -- the lists first; the zsets only if it is in none of them
+    else
+      removeFromZsets(queueKey, id, prevOf)
     end
     if not prevOf[id] then
       if not byQueue[queueKey] then
@@ -121,6 +151,10 @@ local function removeMany(keys)
     end
   end
   for _, queueKey in ipairs(order) do removeFromLists(queueKey, byQueue[queueKey], prevOf) end
+  for _, key in ipairs(late) do
+    local queueKey, id = splitKey(key)
+    if not prevOf[id] then removeFromZsets(queueKey, id, prevOf) end
+  end
   for _, key in ipairs(keys) do
     local queueKey, id = splitKey(key)
     local deid = rcall("HGET", key, "deid")

@@ -1,23 +1,25 @@
-// "Remove unprocessed children" (SPEC §6) on a parent: preview and real run. The parent's
-// `:dependencies` is listed with SSCAN, then handled in batches of remove-unprocessed.lua
-// (one atomic script per batch); the preview runs the same script in dry-run mode, so it
-// decides with the same code the run uses.
+// "Remove unprocessed children" (SPEC §6) on a parent: preview and real run. Both read the
+// parent and the subtrees of its `:dependencies` level by level (read-subtree.ts) and plan
+// with a pure function (plan-remove.ts): the preview is that plan. The run checks the BullMQ
+// version of every queue it will write (version-guard.ts), then hands the plan to
+// remove-unprocessed.lua in batches (~1,000 jobs each, all in one round trip, each atomic),
+// which re-checks every child as it removes it and skips, with the reason, what changed.
 import type { RedisClient } from '../connection/redis-client';
-import { FlowscopeError } from '../../../shared/errors';
+import { ActionCost, withStats } from './cost';
 import { assertJobKey, queueKeysOf } from './job-key';
-import { listBucket } from './list-bucket';
-import { asStrings, luaWriteScript, runScript } from './lua-script';
-import { readJob } from './read-jobs';
+import { asStrings, luaWriteScript } from './lua-script';
+import { planRemoveUnprocessed, type RemoveItem, type RemovePlan } from './plan-remove';
+import queueMetaLua from './queue-meta.lua?raw';
+import { readSubtree } from './read-subtree';
 import removeSubtreeLua from './remove-subtree.lua?raw';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
-import queueMetaLua from './queue-meta.lua?raw';
 import type { RemoveUnprocessedResult, SkippedJob } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
 
 const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
 
-/** Children per script; each may bring a subtree, so this stays well below the retry batch. */
-export const REMOVE_BATCH = 500;
+/** Jobs removed per script (a child counts with its subtree): ~1,000 keep one script near 15 ms. */
+export const REMOVE_BATCH_JOBS = 1000;
 const ACTION = 'Remove unprocessed';
 
 interface BatchReply {
@@ -35,45 +37,64 @@ function parseReply(reply: unknown): BatchReply {
   return { removed: asStrings(removed), top: asStrings(top), skipped: out, released: released === '1' };
 }
 
-/** `layouts` (from the guard) for a real run; a dry run writes nothing and needs none. */
-async function run(redis: RedisClient, parentKey: string, layouts: ScriptLayouts | null): Promise<RemoveUnprocessedResult> {
-  const dryRun = layouts === null;
-  const layoutArg = JSON.stringify(layouts ?? {});
-  const parent = await readJob(redis, parentKey);
-  if (!parent.exists) throw new FlowscopeError('NOT_FOUND', `No job ${parentKey}.`, { key: parentKey });
-  const children = await listBucket(redis, parentKey, 'dependencies');
-  const result: RemoveUnprocessedResult = { removed: [], skipped: [], stillBlocking: [], releasesParent: false };
-  let topRemoved = 0;
-  for (let i = 0; i < children.length; i += REMOVE_BATCH) {
-    const batch = children.slice(i, i + REMOVE_BATCH);
-    const reply = parseReply(
-      await runScript(redis, REMOVE_UNPROCESSED, [parentKey], [dryRun ? '1' : '0', String(Date.now()), layoutArg, ...batch]),
-    );
-    result.removed.push(...reply.removed);
-    result.skipped.push(...reply.skipped);
-    topRemoved += reply.top.length;
-    if (reply.released) result.releasesParent = true;
+function batchesOf(items: RemoveItem[]): RemoveItem[][] {
+  const batches: RemoveItem[][] = [];
+  let current: RemoveItem[] = [];
+  let weight = 0;
+  for (const item of items) {
+    const size = Math.max(1, item.subtree.length);
+    if (current.length > 0 && weight + size > REMOVE_BATCH_JOBS) {
+      batches.push(current);
+      current = [];
+      weight = 0;
+    }
+    current.push(item);
+    weight += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** The plan and, for a run, the layouts of every queue it may write (refused before anything is written). */
+async function planned(redis: RedisClient, prefix: string, parentKey: string, cost: ActionCost): Promise<{ plan: RemovePlan; layouts: ScriptLayouts }> {
+  assertJobKey(prefix, parentKey);
+  const snapshot = await readSubtree(redis, prefix, parentKey, { allLocks: true, startBuckets: ['dependencies'] }, cost);
+  const plan = planRemoveUnprocessed(snapshot);
+  cost.add();
+  const layouts = await assertCompatible(redis, queueKeysOf([parentKey, ...plan.result.removed]), ACTION);
+  return { plan, layouts };
+}
+
+async function apply(redis: RedisClient, plan: RemovePlan, layouts: ScriptLayouts, cost: ActionCost): Promise<RemoveUnprocessedResult> {
+  const result: RemoveUnprocessedResult = { removed: [], skipped: [...plan.result.skipped], stillBlocking: [], releasesParent: false };
+  const batches = batchesOf(plan.items);
+  const now = String(Date.now());
+  const layoutArg = JSON.stringify(layouts);
+  const replies = await cost.trips.run(
+    batches.map((batch) => ({
+      script: REMOVE_UNPROCESSED,
+      keys: [plan.routeKey],
+      args: [now, layoutArg, JSON.stringify(batch.map((item) => [item.key, item.state, item.leaf ? '1' : '0']))],
+    })),
+  );
+  for (const reply of replies) {
+    const r = parseReply(reply);
+    result.removed.push(...r.removed);
+    result.skipped.push(...r.skipped);
+    if (r.released) result.releasesParent = true;
   }
   result.stillBlocking = result.skipped.filter((s) => !s.reason.startsWith('no longer pending')).map((s) => s.key);
-  if (dryRun) {
-    result.releasesParent = parent.state === 'waiting-children' && topRemoved > 0 && topRemoved === children.length;
-  }
   return result;
 }
 
-async function guardedPreview(redis: RedisClient, prefix: string, parentKey: string) {
-  assertJobKey(prefix, parentKey);
-  const preview = await run(redis, parentKey, null);
-  const layouts = await assertCompatible(redis, queueKeysOf([parentKey, ...preview.removed]), ACTION);
-  return { preview, layouts };
-}
-
 export async function previewRemoveUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
-  return (await guardedPreview(redis, prefix, parentKey)).preview;
+  const cost = new ActionCost(redis);
+  const { plan } = await planned(redis, prefix, parentKey, cost);
+  return withStats(plan.result, cost);
 }
 
 export async function removeUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
-  // The dry run names every queue the run may write; refuse before writing anything.
-  const { layouts } = await guardedPreview(redis, prefix, parentKey);
-  return run(redis, parentKey, layouts);
+  const cost = new ActionCost(redis);
+  const { plan, layouts } = await planned(redis, prefix, parentKey, cost);
+  return withStats(await apply(redis, plan, layouts, cost), cost);
 }

@@ -1,5 +1,5 @@
 --[[
-  Applies one batch of a "retry failed children" plan (retry-plan.ts) atomically: every
+  Applies one batch of a "retry failed children" plan (plan-retry.ts) atomically: every
   operation's precondition is checked first, and on any mismatch nothing is written.
 
   KEYS[1]   the action's job key (routing only: like BullMQ's own flow scripts this touches keys
@@ -14,7 +14,8 @@
                                    none (remove policy: in no bucket, its parentKey must be parent)
     reopen  job    from    parent  from = failed | completed | waiting | prioritized | delayed:
                                    back to waiting-children
-    retry   job    parent  ""      failed -> wait / prioritized
+    retry   job    parent  from    from = failed (or completed: a child a stopped run re-linked but
+                                   never reopened) -> wait / prioritized
   A non-empty `parent` on reopen / retry is a precondition that makes batches independent of
   each other: the job must be in that parent's :dependencies and the parent in waiting-children
   (counting links and reopens earlier in the same batch). A job only becomes runnable when a
@@ -30,9 +31,10 @@
             (XADD waiting-children, prev = from; MAXLEN ~ meta opts.maxLenEvents). No BullMQ script
             does this from outside a worker: it is moveToWaitingChildren-7.lua's ZADD + event,
             applied to a job that already left.
-    retry:  mirrors reprocessJob (Job.retry('failed'); BullMQ 6 reprocessJob-9.lua, 5
-            reprocessJob-8.lua): ZREM P:Q:failed, HDEL finishedOn processedOn failedReason defa
-            [atm ats] (stacktrace kept, as BullMQ keeps it), then the queue's target list
+    retry:  mirrors reprocessJob (Job.retry(from); BullMQ 6 reprocessJob-9.lua, 5
+            reprocessJob-8.lua): ZREM P:Q:<from>, HDEL finishedOn processedOn failedReason defa
+            [atm ats] (and returnvalue from completed; stacktrace kept, as BullMQ keeps it), then
+            the queue's target list
             (LPUSH, RPUSH for lifo): P:Q:wait, or P:Q:paused for a paused BullMQ 5 queue
             (targetList, as 5's getTargetQueueList.lua); with a priority, P:Q:prioritized
             scored from the P:Q:pc counter (getPriorityScore.lua) on both majors (BullMQ 5's
@@ -136,8 +138,9 @@ local function check(op, a, b, c)
     return nil
   end
   if op == "retry" then
-    -- A failed job holds no lock: moveToFinished-14.lua releases it in the same script.
-    if not inState(queueKey, id, "failed") then return a, "is no longer failed" end
+    -- A finished job holds no lock: moveToFinished-14.lua releases it in the same script.
+    if c ~= "failed" and c ~= "completed" then return a, "cannot be retried from " .. c end
+    if not inState(queueKey, id, c) then return a, "is no longer " .. c end
     local reason = checkParentReady(a, b)
     if reason then return a, reason end
     return nil
@@ -194,8 +197,8 @@ for _, o in ipairs(OPS) do
       "jobId", id, "prev", b)
   else
     local queueKey, id = splitKey(a)
-    addTo(failedRemovals, queueKey .. ":failed", id)
-    clearFields(a, nil)
+    addTo(failedRemovals, queueKey .. ":" .. c, id)
+    clearFields(a, c == "completed" and "returnvalue" or nil)
     local attrs = rcall("HMGET", a, "priority", "opts")
     local priority = tonumber(attrs[1]) or 0
     if priority ~= 0 then
@@ -208,7 +211,7 @@ for _, o in ipairs(OPS) do
     end
     if not woken.lists[queueKey] then addTo(woken, queueKey, true) end
     rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "waiting",
-      "jobId", id, "prev", "failed")
+      "jobId", id, "prev", c)
   end
 end
 

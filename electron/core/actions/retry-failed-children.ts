@@ -1,17 +1,22 @@
-// "Retry failed children" (SPEC §6) on a parent: preview and real run. The run plans from reads
-// (retry-plan.ts), checks the BullMQ version of every queue it will write (version-guard.ts,
-// which also says where each queue keeps runnable jobs when paused), then applies the plan in
-// batches of retry-failed-children.lua (one pipeline), each atomic and each re-checking
-// its preconditions. When Redis changed between plan and batch (a worker took a parent, someone
-// else retried a child), that batch writes nothing and the action plans again from what is now
-// there; batches already applied left a consistent state the next plan continues from.
+// "Retry failed children" (SPEC §6) on a parent: preview and real run. Both read the subtree
+// level by level (read-subtree.ts: the tree loader's one round trip per level, the parents above,
+// the remove-policy search beside it) and plan with a pure function (plan-retry.ts); the preview
+// is that plan. The run checks the BullMQ version of every queue it will write
+// (version-guard.ts, which also says where each queue keeps runnable jobs when paused), then
+// applies the plan in batches of retry-failed-children.lua (all in one round trip), each atomic
+// and each re-checking its preconditions. When Redis changed between plan and batch (a worker
+// took a parent, someone else retried a child), that batch writes nothing and the action plans
+// again from what is now there; batches already applied left a consistent state the next plan
+// continues from.
 import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
-import { asStrings, luaWriteScript, runScripts } from './lua-script';
+import { ActionCost, withStats } from './cost';
+import { asStrings, luaWriteScript } from './lua-script';
 import { assertJobKey, queueKeysOf } from './job-key';
 import retryLua from './retry-failed-children.lua?raw';
 import queueMetaLua from './queue-meta.lua?raw';
-import { packBatches, RetryPlanner, type RetryOp, type RetryPlan } from './retry-plan';
+import { packBatches, planRetry, type PlanRetryOptions, type RetryOp, type RetryPlan } from './plan-retry';
+import { readSubtree } from './read-subtree';
 import type { RetryOptions, RetryResult } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
 
@@ -32,13 +37,27 @@ function encode(op: RetryOp): string[] {
     case 'reopen':
       return ['reopen', op.key, op.from, op.parent];
     case 'retry':
-      return ['retry', op.key, op.parent, ''];
+      return ['retry', op.key, op.parent, op.from];
   }
 }
 
 /** Refuses a plan that writes a queue of an untested BullMQ; returns the layout of each queue it writes. */
-export async function guardPlan(redis: RedisClient, plan: RetryPlan, action: string): Promise<ScriptLayouts> {
-  return assertCompatible(redis, queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys))), action);
+export async function guardPlan(redis: RedisClient, plan: RetryPlan, action: string, cost: ActionCost): Promise<ScriptLayouts> {
+  const queues = queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys)));
+  if (queues.length > 0) cost.add();
+  return assertCompatible(redis, queues, action);
+}
+
+/** Reads the subtree of `start` and plans the retry (one round of the action, or its preview). */
+export async function planFrom(
+  redis: RedisClient,
+  prefix: string,
+  start: string,
+  options: PlanRetryOptions,
+  cost: ActionCost,
+): Promise<RetryPlan> {
+  const snapshot = await readSubtree(redis, prefix, start, { ancestors: true, removed: true }, cost);
+  return planRetry(snapshot, options);
 }
 
 interface Applied {
@@ -53,17 +72,19 @@ interface Applied {
  * is waiting for it), so a batch that meets a changed Redis writes nothing and the others
  * still apply; the caller plans again for what is left.
  */
-export async function applyRetryPlan(redis: RedisClient, plan: RetryPlan, opts: RetryOptions, layouts: ScriptLayouts): Promise<Applied> {
+export async function applyRetryPlan(plan: RetryPlan, opts: RetryOptions, layouts: ScriptLayouts, cost: ActionCost): Promise<Applied> {
   const applied: Applied = { retried: [], reopened: [], conflict: null };
   const batches = packBatches(plan.units, RETRY_BATCH_OPS);
   if (batches.length === 0) return applied;
   const now = String(Date.now());
   const reset = opts.keepAttempts ? '0' : '1';
   const layoutArg = JSON.stringify(layouts);
-  const replies = await runScripts(
-    redis,
-    RETRY_FAILED_CHILDREN,
-    batches.map((batch) => ({ keys: [plan.routeKey], args: [now, reset, JSON.stringify(batch.map(encode)), layoutArg] })),
+  const replies = await cost.trips.run(
+    batches.map((batch) => ({
+      script: RETRY_FAILED_CHILDREN,
+      keys: [plan.routeKey],
+      args: [now, reset, JSON.stringify(batch.map(encode)), layoutArg],
+    })),
   );
   batches.forEach((batch, i) => {
     const reply = asStrings(replies[i]);
@@ -86,18 +107,20 @@ export async function applyRetryPlan(redis: RedisClient, plan: RetryPlan, opts: 
  */
 export async function runRetry(
   redis: RedisClient,
-  makePlan: () => Promise<RetryPlan>,
-  opts: RetryOptions,
+  prefix: string,
+  start: string,
+  opts: PlanRetryOptions,
   action: string,
 ): Promise<RetryResult> {
+  const cost = new ActionCost(redis);
   const done: RetryResult = { retried: [], reopened: [], skipped: [] };
   let lastConflict: { key: string; reason: string } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let plan: RetryPlan;
     let layouts: ScriptLayouts;
     try {
-      plan = await makePlan();
-      layouts = await guardPlan(redis, plan, action);
+      plan = await planFrom(redis, prefix, start, opts, cost);
+      layouts = await guardPlan(redis, plan, action, cost);
     } catch (error) {
       // A later round refused (say, a parent became active): say what earlier rounds did.
       if (round === 0 || !(error instanceof FlowscopeError)) throw error;
@@ -107,13 +130,13 @@ export async function runRetry(
         { ...done, cause: error.details },
       );
     }
-    const applied = await applyRetryPlan(redis, plan, opts, layouts);
+    const applied = await applyRetryPlan(plan, opts, layouts, cost);
     done.retried.push(...applied.retried);
     done.reopened.push(...applied.reopened);
     if (!applied.conflict) {
       const acted = new Set([...done.retried, ...done.reopened]);
       done.skipped = plan.result.skipped.filter((s) => !acted.has(s.key));
-      return done;
+      return withStats(done, cost);
     }
     lastConflict = applied.conflict;
   }
@@ -132,9 +155,10 @@ export async function previewRetryFailedChildren(
   opts: RetryOptions = {},
 ): Promise<RetryResult> {
   assertJobKey(prefix, parentKey);
-  const plan = await new RetryPlanner(redis, prefix, opts).forChildren(parentKey);
-  await guardPlan(redis, plan, 'Retry failed children');
-  return plan.result;
+  const cost = new ActionCost(redis);
+  const plan = await planFrom(redis, prefix, parentKey, { ...opts, mode: 'children' }, cost);
+  await guardPlan(redis, plan, 'Retry failed children', cost);
+  return withStats(plan.result, cost);
 }
 
 export async function retryFailedChildren(
@@ -144,5 +168,5 @@ export async function retryFailedChildren(
   opts: RetryOptions = {},
 ): Promise<RetryResult> {
   assertJobKey(prefix, parentKey);
-  return runRetry(redis, () => new RetryPlanner(redis, prefix, opts).forChildren(parentKey), opts, 'Retry failed children');
+  return runRetry(redis, prefix, parentKey, { ...opts, mode: 'children' }, 'Retry failed children');
 }

@@ -8,7 +8,7 @@ import type { RedisClient } from '../connection/redis-client';
 import type { Bucket, ChildrenPage } from '../../../shared/domain';
 import childrenPageLua from './children-page.lua?raw';
 import listBucketLua from './list-bucket.lua?raw';
-import { luaScript, RoundTrips } from '../lua/round-trips';
+import { luaScript, RoundTrips, type ScriptCall } from '../lua/round-trips';
 import { DEFAULT_MAX_NODES, pageSizeOf, wholeNumber } from './tree-options';
 import { walkLevels } from './tree-walk';
 
@@ -25,15 +25,13 @@ export interface BucketKeysPage {
   error?: string;
 }
 
-/** One page of a bucket's child keys (children-page.lua alone: no nodes loaded), `count` keys at most. */
-export async function listBucketPage(
-  trips: RoundTrips,
-  parentKey: string,
-  bucket: Bucket,
-  cursor: string,
-  count: number,
-): Promise<BucketKeysPage> {
-  const [reply] = await trips.run([{ script: CHILDREN_PAGE, keys: [parentKey], args: [bucket, cursor, count] }]);
+/** The call that lists one page of a bucket's child keys (for callers that send many pages in one round trip). */
+export function bucketPageCall(parentKey: string, bucket: Bucket, cursor: string, count: number): ScriptCall {
+  return { script: CHILDREN_PAGE, keys: [parentKey], args: [bucket, cursor, count] };
+}
+
+/** The reply of a bucketPageCall. */
+export function parseBucketPage(reply: unknown): BucketKeysPage {
   const [total, next, keys, error] = Array.isArray(reply) ? reply : [];
   const page: BucketKeysPage = {
     total: Number(total) || 0,
@@ -42,6 +40,18 @@ export async function listBucketPage(
   };
   if (typeof error === 'string') page.error = error;
   return page;
+}
+
+/** One page of a bucket's child keys (children-page.lua alone: no nodes loaded), `count` keys at most. */
+export async function listBucketPage(
+  trips: RoundTrips,
+  parentKey: string,
+  bucket: Bucket,
+  cursor: string,
+  count: number,
+): Promise<BucketKeysPage> {
+  const [reply] = await trips.run([bucketPageCall(parentKey, bucket, cursor, count)]);
+  return parseBucketPage(reply);
 }
 
 export interface ChildrenPageOptions {

@@ -10,6 +10,7 @@ import { readEvents } from '../../helpers/actions-dump';
 import { FlowHarness, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
+import { withoutStats } from './stats';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
 let redis: TestRedis;
@@ -59,7 +60,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
         await waitUntil(async () => (await h.queue('leaves').getFailedCount()) === 1, 'f to fail');
 
         const expectedRemoved = ['w', 'd', 'pr', 'g1', 'g2', 'sub'].map(key);
-        const preview = await previewRemoveUnprocessed(h.client, h.prefix, parentKey);
+        const preview = withoutStats(await previewRemoveUnprocessed(h.client, h.prefix, parentKey));
         expect(sorted(preview.removed)).toEqual(sorted(expectedRemoved));
         expect(preview.releasesParent).toBe(false);
         expect(Object.fromEntries(preview.skipped.map((s) => [s.key, s.reason]))).toEqual({
@@ -69,7 +70,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
         });
         expect(sorted(preview.stillBlocking)).toEqual(sorted(['act', 'f', 'guarded'].map(key)));
 
-        const result = await removeUnprocessed(h.client, h.prefix, parentKey);
+        const result = withoutStats(await removeUnprocessed(h.client, h.prefix, parentKey));
         expect({ ...result, removed: sorted(result.removed) }).toEqual({ ...preview, removed: sorted(preview.removed) });
         // Within a subtree children go before their parent, as in BullMQ.
         expect(result.removed.indexOf(key('sub'))).toBeGreaterThan(result.removed.indexOf(key('g1')));
@@ -105,11 +106,11 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
           children: [leaf('a', 'leaves', 'none'), { name: 'w1', queueName: 'idle' }, { name: 'w2', queueName: 'idle', opts: { priority: 2 } }],
         });
         await waitUntil(async () => (await h.queue('leaves').getCompletedCount()) === 1, 'a to complete');
-        const preview = await previewRemoveUnprocessed(h.client, h.prefix, parent.key);
+        const preview = withoutStats(await previewRemoveUnprocessed(h.client, h.prefix, parent.key));
         expect(preview.removed).toHaveLength(2);
         expect(preview.releasesParent).toBe(true);
         expect(preview.stillBlocking).toEqual([]);
-        const result = await removeUnprocessed(h.client, h.prefix, parent.key);
+        const result = withoutStats(await removeUnprocessed(h.client, h.prefix, parent.key));
         expect({ ...result, removed: sorted(result.removed) }).toEqual({ ...preview, removed: sorted(preview.removed) });
         const events = await readEvents(h.client, `${h.prefix}:parents`);
         expect(events.find((e) => e.event === 'waiting' && e.jobId === parent.id)?.prev).toBe('waiting-children');

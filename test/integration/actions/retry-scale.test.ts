@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
 import { FlowHarness } from '../../helpers/actions-harness';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
+import { withoutStats } from './stats';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
 let redis: TestRedis;
@@ -49,8 +50,8 @@ describe('retry failed children at scale', () => {
       await h.queue('items').pause();
       await h.queue('parents').pause();
 
-      const preview = await previewRetryFailedChildren(h.client, h.prefix, parent.key);
-      const result = await retryFailedChildren(h.client, h.prefix, parent.key);
+      const preview = withoutStats(await previewRetryFailedChildren(h.client, h.prefix, parent.key));
+      const result = withoutStats(await retryFailedChildren(h.client, h.prefix, parent.key));
       expect(result.retried).toHaveLength(CHILDREN / 2);
       expect(result.reopened).toEqual([parent.key]);
       expect(result.skipped).toEqual([]);

@@ -1,6 +1,7 @@
 --[[
   Worker locks of jobs, the one thing the actions read that the tree loader does not (states,
-  fields and buckets come from ../tree/load-level.lua and job-states.lua). Read-only.
+  fields and buckets come from ../tree/load-level.lua and job-states.lua; read-subtree.ts sends
+  this in the same round trip). Read-only.
 
   KEYS     job keys P:Q:id
   Reads    P:Q:id:lock (EXISTS)

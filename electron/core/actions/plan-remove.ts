@@ -1,0 +1,92 @@
+// Plans "remove unprocessed children" (SPEC §6) from a snapshot of the parent and the subtrees of
+// its `:dependencies` (read-subtree.ts). A pure function: the preview is its result; the run
+// hands its items to remove-unprocessed.lua, which re-checks each one as it removes it.
+//
+// Per child, as BullMQ's removeUnprocessedChildren: skipped when it is active (locked) or failed
+// (a failed child with no policy stays in `:dependencies`), or completed; otherwise removed
+// with its whole subtree (every bucket, children before their parent, as
+// Job.remove({ removeChildren: true })). Stricter than BullMQ: a child with an active job
+// anywhere under it is skipped (BullMQ deletes the child and orphans the running job). A
+// dangling entry (no job hash) is dropped from `:dependencies`, as BullMQ drops it.
+import { FlowscopeError } from '../../../shared/errors';
+import { BUCKET_KEYS, isActive, jobOf, type JobState, type Snapshot } from './snapshot';
+import type { RemoveUnprocessedResult } from './types';
+
+export interface RemoveItem {
+  /** A child of the parent's `:dependencies`. */
+  key: string;
+  /** Its state when planned (the script removes it from there first). */
+  state: JobState;
+  /** No children at all when planned: the script then only checks that it still has none. */
+  leaf: boolean;
+  /** What goes with it: its subtree, children first, the child last; empty for a dangling entry. */
+  subtree: string[];
+}
+
+export interface RemovePlan {
+  routeKey: string;
+  result: RemoveUnprocessedResult;
+  items: RemoveItem[];
+}
+
+export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
+  const parent = jobOf(snapshot, snapshot.start);
+  if (!parent.exists) throw new FlowscopeError('NOT_FOUND', `No job ${parent.key}.`, { key: parent.key });
+  const children = parent.children?.dependencies ?? [];
+  const result: RemoveUnprocessedResult = { removed: [], skipped: [], stillBlocking: [], releasesParent: false };
+  const items: RemoveItem[] = [];
+  const skip = (key: string, reason: string) => {
+    result.skipped.push({ key, reason });
+    result.stillBlocking.push(key);
+  };
+
+  // The first active job at or under `key` (a job no worker holds had its children read).
+  const findActive = (key: string, seen: Set<string>): string | null => {
+    if (seen.has(key)) return null;
+    seen.add(key);
+    const job = jobOf(snapshot, key);
+    if (isActive(job)) return key;
+    for (const bucket of BUCKET_KEYS) {
+      for (const child of job.children?.[bucket] ?? []) {
+        const found = findActive(child, seen);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  // Existing jobs at and under `key`, children before parents (the order they are removed in).
+  const collect = (key: string, seen: Set<string>, out: string[]) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const job = jobOf(snapshot, key);
+    for (const bucket of BUCKET_KEYS) for (const child of job.children?.[bucket] ?? []) collect(child, seen, out);
+    if (job.exists) out.push(key);
+  };
+
+  for (const key of children) {
+    const job = jobOf(snapshot, key);
+    if (!job.exists) {
+      items.push({ key, state: 'missing', leaf: true, subtree: [] });
+    } else if (isActive(job)) {
+      skip(key, 'active (a worker holds it)');
+    } else if (job.state === 'failed') {
+      skip(key, 'failed with no policy: it blocks the parent until it is retried or removed');
+    } else if (job.state === 'completed') {
+      skip(key, 'completed');
+    } else {
+      const seen = new Set<string>([snapshot.start]);
+      const activeBelow = findActive(key, seen);
+      if (activeBelow) {
+        skip(key, `has an active job under it (${activeBelow}); removing it would orphan that job`);
+        continue;
+      }
+      const subtree: string[] = [];
+      collect(key, new Set([snapshot.start]), subtree);
+      const leaf = BUCKET_KEYS.every((b) => job.counts[b] === 0);
+      items.push({ key, state: job.state, leaf, subtree });
+      result.removed.push(...subtree);
+    }
+  }
+  result.releasesParent = parent.state === 'waiting-children' && children.length > 0 && items.length === children.length;
+  return { routeKey: snapshot.start, result, items };
+}

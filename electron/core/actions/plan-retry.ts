@@ -1,0 +1,378 @@
+// Plans "retry failed children" (SPEC §6) and "retry job" from a snapshot of the subtree
+// (read-subtree.ts), as a list of operations for retry-failed-children.lua. A pure function:
+// the preview is its result, the real run applies the same plan, so on an unchanged Redis
+// both say the same thing; unit-tested without Redis (test/unit/plan-retry.test.ts).
+//
+// The whole subtree is repaired: every failed job at any depth under the start, under any
+// policy, is retried (or, with work of its own below, reopened), and every job on the way
+// that already left waiting-children (completed, failed, or released and not yet run) is
+// reopened so that it aggregates again; jobs still in waiting-children wait again by
+// themselves. Above the start, its parents are reopened as far as needed (upward).
+//
+// Order is what makes the run safe with workers running. A parent is reopened, and every child
+// it will wait for re-linked into its `:dependencies`, in one atomic unit, before any of those
+// children can run: a fast worker finishing a child always finds its parent in waiting-children
+// with the child pending. A child that will be reopened itself (a cascade) is re-linked into
+// its parent in that unit but stays failed or completed (not runnable) until its own unit
+// reopens it with its own children, so no parent is released early between two scripts.
+import { FlowscopeError } from '../../../shared/errors';
+import { isActive, jobOf, hasBucketChildren, type BucketKey, type SnapJob, type Snapshot } from './snapshot';
+import { findSuperseded, type ChildFacts } from './superseded';
+import type { RetryOptions, RetryResult } from './types';
+
+export type LinkFrom = 'unsuccessful' | 'failed' | 'processed' | 'none';
+export type ReopenFrom = 'failed' | 'completed' | 'waiting' | 'prioritized' | 'delayed';
+export type RetryFrom = 'failed' | 'completed';
+
+/**
+ * `parent` on reopen / retry: the parent that must be waiting for the job when it becomes
+ * pending again ('' for none); the script refuses the operation otherwise.
+ */
+export type RetryOp =
+  | { op: 'link'; child: string; parent: string; from: LinkFrom }
+  | { op: 'reopen'; key: string; from: ReopenFrom; parent: string }
+  | { op: 'retry'; key: string; parent: string; from: RetryFrom };
+
+/** Operations that must run in one script (`atomic`), or a single operation that may go in any batch. */
+export interface PlanUnit {
+  atomic: boolean;
+  ops: RetryOp[];
+}
+
+export interface RetryPlan {
+  /** The key the scripts are routed by (the action's job). */
+  routeKey: string;
+  result: RetryResult;
+  units: PlanUnit[];
+}
+
+export interface PlanRetryOptions extends RetryOptions {
+  /** `children`: retry what failed under the start job; `job`: retry the start job itself (it must have failed). */
+  mode: 'children' | 'job';
+}
+
+interface NodeWork {
+  /** Children re-linked into this node's `:dependencies` (in the node's own unit). */
+  links: RetryOp[];
+  /** Children to run again: op 'retry' with this node as parent. */
+  retries: { key: string; from: RetryFrom }[];
+  /** Children reopened (back to waiting-children), each with its own work. */
+  reopen: { job: SnapJob; from: ReopenFrom; work: NodeWork }[];
+  /** Children still in waiting-children with work below: no operation on them, their work under them. */
+  below: { job: SnapJob; work: NodeWork }[];
+}
+
+const REOPENABLE: ReadonlySet<string> = new Set<ReopenFrom>(['failed', 'completed', 'waiting', 'prioritized', 'delayed']);
+const RELEASED: ReadonlySet<string> = new Set<ReopenFrom>(['waiting', 'prioritized', 'delayed']);
+
+const hasWork = (w: NodeWork) => w.retries.length + w.reopen.length + w.below.length > 0;
+const noWork = (): NodeWork => ({ links: [], retries: [], reopen: [], below: [] });
+
+function refuseActive(job: SnapJob, role: string): void {
+  if (isActive(job)) {
+    throw new FlowscopeError(
+      'REFUSED',
+      `${role} ${job.key} is active (a worker holds it); nothing was changed. Retry once it has finished.`,
+      { key: job.key },
+    );
+  }
+}
+
+function reopenFrom(job: SnapJob, role: string): ReopenFrom {
+  refuseActive(job, role);
+  if (!REOPENABLE.has(job.state)) {
+    throw new FlowscopeError('REFUSED', `${role} ${job.key} is in no state BullMQ knows (${job.state}); nothing was changed.`, {
+      key: job.key,
+    });
+  }
+  return job.state as ReopenFrom;
+}
+
+type Candidate = { key: string; from: BucketKey | 'none' };
+
+const facts = (j: SnapJob): ChildFacts => ({
+  key: j.key,
+  queueKey: j.queueKey,
+  name: j.name,
+  timestamp: j.timestamp,
+  finishedOn: j.finishedOn,
+});
+
+/** Which of its parent's buckets holds a job, in the order the script's checks use (null: none). */
+function bucketInParent(job: SnapJob): 'dependencies' | LinkFrom | null {
+  const held = job.parentBuckets ?? [];
+  if (held.includes('dependencies')) return 'dependencies';
+  if (held.includes('unsuccessful')) return 'unsuccessful';
+  if (held.includes('failed')) return 'failed';
+  if (held.includes('processed')) return 'processed';
+  return job.policy === 'remove' ? 'none' : null;
+}
+
+class Planner {
+  private readonly visited = new Set<string>();
+  private readonly result: RetryResult = { retried: [], reopened: [], skipped: [] };
+  private readonly units: PlanUnit[] = [];
+
+  constructor(
+    private readonly snapshot: Snapshot,
+    private readonly opts: PlanRetryOptions,
+  ) {}
+
+  private job(key: string): SnapJob {
+    return jobOf(this.snapshot, key);
+  }
+
+  private removedUnder(job: SnapJob): string[] {
+    return this.snapshot.removed.get(job.key) ?? [];
+  }
+
+  private hasChildren(job: SnapJob): boolean {
+    return hasBucketChildren(job) || this.removedUnder(job).length > 0;
+  }
+
+  private skip(key: string, reason: string): void {
+    this.result.skipped.push({ key, reason });
+  }
+
+  /** The plan for retrying what failed under the start job (and reopening what must be). */
+  forChildren(): RetryPlan {
+    const parent = this.job(this.snapshot.start);
+    if (!parent.exists) throw new FlowscopeError('NOT_FOUND', `No job ${parent.key}.`, { key: parent.key });
+    refuseActive(parent, 'Parent');
+    this.visited.add(parent.key);
+    const work = this.collect(parent);
+    if (hasWork(work)) {
+      const head: RetryOp[] = [];
+      if (parent.state !== 'waiting-children') {
+        head.push({ op: 'reopen', key: parent.key, from: reopenFrom(parent, 'Parent'), parent: '' });
+        this.result.reopened.push(parent.key);
+        head.push(...this.upward(parent).ops);
+      }
+      this.emit(head, parent.key, work);
+    }
+    return this.done();
+  }
+
+  /** The plan for retrying one failed job: its parent (and theirs) reopened as for its siblings. */
+  forJob(): RetryPlan {
+    const job = this.job(this.snapshot.start);
+    if (!job.exists) throw new FlowscopeError('NOT_FOUND', `No job ${job.key}.`, { key: job.key });
+    refuseActive(job, 'Job');
+    if (job.state !== 'failed') throw new FlowscopeError('BAD_REQUEST', `Job ${job.key} is ${job.state}, not failed.`, { key: job.key });
+    this.visited.add(job.key);
+    const work = this.hasChildren(job) ? this.collect(job) : noWork();
+    const { ops: head, waitingParent } = this.upward(job);
+    if (hasWork(work) || job.counts.dependencies > 0) {
+      head.push({ op: 'reopen', key: job.key, from: 'failed', parent: waitingParent });
+      this.result.reopened.push(job.key);
+      this.emit(head, job.key, work);
+    } else {
+      this.result.retried.push(job.key);
+      this.units.push({ atomic: true, ops: [...head, { op: 'retry', key: job.key, parent: waitingParent, from: 'failed' }] });
+    }
+    return this.done();
+  }
+
+  private done(): RetryPlan {
+    return { routeKey: this.snapshot.start, result: this.result, units: this.units };
+  }
+
+  /** Units for a node: its reopen (and whatever `head` holds) with its children's re-links, then the rest. */
+  private emit(head: RetryOp[], nodeKey: string, work: NodeWork): void {
+    const ops = [...head, ...work.links];
+    if (ops.length > 0) this.units.push({ atomic: true, ops });
+    for (const { key, from } of work.retries) {
+      this.result.retried.push(key);
+      this.units.push({ atomic: false, ops: [{ op: 'retry', key, parent: nodeKey, from }] });
+    }
+    for (const { job, from, work: sub } of work.reopen) {
+      this.result.reopened.push(job.key);
+      this.emit([{ op: 'reopen', key: job.key, from, parent: nodeKey }], job.key, sub);
+    }
+    for (const { job, work: sub } of work.below) this.emit([], job.key, sub);
+  }
+
+  /** A node's children in the order they are considered: the failed buckets first, then the pending, then the processed. */
+  private candidates(node: SnapJob): Candidate[] {
+    const children = node.children;
+    const list: Candidate[] = [];
+    if (children) {
+      for (const key of children.unsuccessful) list.push({ key, from: 'unsuccessful' });
+      for (const key of children.failed) list.push({ key, from: 'failed' });
+    }
+    for (const key of this.removedUnder(node)) list.push({ key, from: 'none' });
+    if (children) {
+      for (const key of children.dependencies) list.push({ key, from: 'dependencies' });
+      for (const key of children.processed) list.push({ key, from: 'processed' });
+    }
+    return list;
+  }
+
+  /** What to do under a node, recursively (SPEC §6 "Recursive"): the whole subtree. */
+  private collect(node: SnapJob): NodeWork {
+    const work = noWork();
+    const candidates = this.candidates(node);
+    if (candidates.length === 0) return work;
+    const superseded = this.superseded(candidates);
+
+    for (const { key, from } of candidates) {
+      const job = this.job(key);
+      if (from === 'processed') {
+        this.collectFinished(node, job, work);
+        continue;
+      }
+      if (from === 'dependencies' && job.exists && job.state !== 'failed') {
+        this.collectPending(node, job, work);
+        continue;
+      }
+      if (!job.exists) {
+        if (from !== 'dependencies') this.skip(key, `no job hash (removed); its entry stays in ${node.key}`);
+        else this.skip(key, `no job hash (removed) but still pending in ${node.key}`);
+        continue;
+      }
+      if (job.state !== 'failed') {
+        this.skip(key, `${job.state}, not failed`);
+        continue;
+      }
+      if (job.parentKey !== node.key) {
+        this.skip(key, `its parentKey is ${job.parentKey ?? 'empty'}, not ${node.key}`);
+        continue;
+      }
+      if (job.locked) {
+        this.skip(key, 'locked by a worker');
+        continue;
+      }
+      const newer = superseded.get(key);
+      if (newer) {
+        this.skip(key, `superseded by ${newer}`);
+        continue;
+      }
+      if (this.visited.has(key)) {
+        this.skip(key, 'listed twice (in two buckets, or in a parent cycle)');
+        continue;
+      }
+      this.visited.add(key);
+      if (from !== 'dependencies') work.links.push({ op: 'link', child: key, parent: node.key, from });
+      if (this.hasChildren(job)) {
+        const sub = this.collect(job);
+        // A child with work below, or with children still pending, waits for them again rather than re-running now.
+        if (hasWork(sub) || job.counts.dependencies > 0) {
+          work.reopen.push({ job, from: 'failed', work: sub });
+          continue;
+        }
+      }
+      work.retries.push({ key, from: 'failed' });
+    }
+    return work;
+  }
+
+  /**
+   * A child still pending in `node`: in waiting-children it waits again by itself, so only the
+   * work under it is planned; released but not yet run (waiting, prioritized, delayed) with
+   * work under it, it is reopened to aggregate that work too. A completed child in
+   * `:dependencies` is what a run that stopped half-way leaves (re-linked, not reopened): it is
+   * reopened, or run again when nothing under it is left to do. Active ones are left alone.
+   */
+  private collectPending(node: SnapJob, job: SnapJob, work: NodeWork): void {
+    if (this.visited.has(job.key) || job.parentKey !== node.key) return;
+    if (isActive(job)) {
+      if (job.counts.unsuccessful + job.counts.failed > 0) {
+        this.skip(job.key, 'active (a worker holds it); the failed jobs under it were left alone');
+      }
+      return;
+    }
+    this.visited.add(job.key);
+    const sub = this.hasChildren(job) ? this.collect(job) : noWork();
+    if (job.state === 'waiting-children') {
+      if (hasWork(sub)) work.below.push({ job, work: sub });
+    } else if (RELEASED.has(job.state)) {
+      if (hasWork(sub)) work.reopen.push({ job, from: job.state as ReopenFrom, work: sub });
+    } else if (job.state === 'completed') {
+      if (hasWork(sub) || job.counts.dependencies > 0) work.reopen.push({ job, from: 'completed', work: sub });
+      else work.retries.push({ key: job.key, from: 'completed' });
+    }
+  }
+
+  /** A processed (completed) child: reopened, and re-linked into `node`, when there is work under it. */
+  private collectFinished(node: SnapJob, job: SnapJob, work: NodeWork): void {
+    if (!job.exists || job.state !== 'completed' || job.parentKey !== node.key || this.visited.has(job.key)) return;
+    if (!this.hasChildren(job)) return;
+    this.visited.add(job.key);
+    const sub = this.collect(job);
+    if (!hasWork(sub)) return;
+    work.links.push({ op: 'link', child: job.key, parent: node.key, from: 'processed' });
+    work.reopen.push({ job, from: 'completed', work: sub });
+  }
+
+  /**
+   * Superseded failed children. Only ignored (`:failed`) and remove-policy children can be
+   * superseded: a failed child left in `:unsuccessful` or `:dependencies` would keep its parent
+   * from ever completing, so those are always retried.
+   */
+  private superseded(candidates: Candidate[]): Map<string, string> {
+    if (this.opts.includeSuperseded) return new Map();
+    const replaceable = candidates.filter((c) => (c.from === 'failed' || c.from === 'none') && this.job(c.key).exists);
+    if (replaceable.length === 0) return new Map();
+    const all = candidates.map((c) => this.job(c.key)).filter((j) => j.exists);
+    return findSuperseded(
+      replaceable.map((c) => facts(this.job(c.key))),
+      all.map(facts),
+    );
+  }
+
+  /**
+   * Re-links a job that is about to run again into its parent and reopens that parent when it
+   * already left waiting-children, up to the root (SPEC §6 "Ancestors"). Stops at a parent that
+   * still lists the job as pending, or at one in waiting-children (it waits again by itself).
+   * `waitingParent`: the start job's parent when it will be waiting for the job, else ''.
+   */
+  private upward(start: SnapJob): { ops: RetryOp[]; waitingParent: string } {
+    const ops: RetryOp[] = [];
+    let waitingParent = '';
+    let node = start;
+    const seen = new Set([start.key]);
+    while (node.parentKey && !seen.has(node.parentKey)) {
+      const parent = this.job(node.parentKey);
+      if (!parent.exists) {
+        this.skip(node.parentKey, `parent of ${node.key} is gone; nothing to re-link into`);
+        break;
+      }
+      const first = node === start;
+      const bucket = bucketInParent(node);
+      if (bucket === null || bucket === 'dependencies') {
+        if (first && bucket === 'dependencies' && parent.state === 'waiting-children') waitingParent = parent.key;
+        break;
+      }
+      ops.push({ op: 'link', child: node.key, parent: parent.key, from: bucket });
+      if (first) waitingParent = parent.key;
+      if (parent.state === 'waiting-children') break;
+      ops.push({ op: 'reopen', key: parent.key, from: reopenFrom(parent, 'Ancestor'), parent: '' });
+      this.result.reopened.push(parent.key);
+      seen.add(parent.key);
+      this.visited.add(parent.key);
+      node = parent;
+    }
+    return { ops, waitingParent };
+  }
+}
+
+/** The plan for `snapshot` (pure: reads nothing, writes nothing). Throws NOT_FOUND, BAD_REQUEST or REFUSED as the actions do. */
+export function planRetry(snapshot: Snapshot, options: PlanRetryOptions): RetryPlan {
+  const planner = new Planner(snapshot, options);
+  return options.mode === 'job' ? planner.forJob() : planner.forChildren();
+}
+
+/** Groups units into script batches of about `maxOps` operations; an atomic unit is never split. */
+export function packBatches(units: PlanUnit[], maxOps: number): RetryOp[][] {
+  const batches: RetryOp[][] = [];
+  let current: RetryOp[] = [];
+  for (const unit of units) {
+    if (current.length > 0 && current.length + unit.ops.length > maxOps) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(...unit.ops);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

@@ -1,0 +1,251 @@
+// Reads the subtree an action works on into a Snapshot (snapshot.ts), the way the tree loader
+// reads a flow: one round trip per level (../tree/load-level.ts: fields, exact getStateV2 state,
+// bucket counts and pages, in batches of ~500 jobs; no script holds Redis for long), never
+// job by job. Each round trip also carries the bucket pages still to list (children-page.lua,
+// 10,000 keys a call), the worker locks the planners need (read-locks.lua) and, in the first
+// one, the chain of parents above the start job (ancestors.lua). Levels are not kept apart: a
+// round trip loads every key known and not yet loaded, so a big bucket listed over several
+// calls costs no extra round trips beyond its pages.
+//
+// The remove-policy search (find-failed-children.ts) starts with the read and runs beside it;
+// the failed children it finds join the next round trip, with their own subtrees.
+import type { Bucket } from '../../../shared/domain';
+import type { RedisClient } from '../connection/redis-client';
+import { luaScript, type ScriptCall } from '../lua/round-trips';
+import { ancestorsCall } from '../tree/ancestors';
+import { bucketPageCall, parseBucketPage } from '../tree/children-page';
+import { LevelLoad, type LevelRecord } from '../tree/load-level';
+import { JOB_FIELDS, parseJobHash } from '../tree/parse-job-hash';
+import { MAX_PAGE_SIZE } from '../tree/tree-options';
+import type { ActionCost } from './cost';
+import { CLOCK_SKEW_MS, findRemovedFailures, queuesWithFailedSets, type RemovedFailure } from './find-failed-children';
+import readLocksLua from './read-locks.lua?raw';
+import { BUCKET_KEYS, hasBucketChildren, isActive, missingJob, type BucketKey, type JobState, type SnapJob, type Snapshot } from './snapshot';
+
+export const READ_LOCKS = luaScript('read-locks', readLocksLua);
+const LOCK_BATCH = 2000;
+/** Child keys per bucket listed per job and per page call (the tree's own maximum). */
+const PAGE = MAX_PAGE_SIZE;
+
+const TREE_BUCKET: Record<BucketKey, Bucket> = {
+  dependencies: 'unprocessed',
+  processed: 'processed',
+  failed: 'ignored',
+  unsuccessful: 'failed',
+};
+const FROM_TREE: Record<Bucket, BucketKey> = { unprocessed: 'dependencies', processed: 'processed', ignored: 'failed', failed: 'unsuccessful' };
+
+// Locks only matter outside the zset states: moveToFinished releases it in the same script.
+const ZSET_STATES: ReadonlySet<string> = new Set(['completed', 'failed', 'delayed', 'prioritized']);
+const AT = Object.fromEntries(JOB_FIELDS.map((name, i) => [name, i])) as Record<(typeof JOB_FIELDS)[number], number>;
+
+export interface ReadSubtreeOptions {
+  /** Read the parents above the start job, each with the buckets of its own parent that hold it. */
+  ancestors?: boolean;
+  /** Search the failed remove-policy children of the subtree (they are in no bucket). */
+  removed?: boolean;
+  /** Locks of every job read; otherwise of the start job, its ancestors and children listed in `:dependencies`. */
+  allLocks?: boolean;
+  /** The start job's buckets whose children are read (default all four); below it, always all four. */
+  startBuckets?: readonly BucketKey[];
+}
+
+function toSnapJob(record: LevelRecord, lock: boolean): SnapJob {
+  const { key, fields } = record;
+  const field = (name: (typeof JOB_FIELDS)[number]) => fields[AT[name]] ?? null;
+  // A job is its hash with a name or a timestamp (BullMQ writes both on add).
+  if (record.kind !== 'hash' || (field('name') === null && field('timestamp') === null)) return missingJob(key);
+  const job = missingJob(key);
+  if (!job.queueKey) return job;
+  const locked = lock && !ZSET_STATES.has(record.state);
+  let state: JobState = record.state === 'missing' ? 'unknown' : record.state;
+  if (state === 'unknown' && locked) state = 'active';
+  const c = record.counts;
+  const number = (name: (typeof JOB_FIELDS)[number]) => Number(field(name) ?? '') || 0;
+  return {
+    ...job,
+    exists: true,
+    state,
+    locked,
+    name: field('name') ?? '',
+    timestamp: number('timestamp'),
+    finishedOn: number('finishedOn'),
+    parentKey: field('parentKey') || null,
+    policy: parseJobHash(fields).policy ?? 'none',
+    counts: { dependencies: c.unprocessed, processed: c.processed, failed: c.ignored, unsuccessful: c.failed },
+  };
+}
+
+function lockCalls(keys: string[]): ScriptCall[] {
+  const calls: ScriptCall[] = [];
+  for (let i = 0; i < keys.length; i += LOCK_BATCH) calls.push({ script: READ_LOCKS, keys: keys.slice(i, i + LOCK_BATCH), args: [] });
+  return calls;
+}
+
+function readLocks(keys: string[], replies: unknown[]): Set<string> {
+  const text = replies.map((r) => (typeof r === 'string' ? r : '')).join('');
+  const locked = new Set<string>();
+  keys.forEach((key, i) => {
+    if (text[i] === '1') locked.add(key);
+  });
+  return locked;
+}
+
+interface PendingPage {
+  parent: string;
+  bucket: BucketKey;
+  cursor: string;
+}
+
+export async function readSubtree(
+  redis: RedisClient,
+  prefix: string,
+  start: string,
+  options: ReadSubtreeOptions,
+  cost: ActionCost,
+): Promise<Snapshot> {
+  const trips = cost.trips;
+  const jobs = new Map<string, SnapJob>();
+  const removed = new Map<string, string[]>();
+  const snapshot: Snapshot = { start, ancestors: [], jobs, removed };
+  // Runs beside the first round trips (it needs nothing from them but the start's timestamp).
+  const failedQueues = options.removed ? queuesWithFailedSets(redis, prefix, cost) : null;
+
+  const startLoad = new LevelLoad([start], PAGE, true);
+  const first: ScriptCall[] = [...(options.ancestors ? [ancestorsCall(start)] : []), ...startLoad.calls, ...lockCalls([start])];
+  const replies = await trips.run(first);
+  const offset = options.ancestors ? 1 : 0;
+  const [startRecord] = startLoad.decodeAll(replies.slice(offset, offset + startLoad.calls.length));
+  const startJob = toSnapJob(startRecord!, readLocks([start], replies.slice(offset + startLoad.calls.length)).has(start));
+  startJob.parentBuckets = startRecord!.parentBuckets.map((b) => FROM_TREE[b]);
+  jobs.set(start, startJob);
+  if (!startJob.exists) {
+    failedQueues?.catch(() => undefined);
+    return snapshot;
+  }
+
+  const ancestorKeys: string[] = [];
+  if (options.ancestors) {
+    // { status, problemKey, parents nearest first }: a missing or wrong-type parent is loaded
+    // too (it reads as missing), so the planner can say that the chain is broken there.
+    const items = Array.isArray(replies[0]) ? (replies[0] as unknown[]).filter((v): v is string => typeof v === 'string') : [];
+    const [status = 'ok', problemKey = '', ...parents] = items;
+    snapshot.ancestors = parents;
+    ancestorKeys.push(...parents);
+    if ((status === 'missing' || status === 'wrong-type') && problemKey) ancestorKeys.push(problemKey);
+  }
+
+  const queued = new Set<string>([start]);
+  let toLoad: { key: string; lock: boolean }[] = [];
+  let toPage: PendingPage[] = [];
+  const paged = new Set<SnapJob>();
+
+  const addChildren = (job: SnapJob, bucket: BucketKey, keys: string[]) => {
+    const list = job.children![bucket];
+    for (const key of keys) {
+      list.push(key);
+      if (queued.has(key)) continue;
+      queued.add(key);
+      toLoad.push({ key, lock: options.allLocks === true || bucket === 'dependencies' });
+    }
+  };
+  // Children of a job no worker holds; a bucket not listed whole goes on page by page.
+  const expand = (job: SnapJob, record: LevelRecord, buckets: readonly BucketKey[]) => {
+    if (!job.exists || isActive(job) || !hasBucketChildren(job)) return;
+    job.children = { dependencies: [], processed: [], failed: [], unsuccessful: [] };
+    for (const bucket of buckets) {
+      const page = record.pages[TREE_BUCKET[bucket]];
+      if (page.cursor !== '0') {
+        addChildren(job, bucket, page.keys);
+        toPage.push({ parent: job.key, bucket, cursor: page.cursor });
+        paged.add(job);
+      } else if (page.keys.length < job.counts[bucket]) {
+        // Not listed (the call's listing budget ran out): listed from the start by page calls.
+        toPage.push({ parent: job.key, bucket, cursor: '0' });
+        paged.add(job);
+      } else {
+        addChildren(job, bucket, page.keys);
+      }
+    }
+  };
+  expand(startJob, startRecord!, options.startBuckets ?? BUCKET_KEYS);
+
+  let found: RemovedFailure[] | null = null;
+  let search: Promise<void> | null = failedQueues
+    ? failedQueues
+        .then((queues) => findRemovedFailures(cost, queues, startJob.timestamp - CLOCK_SKEW_MS))
+        .then((list) => {
+          found = list;
+        })
+    : null;
+  // Awaited below; until then a Redis error there must not count as unhandled.
+  search?.catch(() => undefined);
+  // Remove-policy failures whose parent is in the snapshot join it (with their subtrees).
+  const takeFound = () => {
+    for (const { key, parentKey } of found ?? []) {
+      if (!jobs.get(parentKey)?.exists) continue;
+      const list = removed.get(parentKey) ?? [];
+      if (!list.includes(key)) list.push(key);
+      removed.set(parentKey, list);
+      if (queued.has(key)) continue;
+      queued.add(key);
+      toLoad.push({ key, lock: false });
+    }
+    found = null;
+    search = null;
+  };
+
+  let ancestorsLeft = ancestorKeys;
+  for (;;) {
+    if (search && found) takeFound();
+    if (toLoad.length === 0 && toPage.length === 0 && ancestorsLeft.length === 0) {
+      if (!search) break;
+      await search;
+      takeFound();
+      continue;
+    }
+    const level = toLoad;
+    const pages = toPage;
+    const above = ancestorsLeft;
+    toLoad = [];
+    toPage = [];
+    ancestorsLeft = [];
+    const aboveLoad = above.length > 0 ? new LevelLoad(above, 0, true) : null;
+    const levelLoad = level.length > 0 ? new LevelLoad(level.map((l) => l.key), PAGE, false) : null;
+    const lockKeys = [...above, ...level.filter((l) => l.lock).map((l) => l.key)];
+    const locks = lockCalls(lockKeys);
+    const calls = [
+      ...(aboveLoad?.calls ?? []),
+      ...(levelLoad?.calls ?? []),
+      ...locks,
+      ...pages.map((p) => bucketPageCall(p.parent, TREE_BUCKET[p.bucket], p.cursor, PAGE)),
+    ];
+    const out = await trips.run(calls);
+    let at = 0;
+    const take = (n: number) => out.slice(at, (at += n));
+    const aboveRecords = aboveLoad ? aboveLoad.decodeAll(take(aboveLoad.calls.length)) : [];
+    const levelRecords = levelLoad ? levelLoad.decodeAll(take(levelLoad.calls.length)) : [];
+    const locked = readLocks(lockKeys, take(locks.length));
+    for (const record of aboveRecords) {
+      const job = toSnapJob(record, locked.has(record.key));
+      job.parentBuckets = record.parentBuckets.map((b) => FROM_TREE[b]);
+      jobs.set(record.key, job);
+    }
+    for (const record of levelRecords) {
+      const job = toSnapJob(record, locked.has(record.key));
+      jobs.set(record.key, job);
+      expand(job, record, BUCKET_KEYS);
+    }
+    pages.forEach((p, i) => {
+      const page = parseBucketPage(out[at + i]);
+      const job = jobs.get(p.parent)!;
+      addChildren(job, p.bucket, page.keys);
+      if (page.cursor !== '0') toPage.push({ ...p, cursor: page.cursor });
+    });
+  }
+  // A bucket listed over several calls can repeat a key that moved meanwhile (SCAN's rule).
+  for (const job of paged) {
+    for (const bucket of BUCKET_KEYS) job.children![bucket] = [...new Set(job.children![bucket])];
+  }
+  return snapshot;
+}

@@ -1,0 +1,94 @@
+// What the planners decide from: a snapshot of the subtree an action works on, read level by
+// level through the tree loader (read-subtree.ts), then handed to pure functions
+// (plan-retry.ts, plan-remove.ts). Nothing here talks to Redis, so the planners are tested
+// without it (test/unit/plan-retry.test.ts).
+import type { Policy } from '../../../shared/domain';
+
+/** A parent's four buckets by their Redis suffix: dependencies (unprocessed), processed, failed (ignored), unsuccessful (failed). */
+export type BucketKey = 'dependencies' | 'processed' | 'failed' | 'unsuccessful';
+export const BUCKET_KEYS: readonly BucketKey[] = ['dependencies', 'processed', 'failed', 'unsuccessful'];
+
+/**
+ * Job.getState()'s answer (getStateV2 order) when the snapshot was read; `missing` when the key
+ * holds no job hash. A locked job in no state is `active`.
+ */
+export type JobState =
+  | 'completed'
+  | 'failed'
+  | 'delayed'
+  | 'prioritized'
+  | 'active'
+  | 'waiting'
+  | 'waiting-children'
+  | 'unknown'
+  | 'missing';
+
+export interface SnapJob {
+  key: string;
+  /** `P:Q`. */
+  queueKey: string;
+  id: string;
+  exists: boolean;
+  state: JobState;
+  /** A worker holds its lock (`P:Q:id:lock`). Read for the jobs a planner may have to refuse or skip. */
+  locked: boolean;
+  name: string;
+  /** Creation time (ms). */
+  timestamp: number;
+  finishedOn: number;
+  parentKey: string | null;
+  policy: Policy;
+  /** Children per bucket (sizes). */
+  counts: Record<BucketKey, number>;
+  /** Every child key per bucket, when the reader listed them (it lists every job with children that no worker holds). */
+  children?: Record<BucketKey, string[]>;
+  /** Buckets of its parent that hold it; read for the start job and its ancestors only. */
+  parentBuckets?: BucketKey[];
+}
+
+export interface Snapshot {
+  /** The job the action starts from. */
+  start: string;
+  /** Parents above `start`, nearest first (what ancestors.lua found). */
+  ancestors: string[];
+  jobs: Map<string, SnapJob>;
+  /**
+   * Failed remove-policy jobs by parent key: BullMQ keeps them in no bucket (their own
+   * `parentKey` is the only link left), so the reader finds them in the queues' failed sets.
+   */
+  removed: Map<string, string[]>;
+}
+
+export const NO_COUNTS: Readonly<Record<BucketKey, number>> = Object.freeze({ dependencies: 0, processed: 0, failed: 0, unsuccessful: 0 });
+
+/** A key that was not read, or read and found empty. */
+export function missingJob(key: string): SnapJob {
+  const last = key.lastIndexOf(':');
+  return {
+    key,
+    queueKey: last > 0 ? key.slice(0, last) : '',
+    id: last > 0 ? key.slice(last + 1) : key,
+    exists: false,
+    state: 'missing',
+    locked: false,
+    name: '',
+    timestamp: 0,
+    finishedOn: 0,
+    parentKey: null,
+    policy: 'none',
+    counts: { ...NO_COUNTS },
+  };
+}
+
+export function jobOf(snapshot: Snapshot, key: string): SnapJob {
+  return snapshot.jobs.get(key) ?? missingJob(key);
+}
+
+/** Any children in any bucket (remove-policy failures are in none: see Snapshot.removed). */
+export function hasBucketChildren(job: SnapJob): boolean {
+  const c = job.counts;
+  return c.dependencies + c.processed + c.failed + c.unsuccessful > 0;
+}
+
+/** A worker holds it (or it sits in the active list). */
+export const isActive = (job: SnapJob): boolean => job.state === 'active' || job.locked;
