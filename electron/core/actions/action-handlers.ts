@@ -6,6 +6,7 @@ import { FlowscopeError } from '../../../shared/errors';
 import type { CoreContext } from '../core-context';
 import type { Handlers } from '../dispatch';
 import { appendAudit, readAudit } from '../audit/audit-log';
+import { assertRemovableParent } from './bad-data-guard';
 import {
   previewRemoveJob,
   previewRemoveUnprocessed,
@@ -49,10 +50,16 @@ export function actionHandlers(ctx: CoreContext, dataDir: string): Pick<Handlers
         : audited('retry-failed-children', parentKey, (r) => [...r.reopened, ...r.retried], () =>
             retryFailedChildren(ctx.redis(), ctx.prefix, parentKey, opts),
           ),
-    removeUnprocessed: ({ parentKey, dryRun }) =>
-      dryRun
-        ? previewRemoveUnprocessed(ctx.redis(), ctx.prefix, parentKey)
-        : audited('remove-unprocessed', parentKey, (r) => r.removed, () => removeUnprocessed(ctx.redis(), ctx.prefix, parentKey)),
+    removeUnprocessed: async ({ parentKey, dryRun }) => {
+      if (dryRun) {
+        await assertRemovableParent(ctx.redis(), parentKey);
+        return previewRemoveUnprocessed(ctx.redis(), ctx.prefix, parentKey);
+      }
+      return audited('remove-unprocessed', parentKey, (r) => r.removed, async () => {
+        await assertRemovableParent(ctx.redis(), parentKey);
+        return removeUnprocessed(ctx.redis(), ctx.prefix, parentKey);
+      });
+    },
     retryJob: ({ key, dryRun, ...opts }) =>
       dryRun
         ? previewRetryJob(ctx.redis(), ctx.prefix, key, opts)
