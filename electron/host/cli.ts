@@ -61,11 +61,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   return exitCode;
 }
 
+/**
+ * Writes to a process stream until its reader goes away (`flowscope … | head -c 300` closes the
+ * pipe: EPIPE): from then on output is dropped quietly instead of ending in an unhandled
+ * 'error' event and a stack trace. The command still finishes and exits with its own code.
+ */
+export function quietWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    open = false;
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED' && stream !== process.stderr) {
+      process.stderr.write(`flowscope: cannot write output: ${err.message}\n`);
+    }
+  });
+  return (text) => {
+    if (open && !stream.destroyed) stream.write(text);
+  };
+}
+
 /** Real process I/O for the installed command. */
 export function processIo(): CliIo {
+  const out = quietWriter(process.stdout);
+  const err = quietWriter(process.stderr);
   return {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
+    out,
+    err,
     env: process.env,
     untilStopped: () =>
       new Promise((resolve) => {

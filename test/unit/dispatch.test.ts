@@ -96,4 +96,21 @@ describe('dispatch', () => {
     await expect(broken.dispatch('listQueues', {})).resolves.toEqual({ ok: false, error: { code: 'INTERNAL', message: 'x is undefined' } });
     expect(broken.log.entries).toContainEqual(expect.objectContaining({ level: 'error', message: 'call failed' }));
   });
+
+  it('maps a command that timed out (Redis not answering) to REDIS_UNAVAILABLE', async () => {
+    const hung = setup({
+      listQueues: () => {
+        throw new Error('Command timed out');
+      },
+    });
+    await expect(hung.dispatch('listQueues', {})).resolves.toMatchObject({ ok: false, error: { code: 'REDIS_UNAVAILABLE' } });
+  });
+
+  it('answers and logs only the start of a huge unknown method name', async () => {
+    const { dispatch, log } = setup();
+    const result = await dispatch('x'.repeat(500_000), {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(JSON.stringify(result).length).toBeLessThan(1000);
+    expect(JSON.stringify(log.entries).length).toBeLessThan(1000);
+  });
 });
