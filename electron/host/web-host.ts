@@ -365,6 +365,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       resolve();
     });
   });
+  // After listen, a server error (EMFILE when a client opens sockets until the process runs
+  // out of file descriptors) is logged: without a listener it would end the process.
+  server.on('error', (err) => log.error('http server error', { message: clip(err.message) }));
+  wss.on('error', (err) => log.error('websocket server error', { message: clip(err.message) }));
   identity.port = (server.address() as AddressInfo).port;
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
   const url = `http://${hostForUrl}:${identity.port}`;
