@@ -86,8 +86,19 @@ export function navigationDecision(url: string, rendererUrl: string): { allow: b
   return external ? { allow: false, openExternal: external } : { allow: false };
 }
 
-/** window.open and target=_blank: never a new app window (the app opens its own); a safe link goes to the browser. */
-export function windowOpenDecision(url: string): { response: { action: 'deny' }; openExternal?: string } {
+/**
+ * window.open and target=_blank: never a window the page controls. The app's own flow link
+ * ("Open in new window": the renderer's URL with a `#/flow/…` route) becomes a new app window
+ * of the main process's making; a safe link goes to the browser; anything else is dropped.
+ */
+export function windowOpenDecision(
+  url: string,
+  rendererUrl = '',
+): { response: { action: 'deny' }; openExternal?: string; openAppRoute?: string } {
+  if (rendererUrl && isRendererUrl(url, rendererUrl)) {
+    const hash = new URL(url).hash;
+    if (/^#\/flow\/[^\s]+$/.test(hash) && hash.length <= 4096) return { response: { action: 'deny' }, openAppRoute: hash };
+  }
   const external = externalUrlToOpen(url);
   return external ? { response: { action: 'deny' }, openExternal: external } : { response: { action: 'deny' } };
 }
@@ -103,8 +114,8 @@ export function installSessionGuards(session: Session, rendererUrl: string): voi
   session.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders) }));
 }
 
-/** Per window: no navigation away, no new windows (safe links go to the browser), no webviews. */
-export function installWindowGuards(contents: WebContents, rendererUrl: string, openExternal: OpenExternal): void {
+/** Per window: no navigation away, no windows the page opens (safe links go to the browser, flow links to a new app window), no webviews. */
+export function installWindowGuards(contents: WebContents, rendererUrl: string, openExternal: OpenExternal, openAppRoute: (route: string) => void): void {
   contents.on('will-navigate', (event, url) => {
     const decision = navigationDecision(url, rendererUrl);
     if (decision.allow) return;
@@ -118,8 +129,9 @@ export function installWindowGuards(contents: WebContents, rendererUrl: string, 
     if (!isAllowedNavigation(url, rendererUrl)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    const decision = windowOpenDecision(url);
+    const decision = windowOpenDecision(url, rendererUrl);
     if (decision.openExternal) openExternal(decision.openExternal);
+    if (decision.openAppRoute) openAppRoute(decision.openAppRoute);
     return decision.response;
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());

@@ -51,7 +51,8 @@ function rememberBounds(win: BrowserWindow): void {
   });
 }
 
-async function createWindow(): Promise<void> {
+/** A new window, on the start screen or on a route of the renderer (`#/flow/<queue>/<jobId>`). */
+async function createWindow(route = ''): Promise<void> {
   if (!bridge) return;
   const beside = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
   const placement = placeWindow({
@@ -60,14 +61,16 @@ async function createWindow(): Promise<void> {
     cascadeFrom: beside && !beside.isDestroyed() ? beside.getNormalBounds() : undefined,
   });
   const win = new BrowserWindow({ ...windowOptions(preload), ...placement.bounds });
-  installWindowGuards(win.webContents, rendererUrl, openExternal);
+  installWindowGuards(win.webContents, rendererUrl, openExternal, (flowRoute) => {
+    void createWindow(flowRoute).catch((err: unknown) => log.error('could not open a window', { message: String(err) }));
+  });
   bridge.attach(win.webContents);
   rememberBounds(win);
   win.once('ready-to-show', () => {
     if (placement.maximized) win.maximize();
     win.show();
   });
-  await win.loadURL(rendererUrl);
+  await win.loadURL(`${rendererUrl.split('#')[0]}${route}`);
 }
 
 async function shutdown(): Promise<void> {

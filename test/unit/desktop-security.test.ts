@@ -108,6 +108,13 @@ describe('checklist 14, 15: new windows and shell.openExternal', () => {
       expect(externalUrlToOpen(url)).toBeUndefined();
     }
   });
+
+  it('"Open in new window" on a flow: only the app\'s own page with a flow route becomes a new app window, made by the main process', () => {
+    expect(windowOpenDecision(`${RENDERER}#/flow/orders/42`, RENDERER)).toEqual({ response: { action: 'deny' }, openAppRoute: '#/flow/orders/42' });
+    for (const url of [RENDERER, `${RENDERER}#/settings`, `file:///tmp/evil.html#/flow/orders/42`, 'https://example.com/#/flow/orders/42']) {
+      expect(windowOpenDecision(url, RENDERER).openAppRoute).toBeUndefined();
+    }
+  });
 });
 
 describe('checklist 20: the preload exposes the contract, not Electron', () => {

@@ -92,6 +92,13 @@ export function FlowToolbar() {
           Collapse all
         </button>
         <CopyButton text={() => window.location.href} label="Copy link" />
+        <button
+          type="button"
+          onClick={() => window.open(window.location.href, '_blank', 'noopener')}
+          title="This flow in another window (the desktop app) or tab (a browser), beside this one"
+        >
+          Open in new window
+        </button>
         {noFailures && <span className="muted">No failed jobs in view.</span>}
       </div>
     </div>
