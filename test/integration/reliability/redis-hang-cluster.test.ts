@@ -1,0 +1,71 @@
+// The health check on a Redis Cluster: one master stopped with kill -STOP (its socket stays
+// open, it just stops answering) is noticed within 2 s as "not responding", calls fail fast,
+// and after kill -CONT the status says connected again and calls work.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushEvent } from '../../../shared/contract';
+import type { ConnectionStatus } from '../../../shared/domain';
+import { createCore, type Core } from '../../../electron/core/create-core';
+import { memoryLogger } from '../../../electron/core/log/logger';
+import { startTestCluster, type TestCluster } from '../../helpers/topologies';
+import { dataDir } from '../../helpers/topology-checks';
+
+let cluster: TestCluster;
+let core: Core;
+const data = dataDir();
+
+beforeAll(async () => {
+  // A long node timeout: the other masters must not fail the stopped one over during the test.
+  cluster = await startTestCluster({ masters: 3, nodeTimeoutMs: 15_000 });
+  core = await createCore({ shell: 'cli', dataDir: data.dir, redisUrl: cluster.seedsUrl, prefix: '{hang}', log: memoryLogger() });
+  await core.ready;
+}, 60_000);
+
+afterAll(async () => {
+  await core?.close();
+  await cluster?.stop();
+  data.remove();
+});
+
+function nextStatus(predicate: (s: ConnectionStatus) => boolean): Promise<{ status: ConnectionStatus; at: number }> {
+  return new Promise((resolve) => {
+    const off = core.onEvent((e: PushEvent) => {
+      if (e.event === 'connectionStatus' && predicate(e.payload)) {
+        off();
+        resolve({ status: e.payload, at: Date.now() });
+      }
+    });
+  });
+}
+
+async function pidOf(port: number): Promise<number> {
+  const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+  try {
+    await probe.connect();
+    return Number(/process_id:(\d+)/.exec(await probe.info('server'))![1]);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+describe('a cluster master that stops answering', () => {
+  it('kill -STOP of one master: "not responding" within 2 s, calls fail fast; kill -CONT: connected again', async () => {
+    expect(core.status()).toMatchObject({ state: 'connected', topology: { kind: 'cluster', masters: 3 } });
+    const pid = await pidOf(cluster.masters[1]!.port);
+    const down = nextStatus((s) => s.code === 'NOT_RESPONDING');
+    const start = Date.now();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const { status, at } = await down;
+      expect(at - start).toBeLessThan(2000);
+      expect(status).toMatchObject({ state: 'reconnecting', code: 'NOT_RESPONDING' });
+      const t = Date.now();
+      expect(await core.dispatch('listQueues', {})).toMatchObject({ ok: false, error: { code: 'REDIS_UNAVAILABLE' } });
+      expect(Date.now() - t).toBeLessThan(100);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await nextStatus((s) => s.state === 'connected');
+    expect(await core.dispatch('listQueues', {})).toMatchObject({ ok: true, result: [] });
+  });
+});
