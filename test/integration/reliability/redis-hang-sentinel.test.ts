@@ -1,0 +1,61 @@
+// The health check does not fight a Sentinel failover: the master stopped with kill -STOP is
+// shown "not responding" within 2 s, the Sentinel promotes the replica, and the connection
+// follows it to the new master (connected, calls work) while the old one is still stopped.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushEvent } from '../../../shared/contract';
+import type { ConnectionStatus } from '../../../shared/domain';
+import { createCore, type Core } from '../../../electron/core/create-core';
+import { memoryLogger } from '../../../electron/core/log/logger';
+import { startTestSentinel, type TestSentinel } from '../../helpers/topologies';
+import { dataDir } from '../../helpers/topology-checks';
+
+let sentinel: TestSentinel;
+let core: Core;
+const data = dataDir();
+
+beforeAll(async () => {
+  sentinel = await startTestSentinel({ replicas: 1 });
+  core = await createCore({ shell: 'cli', dataDir: data.dir, redisUrl: sentinel.url, prefix: 'hang', log: memoryLogger() });
+  await core.ready;
+}, 60_000);
+
+afterAll(async () => {
+  await core?.close();
+  await sentinel?.stop();
+  data.remove();
+});
+
+function nextStatus(predicate: (s: ConnectionStatus) => boolean): Promise<{ status: ConnectionStatus; at: number }> {
+  return new Promise((resolve) => {
+    const off = core.onEvent((e: PushEvent) => {
+      if (e.event === 'connectionStatus' && predicate(e.payload)) {
+        off();
+        resolve({ status: e.payload, at: Date.now() });
+      }
+    });
+  });
+}
+
+describe('Sentinel: a master that stops answering', () => {
+  it('kill -STOP of the master: "not responding" within 2 s, then connected at the promoted replica', async () => {
+    const oldMaster = sentinel.master;
+    const replica = sentinel.replicas[0]!;
+    expect(core.status()).toMatchObject({ state: 'connected', topology: { kind: 'sentinel', master: `${oldMaster.host}:${oldMaster.port}` } });
+    const probe = new Redis({ host: oldMaster.host, port: oldMaster.port });
+    const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))![1]);
+    probe.disconnect();
+
+    const down = nextStatus((s) => s.code === 'NOT_RESPONDING');
+    const moved = nextStatus((s) => s.state === 'connected' && s.topology?.kind === 'sentinel' && s.topology.master === `${replica.host}:${replica.port}`);
+    const start = Date.now();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      expect((await down).at - start).toBeLessThan(2000);
+      await moved;
+      expect(await core.dispatch('listQueues', {})).toMatchObject({ ok: true, result: [] });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  }, 30_000);
+});
