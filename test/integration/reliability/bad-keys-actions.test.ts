@@ -93,6 +93,26 @@ describe('remove unprocessed on bad data', () => {
     expect(await client.exists(a)).toBe(1);
   });
 
+  it('a child whose bucket lists the parent back (no parentKey loop): the parent is never removed', async () => {
+    const a = k('loop', 'A');
+    const c = k('loop', 'C');
+    await writeJobHash(client, a, jobFields('A'));
+    await writeJobHash(client, c, jobFields('C', parentFields(a)));
+    await client.sadd(`${a}:dependencies`, c);
+    await client.sadd(`${c}:dependencies`, a);
+    await client.zadd(`${P}:loop:waiting-children`, 1, 'A', 2, 'C');
+    await client.hset(`${P}:loop:meta`, 'version', 'bullmq:6.7.0');
+    const before = await dump();
+    for (const dryRun of [true, false]) {
+      const result = await core.dispatch('removeUnprocessed', { parentKey: a, dryRun });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'REFUSED', message: expect.stringMatching(/the parent itself/), details: { key: a, leadsBackTo: [a] } },
+      });
+    }
+    expect(await dump()).toEqual(before);
+  });
+
   it('a well-formed parent is not held back by the checks', async () => {
     const parent = k('good', 'P');
     const child = k('good', 'C');
