@@ -37,6 +37,22 @@ const NEEDS_NO_REDIS = new Set<string>([
   'unsubscribeFlow',
 ] satisfies MethodName[]);
 
+/**
+ * Calls that change Redis: one already running when Redis stops responding waits for its
+ * outcome (each command gives up after COMMAND_TIMEOUT_MS) instead of being answered
+ * REDIS_UNAVAILABLE while its script may still complete. New ones are refused at once.
+ */
+const WAITS_FOR_OUTCOME = new Set<string>([
+  'retryFailedChildren',
+  'removeUnprocessed',
+  'retryJob',
+  'removeJob',
+  'promoteJob',
+  'runScenario',
+  'setScenarioKnobs',
+  'stopScenario',
+] satisfies MethodName[]);
+
 export interface CoreOptions {
   shell: AppInfo['shell'];
   /** Redis to connect to first; when absent the core starts on its sandbox redis-server. */
@@ -170,19 +186,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log,
   );
 
-  // A call that waits on Redis when it stops responding is answered REDIS_UNAVAILABLE at once
-  // rather than when its commands time out; its commands may still complete when Redis
-  // answers (an action's outcome is then in the audit log).
+  // A read that waits on Redis when it stops responding is answered REDIS_UNAVAILABLE at once
+  // rather than when its commands time out (actions wait for their outcome, see above).
   const dispatch: Dispatch = (method, args, session) => {
     const call = dispatchNow(method, args, session);
-    if (typeof method !== 'string' || NEEDS_NO_REDIS.has(method)) return call;
+    if (typeof method !== 'string' || NEEDS_NO_REDIS.has(method) || WAITS_FOR_OUTCOME.has(method)) return call;
     return new Promise<DispatchResult>((resolve) => {
       const stall = () =>
         resolve({
           ok: false,
           error: new FlowscopeError(
             'REDIS_UNAVAILABLE',
-            `Redis stopped responding while ${method} ran, so it was not waited for; if it changes Redis it may still complete when Redis answers (the audit log records actions' outcomes)`,
+            `Redis stopped responding while ${method} ran, so it was not waited for: try again when the status says connected`,
           ).toPayload(),
         });
       stalls.add(stall);

@@ -56,7 +56,12 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
       return { ok: true, result: await handler(parsed.data, { session }) };
     } catch (err) {
       const payload = isConnectionError(err)
-        ? new FlowscopeError('REDIS_UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`).toPayload()
+        ? new FlowscopeError(
+            'REDIS_UNAVAILABLE',
+            /^Command timed out/.test((err as Error).message)
+              ? 'Redis did not answer in time (it may be paused, busy or cut off); a change this call was making may still complete when Redis answers: the audit log records actions'
+              : `Redis is not reachable: ${(err as Error).message}`,
+          ).toPayload()
         : toErrorPayload(err);
       if (payload.code === 'INTERNAL') log.error('call failed', { method, message: clip(payload.message, 2000) });
       else log.warn('call failed', { method, code: payload.code, message: clip(payload.message, 2000) });

@@ -80,7 +80,7 @@ describe('a Redis that stops answering', () => {
     expect(await core.dispatch('listQueues', {})).toMatchObject({ ok: true, result: [{ name: 'hang' }] });
   });
 
-  it('kill -STOP / -CONT under a live view: "not responding" within 2 s, then connected, the view resyncs and stays live', async () => {
+  it('kill -STOP / -CONT under a live view: "not responding" within 2 s, a read in flight fails fast, an action in flight gets its outcome, then connected, the view resyncs and stays live', async () => {
     const session = 'stopped-view';
     const pushes: PushEvent[] = [];
     let onPush: () => void = () => undefined;
@@ -101,11 +101,18 @@ describe('a Redis that stops answering', () => {
     expect(subscribed.ok).toBe(true);
     const view = (subscribed as { result: FlowSnapshot }).result;
 
+    const spare = new Queue('spare', { connection: redis.connection, prefix: redis.prefix });
+    const spareKey = `${redis.prefix}:spare:${(await spare.add('x', {})).id}`;
+    await spare.close();
+    await redis.client().hset(`${redis.prefix}:spare:meta`, 'version', 'bullmq:6.7.0');
+
     const down = nextStatus(notResponding);
     const start = Date.now();
     process.kill(redis.pid!, 'SIGSTOP');
+    // An action in flight when Redis stops waits for its outcome instead (its script may run).
+    const action = core.dispatch('removeJob', { key: spareKey });
     try {
-      // A call made as Redis stops is in flight when it does: it fails once the stop is noticed.
+      // A read made as Redis stops is in flight when it does: it fails once the stop is noticed.
       const inFlight = timed('getFlowTree', { queue: 'hang', jobId: rootId });
       const { at } = await down;
       expect(at - start).toBeLessThan(2000);
@@ -120,6 +127,7 @@ describe('a Redis that stops answering', () => {
       process.kill(redis.pid!, 'SIGCONT');
     }
     await nextStatus(connected);
+    expect(await action).toMatchObject({ ok: true, result: { removed: [spareKey] } });
     // The view is read again from Redis once it answers: a fresh snapshot, newer than before.
     const resynced = (await nextPush((e) => e.event === 'flowSnapshot' && e.payload.subscriptionId === view.subscriptionId)) as Extract<PushEvent, { event: 'flowSnapshot' }>;
     expect(resynced.payload.seq).toBeGreaterThan(view.seq);
