@@ -149,7 +149,11 @@ test('the flow list filters by queue, state and name, searches ids and pages wit
   await page.getByLabel('Search by job id').fill('bulk-42');
   await expect(items).toHaveCount(1);
   await page.getByLabel('Search by job id').fill('nothing-like-this');
+  await expect(page.getByTestId('no-flows')).toContainText('No job matching "nothing-like-this" in queue e2e-nav-imports under prefix bull.');
+  await page.getByLabel('Search by job id').fill('');
+  await page.getByLabel('Filter by name').fill('nothing-like-this');
   await expect(page.getByTestId('no-flows')).toContainText('No flow matches these filters');
+  await page.getByLabel('Filter by name').fill('');
 
   await page.getByLabel('Search by job id').fill('stuck-1');
   await page.locator(`[data-testid="flow-item"][data-job-key="${keyOf(stuck)}"]`).click();

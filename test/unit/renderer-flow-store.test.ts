@@ -305,7 +305,7 @@ describe('createFlowController', () => {
     expect(flow.store.getState()).toMatchObject({ phase: 'ready', loadError: null });
   });
 
-  it('brings a job asked for by the route into view: selected, found, the viewport on it and its parent', async () => {
+  it('brings a job asked for by the route into view: selected, found, the viewport on it', async () => {
     const { client } = fakeClient({ subscribeFlow: () => snapshot(1, [node('b:q:r', null), node('b:q:a', 'b:q:r'), node('b:q:a1', 'b:q:a', { depth: 2 })]) });
     const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
     // Asked before the flow is open: done once it is.
@@ -314,7 +314,7 @@ describe('createFlowController', () => {
     expect(flow.store.getState()).toMatchObject({
       selectedKey: 'b:q:a1',
       found: { key: 'b:q:a1', status: 'shown' },
-      viewport: { kind: 'fit', keys: ['b:q:a', 'b:q:a1'] },
+      viewport: { kind: 'reveal', keys: ['b:q:a1'] },
     });
     // Under a collapsed parent: the parent opens.
     flow.select(null);

@@ -55,23 +55,13 @@ export function idVariants(id: string): string[] {
   return [...new Set([id, id.toLowerCase(), id.toUpperCase()])];
 }
 
-export interface SearchScope {
-  queues: string[];
-  /** Queues the text names that do not exist under the prefix (then `queues` holds the first of them). */
-  unknown: string[];
-}
-
 /**
- * The queues a search looks in: those the text names (matched to a known queue regardless of
- * case when it is not one exactly), else the list's queue, else every known queue.
+ * The queues a search looks in: those the text names (as written, and any known queue of the
+ * same name in another case), else the list's queue, else every known queue. A named queue is
+ * looked in even when the (cached) list of known queues does not have it yet.
  */
-export function searchScope(terms: SearchTerms, listQueue: string | undefined, known: readonly string[]): SearchScope {
-  if (!terms.queues) return { queues: listQueue ? [listQueue] : [...known], unknown: [] };
-  const found = terms.queues.flatMap((q) => {
-    if (known.includes(q)) return [q];
-    const other = known.find((k) => k.toLowerCase() === q.toLowerCase());
-    return other ? [other] : [];
-  });
-  if (found.length > 0) return { queues: [...new Set(found)], unknown: [] };
-  return { queues: [terms.queues[0]!], unknown: [terms.queues[0]!] };
+export function searchScope(terms: SearchTerms, listQueue: string | undefined, known: readonly string[]): string[] {
+  if (!terms.queues) return listQueue ? [listQueue] : [...known];
+  const other = terms.queues.flatMap((q) => known.filter((k) => k !== q && k.toLowerCase() === q.toLowerCase()));
+  return [...new Set([...terms.queues, ...other])];
 }

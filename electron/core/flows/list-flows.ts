@@ -14,6 +14,7 @@ import { luaScript, RoundTrips } from '../lua/round-trips';
 import countBlockingLua from './count-blocking.lua?raw';
 import { scanFlowKeys, type FlowKeys } from './find-parents';
 import { idVariants, parseJobSearch, searchScope } from './job-search';
+import { queueExists } from './missing-job';
 import type { CoreContext } from '../core-context';
 
 const COUNT_BLOCKING = luaScript('count-blocking', countBlockingLua);
@@ -88,28 +89,34 @@ export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
   const search = async (prefix: string, text: string, listQueue: string | undefined): Promise<{ keys: string[]; search: FlowSearch }> => {
     const terms = parseJobSearch(text, prefix);
     const known = terms ? await queueNames(prefix) : [];
-    const scope = terms ? searchScope(terms, listQueue, known) : { queues: listQueue ? [listQueue] : known, unknown: [] };
-    const id = terms?.id ?? text.trim();
+    let queues = terms ? searchScope(terms, listQueue, known) : listQueue ? [listQueue] : known;
     const answer: FlowSearch = {
       text,
-      id,
-      queues: scope.queues,
-      unknownQueues: scope.unknown,
+      id: terms?.id ?? text.trim(),
+      queues,
+      unknownQueues: [],
       prefix,
       match: 'none',
       prefixSearched: false,
       found: 0,
     };
-    if (!terms || scope.unknown.length > 0) return { keys: [], search: answer };
+    if (!terms) return { keys: [], search: answer };
 
     const exact = await existing(
       redis(),
-      scope.queues.flatMap((q) => idVariants(terms.id).map((v) => jobKey(prefix, q, v))),
+      queues.flatMap((q) => idVariants(terms.id).map((v) => jobKey(prefix, q, v))),
     );
     if (exact.length > 0) return { keys: exact, search: { ...answer, match: 'exact' } };
+    if (terms.queues) {
+      // Named queues that are not there at all: say that, rather than "no job".
+      const there = await Promise.all(queues.map((q) => known.includes(q) || queueExists(redis(), prefix, q)));
+      queues = queues.filter((_, i) => there[i]);
+      if (queues.length === 0) return { keys: [], search: { ...answer, queues: [terms.queues[0]!], unknownQueues: [terms.queues[0]!] } };
+      answer.queues = queues;
+    }
     if (terms.id.length < MIN_ID_PREFIX) return { keys: [], search: answer };
-    const keys = await flowKeys(prefix, scope.queues.length === 1 ? scope.queues[0] : undefined, false);
-    const hits = prefixHits(prefix, keys, scope.queues, terms.id.toLowerCase());
+    const keys = await flowKeys(prefix, queues.length === 1 ? queues[0] : undefined, false);
+    const hits = prefixHits(prefix, keys, queues, terms.id.toLowerCase());
     return { keys: hits, search: { ...answer, prefixSearched: true, match: hits.length > 0 ? 'id-prefix' : 'none' } };
   };
 

@@ -119,6 +119,16 @@ describe('listFlows search', () => {
     expect(deep.flows).toEqual([expect.objectContaining({ id: grandchildId, root: expect.objectContaining({ id: rootId }) })]);
   });
 
+  it('finds a job by its key in a queue created a moment ago (the cached queue list does not have it yet)', async () => {
+    await list({ search: childId }); // caches the queue names
+    const flows = new FlowProducer({ connection: redis.connection, prefix });
+    const fresh = await flows.add({ name: 'fresh', queueName: 'js-fresh', children: [{ name: 'kid', queueName: 'js-fresh' }] });
+    await flows.close();
+    const found = await list({ search: `${prefix}:js-fresh:${fresh.job.id}` });
+    expect(found.flows.map((f) => f.key)).toEqual([`${prefix}:js-fresh:${fresh.job.id}`]);
+    await redis.client().del(...(await redis.client().keys(`${prefix}:js-fresh:*`)));
+  });
+
   it('says what was searched and where when nothing matches', async () => {
     const none = await list({ search: 'ffffffff' });
     expect(none.flows).toEqual([]);

@@ -18,7 +18,9 @@ function FoundNote() {
   const found = useFlow((s) => s.found);
   if (!found || found.status === 'shown') return null;
   return (
-    <div className="notice" role="status" data-testid="found-note" data-status={found.status}>
+    // Over the canvas, not above it: a line that came and went would resize the canvas under
+    // the move to the job (and KeepCentre would shift it).
+    <div className="notice-inline found-note" role="status" data-testid="found-note" data-status={found.status}>
       {found.status === 'looking' ? `Bringing ${found.key} into view…` : found.note}
     </div>
   );
@@ -40,8 +42,8 @@ function FlowBody() {
           {liveNote}
         </div>
       )}
-      <FoundNote />
       <div className="flow-stage">
+        <FoundNote />
         {phase === 'loading' && <FlowLoading />}
         {phase === 'error' && (
           <div className="problem" role="alert" data-testid="flow-error">

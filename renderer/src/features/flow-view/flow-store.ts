@@ -394,8 +394,8 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
         return;
       }
       controller.select(target.key);
-      const parentKey = get().jobsByKey.get(target.key)?.parentKey;
-      requestViewport('fit', parentKey && get().jobsByKey.has(parentKey) ? [parentKey, target.key] : [target.key]);
+      // Centred and readable; the canvas waits until the job's layout is on it (a page just loaded).
+      requestViewport('reveal', [target.key]);
       set({ found: { key: target.key, status: 'shown', note: null } });
     },
 
