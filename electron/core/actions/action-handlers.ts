@@ -6,7 +6,7 @@ import { FlowscopeError } from '../../../shared/errors';
 import type { CoreContext } from '../core-context';
 import type { Handlers } from '../dispatch';
 import { appendAudit, readAudit } from '../audit/audit-log';
-import { assertRemovableParent, assertSparesAncestors } from './bad-data-guard';
+import { assertRemovableParent } from './bad-data-guard';
 import {
   previewRemoveJob,
   previewRemoveUnprocessed,
@@ -51,17 +51,13 @@ export function actionHandlers(ctx: CoreContext, dataDir: string): Pick<Handlers
             retryFailedChildren(ctx.redis(), ctx.prefix, parentKey, opts),
           ),
     removeUnprocessed: async ({ parentKey, dryRun }) => {
-      // Bad data is refused before anything is written (bad-data-guard.ts); a real run is
-      // previewed first so a subtree that leads back to the parent is refused too.
-      const checkedPreview = async () => {
-        const protectedKeys = await assertRemovableParent(ctx.redis(), parentKey);
-        const preview = await previewRemoveUnprocessed(ctx.redis(), ctx.prefix, parentKey);
-        assertSparesAncestors(parentKey, protectedKeys, preview);
-        return preview;
-      };
-      if (dryRun) return checkedPreview();
+      // Bad data is refused before anything is written (bad-data-guard.ts).
+      if (dryRun) {
+        await assertRemovableParent(ctx.redis(), parentKey);
+        return previewRemoveUnprocessed(ctx.redis(), ctx.prefix, parentKey);
+      }
       return audited('remove-unprocessed', parentKey, (r) => r.removed, async () => {
-        await checkedPreview();
+        await assertRemovableParent(ctx.redis(), parentKey);
         return removeUnprocessed(ctx.redis(), ctx.prefix, parentKey);
       });
     },

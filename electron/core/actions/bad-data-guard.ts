@@ -2,16 +2,17 @@
 // written that way (docs/RELIABILITY.md): a `:dependencies` that is not a set (the action's
 // reads would fail with WRONGTYPE, an INTERNAL error that says nothing useful), and a parent
 // chain that loops (A→C→B→A: A's unprocessed subtree leads back to A, so removing it would
-// delete A itself or one of its ancestors), and a subtree that leads back to the parent or an
-// ancestor through a bucket alone (C lists A without a parentKey loop), seen in the preview.
-// All are REFUSED with what is wrong, before any write.
+// delete A itself or one of its ancestors). Both are REFUSED with what is wrong, before any
+// write; one round trip. A subtree that leads back through a bucket alone (C lists A, no
+// parentKey loop) is not refused: remove-unprocessed.lua never walks into the parent or an
+// ancestor, so only C goes, as the preview says.
 import { FlowscopeError } from '../../../shared/errors';
 import type { RedisClient } from '../connection/redis-client';
 import { RoundTrips } from '../lua/round-trips';
 import { ancestorsCall, parseAncestors } from '../tree/ancestors';
 
-/** Checks the parent's own keys; returns the keys no removal under it may touch (it and its ancestors). */
-export async function assertRemovableParent(redis: RedisClient, parentKey: string): Promise<Set<string>> {
+/** Refuses a parent whose own keys say the action cannot be run safely. */
+export async function assertRemovableParent(redis: RedisClient, parentKey: string): Promise<void> {
   const depsKey = `${parentKey}:dependencies`;
   const [type, [chain]] = await Promise.all([redis.type(depsKey), new RoundTrips(redis).run([ancestorsCall(parentKey)])]);
   if (type !== 'set' && type !== 'none') {
@@ -31,16 +32,4 @@ export async function assertRemovableParent(redis: RedisClient, parentKey: strin
       { key: parentKey, cycle },
     );
   }
-  return new Set([parentKey, ...ancestry.keys]);
-}
-
-/** Refuses a plan (the preview) that would remove the parent or one of its ancestors. */
-export function assertSparesAncestors(parentKey: string, protectedKeys: Set<string>, plan: { removed: string[] }): void {
-  const hit = plan.removed.filter((key) => protectedKeys.has(key));
-  if (hit.length === 0) return;
-  throw new FlowscopeError(
-    'REFUSED',
-    `Removing the unprocessed children of ${parentKey} would remove ${hit.join(', ')} (${hit.includes(parentKey) ? 'the parent itself' : 'an ancestor'}): a bucket under it lists ${hit.length === 1 ? 'that job' : 'those jobs'} back, a cycle BullMQ never writes, so nothing is removed`,
-    { key: parentKey, leadsBackTo: hit },
-  );
 }

@@ -16,7 +16,9 @@
   child planned as a leaf is checked to have no bucket key still (one EXISTS) instead of being
   walked. Stricter than BullMQ: a child with an active job anywhere under it is skipped (BullMQ
   deletes the child and orphans the running job); a dangling entry (no job hash) is dropped from
-  :dependencies, as BullMQ drops it.
+  :dependencies, as BullMQ drops it. A subtree never reaches back to the parent or an ancestor
+  (by parentKey): on a cycle BullMQ never writes, those stay (bad-data-guard.ts refuses the
+  action before it runs when it sees one).
   Then, as BullMQ: if :dependencies is empty and the parent is in waiting-children, it moves to
   its queue's target list (wait, or paused for a paused BullMQ 5 queue), prioritized or delayed
   (releaseParent, moveParentToWait.lua) with a `waiting` event.
@@ -33,6 +35,26 @@ local timestamp = ARGV[1]
 useLayouts(ARGV[2])
 local ITEMS = cjson.decode(ARGV[3])
 local depsKey = parentKey .. ":dependencies"
+
+-- The parent and its ancestors (by parentKey) are never part of a child's subtree: on data
+-- BullMQ never writes (a child's bucket listing the parent back, a parentKey cycle) the walk
+-- would otherwise lead back up and remove the parent itself.
+local above = { [parentKey] = true }
+do
+  local key = parentKey
+  for _ = 1, 1000 do
+    if typeOf(key) ~= "hash" then break end
+    local up = rcall("HGET", key, "parentKey")
+    if not up or up == "" or above[up] then break end
+    above[up] = true
+    key = up
+  end
+end
+local function guarded()
+  local seen = {}
+  for key in pairs(above) do seen[key] = true end
+  return seen
+end
 
 local removed, top, skipped = {}, {}, {}
 local toRemove, hints, unlinked = {}, {}, {}
@@ -62,12 +84,12 @@ for _, item in ipairs(ITEMS) do
     toRemove[#toRemove + 1] = child
     hints[child] = planned
   else
-    local activeBelow = findActive(child, {})
+    local activeBelow = findActive(child, guarded())
     if activeBelow then
       skip(child, "has an active job under it (" .. activeBelow .. "); removing it would orphan that job")
     else
       local subtree = {}
-      collectSubtree(child, {}, subtree)
+      collectSubtree(child, guarded(), subtree)
       top[#top + 1] = child
       unlinked[#unlinked + 1] = child
       for _, key in ipairs(subtree) do
