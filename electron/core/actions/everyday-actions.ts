@@ -22,9 +22,9 @@ const PROMOTE_JOB = luaWriteScript('promote-job', queueMetaLua, promoteLua);
 export async function previewRetryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
   assertJobKey(prefix, key);
   const cost = new ActionCost(redis);
-  const plan = await planFrom(redis, prefix, key, { ...opts, mode: 'job' }, cost);
-  await guardPlan(redis, plan, 'Retry job', cost);
-  return withStats(plan.result, cost);
+  const guarded = await planFrom(redis, prefix, key, { ...opts, mode: 'job' }, cost);
+  await guardPlan(guarded, 'Retry job');
+  return withStats(guarded.plan.result, cost);
 }
 
 /** A failed job back to wait; with failed children of its own it is reopened instead, like a failed child in a cascade. */

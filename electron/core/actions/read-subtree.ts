@@ -37,7 +37,20 @@ const FROM_TREE: Record<Bucket, BucketKey> = { unprocessed: 'dependencies', proc
 
 // Locks only matter outside the zset states: moveToFinished releases it in the same script.
 const ZSET_STATES: ReadonlySet<string> = new Set(['completed', 'failed', 'delayed', 'prioritized']);
-const AT = Object.fromEntries(JOB_FIELDS.map((name, i) => [name, i])) as Record<(typeof JOB_FIELDS)[number], number>;
+/**
+ * What the planners read of the jobs below the start: a few small fields (no `opts` or `parent`
+ * JSON), so a level of thousands of children costs Redis and the client a fraction of a full
+ * tree load. The start job and its ancestors are read in full (their policy decides the bucket
+ * they are re-linked from).
+ */
+const CHILD_FIELDS = ['name', 'timestamp', 'finishedOn', 'parentKey'] as const;
+type Field = (typeof JOB_FIELDS)[number];
+const indexOf = (names: readonly string[]) => (name: Field) => {
+  const at = names.indexOf(name);
+  return at < 0 ? undefined : at;
+};
+const FULL_AT = indexOf(JOB_FIELDS);
+const CHILD_AT = indexOf(CHILD_FIELDS);
 
 export interface ReadSubtreeOptions {
   /** Read the parents above the start job, each with the buckets of its own parent that hold it. */
@@ -48,11 +61,17 @@ export interface ReadSubtreeOptions {
   allLocks?: boolean;
   /** The start job's buckets whose children are read (default all four); below it, always all four. */
   startBuckets?: readonly BucketKey[];
+  /** Told the queues (`P:Q`) of the jobs about to be read, each once, as each round trip goes out (the guard reads their verdicts beside it). */
+  onQueues?: (queueKeys: string[]) => void;
 }
 
-function toSnapJob(record: LevelRecord, lock: boolean): SnapJob {
+function toSnapJob(record: LevelRecord, lock: boolean, full: boolean): SnapJob {
   const { key, fields } = record;
-  const field = (name: (typeof JOB_FIELDS)[number]) => fields[AT[name]] ?? null;
+  const at = full ? FULL_AT : CHILD_AT;
+  const field = (name: Field) => {
+    const i = at(name);
+    return i === undefined ? null : (fields[i] ?? null);
+  };
   // A job is its hash with a name or a timestamp (BullMQ writes both on add).
   if (record.kind !== 'hash' || (field('name') === null && field('timestamp') === null)) return missingJob(key);
   const job = missingJob(key);
@@ -61,7 +80,7 @@ function toSnapJob(record: LevelRecord, lock: boolean): SnapJob {
   let state: JobState = record.state === 'missing' ? 'unknown' : record.state;
   if (state === 'unknown' && locked) state = 'active';
   const c = record.counts;
-  const number = (name: (typeof JOB_FIELDS)[number]) => Number(field(name) ?? '') || 0;
+  const number = (name: Field) => Number(field(name) ?? '') || 0;
   return {
     ...job,
     exists: true,
@@ -71,7 +90,7 @@ function toSnapJob(record: LevelRecord, lock: boolean): SnapJob {
     timestamp: number('timestamp'),
     finishedOn: number('finishedOn'),
     parentKey: field('parentKey') || null,
-    policy: parseJobHash(fields).policy ?? 'none',
+    policy: full ? (parseJobHash(fields).policy ?? 'none') : 'none',
     counts: { dependencies: c.unprocessed, processed: c.processed, failed: c.ignored, unsuccessful: c.failed },
   };
 }
@@ -111,12 +130,26 @@ export async function readSubtree(
   // Runs beside the first round trips (it needs nothing from them but the start's timestamp).
   const failedQueues = options.removed ? queuesWithFailedSets(redis, prefix, cost) : null;
 
+  const announced = new Set<string>();
+  const announce = (keys: Iterable<string>) => {
+    if (!options.onQueues) return;
+    const fresh: string[] = [];
+    for (const key of keys) {
+      const queueKey = key.slice(0, Math.max(0, key.lastIndexOf(':')));
+      if (queueKey && !announced.has(queueKey)) {
+        announced.add(queueKey);
+        fresh.push(queueKey);
+      }
+    }
+    if (fresh.length > 0) options.onQueues(fresh);
+  };
+  announce([start]);
   const startLoad = new LevelLoad([start], PAGE, true);
   const first: ScriptCall[] = [...(options.ancestors ? [ancestorsCall(start)] : []), ...startLoad.calls, ...lockCalls([start])];
   const replies = await trips.run(first);
   const offset = options.ancestors ? 1 : 0;
   const [startRecord] = startLoad.decodeAll(replies.slice(offset, offset + startLoad.calls.length));
-  const startJob = toSnapJob(startRecord!, readLocks([start], replies.slice(offset + startLoad.calls.length)).has(start));
+  const startJob = toSnapJob(startRecord!, readLocks([start], replies.slice(offset + startLoad.calls.length)).has(start), true);
   startJob.parentBuckets = startRecord!.parentBuckets.map((b) => FROM_TREE[b]);
   jobs.set(start, startJob);
   if (!startJob.exists) {
@@ -210,32 +243,51 @@ export async function readSubtree(
     toLoad = [];
     toPage = [];
     ancestorsLeft = [];
+    announce(above);
+    announce(level.map((l) => l.key));
     const aboveLoad = above.length > 0 ? new LevelLoad(above, 0, true) : null;
-    const levelLoad = level.length > 0 ? new LevelLoad(level.map((l) => l.key), PAGE, false) : null;
+    const levelLoad =
+      level.length > 0 ? new LevelLoad(level.map((l) => l.key), PAGE, false, undefined, true, CHILD_FIELDS) : null;
     const lockKeys = [...above, ...level.filter((l) => l.lock).map((l) => l.key)];
     const locks = lockCalls(lockKeys);
+    // Locks first (small), so that each load-level batch is decoded as soon as it arrives,
+    // while Redis runs the next one.
     const calls = [
+      ...locks,
       ...(aboveLoad?.calls ?? []),
       ...(levelLoad?.calls ?? []),
-      ...locks,
       ...pages.map((p) => bucketPageCall(p.parent, TREE_BUCKET[p.bucket], p.cursor, PAGE)),
     ];
-    const out = await trips.run(calls);
-    let at = 0;
-    const take = (n: number) => out.slice(at, (at += n));
-    const aboveRecords = aboveLoad ? aboveLoad.decodeAll(take(aboveLoad.calls.length)) : [];
-    const levelRecords = levelLoad ? levelLoad.decodeAll(take(levelLoad.calls.length)) : [];
-    const locked = readLocks(lockKeys, take(locks.length));
-    for (const record of aboveRecords) {
-      const job = toSnapJob(record, locked.has(record.key));
-      job.parentBuckets = record.parentBuckets.map((b) => FROM_TREE[b]);
-      jobs.set(record.key, job);
-    }
-    for (const record of levelRecords) {
-      const job = toSnapJob(record, locked.has(record.key));
-      jobs.set(record.key, job);
-      expand(job, record, BUCKET_KEYS);
-    }
+    const aboveAt = locks.length;
+    const levelAt = aboveAt + (aboveLoad?.calls.length ?? 0);
+    const pagesAt = levelAt + (levelLoad?.calls.length ?? 0);
+    const lockReplies: unknown[] = new Array(locks.length);
+    let locksLeft = locks.length;
+    let locked = new Set<string>();
+    const held: { records: LevelRecord[]; above: boolean }[] = [];
+    const place = (records: LevelRecord[], above: boolean) => {
+      for (const record of records) {
+        const job = toSnapJob(record, locked.has(record.key), above);
+        jobs.set(record.key, job);
+        if (above) job.parentBuckets = record.parentBuckets.map((b) => FROM_TREE[b]);
+        else expand(job, record, BUCKET_KEYS);
+      }
+    };
+    const onRecords = (above: boolean) => (records: LevelRecord[]) => {
+      if (locksLeft > 0) held.push({ records, above });
+      else place(records, above);
+    };
+    const out = await trips.run(calls, (i, value) => {
+      if (i < aboveAt) {
+        lockReplies[i] = value;
+        if (--locksLeft === 0) {
+          locked = readLocks(lockKeys, lockReplies);
+          for (const h of held.splice(0)) place(h.records, h.above);
+        }
+      } else if (i < levelAt) aboveLoad!.accept(i - aboveAt, value, onRecords(true));
+      else if (i < pagesAt) levelLoad!.accept(i - levelAt, value, onRecords(false));
+    });
+    const at = pagesAt;
     pages.forEach((p, i) => {
       const page = parseBucketPage(out[at + i]);
       const job = jobs.get(p.parent)!;

@@ -14,7 +14,7 @@ import { readSubtree } from './read-subtree';
 import removeSubtreeLua from './remove-subtree.lua?raw';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
 import type { RemoveUnprocessedResult, SkippedJob } from './types';
-import { assertCompatible, type ScriptLayouts } from './version-guard';
+import { CompatGuard, type ScriptLayouts } from './version-guard';
 
 const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
 
@@ -58,10 +58,16 @@ function batchesOf(items: RemoveItem[]): RemoveItem[][] {
 /** The plan and, for a run, the layouts of every queue it may write (refused before anything is written). */
 async function planned(redis: RedisClient, prefix: string, parentKey: string, cost: ActionCost): Promise<{ plan: RemovePlan; layouts: ScriptLayouts }> {
   assertJobKey(prefix, parentKey);
-  const snapshot = await readSubtree(redis, prefix, parentKey, { allLocks: true, startBuckets: ['dependencies'] }, cost);
+  const guard = new CompatGuard(redis, () => cost.add());
+  const snapshot = await readSubtree(
+    redis,
+    prefix,
+    parentKey,
+    { allLocks: true, startBuckets: ['dependencies'], onQueues: (q) => guard.prefetch(q) },
+    cost,
+  );
   const plan = planRemoveUnprocessed(snapshot);
-  cost.add();
-  const layouts = await assertCompatible(redis, queueKeysOf([parentKey, ...plan.result.removed]), ACTION);
+  const layouts = await guard.assert(queueKeysOf([parentKey, ...plan.result.removed]), ACTION);
   return { plan, layouts };
 }
 

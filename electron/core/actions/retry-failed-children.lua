@@ -81,8 +81,78 @@ end
 
 local REOPEN_FROM = { failed = true, completed = true, waiting = true, prioritized = true, delayed = true }
 
+-- Job keys split once (splitKey is a pattern match).
+local splitCache = {}
+local function parts(key)
+  local p = splitCache[key]
+  if not p then
+    local queueKey, id = splitKey(key)
+    p = { queueKey or false, id }
+    splitCache[key] = p
+  end
+  return p[1], p[2]
+end
+
+-- The membership checks of the common operations (a child in its parent's bucket, a job in its
+-- state zset, a job hash that exists) read what was there before this batch, since the checks
+-- write nothing: they are asked first, one command per key and CHUNK members (ZMSCORE, HMGET,
+-- EXISTS), instead of one command per operation. found[i] answers operation i.
+local found, exists = {}, {}
+do
+  local zsetAsks, hashAsks = newGroups(), newGroups()
+  local keysToCheck = {}
+  for i, o in ipairs(OPS) do
+    local op, a, b, c = o[1], o[2], o[3], o[4]
+    if op == "link" then
+      if c == "unsuccessful" then
+        addTo(zsetAsks, b .. ":unsuccessful", { i, a })
+      elseif c == "failed" or c == "processed" then
+        addTo(hashAsks, b .. ":" .. c, { i, a })
+      end
+    elseif op == "retry" then
+      local queueKey, id = parts(a)
+      if queueKey and (c == "failed" or c == "completed") then addTo(zsetAsks, queueKey .. ":" .. c, { i, id }) end
+      keysToCheck[#keysToCheck + 1] = { i, a }
+    end
+  end
+  local function ask(groups, read)
+    for _, key in ipairs(groups.order) do
+      local list = groups.lists[key]
+      for from = 1, #list, CHUNK do
+        local to = math.min(from + CHUNK - 1, #list)
+        local members = {}
+        for j = from, to do members[#members + 1] = list[j][2] end
+        local replies = read(key, members)
+        for j = from, to do found[list[j][1]] = replies[j - from + 1] ~= false end
+      end
+    end
+  end
+  local hasZmscore = true
+  ask(zsetAsks, function(key, members)
+    if hasZmscore then
+      local scores = redis.pcall("ZMSCORE", key, unpack(members))
+      if type(scores) == "table" and not scores.err then return scores end
+      hasZmscore = false -- before Redis 6.2
+    end
+    local scores = {}
+    for j, m in ipairs(members) do scores[j] = rcall("ZSCORE", key, m) end
+    return scores
+  end)
+  ask(hashAsks, function(key, members) return rcall("HMGET", key, unpack(members)) end)
+  for from = 1, #keysToCheck, CHUNK do
+    local to = math.min(from + CHUNK - 1, #keysToCheck)
+    local keys = {}
+    for j = from, to do keys[#keys + 1] = keysToCheck[j][2] end
+    local all = rcall("EXISTS", unpack(keys)) == #keys
+    for j = from, to do
+      local k = keysToCheck[j]
+      exists[k[1]] = all or rcall("EXISTS", k[2]) == 1
+    end
+  end
+end
+
 -- What earlier operations of this batch will have done, for the checks of later ones.
-local willLink = {}     -- parent .. "\0" .. child -> true
+local willLink = {}     -- parent -> child -> true
 local willWait = {}     -- parent -> true (reopened in this batch)
 local parentExists = {}
 local parentWaiting = {}
@@ -90,43 +160,49 @@ local parentWaiting = {}
 local function isWaitingParent(parent)
   if willWait[parent] then return true end
   if parentWaiting[parent] == nil then
-    local queueKey, id = splitKey(parent)
-    parentWaiting[parent] = queueKey ~= nil and rcall("ZSCORE", queueKey .. ":waiting-children", id) ~= false
+    local queueKey, id = parts(parent)
+    parentWaiting[parent] = queueKey ~= false and rcall("ZSCORE", queueKey .. ":waiting-children", id) ~= false
   end
   return parentWaiting[parent]
 end
 
 local function checkParentReady(key, parent)
   if parent == "" then return nil end
-  if not willLink[parent .. "\0" .. key] and rcall("SISMEMBER", parent .. ":dependencies", key) == 0 then
+  local linked = willLink[parent]
+  if not (linked and linked[key]) and rcall("SISMEMBER", parent .. ":dependencies", key) == 0 then
     return "is not pending in its parent " .. parent
   end
   if not isWaitingParent(parent) then return "its parent " .. parent .. " is not waiting for children" end
   return nil
 end
 
-local function check(op, a, b, c)
+local function check(i, op, a, b, c)
   if op == "link" then
     if parentExists[b] == nil then parentExists[b] = rcall("EXISTS", b) == 1 end
     if not parentExists[b] then return a, "parent " .. b .. " is gone" end
     if c == "unsuccessful" then
-      if not rcall("ZSCORE", b .. ":unsuccessful", a) then return a, "is no longer in the parent's failed bucket" end
+      if not found[i] then return a, "is no longer in the parent's failed bucket" end
     elseif c == "failed" then
-      if rcall("HEXISTS", b .. ":failed", a) == 0 then return a, "is no longer in the parent's ignored bucket" end
+      if not found[i] then return a, "is no longer in the parent's ignored bucket" end
     elseif c == "processed" then
-      if rcall("HEXISTS", b .. ":processed", a) == 0 then return a, "is no longer in the parent's processed bucket" end
+      if not found[i] then return a, "is no longer in the parent's processed bucket" end
     elseif c == "none" then
       if rcall("SISMEMBER", b .. ":dependencies", a) == 1 then return a, "is already pending in its parent" end
       if rcall("HGET", a, "parentKey") ~= b then return a, "has another parentKey now" end
     else
       return a, "unknown bucket " .. c
     end
-    willLink[b .. "\0" .. a] = true
+    local linked = willLink[b]
+    if not linked then
+      linked = {}
+      willLink[b] = linked
+    end
+    linked[a] = true
     return nil
   end
-  local queueKey, id = splitKey(a)
-  if not queueKey or rcall("EXISTS", a) == 0 then return a, "is gone" end
+  local queueKey, id = parts(a)
   if op == "reopen" then
+    if not queueKey or rcall("EXISTS", a) == 0 then return a, "is gone" end
     if not REOPEN_FROM[b] then return a, "cannot be reopened from " .. b end
     if rcall("EXISTS", a .. ":lock") == 1 or rcall("LPOS", queueKey .. ":active", id) then
       return a, "is active (locked by a worker)"
@@ -138,9 +214,10 @@ local function check(op, a, b, c)
     return nil
   end
   if op == "retry" then
+    if not queueKey or not exists[i] then return a, "is gone" end
     -- A finished job holds no lock: moveToFinished-14.lua releases it in the same script.
     if c ~= "failed" and c ~= "completed" then return a, "cannot be retried from " .. c end
-    if not inState(queueKey, id, c) then return a, "is no longer " .. c end
+    if not found[i] then return a, "is no longer " .. c end
     local reason = checkParentReady(a, b)
     if reason then return a, reason end
     return nil
@@ -148,8 +225,8 @@ local function check(op, a, b, c)
   return a, "unknown operation " .. op
 end
 
-for _, o in ipairs(OPS) do
-  local key, reason = check(o[1], o[2], o[3], o[4])
+for i, o in ipairs(OPS) do
+  local key, reason = check(i, o[1], o[2], o[3], o[4])
   if key then return { "conflict", key, reason } end
 end
 
@@ -160,13 +237,25 @@ local pushes = newGroups()     -- queue target list (wait or paused) -> ids (LPU
 local failedRemovals = newGroups()
 local woken = newGroups()
 
-local function clearFields(key, extra)
-  local fields = { "finishedOn", "processedOn", "failedReason", "defa", extra }
-  if resetAttempts then
-    fields[#fields + 1] = "atm"
-    fields[#fields + 1] = "ats"
+local CLEARED = { "finishedOn", "processedOn", "failedReason", "defa" }
+if resetAttempts then
+  CLEARED[#CLEARED + 1] = "atm"
+  CLEARED[#CLEARED + 1] = "ats"
+end
+local CLEARED_WITH_VALUE = { "returnvalue", unpack(CLEARED) }
+local function clearFields(key, withValue)
+  rcall("HDEL", key, unpack(withValue and CLEARED_WITH_VALUE or CLEARED))
+end
+
+-- Per queue: the keys and facts every job of it needs here, built once.
+local queueFacts = {}
+local function facts(queueKey)
+  local f = queueFacts[queueKey]
+  if not f then
+    f = { events = queueKey .. ":events", maxEvents = maxEvents(queueKey), target = targetList(queueKey) }
+    queueFacts[queueKey] = f
   end
-  rcall("HDEL", key, unpack(fields))
+  return f
 end
 
 local function isLifo(rawOpts)
@@ -185,33 +274,33 @@ for _, o in ipairs(OPS) do
     end
     addTo(adds, b .. ":dependencies", a)
   elseif op == "reopen" then
-    local queueKey, id = splitKey(a)
+    local queueKey, id = parts(a)
+    local f = facts(queueKey)
     if b == "waiting" then
       if rcall("LREM", queueKey .. ":wait", 1, id) == 0 then rcall("LREM", queueKey .. ":paused", 1, id) end
     else
       rcall("ZREM", queueKey .. ":" .. b, id)
     end
     rcall("ZADD", queueKey .. ":waiting-children", now, id)
-    clearFields(a, "returnvalue")
-    rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "waiting-children",
-      "jobId", id, "prev", b)
+    clearFields(a, true)
+    rcall("XADD", f.events, "MAXLEN", "~", f.maxEvents, "*", "event", "waiting-children", "jobId", id, "prev", b)
   else
-    local queueKey, id = splitKey(a)
+    local queueKey, id = parts(a)
+    local f = facts(queueKey)
     addTo(failedRemovals, queueKey .. ":" .. c, id)
-    clearFields(a, c == "completed" and "returnvalue" or nil)
+    clearFields(a, c == "completed")
     local attrs = rcall("HMGET", a, "priority", "opts")
     local priority = tonumber(attrs[1]) or 0
     if priority ~= 0 then
       local counter = rcall("INCR", queueKey .. ":pc")
       rcall("ZADD", queueKey .. ":prioritized", priority * 0x100000000 + counter % 0x100000000, id)
     elseif isLifo(attrs[2]) then
-      rcall("RPUSH", targetList(queueKey), id)
+      rcall("RPUSH", f.target, id)
     else
-      addTo(pushes, targetList(queueKey), id)
+      addTo(pushes, f.target, id)
     end
     if not woken.lists[queueKey] then addTo(woken, queueKey, true) end
-    rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "waiting",
-      "jobId", id, "prev", c)
+    rcall("XADD", f.events, "MAXLEN", "~", f.maxEvents, "*", "event", "waiting", "jobId", id, "prev", c)
   end
 end
 

@@ -18,7 +18,7 @@ import queueMetaLua from './queue-meta.lua?raw';
 import { packBatches, planRetry, type PlanRetryOptions, type RetryOp, type RetryPlan } from './plan-retry';
 import { readSubtree } from './read-subtree';
 import type { RetryOptions, RetryResult } from './types';
-import { assertCompatible, type ScriptLayouts } from './version-guard';
+import { CompatGuard, type ScriptLayouts } from './version-guard';
 
 const RETRY_FAILED_CHILDREN = luaWriteScript('retry-failed-children', queueMetaLua, retryLua);
 
@@ -41,11 +41,15 @@ function encode(op: RetryOp): string[] {
   }
 }
 
+/** A plan, and the guard that has read (or is reading) the verdicts of the queues its snapshot met. */
+export interface GuardedPlan {
+  plan: RetryPlan;
+  guard: CompatGuard;
+}
+
 /** Refuses a plan that writes a queue of an untested BullMQ; returns the layout of each queue it writes. */
-export async function guardPlan(redis: RedisClient, plan: RetryPlan, action: string, cost: ActionCost): Promise<ScriptLayouts> {
-  const queues = queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys)));
-  if (queues.length > 0) cost.add();
-  return assertCompatible(redis, queues, action);
+export async function guardPlan({ plan, guard }: GuardedPlan, action: string): Promise<ScriptLayouts> {
+  return guard.assert(queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys))), action);
 }
 
 /** Reads the subtree of `start` and plans the retry (one round of the action, or its preview). */
@@ -55,9 +59,10 @@ export async function planFrom(
   start: string,
   options: PlanRetryOptions,
   cost: ActionCost,
-): Promise<RetryPlan> {
-  const snapshot = await readSubtree(redis, prefix, start, { ancestors: true, removed: true }, cost);
-  return planRetry(snapshot, options);
+): Promise<GuardedPlan> {
+  const guard = new CompatGuard(redis, () => cost.add());
+  const snapshot = await readSubtree(redis, prefix, start, { ancestors: true, removed: true, onQueues: (q) => guard.prefetch(q) }, cost);
+  return { plan: planRetry(snapshot, options), guard };
 }
 
 interface Applied {
@@ -119,8 +124,9 @@ export async function runRetry(
     let plan: RetryPlan;
     let layouts: ScriptLayouts;
     try {
-      plan = await planFrom(redis, prefix, start, opts, cost);
-      layouts = await guardPlan(redis, plan, action, cost);
+      const guarded = await planFrom(redis, prefix, start, opts, cost);
+      plan = guarded.plan;
+      layouts = await guardPlan(guarded, action);
     } catch (error) {
       // A later round refused (say, a parent became active): say what earlier rounds did.
       if (round === 0 || !(error instanceof FlowscopeError)) throw error;
@@ -156,9 +162,9 @@ export async function previewRetryFailedChildren(
 ): Promise<RetryResult> {
   assertJobKey(prefix, parentKey);
   const cost = new ActionCost(redis);
-  const plan = await planFrom(redis, prefix, parentKey, { ...opts, mode: 'children' }, cost);
-  await guardPlan(redis, plan, 'Retry failed children', cost);
-  return withStats(plan.result, cost);
+  const guarded = await planFrom(redis, prefix, parentKey, { ...opts, mode: 'children' }, cost);
+  await guardPlan(guarded, 'Retry failed children');
+  return withStats(guarded.plan.result, cost);
 }
 
 export async function retryFailedChildren(

@@ -37,6 +37,7 @@ export interface SnapJob {
   timestamp: number;
   finishedOn: number;
   parentKey: string | null;
+  /** From its `parent` JSON: read for the start job and its ancestors only ('none' for the others). */
   policy: Policy;
   /** Children per bucket (sizes). */
   counts: Record<BucketKey, number>;

@@ -123,17 +123,49 @@ export async function readQueueCompat(redis: RedisClient, queueKeys: Iterable<st
 }
 
 /**
- * Throws REFUSED naming the first queue actions may not write; otherwise returns the layout
- * of each queue for the scripts ("?" for a queue without a version: the script decides from
- * its keys as it writes, so a pause in between cannot mislead it).
+ * The verdicts of an action's queues, read (one pipeline per call of `prefetch`) as soon as the
+ * action meets the queues, beside its other round trips; `assert` then judges the queues a plan
+ * writes, reading any it was not given before.
  */
-export async function assertCompatible(redis: RedisClient, queueKeys: Iterable<string>, action: string): Promise<ScriptLayouts> {
-  const layouts: ScriptLayouts = {};
-  for (const [queueKey, verdict] of await readQueueCompat(redis, queueKeys)) {
-    if (!verdict.ok) {
-      throw new FlowscopeError('REFUSED', `${action} refused: queue ${queueKey} ${verdict.reason}.`, { queue: queueKey });
-    }
-    layouts[queueKey] = verdict.basis === 'version' && verdict.layout !== null ? (String(verdict.layout) as '5' | '6') : '?';
+export class CompatGuard {
+  private readonly reads = new Map<string, Promise<Map<string, QueueCompat>>>();
+
+  constructor(
+    private readonly redis: RedisClient,
+    /** Called once per pipeline sent (the actions count their round trips). */
+    private readonly onRead: () => void = () => undefined,
+  ) {}
+
+  prefetch(queueKeys: Iterable<string>): void {
+    const fresh = [...new Set(queueKeys)].filter((q) => q && !this.reads.has(q));
+    if (fresh.length === 0) return;
+    this.onRead();
+    const read = readQueueCompat(this.redis, fresh);
+    read.catch(() => undefined); // awaited by assert; until then not unhandled
+    for (const q of fresh) this.reads.set(q, read);
   }
-  return layouts;
+
+  /**
+   * Throws REFUSED naming the first queue actions may not write; otherwise returns the layout
+   * of each queue for the scripts ("?" for a queue without a version: the script decides from
+   * its keys as it writes, so a pause in between cannot mislead it).
+   */
+  async assert(queueKeys: Iterable<string>, action: string): Promise<ScriptLayouts> {
+    const keys = [...new Set(queueKeys)];
+    this.prefetch(keys);
+    const layouts: ScriptLayouts = {};
+    for (const queueKey of keys) {
+      const verdict = (await this.reads.get(queueKey)!).get(queueKey)!;
+      if (!verdict.ok) {
+        throw new FlowscopeError('REFUSED', `${action} refused: queue ${queueKey} ${verdict.reason}.`, { queue: queueKey });
+      }
+      layouts[queueKey] = verdict.basis === 'version' && verdict.layout !== null ? (String(verdict.layout) as '5' | '6') : '?';
+    }
+    return layouts;
+  }
+}
+
+/** CompatGuard.assert for queues not read before. */
+export async function assertCompatible(redis: RedisClient, queueKeys: Iterable<string>, action: string): Promise<ScriptLayouts> {
+  return new CompatGuard(redis).assert(queueKeys, action);
 }

@@ -9,6 +9,9 @@
   ARGV[2]  "1" to also report which of its parent's buckets hold each job (the view root)
   ARGV[3]  most child keys to list in this call (bounds its run time); jobs past it get counts
            only, and the caller reports those buckets as truncated from the start
+  ARGV[4]  optional: the hash fields to read, comma-separated, instead of FIELDS below (the
+           repair actions read a few small fields of thousands of children; with ARGV[2] = "1"
+           the list must hold parentKey)
 
   Reads, never writes:
     P:Q:id                      HMGET of the small fields (never data/returnvalue/stacktrace);
@@ -27,7 +30,15 @@ local listBudget = tonumber(ARGV[3]) or 20000
 
 local FIELDS = { "name", "opts", "timestamp", "processedOn", "finishedOn", "delay", "priority",
   "failedReason", "atm", "attemptsMade", "parentKey", "parent" }
+if ARGV[4] and ARGV[4] ~= "" then
+  FIELDS = {}
+  for field in string.gmatch(ARGV[4], "[^,]+") do FIELDS[#FIELDS + 1] = field end
+end
 local nFields = #FIELDS
+local parentKeyAt = 0
+for j = 1, nFields do
+  if FIELDS[j] == "parentKey" then parentKeyAt = j end
+end
 
 local function bucketsHolding(parentKey, childKey)
   local found = {}
@@ -129,8 +140,8 @@ for i = 1, n do
     end
   end
   local holding
-  if withParentBucket and kind == "hash" then
-    local parentKey = values[11]
+  if withParentBucket and kind == "hash" and parentKeyAt > 0 then
+    local parentKey = values[parentKeyAt]
     if parentKey ~= "" then
       holding = bucketsHolding(parentKey, key)
     end

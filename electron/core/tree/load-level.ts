@@ -39,6 +39,7 @@ export interface LevelRecord {
   key: string;
   /** Redis type of the job key: `hash` for a job, `none` when it does not exist. */
   kind: string;
+  /** The hash's values in the load's field order (JOB_FIELDS unless the caller named others); null where absent. */
   fields: (string | null)[];
   state: NodeState;
   errors: string[];
@@ -129,6 +130,11 @@ export class LevelLoad {
     private readonly stateBatch = STATE_BATCH,
     /** False when the caller needs no states (they stay `unknown`): the job-states calls are not sent. */
     withStates = true,
+    /**
+     * The hash fields to read, in this order in each record's `fields` (default JOB_FIELDS, what
+     * a FlowNode needs); a caller that needs a few small ones of many jobs names them.
+     */
+    private readonly fieldNames: readonly string[] = JOB_FIELDS,
   ) {
     const n = keys.length;
     this.states = new Array<NodeState>(n).fill('unknown');
@@ -139,7 +145,7 @@ export class LevelLoad {
       batches.push({
         script: LOAD_LEVEL,
         keys: keys.slice(i, i + this.batchSize),
-        args: [pageSize, withParentBucket ? '1' : '0', LIST_BUDGET],
+        args: [pageSize, withParentBucket ? '1' : '0', LIST_BUDGET, ...(fieldNames === JOB_FIELDS ? [] : [fieldNames.join(',')])],
       });
     }
     const states = withStates ? this.planStates() : [];
@@ -260,13 +266,14 @@ export class LevelLoad {
       const [mask, errorCount, holdingCount, hasPages] = metaOf(parts[1] ?? '');
       const errors = errorCount > 0 ? strings(errorCount) : [];
       let fields: (string | null)[];
-      if (parts.length === 2 + JOB_FIELDS.length) {
+      const fieldCount = this.fieldNames.length;
+      if (parts.length === 2 + fieldCount) {
         parts.splice(0, 2);
         fields = parts;
-        for (let j = 0; j < JOB_FIELDS.length; j++) if (!(mask & (1 << j))) fields[j] = null;
+        for (let j = 0; j < fieldCount; j++) if (!(mask & (1 << j))) fields[j] = null;
       } else {
         // A NUL byte inside a field shifts the split: the fields cannot be told apart.
-        fields = JOB_FIELDS.map(() => null);
+        fields = this.fieldNames.map(() => null);
         errors.push('job hash fields contain NUL bytes; not decoded');
       }
       let state: NodeState = 'missing';
