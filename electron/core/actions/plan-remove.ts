@@ -74,14 +74,16 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
     } else if (job.state === 'completed') {
       skip(key, 'completed');
     } else {
-      const seen = new Set<string>([snapshot.start]);
-      const activeBelow = findActive(key, seen);
+      // The parent and its ancestors are never part of a child's subtree (a bucket that lists
+      // one of them back is data BullMQ never writes; remove-unprocessed.lua skips them too).
+      const above = () => new Set<string>([snapshot.start, ...snapshot.ancestors]);
+      const activeBelow = findActive(key, above());
       if (activeBelow) {
         skip(key, `has an active job under it (${activeBelow}); removing it would orphan that job`);
         continue;
       }
       const subtree: string[] = [];
-      collect(key, new Set([snapshot.start]), subtree);
+      collect(key, above(), subtree);
       const leaf = BUCKET_KEYS.every((b) => job.counts[b] === 0);
       items.push({ key, state: job.state, leaf, subtree });
       result.removed.push(...subtree);

@@ -63,7 +63,7 @@ async function planned(redis: RedisClient, prefix: string, parentKey: string, co
     redis,
     prefix,
     parentKey,
-    { allLocks: true, startBuckets: ['dependencies'], onQueues: (q) => guard.prefetch(q) },
+    { ancestors: true, allLocks: true, startBuckets: ['dependencies'], onQueues: (q) => guard.prefetch(q) },
     cost,
   );
   const plan = planRemoveUnprocessed(snapshot);
