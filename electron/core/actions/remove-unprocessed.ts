@@ -16,7 +16,7 @@ import removeUnprocessedLua from './remove-unprocessed.lua?raw';
 import type { RemoveUnprocessedResult, SkippedJob } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
 
-const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
+export const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
 
 /** Jobs removed per script (a child counts with its subtree): ~1,000 keep one script near 15 ms. */
 export const REMOVE_BATCH_JOBS = 1000;

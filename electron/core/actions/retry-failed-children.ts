@@ -20,7 +20,7 @@ import { readSubtree } from './read-subtree';
 import type { RetryOptions, RetryResult } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
 
-const RETRY_FAILED_CHILDREN = luaWriteScript('retry-failed-children', queueMetaLua, retryLua);
+export const RETRY_FAILED_CHILDREN = luaWriteScript('retry-failed-children', queueMetaLua, retryLua);
 
 /** Operations per script: ~1,000 keep one script to a few tens of ms of Redis time on a slow machine. */
 export const RETRY_BATCH_OPS = 1000;
