@@ -6,9 +6,14 @@
             it does not declare, so on Cluster a flow's queues need one hash-tagged prefix)
   ARGV[1]   timestamp in ms (waiting-children score, as moveToWaitingChildren-7.lua uses)
   ARGV[2]   "1" to reset attempts: HDEL atm, ats (reprocessJob-9.lua's resetAttemptsMade/Started)
-  ARGV[3]   the operations, as one JSON array of [op, a, b, c] (one argument instead of
-            thousands: far less work for the client, one cjson.decode here)
+  ARGV[3]   the operations, in order, as one JSON array of segments (one argument instead of
+            thousands: far less work for the client, one cjson.decode here); a run of links
+            into one parent from one bucket, or of retries under one parent from one state, is
+            one segment that names them once:
+              ["link", parent, from, children]  ["retry", parent, from, jobs]  (arrays of keys)
+              ["reopen", job, from, parent]
   ARGV[4]   JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
+  Operations (as the checks and writes below take them: op, a, b, c):
     link    child  parent  from    re-link child into parent's :dependencies; from = unsuccessful
                                    (ZREM), failed (HDEL, the ignored bucket), processed (HDEL) or
                                    none (remove policy: in no bucket, its parentKey must be parent)
@@ -49,7 +54,7 @@
 ]]
 local now = ARGV[1]
 local resetAttempts = ARGV[2] == "1"
-local OPS = cjson.decode(ARGV[3])
+local SEGMENTS = cjson.decode(ARGV[3])
 useLayouts(ARGV[4])
 local CHUNK = 1000
 
@@ -70,6 +75,28 @@ local function addTo(groups, key, member)
     groups.order[#groups.order + 1] = key
   end
   list[#list + 1] = member
+end
+
+-- Calls fn(i, op, a, b, c) for every operation in order, i counting from 1; stops at the
+-- first call that returns something, and returns that.
+local function eachOp(fn)
+  local i = 0
+  for _, seg in ipairs(SEGMENTS) do
+    local op = seg[1]
+    if op == "link" or op == "retry" then
+      local b, c = seg[2], seg[3]
+      for _, a in ipairs(seg[4]) do
+        i = i + 1
+        local stop, reason = fn(i, op, a, b, c)
+        if stop then return stop, reason end
+      end
+    else
+      i = i + 1
+      local stop, reason = fn(i, op, seg[2], seg[3], seg[4])
+      if stop then return stop, reason end
+    end
+  end
+  return nil
 end
 
 local function inState(queueKey, id, state)
@@ -96,39 +123,48 @@ end
 -- The membership checks of the common operations (a child in its parent's bucket, a job in its
 -- state zset, a job hash that exists) read what was there before this batch, since the checks
 -- write nothing: they are asked first, one command per key and CHUNK members (ZMSCORE, HMGET,
--- EXISTS), instead of one command per operation. found[i] answers operation i.
+-- EXISTS), instead of one command per operation. found[i] / exists[i] answer operation i.
 local found, exists = {}, {}
 do
+  -- key -> { members = {...}, ops = {...} } in first-seen order
   local zsetAsks, hashAsks = newGroups(), newGroups()
-  local keysToCheck = {}
-  for i, o in ipairs(OPS) do
-    local op, a, b, c = o[1], o[2], o[3], o[4]
+  local function ask(groups, key, i, member)
+    local g = groups.lists[key]
+    if not g then
+      g = { members = {}, ops = {} }
+      groups.lists[key] = g
+      groups.order[#groups.order + 1] = key
+    end
+    g.members[#g.members + 1] = member
+    g.ops[#g.ops + 1] = i
+  end
+  local retryKeys, retryOps = {}, {}
+  local suffix = { unsuccessful = ":unsuccessful", failed = ":failed", processed = ":processed" }
+  local bucketKeyOf = {}  -- parent -> from -> key
+  eachOp(function(i, op, a, b, c)
     if op == "link" then
-      if c == "unsuccessful" then
-        addTo(zsetAsks, b .. ":unsuccessful", { i, a })
-      elseif c == "failed" or c == "processed" then
-        addTo(hashAsks, b .. ":" .. c, { i, a })
+      if c == "unsuccessful" or c == "failed" or c == "processed" then
+        local byFrom = bucketKeyOf[b]
+        if not byFrom then
+          byFrom = {}
+          bucketKeyOf[b] = byFrom
+        end
+        local key = byFrom[c]
+        if not key then
+          key = b .. suffix[c]
+          byFrom[c] = key
+        end
+        ask(c == "unsuccessful" and zsetAsks or hashAsks, key, i, a)
       end
     elseif op == "retry" then
       local queueKey, id = parts(a)
-      if queueKey and (c == "failed" or c == "completed") then addTo(zsetAsks, queueKey .. ":" .. c, { i, id }) end
-      keysToCheck[#keysToCheck + 1] = { i, a }
+      if queueKey and (c == "failed" or c == "completed") then ask(zsetAsks, queueKey .. ":" .. c, i, id) end
+      retryKeys[#retryKeys + 1] = a
+      retryOps[#retryOps + 1] = i
     end
-  end
-  local function ask(groups, read)
-    for _, key in ipairs(groups.order) do
-      local list = groups.lists[key]
-      for from = 1, #list, CHUNK do
-        local to = math.min(from + CHUNK - 1, #list)
-        local members = {}
-        for j = from, to do members[#members + 1] = list[j][2] end
-        local replies = read(key, members)
-        for j = from, to do found[list[j][1]] = replies[j - from + 1] ~= false end
-      end
-    end
-  end
+  end)
   local hasZmscore = true
-  ask(zsetAsks, function(key, members)
+  local function zscores(key, members)
     if hasZmscore then
       local scores = redis.pcall("ZMSCORE", key, unpack(members))
       if type(scores) == "table" and not scores.err then return scores end
@@ -137,17 +173,23 @@ do
     local scores = {}
     for j, m in ipairs(members) do scores[j] = rcall("ZSCORE", key, m) end
     return scores
-  end)
-  ask(hashAsks, function(key, members) return rcall("HMGET", key, unpack(members)) end)
-  for from = 1, #keysToCheck, CHUNK do
-    local to = math.min(from + CHUNK - 1, #keysToCheck)
-    local keys = {}
-    for j = from, to do keys[#keys + 1] = keysToCheck[j][2] end
-    local all = rcall("EXISTS", unpack(keys)) == #keys
-    for j = from, to do
-      local k = keysToCheck[j]
-      exists[k[1]] = all or rcall("EXISTS", k[2]) == 1
+  end
+  local function answer(groups, read)
+    for _, key in ipairs(groups.order) do
+      local g = groups.lists[key]
+      for from = 1, #g.members, CHUNK do
+        local to = math.min(from + CHUNK - 1, #g.members)
+        local replies = read(key, { unpack(g.members, from, to) })
+        for j = from, to do found[g.ops[j]] = replies[j - from + 1] ~= false end
+      end
     end
+  end
+  answer(zsetAsks, zscores)
+  answer(hashAsks, function(key, members) return rcall("HMGET", key, unpack(members)) end)
+  for from = 1, #retryKeys, CHUNK do
+    local to = math.min(from + CHUNK - 1, #retryKeys)
+    local all = rcall("EXISTS", unpack(retryKeys, from, to)) == to - from + 1
+    for j = from, to do exists[retryOps[j]] = all or rcall("EXISTS", retryKeys[j]) == 1 end
   end
 end
 
@@ -176,21 +218,23 @@ local function checkParentReady(key, parent)
   return nil
 end
 
+local BUCKET_GONE = {
+  unsuccessful = "is no longer in the parent's failed bucket",
+  failed = "is no longer in the parent's ignored bucket",
+  processed = "is no longer in the parent's processed bucket",
+}
+
 local function check(i, op, a, b, c)
   if op == "link" then
     if parentExists[b] == nil then parentExists[b] = rcall("EXISTS", b) == 1 end
     if not parentExists[b] then return a, "parent " .. b .. " is gone" end
-    if c == "unsuccessful" then
-      if not found[i] then return a, "is no longer in the parent's failed bucket" end
-    elseif c == "failed" then
-      if not found[i] then return a, "is no longer in the parent's ignored bucket" end
-    elseif c == "processed" then
-      if not found[i] then return a, "is no longer in the parent's processed bucket" end
+    if BUCKET_GONE[c] then
+      if not found[i] then return a, BUCKET_GONE[c] end
     elseif c == "none" then
       if rcall("SISMEMBER", b .. ":dependencies", a) == 1 then return a, "is already pending in its parent" end
       if rcall("HGET", a, "parentKey") ~= b then return a, "has another parentKey now" end
     else
-      return a, "unknown bucket " .. c
+      return a, "unknown bucket " .. tostring(c)
     end
     local linked = willLink[b]
     if not linked then
@@ -203,7 +247,7 @@ local function check(i, op, a, b, c)
   local queueKey, id = parts(a)
   if op == "reopen" then
     if not queueKey or rcall("EXISTS", a) == 0 then return a, "is gone" end
-    if not REOPEN_FROM[b] then return a, "cannot be reopened from " .. b end
+    if not REOPEN_FROM[b] then return a, "cannot be reopened from " .. tostring(b) end
     if rcall("EXISTS", a .. ":lock") == 1 or rcall("LPOS", queueKey .. ":active", id) then
       return a, "is active (locked by a worker)"
     end
@@ -216,25 +260,23 @@ local function check(i, op, a, b, c)
   if op == "retry" then
     if not queueKey or not exists[i] then return a, "is gone" end
     -- A finished job holds no lock: moveToFinished-14.lua releases it in the same script.
-    if c ~= "failed" and c ~= "completed" then return a, "cannot be retried from " .. c end
+    if c ~= "failed" and c ~= "completed" then return a, "cannot be retried from " .. tostring(c) end
     if not found[i] then return a, "is no longer " .. c end
     local reason = checkParentReady(a, b)
     if reason then return a, reason end
     return nil
   end
-  return a, "unknown operation " .. op
+  return a, "unknown operation " .. tostring(op)
 end
 
-for i, o in ipairs(OPS) do
-  local key, reason = check(i, o[1], o[2], o[3], o[4])
-  if key then return { "conflict", key, reason } end
-end
+local conflictKey, conflictReason = eachOp(check)
+if conflictKey then return { "conflict", conflictKey, conflictReason } end
 
 -- Apply.
 local removals = newGroups()   -- "ZREM key" / "HDEL key" -> members
 local adds = newGroups()       -- parent:dependencies -> children
 local pushes = newGroups()     -- queue target list (wait or paused) -> ids (LPUSH, in order)
-local failedRemovals = newGroups()
+local stateRemovals = newGroups() -- P:Q:failed / P:Q:completed -> ids
 local woken = newGroups()
 
 local CLEARED = { "finishedOn", "processedOn", "failedReason", "defa" }
@@ -252,7 +294,13 @@ local queueFacts = {}
 local function facts(queueKey)
   local f = queueFacts[queueKey]
   if not f then
-    f = { events = queueKey .. ":events", maxEvents = maxEvents(queueKey), target = targetList(queueKey) }
+    f = {
+      events = queueKey .. ":events",
+      maxEvents = maxEvents(queueKey),
+      target = targetList(queueKey),
+      failed = queueKey .. ":failed",
+      completed = queueKey .. ":completed",
+    }
     queueFacts[queueKey] = f
   end
   return f
@@ -264,15 +312,33 @@ local function isLifo(rawOpts)
   return ok and type(opts) == "table" and opts["lifo"] == true
 end
 
-for _, o in ipairs(OPS) do
-  local op, a, b, c = o[1], o[2], o[3], o[4]
-  if op == "link" then
-    if c == "unsuccessful" then
-      addTo(removals, "ZREM\0" .. b .. ":unsuccessful", a)
-    elseif c == "failed" or c == "processed" then
-      addTo(removals, "HDEL\0" .. b .. ":" .. c, a)
+-- Group keys of a parent's link writes, built once per parent and bucket.
+local linkKeys = {}
+local function linkKeysOf(parent, from)
+  local byParent = linkKeys[parent]
+  if not byParent then
+    byParent = { deps = parent .. ":dependencies" }
+    linkKeys[parent] = byParent
+  end
+  local removal = byParent[from]
+  if removal == nil then
+    if from == "unsuccessful" then
+      removal = "ZREM\0" .. parent .. ":unsuccessful"
+    elseif from == "failed" or from == "processed" then
+      removal = "HDEL\0" .. parent .. ":" .. from
+    else
+      removal = false
     end
-    addTo(adds, b .. ":dependencies", a)
+    byParent[from] = removal
+  end
+  return removal, byParent.deps
+end
+
+eachOp(function(_, op, a, b, c)
+  if op == "link" then
+    local removal, deps = linkKeysOf(b, c)
+    if removal then addTo(removals, removal, a) end
+    addTo(adds, deps, a)
   elseif op == "reopen" then
     local queueKey, id = parts(a)
     local f = facts(queueKey)
@@ -287,7 +353,7 @@ for _, o in ipairs(OPS) do
   else
     local queueKey, id = parts(a)
     local f = facts(queueKey)
-    addTo(failedRemovals, queueKey .. ":" .. c, id)
+    addTo(stateRemovals, f[c], id)
     clearFields(a, c == "completed")
     local attrs = rcall("HMGET", a, "priority", "opts")
     local priority = tonumber(attrs[1]) or 0
@@ -302,14 +368,14 @@ for _, o in ipairs(OPS) do
     if not woken.lists[queueKey] then addTo(woken, queueKey, true) end
     rcall("XADD", f.events, "MAXLEN", "~", f.maxEvents, "*", "event", "waiting", "jobId", id, "prev", c)
   end
-end
+end)
 
 for _, k in ipairs(removals.order) do
   local cmd, key = string.match(k, "^(%u+)%z(.*)$")
   bulk(cmd, key, removals.lists[k])
 end
 for _, key in ipairs(adds.order) do bulk("SADD", key, adds.lists[key]) end
-for _, key in ipairs(failedRemovals.order) do bulk("ZREM", key, failedRemovals.lists[key]) end
+for _, key in ipairs(stateRemovals.order) do bulk("ZREM", key, stateRemovals.lists[key]) end
 for _, key in ipairs(pushes.order) do bulk("LPUSH", key, pushes.lists[key]) end
 for _, queueKey in ipairs(woken.order) do
   if not isPausedOrMaxed(queueKey) then rcall("ZADD", queueKey .. ":marker", 0, "0") end

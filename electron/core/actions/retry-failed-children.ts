@@ -30,15 +30,25 @@ function opKeys(op: RetryOp): string[] {
   return op.op === 'link' ? [op.child, op.parent] : [op.key];
 }
 
-function encode(op: RetryOp): string[] {
-  switch (op.op) {
-    case 'link':
-      return ['link', op.child, op.parent, op.from];
-    case 'reopen':
-      return ['reopen', op.key, op.from, op.parent];
-    case 'retry':
-      return ['retry', op.key, op.parent, op.from];
+type Segment = [op: 'link' | 'retry', parent: string, from: string, keys: string[]] | [op: 'reopen', key: string, from: string, parent: string];
+
+/**
+ * A batch as retry-failed-children.lua takes it: in order, a run of links into one parent from
+ * one bucket (or of retries under one parent from one state) as one segment naming them once.
+ */
+export function encodeBatch(batch: RetryOp[]): Segment[] {
+  const segments: Segment[] = [];
+  for (const op of batch) {
+    if (op.op === 'reopen') {
+      segments.push(['reopen', op.key, op.from, op.parent]);
+      continue;
+    }
+    const [parent, from, key] = op.op === 'link' ? [op.parent, op.from, op.child] : [op.parent, op.from, op.key];
+    const last = segments.at(-1);
+    if (last && last[0] === op.op && last[1] === parent && last[2] === from) (last[3] as string[]).push(key);
+    else segments.push([op.op, parent, from, [key]]);
   }
+  return segments;
 }
 
 /** A plan, and the guard that has read (or is reading) the verdicts of the queues its snapshot met. */
@@ -49,7 +59,9 @@ export interface GuardedPlan {
 
 /** Refuses a plan that writes a queue of an untested BullMQ; returns the layout of each queue it writes. */
 export async function guardPlan({ plan, guard }: GuardedPlan, action: string): Promise<ScriptLayouts> {
-  return guard.assert(queueKeysOf(plan.units.flatMap((u) => u.ops.flatMap(opKeys))), action);
+  const keys = new Set<string>();
+  for (const unit of plan.units) for (const op of unit.ops) for (const key of opKeys(op)) keys.add(key);
+  return guard.assert(queueKeysOf(keys), action);
 }
 
 /** Reads the subtree of `start` and plans the retry (one round of the action, or its preview). */
@@ -88,7 +100,7 @@ export async function applyRetryPlan(plan: RetryPlan, opts: RetryOptions, layout
     batches.map((batch) => ({
       script: RETRY_FAILED_CHILDREN,
       keys: [plan.routeKey],
-      args: [now, reset, JSON.stringify(batch.map(encode)), layoutArg],
+      args: [now, reset, JSON.stringify(encodeBatch(batch)), layoutArg],
     })),
   );
   batches.forEach((batch, i) => {
