@@ -13,8 +13,8 @@
   Per child, as BullMQ: skipped when it is no longer in :dependencies, active (locked) or failed
   (a failed child with no policy stays in :dependencies), or completed; otherwise removed from
   :dependencies and deleted with its whole subtree (remove-subtree.lua), `removed` per job. A
-  child planned as a leaf is checked to have no bucket key still (one EXISTS) instead of being
-  walked. Stricter than BullMQ: a child with an active job anywhere under it is skipped (BullMQ
+  child planned as a leaf is checked to have no bucket key still instead of being walked. The
+  checks are asked in bulk before the batch writes anything (see below). Stricter than BullMQ: a child with an active job anywhere under it is skipped (BullMQ
   deletes the child and orphans the running job); a dangling entry (no job hash) is dropped from
   :dependencies, as BullMQ drops it. A subtree never reaches back to the parent or an ancestor
   (by parentKey): on a cycle BullMQ never writes, those stay (bad-data-guard.ts refuses the
@@ -63,21 +63,111 @@ local function skip(key, reason)
   skipped[#skipped + 1] = reason
 end
 
-for _, item in ipairs(ITEMS) do
-  local child, planned, leaf = item[1], item[2], item[3] == "1"
-  local queueKey, id = splitKey(child)
-  if rcall("SISMEMBER", depsKey, child) == 0 then
+-- The checks of every child, asked in bulk first (they write nothing, so they read what was
+-- there before the batch): membership in :dependencies (SMISMEMBER), the failed / completed
+-- zsets of each queue (ZMSCORE), locks and a planned leaf's bucket keys (one EXISTS over all,
+-- per child only when it counts any), the active list (per child only when not empty).
+local CHUNK = 1000
+local n = #ITEMS
+local pending, failedAt, completedAt, lockedAt, stillLeaf = {}, {}, {}, {}, {}
+do
+  local children = {}
+  for i, item in ipairs(ITEMS) do children[i] = item[1] end
+  local hasMulti = true
+  for from = 1, n, CHUNK do
+    local to = math.min(from + CHUNK - 1, n)
+    local replies = hasMulti and redis.pcall("SMISMEMBER", depsKey, unpack(children, from, to)) or nil
+    if type(replies) ~= "table" or replies.err then
+      hasMulti = false -- before Redis 6.2
+      for i = from, to do pending[i] = rcall("SISMEMBER", depsKey, children[i]) == 1 end
+    else
+      for i = from, to do pending[i] = replies[i - from + 1] == 1 end
+    end
+  end
+  -- Per queue: its children's ids, for the state zsets and the active list.
+  local byQueue, order = {}, {}
+  for i = 1, n do
+    local queueKey, id = splitKey(children[i])
+    if queueKey then
+      local q = byQueue[queueKey]
+      if not q then
+        q = { ids = {}, at = {} }
+        byQueue[queueKey] = q
+        order[#order + 1] = queueKey
+      end
+      q.ids[#q.ids + 1] = id
+      q.at[#q.at + 1] = i
+    end
+  end
+  local hasZmscore = true
+  local function inZset(key, q, into)
+    for from = 1, #q.ids, CHUNK do
+      local to = math.min(from + CHUNK - 1, #q.ids)
+      local scores = hasZmscore and redis.pcall("ZMSCORE", key, unpack(q.ids, from, to)) or nil
+      if type(scores) ~= "table" or scores.err then
+        hasZmscore = false
+        for j = from, to do into[q.at[j]] = rcall("ZSCORE", key, q.ids[j]) ~= false end
+      else
+        for j = from, to do into[q.at[j]] = scores[j - from + 1] ~= false end
+      end
+    end
+  end
+  for _, queueKey in ipairs(order) do
+    local q = byQueue[queueKey]
+    inZset(queueKey .. ":failed", q, failedAt)
+    inZset(queueKey .. ":completed", q, completedAt)
+    -- isActive's LPOS, only where the active list holds anything.
+    local activeKey = queueKey .. ":active"
+    if typeOf(activeKey) == "list" and rcall("LLEN", activeKey) > 0 then
+      for j, id in ipairs(q.ids) do
+        if rcall("LPOS", activeKey, id) then lockedAt[q.at[j]] = true end
+      end
+    end
+  end
+  -- Counts over many keys; when one counts anything, its children are asked one by one.
+  local function eachAsked(keysOf, onHit)
+    for from = 1, n, CHUNK / 4 do
+      local to = math.min(from + CHUNK / 4 - 1, n)
+      local keys, owners = {}, {}
+      for i = from, to do
+        for _, key in ipairs(keysOf(i)) do
+          keys[#keys + 1] = key
+          owners[#owners + 1] = i
+        end
+      end
+      if #keys > 0 and rcall("EXISTS", unpack(keys)) > 0 then
+        for i = from, to do
+          local own = keysOf(i)
+          if #own > 0 and rcall("EXISTS", unpack(own)) > 0 then onHit(i) end
+        end
+      end
+    end
+  end
+  local NONE = {}
+  eachAsked(function(i) return { children[i] .. ":lock" } end, function(i) lockedAt[i] = true end)
+  for i = 1, n do stillLeaf[i] = ITEMS[i][3] == "1" end
+  eachAsked(function(i)
+    if not stillLeaf[i] then return NONE end
+    local c = children[i]
+    return { c .. ":dependencies", c .. ":processed", c .. ":failed", c .. ":unsuccessful" }
+  end, function(i) stillLeaf[i] = false end)
+end
+
+for i, item in ipairs(ITEMS) do
+  local child, planned = item[1], item[2]
+  local queueKey = splitKey(child)
+  if not pending[i] then
     skip(child, "no longer pending in " .. parentKey)
-  elseif typeOf(child) ~= "hash" or not queueKey then
+  elseif not queueKey or typeOf(child) ~= "hash" then
     top[#top + 1] = child
     unlinked[#unlinked + 1] = child
-  elseif isActive(child) then
+  elseif lockedAt[i] then
     skip(child, "active (a worker holds it)")
-  elseif rcall("ZSCORE", queueKey .. ":failed", id) then
+  elseif failedAt[i] then
     skip(child, "failed with no policy: it blocks the parent until it is retried or removed")
-  elseif rcall("ZSCORE", queueKey .. ":completed", id) then
+  elseif completedAt[i] then
     skip(child, "completed")
-  elseif leaf and rcall("EXISTS", child .. ":dependencies", child .. ":processed", child .. ":failed", child .. ":unsuccessful") == 0 then
+  elseif stillLeaf[i] then
     top[#top + 1] = child
     unlinked[#unlinked + 1] = child
     removed[#removed + 1] = child
