@@ -143,6 +143,16 @@ describe('createFlowController', () => {
     expect(state.jobsByKey.get('b:q:a')!.state).toBe('completed');
   });
 
+  it('says which part of the view is not live when the core warns of it, and stops saying so when it is live again', async () => {
+    const warning = 'Live updates of queue q are off: its events key b:q:events is not a stream.';
+    const { client, push } = fakeClient({ subscribeFlow: () => ({ ...snapshot(1), warnings: [warning] }) });
+    const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
+    await flow.open();
+    expect(flow.store.getState()).toMatchObject({ live: 'live', liveNote: warning });
+    push({ event: 'flowSnapshot', payload: snapshot(9) });
+    expect(flow.store.getState().liveNote).toBeNull();
+  });
+
   it('keeps patches that arrive before the subscription’s answer', async () => {
     let answer!: (s: FlowSnapshot) => void;
     const { client, push } = fakeClient({ subscribeFlow: () => new Promise<FlowSnapshot>((r) => (answer = r)) });

@@ -21,8 +21,8 @@ export function ConnectionBadge() {
   if (!status) return <span className="badge badge-connecting">connecting</span>;
   return (
     <div className="connection" title={status.message ?? status.target}>
-      <span className={`badge badge-${status.state}`} data-testid="connection-state" data-state={status.state}>
-        {LABEL[status.state]}
+      <span className={`badge badge-${status.state}`} data-testid="connection-state" data-state={status.state} data-code={status.code ?? ''}>
+        {status.code === 'NOT_RESPONDING' ? 'not responding' : LABEL[status.state]}
       </span>
       {status.readOnly && <span className="badge badge-readonly">read-only</span>}
       {status.topology && status.kind !== 'sandbox' && (
@@ -50,7 +50,13 @@ export function ConnectionProblem() {
   if (!status || status.state === 'connected' || status.state === 'connecting') return null;
   return (
     <div className="problem" role="alert" data-testid="connection-problem">
-      <strong>{status.state === 'reconnecting' ? 'Connection lost: reconnecting…' : 'Cannot connect to Redis'}</strong>
+      <strong>
+        {status.code === 'NOT_RESPONDING'
+          ? 'Redis is not responding: waiting for it…'
+          : status.state === 'reconnecting'
+            ? 'Connection lost: reconnecting…'
+            : 'Cannot connect to Redis'}
+      </strong>
       {status.message && <p>{status.message}</p>}
     </div>
   );

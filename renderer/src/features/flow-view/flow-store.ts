@@ -14,6 +14,9 @@ import { collapseNewParents, defaultCollapsed } from './default-collapse';
 import { applyPatches, EMPTY_FLOW, fromSnapshot, groupNodeId, mergeChildrenPage, pathTo, truncatedEntry, type FlowData } from './flow-data';
 import { scheduleAnimationFrame, type ScheduleFrame } from './frame-scheduler';
 
+/** What the core says is not live in a view (a queue whose events key is not a stream), in one line. */
+const snapshotNote = (snapshot: FlowSnapshot): string | null => (snapshot.warnings?.length ? snapshot.warnings.join(' ') : null);
+
 /** Children asked for per click on a group node. */
 export const PAGE_SIZE = 200;
 /** Most pages loaded to bring one job into view (10,000 children of one bucket at PAGE_SIZE). */
@@ -201,7 +204,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       if (push.payload.subscriptionId !== subscriptionId) return;
       queued = queued.filter((p) => p.seq > push.payload.seq);
       replace(push.payload.tree, push.payload.seq);
-      set({ live: 'live', liveNote: null });
+      set({ live: 'live', liveNote: snapshotNote(push.payload) });
     } else if (push.event === 'queues') {
       // Something was added or moved: the job that was not there may be now.
       if (get().phase === 'error') void retryQuietly();
@@ -250,7 +253,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       }
       subscriptionId = snapshot.subscriptionId;
       replace(snapshot.tree, snapshot.seq);
-      set({ live: 'live', liveNote: null });
+      set({ live: 'live', liveNote: snapshotNote(snapshot) });
       takeEarly(snapshot);
     } catch (err) {
       subscribing = false;
@@ -283,7 +286,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       resyncing = false;
       if (closed) return;
       replace(snapshot.tree, snapshot.seq);
-      set({ live: 'live', liveNote: null });
+      set({ live: 'live', liveNote: snapshotNote(snapshot) });
       takeEarly(snapshot);
     } catch {
       resyncing = false;
