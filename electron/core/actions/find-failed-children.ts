@@ -11,10 +11,14 @@
 // So the cost is one hash read per job that failed while the subtree existed (the jobs that
 // could be its remove-policy children), not per failed job under the prefix.
 //
-// Which queues: a remove-policy child may sit alone in its queue (no other job of the subtree
-// there: no bucket and no sibling names that queue), so the queues come from one SCAN for
-// `P:*:failed` zsets (../connection/scan-keys.ts), started with the action and run while the
-// subtree is read.
+// Which queues: first those the subtree's own jobs live in (searched as the reader meets them,
+// beside its round trips). But a remove-policy child may sit alone in its queue (no other job of
+// the subtree there: no bucket and no sibling names that queue), so every other queue with a
+// failed zset under the prefix is searched too: those are listed by a SCAN for `P:*:failed`
+// zsets (../connection/scan-keys.ts), kept per connection for LIST_TTL_MS (a preview's SCAN
+// serves its run) and run beside the read when stale. A remove-policy child in a queue whose
+// first failure came after that SCAN, and that no read of this connection has met since, is
+// found once the list is older than LIST_TTL_MS.
 import type { Redis } from 'ioredis';
 import type { RedisClient } from '../connection/redis-client';
 import { isCluster } from '../connection/redis-client';
@@ -43,7 +47,7 @@ export interface RemovedFailure {
 }
 
 /** Queue keys `P:Q` that have a failed zset, by one SCAN of the prefix; each SCAN call is counted. */
-export async function queuesWithFailedSets(redis: RedisClient, prefix: string, cost: ActionCost): Promise<string[]> {
+async function scanFailedSets(redis: RedisClient, prefix: string, cost: ActionCost): Promise<string[]> {
   const keys = new Set<string>();
   let client: RedisClient = redis;
   if (!isCluster(redis)) {
@@ -61,6 +65,26 @@ export async function queuesWithFailedSets(redis: RedisClient, prefix: string, c
     for (const key of batch) keys.add(key.slice(0, -':failed'.length));
   });
   return [...keys];
+}
+
+/** How long a connection's list of queues with a failed zset is used before it is listed again. */
+export const LIST_TTL_MS = 10_000;
+const listed = new WeakMap<RedisClient, Map<string, { at: number; queues: Promise<string[]> }>>();
+
+/** The queues with a failed zset under the prefix: listed by SCAN at most every LIST_TTL_MS per connection. */
+export function queuesWithFailedSets(redis: RedisClient, prefix: string, cost: ActionCost): Promise<string[]> {
+  let byPrefix = listed.get(redis);
+  if (!byPrefix) listed.set(redis, (byPrefix = new Map()));
+  const known = byPrefix.get(prefix);
+  const now = Date.now();
+  if (known && now - known.at < LIST_TTL_MS) return known.queues;
+  const queues = scanFailedSets(redis, prefix, cost);
+  byPrefix.set(prefix, { at: now, queues });
+  // A failed SCAN is not kept: the next action lists again.
+  queues.catch(() => {
+    if (byPrefix.get(prefix)?.queues === queues) byPrefix.delete(prefix);
+  });
+  return queues;
 }
 
 const strings = (reply: unknown): string[] =>

@@ -7,8 +7,10 @@
 // round trip loads every key known and not yet loaded, so a big bucket listed over several
 // calls costs no extra round trips beyond its pages.
 //
-// The remove-policy search (find-failed-children.ts) starts with the read and runs beside it;
-// the failed children it finds join the next round trip, with their own subtrees.
+// The remove-policy search (find-failed-children.ts) runs beside the read: the subtree's own
+// queues as the read meets them, every other queue with a failed set once listed; its first
+// call per queue goes out ahead of a round trip's loads. The failed children it finds join the
+// next round trip, with their own subtrees.
 import type { Bucket } from '../../../shared/domain';
 import type { RedisClient } from '../connection/redis-client';
 import { luaScript, type ScriptCall } from '../lua/round-trips';
@@ -49,13 +51,20 @@ const ZSET_STATES: ReadonlySet<string> = new Set(['completed', 'failed', 'delaye
  * they are re-linked from).
  */
 const CHILD_FIELDS = ['name', 'timestamp', 'finishedOn', 'parentKey'] as const;
+/**
+ * Children in `:processed` (completed, and most of them leaves) are read briefly: name and
+ * creation time (what supersession compares) and their bucket counts, no state. One that turns
+ * out to have children, or a remove-policy failure under it, is read again in full in the next
+ * round trip (its state, parent link and children).
+ */
+const BRIEF_FIELDS = ['name', 'timestamp'] as const;
 type Field = (typeof JOB_FIELDS)[number];
 const indexOf = (names: readonly string[]) => (name: Field) => {
   const at = names.indexOf(name);
   return at < 0 ? undefined : at;
 };
-const FULL_AT = indexOf(JOB_FIELDS);
-const CHILD_AT = indexOf(CHILD_FIELDS);
+const AT = { full: indexOf(JOB_FIELDS), child: indexOf(CHILD_FIELDS), brief: indexOf(BRIEF_FIELDS) };
+type ReadKind = keyof typeof AT;
 
 export interface ReadSubtreeOptions {
   /** Read the parents above the start job, each with the buckets of its own parent that hold it. */
@@ -70,9 +79,9 @@ export interface ReadSubtreeOptions {
   onQueues?: (queueKeys: string[]) => void;
 }
 
-function toSnapJob(record: LevelRecord, lock: boolean, full: boolean): SnapJob {
+function toSnapJob(record: LevelRecord, lock: boolean, kind: ReadKind): SnapJob {
   const { key, fields } = record;
-  const at = full ? FULL_AT : CHILD_AT;
+  const at = AT[kind];
   const field = (name: Field) => {
     const i = at(name);
     return i === undefined ? null : (fields[i] ?? null);
@@ -82,7 +91,7 @@ function toSnapJob(record: LevelRecord, lock: boolean, full: boolean): SnapJob {
   const job = missingJob(key);
   if (!job.queueKey) return job;
   const locked = lock && !ZSET_STATES.has(record.state);
-  let state: JobState = record.state === 'missing' ? 'unknown' : record.state;
+  let state: JobState = record.state === 'missing' || kind === 'brief' ? 'unknown' : record.state;
   if (state === 'unknown' && locked) state = 'active';
   const c = record.counts;
   const number = (name: Field) => Number(field(name) ?? '') || 0;
@@ -95,8 +104,9 @@ function toSnapJob(record: LevelRecord, lock: boolean, full: boolean): SnapJob {
     timestamp: number('timestamp'),
     finishedOn: number('finishedOn'),
     parentKey: field('parentKey') || null,
-    policy: full ? (parseJobHash(fields).policy ?? 'none') : 'none',
+    policy: kind === 'full' ? (parseJobHash(fields).policy ?? 'none') : 'none',
     counts: { dependencies: c.unprocessed, processed: c.processed, failed: c.ignored, unsuccessful: c.failed },
+    ...(kind === 'brief' ? { brief: true } : {}),
   };
 }
 
@@ -132,12 +142,33 @@ export async function readSubtree(
   const jobs = new Map<string, SnapJob>();
   const removed = new Map<string, string[]>();
   const snapshot: Snapshot = { start, ancestors: [], jobs, removed };
-  // Runs beside the first round trips (it needs nothing from them but the start's timestamp).
+  // The other queues with a failed set (the remove-policy search): listed beside the first
+  // round trips, or known from a recent listing on this connection.
   const failedQueues = options.removed ? queuesWithFailedSets(redis, prefix, cost) : null;
+  let otherQueues: string[] | null = null;
+  failedQueues?.then(
+    (queues) => void (otherQueues = queues),
+    () => undefined, // awaited below
+  );
+
+  // Remove-policy failures are searched queue by queue: the subtree's own queues as the read
+  // meets them (their first call goes out ahead of that round trip's loads), then the others.
+  let since: number | null = null;
+  const searched = new Set<string>();
+  const searches: Promise<void>[] = [];
+  let found: RemovedFailure[] = [];
+  const search = (queueKeys: string[]) => {
+    if (since === null) return;
+    const fresh = queueKeys.filter((q) => !searched.has(q));
+    if (fresh.length === 0) return;
+    for (const q of fresh) searched.add(q);
+    const done = findRemovedFailures(cost, fresh, since).then((list) => void found.push(...list));
+    done.catch(() => undefined); // awaited below
+    searches.push(done);
+  };
 
   const announced = new Set<string>();
   const announce = (keys: Iterable<string>) => {
-    if (!options.onQueues) return;
     const fresh: string[] = [];
     for (const key of keys) {
       const queueKey = key.slice(0, Math.max(0, key.lastIndexOf(':')));
@@ -146,7 +177,9 @@ export async function readSubtree(
         fresh.push(queueKey);
       }
     }
-    if (fresh.length > 0) options.onQueues(fresh);
+    if (fresh.length === 0) return;
+    options.onQueues?.(fresh);
+    if (options.removed) search(fresh);
   };
   announce([start]);
   const startLoad = new LevelLoad([start], PAGE, true);
@@ -154,13 +187,13 @@ export async function readSubtree(
   const replies = await trips.run(first);
   const offset = options.ancestors ? 1 : 0;
   const [startRecord] = startLoad.decodeAll(replies.slice(offset, offset + startLoad.calls.length));
-  const startJob = toSnapJob(startRecord!, readLocks([start], replies.slice(offset + startLoad.calls.length)).has(start), true);
+  const startJob = toSnapJob(startRecord!, readLocks([start], replies.slice(offset + startLoad.calls.length)).has(start), 'full');
   startJob.parentBuckets = startRecord!.parentBuckets.map((b) => FROM_TREE[b]);
   jobs.set(start, startJob);
-  if (!startJob.exists) {
-    failedQueues?.catch(() => undefined);
-    return snapshot;
-  }
+  if (!startJob.exists) return snapshot;
+  // Nothing under a job fails before the job existed; the skew covers the hosts' clocks.
+  since = startJob.timestamp - CLOCK_SKEW_MS;
+  if (options.removed) search([startJob.queueKey]);
 
   const ancestorKeys: string[] = [];
   if (options.ancestors) {
@@ -174,17 +207,44 @@ export async function readSubtree(
   }
 
   const queued = new Set<string>([start]);
-  let toLoad: { key: string; lock: boolean }[] = [];
+  let toLoad: { key: string; lock: boolean; brief: boolean }[] = [];
+  const reread = new Set<string>();
+  /** A briefly read job that needs its state and children after all: read again, in full. */
+  const readAgain = (job: SnapJob) => {
+    if (!job.brief || reread.has(job.key)) return;
+    reread.add(job.key);
+    const entry = { key: job.key, lock: options.allLocks === true, brief: false };
+    pending.set(job.key, entry);
+    toLoad.push(entry);
+  };
   let toPage: PendingPage[] = [];
   const paged = new Set<SnapJob>();
 
+  // Keys queued for the next round trip, by key (a key listed again elsewhere may need more).
+  const pending = new Map<string, { key: string; lock: boolean; brief: boolean }>();
   const addChildren = (job: SnapJob, bucket: BucketKey, keys: string[]) => {
     const list = job.children![bucket];
+    // remove-unprocessed reads every job in full: it removes them, whatever bucket holds them.
+    const brief = bucket === 'processed' && options.allLocks !== true;
+    const lock = options.allLocks === true || bucket === 'dependencies';
     for (const key of keys) {
       list.push(key);
-      if (queued.has(key)) continue;
+      if (queued.has(key)) {
+        // Listed twice (say in :processed and :failed after a retry by hand): read as the stricter listing needs.
+        const entry = pending.get(key);
+        if (entry) {
+          entry.brief &&= brief;
+          entry.lock ||= lock;
+        } else if (!brief) {
+          const read = jobs.get(key);
+          if (read) readAgain(read);
+        }
+        continue;
+      }
       queued.add(key);
-      toLoad.push({ key, lock: options.allLocks === true || bucket === 'dependencies' });
+      const entry = { key, lock, brief };
+      pending.set(key, entry);
+      toLoad.push(entry);
     }
   };
   // Children of a job no worker holds; a bucket not listed whole goes on page by page.
@@ -208,41 +268,54 @@ export async function readSubtree(
   };
   expand(startJob, startRecord!, options.startBuckets ?? BUCKET_KEYS);
 
-  let found: RemovedFailure[] | null = null;
-  let search: Promise<void> | null = failedQueues
-    ? failedQueues
-        .then((queues) => findRemovedFailures(cost, queues, startJob.timestamp - CLOCK_SKEW_MS))
-        .then((list) => {
-          found = list;
-        })
-    : null;
-  // Awaited below; until then a Redis error there must not count as unhandled.
-  search?.catch(() => undefined);
-  // Remove-policy failures whose parent is in the snapshot join it (with their subtrees).
+  // Every other queue with a failed set, once listed (ahead of the next round trip's loads).
+  let othersSearched = !failedQueues;
+  const searchOthers = () => {
+    if (othersSearched || otherQueues === null) return;
+    othersSearched = true;
+    search(otherQueues);
+  };
+  // Remove-policy failures whose parent is in the snapshot join it (with their subtrees); one
+  // whose parent is not read yet waits for it (the read may reach it later), and is dropped if
+  // the parent never comes (a failure outside the subtree).
   const takeFound = () => {
-    for (const { key, parentKey } of found ?? []) {
-      if (!jobs.get(parentKey)?.exists) continue;
+    const waiting: RemovedFailure[] = [];
+    for (const failure of found) {
+      const { key, parentKey } = failure;
+      const parent = jobs.get(parentKey);
+      if (!parent) {
+        waiting.push(failure);
+        continue;
+      }
+      if (!parent.exists) continue;
+      readAgain(parent);
       const list = removed.get(parentKey) ?? [];
       if (!list.includes(key)) list.push(key);
       removed.set(parentKey, list);
       if (queued.has(key)) continue;
       queued.add(key);
-      toLoad.push({ key, lock: false });
+      const entry = { key, lock: false, brief: false };
+      pending.set(key, entry);
+      toLoad.push(entry);
     }
-    found = null;
-    search = null;
+    found = waiting;
   };
 
   let ancestorsLeft = ancestorKeys;
   for (;;) {
-    if (search && found) takeFound();
+    takeFound();
     if (toLoad.length === 0 && toPage.length === 0 && ancestorsLeft.length === 0) {
-      if (!search) break;
-      await search;
-      takeFound();
+      if (!othersSearched) {
+        await failedQueues;
+        searchOthers();
+        continue;
+      }
+      if (searches.length === 0) break;
+      await Promise.all(searches.splice(0));
       continue;
     }
     const level = toLoad;
+    pending.clear();
     const pages = toPage;
     const above = ancestorsLeft;
     toLoad = [];
@@ -250,9 +323,13 @@ export async function readSubtree(
     ancestorsLeft = [];
     announce(above);
     announce(level.map((l) => l.key));
+    searchOthers();
     const aboveLoad = above.length > 0 ? new LevelLoad(above, 0, true) : null;
-    const levelLoad =
-      level.length > 0 ? new LevelLoad(level.map((l) => l.key), PAGE, false, STATE_BATCH, true, CHILD_FIELDS) : null;
+    const childKeys = level.filter((l) => !l.brief).map((l) => l.key);
+    const briefKeys = level.filter((l) => l.brief).map((l) => l.key);
+    const levelLoad = childKeys.length > 0 ? new LevelLoad(childKeys, PAGE, false, STATE_BATCH, true, CHILD_FIELDS) : null;
+    // No states, no listing (counts only): a brief job with children is read again.
+    const briefLoad = briefKeys.length > 0 ? new LevelLoad(briefKeys, 0, false, STATE_BATCH, false, BRIEF_FIELDS) : null;
     const lockKeys = [...above, ...level.filter((l) => l.lock).map((l) => l.key)];
     const locks = lockCalls(lockKeys);
     // Locks first (small), so that each load-level batch is decoded as soon as it arrives,
@@ -261,36 +338,40 @@ export async function readSubtree(
       ...locks,
       ...(aboveLoad?.calls ?? []),
       ...(levelLoad?.calls ?? []),
+      ...(briefLoad?.calls ?? []),
       ...pages.map((p) => bucketPageCall(p.parent, TREE_BUCKET[p.bucket], p.cursor, PAGE)),
     ];
     const aboveAt = locks.length;
     const levelAt = aboveAt + (aboveLoad?.calls.length ?? 0);
-    const pagesAt = levelAt + (levelLoad?.calls.length ?? 0);
+    const briefAt = levelAt + (levelLoad?.calls.length ?? 0);
+    const pagesAt = briefAt + (briefLoad?.calls.length ?? 0);
     const lockReplies: unknown[] = new Array(locks.length);
     let locksLeft = locks.length;
     let locked = new Set<string>();
-    const held: { records: LevelRecord[]; above: boolean }[] = [];
-    const place = (records: LevelRecord[], above: boolean) => {
+    const held: { records: LevelRecord[]; kind: ReadKind }[] = [];
+    const place = (records: LevelRecord[], kind: ReadKind) => {
       for (const record of records) {
-        const job = toSnapJob(record, locked.has(record.key), above);
+        const job = toSnapJob(record, locked.has(record.key), kind);
         jobs.set(record.key, job);
-        if (above) job.parentBuckets = record.parentBuckets.map((b) => FROM_TREE[b]);
-        else expand(job, record, BUCKET_KEYS);
+        if (kind === 'full') job.parentBuckets = record.parentBuckets.map((b) => FROM_TREE[b]);
+        else if (kind === 'child') expand(job, record, BUCKET_KEYS);
+        else if (hasBucketChildren(job)) readAgain(job);
       }
     };
-    const onRecords = (above: boolean) => (records: LevelRecord[]) => {
-      if (locksLeft > 0) held.push({ records, above });
-      else place(records, above);
+    const onRecords = (kind: ReadKind) => (records: LevelRecord[]) => {
+      if (locksLeft > 0) held.push({ records, kind });
+      else place(records, kind);
     };
     const out = await trips.run(calls, (i, value) => {
       if (i < aboveAt) {
         lockReplies[i] = value;
         if (--locksLeft === 0) {
           locked = readLocks(lockKeys, lockReplies);
-          for (const h of held.splice(0)) place(h.records, h.above);
+          for (const h of held.splice(0)) place(h.records, h.kind);
         }
-      } else if (i < levelAt) aboveLoad!.accept(i - aboveAt, value, onRecords(true));
-      else if (i < pagesAt) levelLoad!.accept(i - levelAt, value, onRecords(false));
+      } else if (i < levelAt) aboveLoad!.accept(i - aboveAt, value, onRecords('full'));
+      else if (i < briefAt) levelLoad!.accept(i - levelAt, value, onRecords('child'));
+      else if (i < pagesAt) briefLoad!.accept(i - briefAt, value, onRecords('brief'));
     });
     const at = pagesAt;
     pages.forEach((p, i) => {

@@ -45,6 +45,11 @@ export interface SnapJob {
   children?: Record<BucketKey, string[]>;
   /** Buckets of its parent that hold it; read for the start job and its ancestors only. */
   parentBuckets?: BucketKey[];
+  /**
+   * Read briefly: a child in `:processed` with no children (nor remove-policy failures) under
+   * it; only its name, creation time and counts are known (`state` is `unknown`, no parent link).
+   */
+  brief?: boolean;
 }
 
 export interface Snapshot {
