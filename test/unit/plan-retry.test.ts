@@ -307,11 +307,27 @@ describe('planRetry: retry one job', () => {
 });
 
 describe('packBatches', () => {
-  it('packs about maxOps operations per batch and never splits an atomic unit', () => {
+  it('packs about maxOps operations per batch, in order, splitting only non-atomic units', () => {
     const unit = (n: number, atomic = true) => ({ atomic, ops: Array.from({ length: n }, (_, i) => retry(`c:${n}-${i}`, 'p:1')) });
     const batches = packBatches([unit(3), unit(1, false), unit(4), unit(1, false), unit(1, false)], 5);
     expect(batches.map((b) => b.length)).toEqual([4, 5, 1]);
     expect(packBatches([unit(7)], 5).map((b) => b.length)).toEqual([7]);
+    expect(packBatches([unit(2), unit(12, false)], 5).map((b) => b.length)).toEqual([5, 5, 4]);
+    expect(packBatches([unit(2), unit(12, false)], 5).flat()).toEqual([...unit(2).ops, ...unit(12, false).ops]);
     expect(packBatches([], 5)).toEqual([]);
+  });
+
+  it('a fan-out: the reopen with every re-link in one unit, the retries in one unit after it', () => {
+    const children = Array.from({ length: 4 }, (_, i) => `c:${i}`);
+    const snap = snapshot('p:1', [
+      job('p:1', 'completed', { children: { failed: children } }),
+      ...children.map((c) => job(c, 'failed', { parent: 'p:1' })),
+    ]);
+    const plan = planRetry(snap, { mode: 'children' });
+    expect(ops(plan)).toEqual([
+      { atomic: true, ops: [reopen('p:1', 'completed'), ...children.map((c) => link(c, 'p:1', 'failed'))] },
+      { atomic: false, ops: children.map((c) => retry(c, 'p:1')) },
+    ]);
+    expect(packBatches(plan.units, 3).map((b) => b.length)).toEqual([5, 3, 1]);
   });
 });

@@ -17,7 +17,7 @@
 // reopens it with its own children, so no parent is released early between two scripts.
 import { FlowscopeError } from '../../../shared/errors';
 import { isActive, jobOf, hasBucketChildren, type BucketKey, type SnapJob, type Snapshot } from './snapshot';
-import { findSuperseded, type ChildFacts } from './superseded';
+import { findSuperseded } from './superseded';
 import type { RetryOptions, RetryResult } from './types';
 
 export type LinkFrom = 'unsuccessful' | 'failed' | 'processed' | 'none';
@@ -33,7 +33,7 @@ export type RetryOp =
   | { op: 'reopen'; key: string; from: ReopenFrom; parent: string }
   | { op: 'retry'; key: string; parent: string; from: RetryFrom };
 
-/** Operations that must run in one script (`atomic`), or a single operation that may go in any batch. */
+/** Operations that must run in one script (`atomic`), or operations that may be spread over batches (in order). */
 export interface PlanUnit {
   atomic: boolean;
   ops: RetryOp[];
@@ -89,14 +89,6 @@ function reopenFrom(job: SnapJob, role: string): ReopenFrom {
 }
 
 type Candidate = { key: string; from: BucketKey | 'none' };
-
-const facts = (j: SnapJob): ChildFacts => ({
-  key: j.key,
-  queueKey: j.queueKey,
-  name: j.name,
-  timestamp: j.timestamp,
-  finishedOn: j.finishedOn,
-});
 
 /** Which of its parent's buckets holds a job, in the order the script's checks use (null: none). */
 function bucketInParent(job: SnapJob): 'dependencies' | LinkFrom | null {
@@ -181,9 +173,13 @@ class Planner {
   private emit(head: RetryOp[], nodeKey: string, work: NodeWork): void {
     const ops = [...head, ...work.links];
     if (ops.length > 0) this.units.push({ atomic: true, ops });
-    for (const { key, from } of work.retries) {
-      this.result.retried.push(key);
-      this.units.push({ atomic: false, ops: [{ op: 'retry', key, parent: nodeKey, from }] });
+    if (work.retries.length > 0) {
+      const retries: RetryOp[] = [];
+      for (const { key, from } of work.retries) {
+        this.result.retried.push(key);
+        retries.push({ op: 'retry', key, parent: nodeKey, from });
+      }
+      this.units.push({ atomic: false, ops: retries });
     }
     for (const { job, from, work: sub } of work.reopen) {
       this.result.reopened.push(job.key);
@@ -311,13 +307,17 @@ class Planner {
    */
   private superseded(candidates: Candidate[]): Map<string, string> {
     if (this.opts.includeSuperseded) return new Map();
-    const replaceable = candidates.filter((c) => (c.from === 'failed' || c.from === 'none') && this.job(c.key).exists);
+    const replaceable: SnapJob[] = [];
+    const all: SnapJob[] = [];
+    for (const c of candidates) {
+      const job = this.job(c.key);
+      if (!job.exists) continue;
+      all.push(job);
+      if (c.from === 'failed' || c.from === 'none') replaceable.push(job);
+    }
     if (replaceable.length === 0) return new Map();
-    const all = candidates.map((c) => this.job(c.key)).filter((j) => j.exists);
-    return findSuperseded(
-      replaceable.map((c) => facts(this.job(c.key))),
-      all.map(facts),
-    );
+    // A SnapJob carries the facts supersession compares (key, queue, name, times).
+    return findSuperseded(replaceable, all);
   }
 
   /**
@@ -362,17 +362,25 @@ export function planRetry(snapshot: Snapshot, options: PlanRetryOptions): RetryP
   return options.mode === 'job' ? planner.forJob() : planner.forChildren();
 }
 
-/** Groups units into script batches of about `maxOps` operations; an atomic unit is never split. */
+/** Groups units into script batches of about `maxOps` operations, in order; an atomic unit is never split. */
 export function packBatches(units: PlanUnit[], maxOps: number): RetryOp[][] {
   const batches: RetryOp[][] = [];
   let current: RetryOp[] = [];
+  const close = () => {
+    if (current.length > 0) batches.push(current);
+    current = [];
+  };
   for (const unit of units) {
-    if (current.length > 0 && current.length + unit.ops.length > maxOps) {
-      batches.push(current);
-      current = [];
+    if (unit.atomic) {
+      if (current.length + unit.ops.length > maxOps) close();
+      for (const op of unit.ops) current.push(op);
+      continue;
     }
-    current.push(...unit.ops);
+    for (const op of unit.ops) {
+      if (current.length >= maxOps) close();
+      current.push(op);
+    }
   }
-  if (current.length > 0) batches.push(current);
+  close();
   return batches;
 }

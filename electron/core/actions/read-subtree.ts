@@ -87,16 +87,17 @@ function toSnapJob(record: LevelRecord, lock: boolean, kind: ReadKind): SnapJob 
     return i === undefined ? null : (fields[i] ?? null);
   };
   // A job is its hash with a name or a timestamp (BullMQ writes both on add).
-  if (record.kind !== 'hash' || (field('name') === null && field('timestamp') === null)) return missingJob(key);
-  const job = missingJob(key);
-  if (!job.queueKey) return job;
+  const last = key.lastIndexOf(':');
+  if (record.kind !== 'hash' || (field('name') === null && field('timestamp') === null) || last <= 0) return missingJob(key);
   const locked = lock && !ZSET_STATES.has(record.state);
   let state: JobState = record.state === 'missing' || kind === 'brief' ? 'unknown' : record.state;
   if (state === 'unknown' && locked) state = 'active';
   const c = record.counts;
   const number = (name: Field) => Number(field(name) ?? '') || 0;
   return {
-    ...job,
+    key,
+    queueKey: key.slice(0, last),
+    id: key.slice(last + 1),
     exists: true,
     state,
     locked,

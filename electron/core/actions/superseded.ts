@@ -17,24 +17,22 @@ export interface ChildFacts {
 }
 
 /** Failed child key -> the newest child of the same queue and name created after it failed. */
-export function findSuperseded(failed: ChildFacts[], allChildren: ChildFacts[]): Map<string, string> {
-  const newestByWork = new Map<string, ChildFacts>();
-  const workOf = (c: ChildFacts) => `${c.queueKey}\u0000${c.name}`;
+export function findSuperseded(failed: readonly ChildFacts[], allChildren: readonly ChildFacts[]): Map<string, string> {
+  // queue -> name -> newest child (nested maps: no key string built per child)
+  const newest = new Map<string, Map<string, ChildFacts>>();
   for (const child of allChildren) {
-    const current = newestByWork.get(workOf(child));
-    if (
-      !current ||
-      child.timestamp > current.timestamp ||
-      (child.timestamp === current.timestamp && child.key > current.key)
-    ) {
-      newestByWork.set(workOf(child), child);
+    let byName = newest.get(child.queueKey);
+    if (!byName) newest.set(child.queueKey, (byName = new Map()));
+    const current = byName.get(child.name);
+    if (!current || child.timestamp > current.timestamp || (child.timestamp === current.timestamp && child.key > current.key)) {
+      byName.set(child.name, child);
     }
   }
   const out = new Map<string, string>();
   for (const f of failed) {
     if (!f.finishedOn) continue;
-    const newest = newestByWork.get(workOf(f));
-    if (newest && newest.key !== f.key && newest.timestamp > f.finishedOn) out.set(f.key, newest.key);
+    const latest = newest.get(f.queueKey)?.get(f.name);
+    if (latest && latest.key !== f.key && latest.timestamp > f.finishedOn) out.set(f.key, latest.key);
   }
   return out;
 }
