@@ -132,8 +132,10 @@ end
 local function removeMany(keys, hints)
   hints = hints or {}
   local prevOf, byQueue, order, late = {}, {}, {}, {}
-  for _, key in ipairs(keys) do
+  local queueOf, idOf = {}, {}
+  for i, key in ipairs(keys) do
     local queueKey, id = splitKey(key)
+    queueOf[i], idOf[i] = queueKey, id
     local hint = hints[key]
     if hint and IS_ZSET_STATE[hint] and rcall("ZREM", queueKey .. ":" .. hint, id) == 1 then
       prevOf[id] = hint
@@ -155,8 +157,8 @@ local function removeMany(keys, hints)
     local queueKey, id = splitKey(key)
     if not prevOf[id] then removeFromZsets(queueKey, id, prevOf) end
   end
-  for _, key in ipairs(keys) do
-    local queueKey, id = splitKey(key)
+  for i, key in ipairs(keys) do
+    local queueKey, id = queueOf[i], idOf[i]
     local deid = rcall("HGET", key, "deid")
     if deid then
       local dedupKey = queueKey .. ":de:" .. deid

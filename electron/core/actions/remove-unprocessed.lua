@@ -13,8 +13,8 @@
   Per child, as BullMQ: skipped when it is no longer in :dependencies, active (locked) or failed
   (a failed child with no policy stays in :dependencies), or completed; otherwise removed from
   :dependencies and deleted with its whole subtree (remove-subtree.lua), `removed` per job. A
-  child planned as a leaf is checked to have no bucket key still instead of being walked. The
-  checks are asked in bulk before the batch writes anything (see below). Stricter than BullMQ: a child with an active job anywhere under it is skipped (BullMQ
+  child planned as a leaf is checked to have no `:dependencies` still instead of being walked.
+  The checks are asked in bulk before the batch writes anything (see below). Stricter than BullMQ: a child with an active job anywhere under it is skipped (BullMQ
   deletes the child and orphans the running job); a dangling entry (no job hash) is dropped from
   :dependencies, as BullMQ drops it. A subtree never reaches back to the parent or an ancestor
   (by parentKey): on a cycle BullMQ never writes, those stay (bad-data-guard.ts refuses the
@@ -64,15 +64,21 @@ local function skip(key, reason)
 end
 
 -- The checks of every child, asked in bulk first (they write nothing, so they read what was
--- there before the batch): membership in :dependencies (SMISMEMBER), the failed / completed
--- zsets of each queue (ZMSCORE), locks and a planned leaf's bucket keys (one EXISTS over all,
--- per child only when it counts any), the active list (per child only when not empty).
+-- there before the batch): membership in :dependencies (SMISMEMBER), that every job hash still
+-- exists (one EXISTS; TYPE per child only for an entry planned as dangling, or when one is
+-- gone), the failed / completed zsets of each queue (ZMSCORE), and, only for a queue whose
+-- active list holds anything (a worker takes a job into it and locks it in one script),
+-- the lock and LPOS of each of its children. A child planned as a leaf must still have no
+-- `:dependencies` (a new child always lands there first) to be removed without a walk.
 local CHUNK = 1000
 local n = #ITEMS
-local pending, failedAt, completedAt, lockedAt, stillLeaf = {}, {}, {}, {}, {}
+local children, queueOf = {}, {}
+local pending, isJob, failedAt, completedAt, lockedAt, stillLeaf = {}, {}, {}, {}, {}, {}
 do
-  local children = {}
-  for i, item in ipairs(ITEMS) do children[i] = item[1] end
+  for i, item in ipairs(ITEMS) do
+    children[i] = item[1]
+    queueOf[i] = splitKey(item[1]) or false
+  end
   local hasMulti = true
   for from = 1, n, CHUNK do
     local to = math.min(from + CHUNK - 1, n)
@@ -84,10 +90,23 @@ do
       for i = from, to do pending[i] = replies[i - from + 1] == 1 end
     end
   end
+  -- Job hashes: planned as jobs and all still there -> hashes (BullMQ never changes a job key's type).
+  for from = 1, n, CHUNK do
+    local to = math.min(from + CHUNK - 1, n)
+    local planned = true
+    for i = from, to do
+      if ITEMS[i][2] == "missing" or not queueOf[i] then planned = false end
+    end
+    if planned and rcall("EXISTS", unpack(children, from, to)) == to - from + 1 then
+      for i = from, to do isJob[i] = true end
+    else
+      for i = from, to do isJob[i] = queueOf[i] ~= false and typeOf(children[i]) == "hash" end
+    end
+  end
   -- Per queue: its children's ids, for the state zsets and the active list.
   local byQueue, order = {}, {}
   for i = 1, n do
-    local queueKey, id = splitKey(children[i])
+    local queueKey = queueOf[i]
     if queueKey then
       local q = byQueue[queueKey]
       if not q then
@@ -95,7 +114,7 @@ do
         byQueue[queueKey] = q
         order[#order + 1] = queueKey
       end
-      q.ids[#q.ids + 1] = id
+      q.ids[#q.ids + 1] = string.sub(children[i], #queueKey + 2)
       q.at[#q.at + 1] = i
     end
   end
@@ -116,49 +135,37 @@ do
     local q = byQueue[queueKey]
     inZset(queueKey .. ":failed", q, failedAt)
     inZset(queueKey .. ":completed", q, completedAt)
-    -- isActive's LPOS, only where the active list holds anything.
     local activeKey = queueKey .. ":active"
     if typeOf(activeKey) == "list" and rcall("LLEN", activeKey) > 0 then
       for j, id in ipairs(q.ids) do
-        if rcall("LPOS", activeKey, id) then lockedAt[q.at[j]] = true end
+        local i = q.at[j]
+        if rcall("EXISTS", children[i] .. ":lock") == 1 or rcall("LPOS", activeKey, id) then lockedAt[i] = true end
       end
     end
   end
-  -- Counts over many keys; when one counts anything, its children are asked one by one.
-  local function eachAsked(keysOf, onHit)
-    for from = 1, n, CHUNK / 4 do
-      local to = math.min(from + CHUNK / 4 - 1, n)
-      local keys, owners = {}, {}
-      for i = from, to do
-        for _, key in ipairs(keysOf(i)) do
-          keys[#keys + 1] = key
-          owners[#owners + 1] = i
-        end
+  for from = 1, n, CHUNK do
+    local to = math.min(from + CHUNK - 1, n)
+    local keys, owners = {}, {}
+    for i = from, to do
+      stillLeaf[i] = ITEMS[i][3] == "1"
+      if stillLeaf[i] then
+        keys[#keys + 1] = children[i] .. ":dependencies"
+        owners[#owners + 1] = i
       end
-      if #keys > 0 and rcall("EXISTS", unpack(keys)) > 0 then
-        for i = from, to do
-          local own = keysOf(i)
-          if #own > 0 and rcall("EXISTS", unpack(own)) > 0 then onHit(i) end
-        end
+    end
+    if #keys > 0 and rcall("EXISTS", unpack(keys)) > 0 then
+      for j, key in ipairs(keys) do
+        if rcall("EXISTS", key) == 1 then stillLeaf[owners[j]] = false end
       end
     end
   end
-  local NONE = {}
-  eachAsked(function(i) return { children[i] .. ":lock" } end, function(i) lockedAt[i] = true end)
-  for i = 1, n do stillLeaf[i] = ITEMS[i][3] == "1" end
-  eachAsked(function(i)
-    if not stillLeaf[i] then return NONE end
-    local c = children[i]
-    return { c .. ":dependencies", c .. ":processed", c .. ":failed", c .. ":unsuccessful" }
-  end, function(i) stillLeaf[i] = false end)
 end
 
 for i, item in ipairs(ITEMS) do
   local child, planned = item[1], item[2]
-  local queueKey = splitKey(child)
   if not pending[i] then
     skip(child, "no longer pending in " .. parentKey)
-  elseif not queueKey or typeOf(child) ~= "hash" then
+  elseif not isJob[i] then
     top[#top + 1] = child
     unlinked[#unlinked + 1] = child
   elseif lockedAt[i] then
