@@ -1,5 +1,5 @@
 --[[
-  Removes one batch of a parent's unprocessed children (SPEC §6 "Remove unprocessed children")
+  Removes one batch of a parent's unprocessed children (docs/SPEC.md §6 "Remove unprocessed children")
   as planned by plan-remove.ts, mirroring removeUnprocessedChildren-2.lua
   (Job.removeUnprocessedChildren). Each child is checked again here, as it is removed: what
   changed since the plan is skipped with its reason (or, for a child that gained children,
@@ -28,7 +28,7 @@
   Writes: P:Q:id:dependencies (SREM), every removed job's keys, state sets, dedup key and its
           queue's events; on release the parent's waiting-children / wait / prioritized /
           delayed (or paused), marker and events.
-  Returns { {removed keys, children first}, {top-level removed keys}, {skipped key, reason, ...}, released "1"|"0" }
+  Returns { {removed keys, children first}, {skipped key, reason, ...}, released "1"|"0" }
 ]]
 local parentKey = KEYS[1]
 local timestamp = ARGV[1]
@@ -56,7 +56,7 @@ local function guarded()
   return seen
 end
 
-local removed, top, skipped = {}, {}, {}
+local removed, skipped = {}, {}
 local toRemove, hints, unlinked = {}, {}, {}
 local function skip(key, reason)
   skipped[#skipped + 1] = key
@@ -166,7 +166,6 @@ for i, item in ipairs(ITEMS) do
   if not pending[i] then
     skip(child, "no longer pending in " .. parentKey)
   elseif not isJob[i] then
-    top[#top + 1] = child
     unlinked[#unlinked + 1] = child
   elseif lockedAt[i] then
     skip(child, "active (a worker holds it)")
@@ -175,7 +174,6 @@ for i, item in ipairs(ITEMS) do
   elseif completedAt[i] then
     skip(child, "completed")
   elseif stillLeaf[i] then
-    top[#top + 1] = child
     unlinked[#unlinked + 1] = child
     removed[#removed + 1] = child
     toRemove[#toRemove + 1] = child
@@ -187,8 +185,7 @@ for i, item in ipairs(ITEMS) do
     else
       local subtree = {}
       collectSubtree(child, guarded(), subtree)
-      top[#top + 1] = child
-      unlinked[#unlinked + 1] = child
+        unlinked[#unlinked + 1] = child
       for _, key in ipairs(subtree) do
         removed[#removed + 1] = key
         toRemove[#toRemove + 1] = key
@@ -206,4 +203,4 @@ local released = "0"
 if rcall("SCARD", depsKey) == 0 and rcall("EXISTS", parentKey) == 1 then
   if releaseParent(parentKey, timestamp) then released = "1" end
 end
-return { removed, top, skipped, released }
+return { removed, skipped, released }

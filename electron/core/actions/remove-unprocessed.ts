@@ -1,4 +1,4 @@
-// "Remove unprocessed children" (SPEC §6) on a parent: preview and real run. Both read the
+// "Remove unprocessed children" (docs/SPEC.md §6) on a parent: preview and real run. Both read the
 // parent and the subtrees of its `:dependencies` level by level (read-subtree.ts) and plan
 // with a pure function (plan-remove.ts): the preview is that plan. The run checks the BullMQ
 // version of every queue it will write (version-guard.ts), then hands the plan to
@@ -24,17 +24,16 @@ const ACTION = 'Remove unprocessed';
 
 interface BatchReply {
   removed: string[];
-  top: string[];
   skipped: SkippedJob[];
   released: boolean;
 }
 
 function parseReply(reply: unknown): BatchReply {
-  const [removed, top, skipped, released] = Array.isArray(reply) ? reply : [];
+  const [removed, skipped, released] = Array.isArray(reply) ? reply : [];
   const pairs = asStrings(skipped);
   const out: SkippedJob[] = [];
   for (let i = 0; i + 1 < pairs.length; i += 2) out.push({ key: pairs[i]!, reason: pairs[i + 1]! });
-  return { removed: asStrings(removed), top: asStrings(top), skipped: out, released: released === '1' };
+  return { removed: asStrings(removed), skipped: out, released: released === '1' };
 }
 
 function batchesOf(items: RemoveItem[]): RemoveItem[][] {
