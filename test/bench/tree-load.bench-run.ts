@@ -3,7 +3,7 @@
 //       node, in parallel — what other dashboards do;
 //   (b) one pipelined HGETALL of every job hash of the tree — the floor for reading it at all;
 //   (c) Flowscope's loader (states and buckets exact, one pipeline per level).
-// Targets (SPEC §10): a/c >= 10 and c/b <= 1.5.
+// Targets (docs/SPEC.md §10): a/c >= 10 and c/b <= 1.5.
 import { FlowProducer, type FlowJob, type JobNode } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadTree } from '../../electron/core/tree';

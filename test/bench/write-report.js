@@ -11,7 +11,7 @@ const lines = [
   '# Benchmarks',
   '',
   'Written by `npm run bench` (test/bench/); figures are medians of repeated runs unless a note says otherwise; each benchmark',
-  'running its contenders side by side on the same throwaway `redis-server`. Targets are from SPEC §10.',
+  'running its contenders side by side on the same throwaway `redis-server`. Targets are from docs/SPEC.md §10.',
   '',
 ];
 for (const r of results) {

@@ -1,4 +1,4 @@
-// A seed-style orchestrator (SPEC §7 "LLM fan-out"): the parent keeps a `step` in its data,
+// A seed-style orchestrator (docs/SPEC.md §7 "LLM fan-out"): the parent keeps a `step` in its data,
 // spawns one child per provider from inside its processor (ignore policy), waits for them,
 // and on a provider failure records it as handled and throws, so its own retry re-spawns only
 // the providers that have no result yet. A provider that keeps failing makes the parent use up

@@ -1,4 +1,4 @@
-// The everyday actions (SPEC §6): retry one failed job, remove one job with its subtree, promote
+// The everyday actions (docs/SPEC.md §6): retry one failed job, remove one job with its subtree, promote
 // a delayed job. Retrying a child goes through the same planner as "retry failed children", so
 // a parent that already left waiting-children is reopened (with its ancestors) in the same
 // script that makes the child runnable: BullMQ's Job.retry() leaves such a parent where it is,

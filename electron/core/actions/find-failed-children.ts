@@ -1,4 +1,4 @@
-// Finds the failed children BullMQ keeps in no bucket. A parent's failed children are (SPEC §6):
+// Finds the failed children BullMQ keeps in no bucket. A parent's failed children are (docs/SPEC.md §6):
 //   fail-parent             -> in the parent's `:unsuccessful` zset
 //   ignore, continue-parent -> in the parent's `:failed` hash (the "ignored" bucket)
 //   none                    -> still in `:dependencies`, the child itself in its failed zset

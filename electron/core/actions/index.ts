@@ -1,4 +1,4 @@
-// The repair actions (SPEC §6) as plain functions over an ioredis connection and a prefix.
+// The repair actions (docs/SPEC.md §6) as plain functions over an ioredis connection and a prefix.
 // Each throws FlowscopeError: NOT_FOUND (no such job), BAD_REQUEST (not a job key of the
 // prefix, or a job in the wrong state), REFUSED (an active job in the way, an untested BullMQ
 // version, or Redis changing under the action).

@@ -1,4 +1,4 @@
-// Plans "remove unprocessed children" (SPEC §6) from a snapshot of the parent and the subtrees of
+// Plans "remove unprocessed children" (docs/SPEC.md §6) from a snapshot of the parent and the subtrees of
 // its `:dependencies` (read-subtree.ts). A pure function: the preview is its result; the run
 // hands its items to remove-unprocessed.lua, which re-checks each one as it removes it.
 //

@@ -1,4 +1,4 @@
-// Plans "retry failed children" (SPEC §6) and "retry job" from a snapshot of the subtree
+// Plans "retry failed children" (docs/SPEC.md §6) and "retry job" from a snapshot of the subtree
 // (read-subtree.ts), as a list of operations for retry-failed-children.lua. A pure function:
 // the preview is its result, the real run applies the same plan, so on an unchanged Redis
 // both say the same thing; unit-tested without Redis (test/unit/plan-retry.test.ts).
@@ -204,7 +204,7 @@ class Planner {
     return list;
   }
 
-  /** What to do under a node, recursively (SPEC §6 "Recursive"): the whole subtree. */
+  /** What to do under a node, recursively (docs/SPEC.md §6 "Recursive"): the whole subtree. */
   private collect(node: SnapJob): NodeWork {
     const work = noWork();
     const candidates = this.candidates(node);
@@ -322,7 +322,7 @@ class Planner {
 
   /**
    * Re-links a job that is about to run again into its parent and reopens that parent when it
-   * already left waiting-children, up to the root (SPEC §6 "Ancestors"). Stops at a parent that
+   * already left waiting-children, up to the root (docs/SPEC.md §6 "Ancestors"). Stops at a parent that
    * still lists the job as pending, or at one in waiting-children (it waits again by itself).
    * `waitingParent`: the start job's parent when it will be waiting for the job, else ''.
    */

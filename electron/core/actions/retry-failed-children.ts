@@ -1,4 +1,4 @@
-// "Retry failed children" (SPEC §6) on a parent: preview and real run. Both read the subtree
+// "Retry failed children" (docs/SPEC.md §6) on a parent: preview and real run. Both read the subtree
 // level by level (read-subtree.ts: the tree loader's one round trip per level, the parents above,
 // the remove-policy search beside it) and plan with a pure function (plan-retry.ts); the preview
 // is that plan. The run checks the BullMQ version of every queue it will write

@@ -1,4 +1,4 @@
-// Superseded failures (SPEC §6): seed-style orchestrators re-spawn a failed child themselves on
+// Superseded failures (docs/SPEC.md §6): seed-style orchestrators re-spawn a failed child themselves on
 // their own retries, so a parent can hold several failed children for the same piece of work.
 // Retrying all of them would pay several times for one result. A failed child is superseded
 // when the same parent has a child of the same queue and name created after it had failed;

@@ -1,5 +1,5 @@
 // What the repair actions take and return. Keys are full Redis keys `P:Q:id`, as in the CLI's
-// JSON (SPEC §8); a preview returns the same shape as the real run.
+// JSON (docs/SPEC.md §8); a preview returns the same shape as the real run.
 
 export type { PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryResult, SkippedJob } from '../../../shared/actions';
 

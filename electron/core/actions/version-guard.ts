@@ -1,4 +1,4 @@
-// Which queues the actions may write, per queue (SPEC §11): a table of the BullMQ ranges this
+// Which queues the actions may write, per queue (docs/SPEC.md §11): a table of the BullMQ ranges this
 // project is tested against, and the key layout each range follows. The actions rewrite BullMQ's
 // internals, so a queue written by anything else is refused before anything is written.
 //

@@ -1,4 +1,4 @@
-// The local audit log of actions (SPEC §6): one JSON object per line, appended, never rewritten.
+// The local audit log of actions (docs/SPEC.md §6): one JSON object per line, appended, never rewritten.
 // The dispatcher appends one entry after each action run (ok, refused or error). Connection
 // targets and messages are stored without secrets. Reading takes the newest entries from the
 // end of the file, so a long log costs only what is asked for.

@@ -1,7 +1,7 @@
 --[[
   Counts, for each parent, the children in its unprocessed bucket whose own state is failed:
   children with no failure policy that failed for good stay in `:dependencies` and block the
-  parent for ever (BULLMQ-FLOWS.md, "What a child's final failure does").
+  parent for ever (docs/BULLMQ-FLOWS.md, "What a child's final failure does").
 
   KEYS[i]  parent job keys P:Q:id
   ARGV[1]  most members to look at per parent (bounds the call on a huge fan-out)

@@ -28,7 +28,7 @@ export function toFlowNode(prefix: string, record: LevelRecord, placement: Place
       if (hash.parentField === 'absent') errors.push('has no parent field');
     }
   } else {
-    // SPEC §8: a view root with a parent still shows its link, as BullMQ's getDependencies
+    // docs/SPEC.md §8: a view root with a parent still shows its link, as BullMQ's getDependencies
     // on that parent would place it.
     parentKey = hash.parentKey;
     bucket = record.parentBuckets[0] ?? null;

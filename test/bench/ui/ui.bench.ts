@@ -1,4 +1,4 @@
-// The UI benchmarks (SPEC §10), in Chromium against the built `flowscope serve` and its
+// The UI benchmarks (docs/SPEC.md §10), in Chromium against the built `flowscope serve` and its
 // sandbox Redis, with real BullMQ producers and workers in this process:
 //   1. first paint of a 10,001-node flow (root -> 100 -> 99): from navigating to the flow
 //      to the frame where the root's node is visible, with the DOM size in that frame;

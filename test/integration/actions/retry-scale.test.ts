@@ -1,7 +1,7 @@
 // Retry failed children on a big fan-out: the action spans several batches (about 1,000
 // operations each) and still does exactly what its preview said, reopening the parent once;
 // resumed, the parent aggregates every result and the successful children never ran again.
-// How fast it is (SPEC §10: 5,000 of 10,000 in <= 1 s) is measured by `npm run bench`
+// How fast it is (docs/SPEC.md §10: 5,000 of 10,000 in <= 1 s) is measured by `npm run bench`
 // (test/bench/actions.bench-run.ts), not here: tests check behaviour, not time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';

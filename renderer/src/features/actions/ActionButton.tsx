@@ -1,4 +1,4 @@
-// One action button: a real <button> named exactly as the action (SPEC §9), disabled with its
+// One action button: a real <button> named exactly as the action (docs/SPEC.md §9), disabled with its
 // reason as the tooltip when it cannot do anything, opening the confirmation otherwise.
 import type { Availability } from './action-availability';
 import { ACTION_WORDS, type ActionKind } from './action-kinds';

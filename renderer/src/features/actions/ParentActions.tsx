@@ -1,4 +1,4 @@
-// The repair actions of a parent (SPEC §6): "Retry failed children" and "Remove unprocessed",
+// The repair actions of a parent (docs/SPEC.md §6): "Retry failed children" and "Remove unprocessed",
 // each opening its preview. Shown on every parent, disabled with the reason when they would
 // change nothing, so a person learns where the actions live and why they are off.
 import type { Availability } from './action-availability';

@@ -1,4 +1,4 @@
-// The five actions a person can run on a job (SPEC §6), named by their contract method, with
+// The five actions a person can run on a job (docs/SPEC.md §6), named by their contract method, with
 // the words the buttons, the menu and the confirmation use. One place, so the inspector and
 // the context menu can never call the same action by two names.
 export const ACTION_KINDS = ['retryFailedChildren', 'removeUnprocessed', 'retryJob', 'removeJob', 'promoteJob'] as const;
@@ -9,7 +9,7 @@ export const REPAIR_KINDS: readonly ActionKind[] = ['retryFailedChildren', 'remo
 export const EVERYDAY_KINDS: readonly ActionKind[] = ['retryJob', 'removeJob', 'promoteJob'];
 
 export interface ActionWords {
-  /** The button's accessible name (SPEC §9 fixes the first two). */
+  /** The button's accessible name (docs/SPEC.md §9 fixes the first two). */
   label: string;
   /** The confirm button in the dialog. */
   confirm: string;

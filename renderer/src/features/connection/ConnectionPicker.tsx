@@ -1,4 +1,4 @@
-// The connection picker (SPEC §3, §9): every connection Flowscope can use — the sandbox first,
+// The connection picker (docs/SPEC.md §3, §9): every connection Flowscope can use — the sandbox first,
 // the one given at start, then saved ones — with Use, Test, Edit and Remove, and a form to add
 // one. Switching ends the old connection's flow views; the app reloads its queues and flows
 // by itself from the new connection's status.

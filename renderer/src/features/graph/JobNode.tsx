@@ -1,6 +1,6 @@
 // One job on the canvas. It subscribes to its own job in the flow store, so a live state
 // change re-renders this card and nothing else. The data-* attributes are the test and
-// automation contract (SPEC §9).
+// automation contract (docs/SPEC.md §9).
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type MouseEvent } from 'react';
 import { BUCKETS } from '../../../../shared/domain';

@@ -1,4 +1,4 @@
-// The scenarios panel (SPEC §7), docked under the graph so a presenter sees both: pick a
+// The scenarios panel (docs/SPEC.md §7), docked under the graph so a presenter sees both: pick a
 // built-in failure scenario, read what it shows, set its knobs, Run it (the first seeded flow
 // opens above), change knobs while it runs ("Fix anthropic"), watch its workers and call
 // counters, Stop it. The bar stays visible when the panel is folded and says what runs.
