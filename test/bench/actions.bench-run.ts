@@ -41,11 +41,23 @@ const SLOW_US = 50_000;
 /** While one of our actions runs, every command slower than this is logged, to find the longest script. */
 const PROFILE_US = 1_000;
 
-const OUR_SCRIPTS = new Map(
-  [LOAD_LEVEL, JOB_STATES, CHILDREN_PAGE, ANCESTORS, READ_LOCKS, FAILED_PAGES, FIND_REMOVED_FAILURES, RETRY_FAILED_CHILDREN, REMOVE_UNPROCESSED].map(
-    (s) => [s.sha, s.name],
-  ),
-);
+const KNOWN = [LOAD_LEVEL, JOB_STATES, CHILDREN_PAGE, ANCESTORS, READ_LOCKS, FAILED_PAGES, FIND_REMOVED_FAILURES, RETRY_FAILED_CHILDREN, REMOVE_UNPROCESSED];
+const OUR_SCRIPTS = new Map(KNOWN.map((s) => [s.sha, s.name]));
+
+/** A SLOWLOG entry's command, named: our scripts by SHA, or by their source for a first EVAL (SLOWLOG keeps its first 128 characters). */
+function commandLabel(name: string, first: string): string {
+  const command = name.toLowerCase();
+  if (command === 'evalsha') {
+    const ours = OUR_SCRIPTS.get(first);
+    return ours ? `Flowscope ${ours}` : `EVALSHA ${first.slice(0, 12)} (not Flowscope's: BullMQ's)`;
+  }
+  if (command === 'eval') {
+    const shown = first.replace(/\.\.\. \(\d+ more bytes\)$/, '');
+    const matches = KNOWN.filter((s) => s.source.startsWith(shown.slice(0, 100))).map((s) => s.name);
+    return matches.length > 0 ? `Flowscope ${matches.join(' or ')} (first call, source sent)` : 'EVAL (not Flowscope\'s)';
+  }
+  return `${name} ${first.slice(0, 24)}`;
+}
 
 interface SlowEntry {
   us: number;
@@ -59,9 +71,7 @@ async function slowlog(client: RedisClient): Promise<SlowEntry[]> {
   const entries = (await client.call('SLOWLOG', 'GET', '100000')) as [number, number, number, string[]][];
   return entries.map(([, , us, args]) => {
     const [name = '', first = ''] = args;
-    const ours = name.toLowerCase() === 'evalsha' ? OUR_SCRIPTS.get(first) : undefined;
-    const label = ours ? `Flowscope ${ours}` : name.toLowerCase().startsWith('eval') ? `${name} ${first.slice(0, 12)} (BullMQ's or a first EVAL)` : `${name} ${first.slice(0, 24)}`;
-    return { us, command: label };
+    return { us, command: commandLabel(name, first) };
   });
 }
 
