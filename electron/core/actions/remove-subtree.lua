@@ -60,11 +60,13 @@ end
 -- state first, when the caller knows it); the lists (wait, paused, active) are searched once per
 -- list for all the jobs of one call: LREM per job scans the list each time, O(jobs x length) on
 -- a big wait list. The pass starts at the tail (the oldest jobs, where workers take from and
--- where stuck children sit) and stops once every job sought is found; only the part it went
--- through is written back, the other entries in their order (as LREM 1 would leave them).
+-- where stuck children sit) and stops once every job sought is found; each found entry is
+-- overwritten in place with a marker no job id can be (BullMQ refuses ids with ':'), and one
+-- LREM of the marker then takes them all out, the other entries keeping their order.
 local LIST_STATES = { "wait", "paused", "active" }
 local ZSET_STATES = { "completed", "waiting-children", "delayed", "failed", "prioritized" }
 local IS_ZSET_STATE = { completed = true, ["waiting-children"] = true, delayed = true, failed = true, prioritized = true }
+local REMOVED_MARK = "flowscope:removed"
 
 local function removeFromList(listKey, pending, n, prevOf, listName)
   if n <= 8 then
@@ -75,32 +77,23 @@ local function removeFromList(listKey, pending, n, prevOf, listName)
   end
   if typeOf(listKey) ~= "list" then return end
   local len = rcall("LLEN", listKey)
-  local kept, found, scanned = {}, 0, 0
+  local found, scanned = 0, 0
   while scanned < len and found < n do
     local items = rcall("LRANGE", listKey, -(scanned + 1000), -(scanned + 1))
-    if #items == 0 then break end
-    for i = #items, 1, -1 do
+    local count = #items
+    if count == 0 then break end
+    for i = count, 1, -1 do
       local v = items[i]
       if pending[v] and not prevOf[v] then
         prevOf[v] = listName
         found = found + 1
-      else
-        kept[#kept + 1] = v
+        -- items[i] sits at index -(scanned + count - i + 1), counted from the tail.
+        rcall("LSET", listKey, -(scanned + count - i + 1), REMOVED_MARK)
       end
     end
-    scanned = scanned + #items
+    scanned = scanned + count
   end
-  if found == 0 then return end
-  -- `kept` holds the scanned tail right to left: trim the tail off, push it back left to right.
-  if scanned >= len then rcall("DEL", listKey) else rcall("LTRIM", listKey, 0, -(scanned + 1)) end
-  local chunk = {}
-  for i = #kept, 1, -1 do
-    chunk[#chunk + 1] = kept[i]
-    if #chunk == 1000 or i == 1 then
-      rcall("RPUSH", listKey, unpack(chunk))
-      chunk = {}
-    end
-  end
+  if found > 0 then rcall("LREM", listKey, 0, REMOVED_MARK) end
 end
 
 local function removeFromLists(queueKey, ids, prevOf)
@@ -128,9 +121,11 @@ end
 
 -- removeJob.lua for a list of job keys: state sets, dedup key, the job's keys, a `removed`
 -- event each (in the order given, with the state it was removed from as `prev`). `hints`
--- (optional): job key -> the state it was planned in ("waiting" for the lists).
-local function removeMany(keys, hints)
+-- (optional): job key -> the state it was planned in ("waiting" for the lists). `leaves`
+-- (optional): job keys checked to have no children (no bucket keys to delete).
+local function removeMany(keys, hints, leaves)
   hints = hints or {}
+  leaves = leaves or {}
   local prevOf, byQueue, order, late = {}, {}, {}, {}
   local queueOf, idOf = {}, {}
   for i, key in ipairs(keys) do
@@ -166,8 +161,14 @@ local function removeMany(keys, hints)
         rcall("DEL", dedupKey, queueKey .. ":dn:" .. deid)
       end
     end
-    if rcall("DEL", key, key .. ":logs", key .. ":dependencies", key .. ":processed", key .. ":failed",
-        key .. ":unsuccessful") > 0 then
+    local deleted
+    if leaves[key] then
+      deleted = rcall("DEL", key, key .. ":logs")
+    else
+      deleted = rcall("DEL", key, key .. ":logs", key .. ":dependencies", key .. ":processed", key .. ":failed",
+        key .. ":unsuccessful")
+    end
+    if deleted > 0 then
       rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "removed",
         "jobId", id, "prev", prevOf[id] or "unknown")
     end

@@ -57,7 +57,7 @@ local function guarded()
 end
 
 local removed, skipped = {}, {}
-local toRemove, hints, unlinked = {}, {}, {}
+local toRemove, hints, unlinked, leaves = {}, {}, {}, {}
 local function skip(key, reason)
   skipped[#skipped + 1] = key
   skipped[#skipped + 1] = reason
@@ -178,6 +178,8 @@ for i, item in ipairs(ITEMS) do
     removed[#removed + 1] = child
     toRemove[#toRemove + 1] = child
     hints[child] = planned
+    -- Planned with no bucket at all, and still no :dependencies (where any child lands first).
+    leaves[child] = true
   else
     local activeBelow = findActive(child, guarded())
     if activeBelow then
@@ -197,7 +199,7 @@ end
 
 for i = 1, #unlinked, 1000 do rcall("SREM", depsKey, unpack(unlinked, i, math.min(i + 999, #unlinked))) end
 -- All at once: each list is searched once for the whole batch.
-removeMany(toRemove, hints)
+removeMany(toRemove, hints, leaves)
 
 local released = "0"
 if rcall("SCARD", depsKey) == 0 and rcall("EXISTS", parentKey) == 1 then
