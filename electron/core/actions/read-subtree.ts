@@ -171,9 +171,14 @@ export async function readSubtree(
   const announced = new Set<string>();
   const announce = (keys: Iterable<string>) => {
     const fresh: string[] = [];
+    // Siblings mostly share a queue: a key of the last queue seen is passed over without a slice.
+    let last = '';
     for (const key of keys) {
-      const queueKey = key.slice(0, Math.max(0, key.lastIndexOf(':')));
-      if (queueKey && !announced.has(queueKey)) {
+      const cut = key.lastIndexOf(':');
+      if (cut <= 0 || (cut === last.length && key.startsWith(last))) continue;
+      const queueKey = key.slice(0, cut);
+      last = queueKey;
+      if (!announced.has(queueKey)) {
         announced.add(queueKey);
         fresh.push(queueKey);
       }
@@ -207,22 +212,32 @@ export async function readSubtree(
     if ((status === 'missing' || status === 'wrong-type') && problemKey) ancestorKeys.push(problemKey);
   }
 
-  const queued = new Set<string>([start]);
-  let toLoad: { key: string; lock: boolean; brief: boolean }[] = [];
+  // Every key read or to be read, with the round trip it goes out in: one not sent yet may
+  // still change how it is read (a key listed again elsewhere may need more).
+  interface Entry {
+    key: string;
+    lock: boolean;
+    brief: boolean;
+    round: number;
+  }
+  let sentRounds = 0;
+  const queued = new Map<string, Entry>([[start, { key: start, lock: true, brief: false, round: 0 }]]);
+  let toLoad: Entry[] = [];
+  const queue = (key: string, lock: boolean, brief: boolean) => {
+    const entry = { key, lock, brief, round: sentRounds + 1 };
+    queued.set(key, entry);
+    toLoad.push(entry);
+  };
   const reread = new Set<string>();
   /** A briefly read job that needs its state and children after all: read again, in full. */
   const readAgain = (job: SnapJob) => {
     if (!job.brief || reread.has(job.key)) return;
     reread.add(job.key);
-    const entry = { key: job.key, lock: options.allLocks === true, brief: false };
-    pending.set(job.key, entry);
-    toLoad.push(entry);
+    queue(job.key, options.allLocks === true, false);
   };
   let toPage: PendingPage[] = [];
   const paged = new Set<SnapJob>();
 
-  // Keys queued for the next round trip, by key (a key listed again elsewhere may need more).
-  const pending = new Map<string, { key: string; lock: boolean; brief: boolean }>();
   const addChildren = (job: SnapJob, bucket: BucketKey, keys: string[]) => {
     const list = job.children![bucket];
     // remove-unprocessed reads every job in full: it removes them, whatever bucket holds them.
@@ -230,22 +245,17 @@ export async function readSubtree(
     const lock = options.allLocks === true || bucket === 'dependencies';
     for (const key of keys) {
       list.push(key);
-      if (queued.has(key)) {
+      const known = queued.get(key);
+      if (known === undefined) {
+        queue(key, lock, brief);
+      } else if (known.round > sentRounds) {
         // Listed twice (say in :processed and :failed after a retry by hand): read as the stricter listing needs.
-        const entry = pending.get(key);
-        if (entry) {
-          entry.brief &&= brief;
-          entry.lock ||= lock;
-        } else if (!brief) {
-          const read = jobs.get(key);
-          if (read) readAgain(read);
-        }
-        continue;
+        known.brief &&= brief;
+        known.lock ||= lock;
+      } else if (!brief) {
+        const read = jobs.get(key);
+        if (read) readAgain(read);
       }
-      queued.add(key);
-      const entry = { key, lock, brief };
-      pending.set(key, entry);
-      toLoad.push(entry);
     }
   };
   // Children of a job no worker holds; a bucket not listed whole goes on page by page.
@@ -293,11 +303,7 @@ export async function readSubtree(
       const list = removed.get(parentKey) ?? [];
       if (!list.includes(key)) list.push(key);
       removed.set(parentKey, list);
-      if (queued.has(key)) continue;
-      queued.add(key);
-      const entry = { key, lock: false, brief: false };
-      pending.set(key, entry);
-      toLoad.push(entry);
+      if (!queued.has(key)) queue(key, false, false);
     }
     found = waiting;
   };
@@ -316,7 +322,7 @@ export async function readSubtree(
       continue;
     }
     const level = toLoad;
-    pending.clear();
+    sentRounds++;
     const pages = toPage;
     const above = ancestorsLeft;
     toLoad = [];
