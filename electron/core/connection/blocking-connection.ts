@@ -4,7 +4,7 @@
 // keys' slot (BullMQ's keys under a hash-tagged prefix all share one), and CLIENT UNBLOCK must
 // reach that same node, so both go to that node directly.
 import { Redis } from 'ioredis';
-import { isCluster, type RedisClient } from './redis-client';
+import { isCluster, reviveEnded, type RedisClient } from './redis-client';
 
 export interface BlockingConnection {
   readonly client: Redis;
@@ -24,10 +24,15 @@ export async function openBlockingConnection(command: RedisClient, key: string):
   if (!isCluster(command)) {
     // No command timeout here: XREAD BLOCK waits on purpose (the command connection has one).
     const client = command.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined });
+    let closed = false;
+    if (client.options.sentinels?.length) reviveEnded(client, () => closed);
     return {
       client,
       unblock: async (id) => void (await command.call('CLIENT', 'UNBLOCK', String(id))),
-      close: () => client.disconnect(),
+      close: () => {
+        closed = true;
+        client.disconnect();
+      },
     };
   }
   const slot = Number(await command.cluster('KEYSLOT', key));

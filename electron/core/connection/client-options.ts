@@ -63,8 +63,12 @@ export function planClient(settings: ConnectionSettings, base: RedisOptions = {}
         name: endpoint.masterName!,
         ...(settings.sentinelPassword !== undefined ? { sentinelPassword: settings.sentinelPassword } : {}),
         ...(endpoint.tls ? { enableTLSForSentinelMode: true, sentinelTLS: tlsOptions(settings) } : {}),
-        // Sentinel tells of a new master as soon as it switches, instead of at the next error.
+        // Sentinel tells of a new master as soon as it switches (a master that hangs keeps its
+        // sockets open, so no error would). Its cut can land while a reconnect is resolving the
+        // master, and ioredis then ends the client: see reviveEnded() in redis-client.ts.
         failoverDetector: true,
+        // A demoted master that keeps the connection answers READONLY: reconnect and resend.
+        reconnectOnError: (err: Error) => (/^READONLY/.test(err.message) ? 2 : false),
         ...(base.retryStrategy ? { sentinelRetryStrategy: base.retryStrategy } : {}),
       },
     };

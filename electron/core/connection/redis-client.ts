@@ -8,3 +8,18 @@ export type RedisClient = Redis | Cluster;
 export function isCluster(client: RedisClient): client is Cluster {
   return client.isCluster;
 }
+
+/**
+ * Connects a client again when ioredis ended it without being asked to. Through Sentinel this
+ * happens when the failover detector cuts the connection while a reconnect is resolving the
+ * master ("Connection is closed" from the connector, then status `end`): the client would stay
+ * down for good. `closedByUs` tells a client its owner closed apart from one that fell.
+ */
+export function reviveEnded(client: Redis, closedByUs: () => boolean, delayMs = 200): void {
+  client.on('end', () => {
+    if (closedByUs()) return;
+    setTimeout(() => {
+      if (!closedByUs() && client.status === 'end') client.connect().catch(() => undefined);
+    }, delayMs).unref();
+  });
+}

@@ -18,7 +18,7 @@ import { FlowscopeError } from '../../../shared/errors';
 import type { ConnectionSettings } from '../../../shared/redis-url';
 import { clusterPlan, planClient, type ClientPlan } from './client-options';
 import { describeTopology } from './topology';
-import type { RedisClient } from './redis-client';
+import { reviveEnded, type RedisClient } from './redis-client';
 
 export interface RedisConnection {
   /** The client; throws REDIS_UNAVAILABLE until the first attempt has settled. */
@@ -98,6 +98,7 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
 
   const plan = planClient(settings, COMMAND_OPTIONS);
   let client: RedisClient = openPlannedClient(plan);
+  if (client instanceof Redis && plan.endpoint.topology === 'sentinel') reviveEnded(client, () => closed);
 
   const ready = async (from: RedisClient) => {
     if (from !== client || closed) return;
