@@ -120,7 +120,9 @@ describe('startTestCluster', () => {
     const client = cluster.client();
     await client.set('replicated', 'yes');
     const owner = await cluster.ownerOf('replicated');
-    expect(await raw(owner).call('WAIT', 1, 2_000)).toBe(1);
+    // WAIT counts the writes of its own connection: ask it on the one that wrote.
+    const writer = client.nodes('master').find((n) => n.options.port === owner.port)!;
+    expect(await writer.call('WAIT', 1, 2_000)).toBe(1);
     const followers: HostPort[] = [];
     for (const r of cluster.replicas) {
       const role = (await raw(r).call('ROLE')) as [string, string, number];
