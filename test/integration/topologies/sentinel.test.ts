@@ -69,7 +69,10 @@ describe('Redis Sentinel', () => {
     const live = await checkLiveView(target, data.dir, async (view) => {
       // The live reader is blocked on the master, and what the flow wrote is on the replica, before the master dies.
       await waitUntil(async () => / cmd=xread /.test(String(await writer.client('LIST'))) || null, 'the live reader to block in XREAD');
-      await writer.call('WAIT', 1, 5000);
+      // WAIT counts its own connection's writes; replication keeps one order, so once this
+      // write is on the replica, so is the flow the other connections wrote before it.
+      await writer.set(`${prefix}:replicated`, '1');
+      expect(await writer.call('WAIT', 1, 5000)).toBe(1);
       newMaster = (await sentinel.killMaster()).to;
       const connectedAgain = () => view.statuses.some((s) => s.state === 'connected' && s.topology?.kind === 'sentinel' && s.topology.master === `127.0.0.1:${newMaster.port}`);
       await waitUntil(() => connectedAgain() || null, 'the status to say connected at the new master', 40_000);
