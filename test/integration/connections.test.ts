@@ -108,6 +108,12 @@ describe('connections', () => {
     const bad = await call<ConnectionTest>(core, 'testConnection', { url: `redis://127.0.0.1:${port}` });
     expect(bad.ok).toBe(false);
     expect(bad.message).toMatch(/ECONNREFUSED/);
+    // A database the server does not have is not "Connected" (the CLI fails there too).
+    const noDb = await call<ConnectionTest>(core, 'testConnection', { url: `${first.url.replace(/\/\d*$/, '')}/99`, prefix: first.prefix });
+    expect(noDb.ok).toBe(false);
+    expect(noDb.message).toMatch(/DB index is out of range/);
+    // A good one says what it reached.
+    expect(await call<ConnectionTest>(core, 'testConnection', { url: first.url, prefix: first.prefix })).toMatchObject({ topology: { kind: 'standalone' } });
   });
 
   it('refuses bad input and removing what is in use or built in, changing nothing', async () => {
