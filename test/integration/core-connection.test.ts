@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PushEvent } from '../../shared/contract';
-import type { ConnectionStatus } from '../../shared/domain';
-import { createCore, type Core } from '../../electron/core/create-core';
+import { createCore } from '../../electron/core/create-core';
 import { freePort } from '../../electron/core/connection/free-port';
 import { startSandbox, type Sandbox } from '../../electron/core/connection/sandbox';
 import { memoryLogger } from '../../electron/core/log/logger';
+import { nextStatus } from '../helpers/core-status';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -34,16 +33,6 @@ function isAlive(pid: number): boolean {
 }
 
 /** Resolves with the first connectionStatus event that satisfies the predicate. */
-function nextStatus(core: Core, predicate: (s: ConnectionStatus) => boolean): Promise<ConnectionStatus> {
-  return new Promise((resolve) => {
-    const off = core.onEvent((e: PushEvent) => {
-      if (e.event === 'connectionStatus' && predicate(e.payload)) {
-        off();
-        resolve(e.payload);
-      }
-    });
-  });
-}
 
 describe('createCore', () => {
   it('starts a sandbox redis-server when no Redis is configured, and stops it on close', async () => {
@@ -97,14 +86,14 @@ describe('createCore', () => {
     let server: Sandbox | undefined;
     server = await startSandbox({ dataDir: tempDir(), port, persist: false });
     cleanups.push(() => server?.stop());
-    expect(await connected).toMatchObject({ state: 'connected', kind: 'url', target: `redis://127.0.0.1:${port}` });
+    expect((await connected).status).toMatchObject({ state: 'connected', kind: 'url', target: `redis://127.0.0.1:${port}` });
     expect(await core.dispatch('listQueues', {})).toEqual({ ok: true, result: [] });
 
     // And it notices when Redis goes away again.
     const lost = nextStatus(core, (s) => s.state === 'reconnecting');
     await server.stop();
     server = undefined;
-    expect((await lost).state).toBe('reconnecting');
+    expect((await lost).status.state).toBe('reconnecting');
   });
 
   it('pushes the queue list when a queue appears', async () => {

@@ -68,7 +68,7 @@ export function openPlannedClient(plan: ClientPlan): RedisClient {
 }
 
 /** Whether the server behind a plain client runs in cluster mode. */
-async function clusterEnabled(client: Redis): Promise<boolean> {
+export async function clusterEnabled(client: Redis): Promise<boolean> {
   const info = await client.info('cluster');
   return /cluster_enabled:1/.test(info);
 }

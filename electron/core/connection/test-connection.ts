@@ -8,7 +8,7 @@ import type { ConnectionSettings } from '../../../shared/redis-url';
 import { discoverQueues } from '../queues/discover-queues';
 import { clusterPlan, planClient, type ClientPlan } from './client-options';
 import type { RedisClient } from './redis-client';
-import { openPlannedClient } from './redis-connection';
+import { clusterEnabled, openPlannedClient } from './redis-connection';
 import { clusterPrefixWarning, describeTopology } from './topology';
 
 const ONE_ATTEMPT: RedisOptions = { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null };
@@ -38,7 +38,7 @@ export async function testConnection(settings: ConnectionSettings, prefix: strin
   try {
     const plan = planClient(settings, ONE_ATTEMPT);
     client = await connectOnce(plan, causes);
-    if (plan.kind === 'redis' && plan.endpoint.topology === 'single' && /cluster_enabled:1/.test(await client.info('cluster'))) {
+    if (plan.kind === 'redis' && plan.endpoint.topology === 'single' && (await clusterEnabled(client as Redis))) {
       client.disconnect();
       const seed = { host: plan.endpoint.hosts[0]!.host, port: plan.endpoint.hosts[0]!.port };
       client = await connectOnce(clusterPlan(plan.endpoint, [seed], settings, ONE_ATTEMPT), causes);

@@ -3,12 +3,11 @@
 // and after kill -CONT the status says connected again and calls work.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushEvent } from '../../../shared/contract';
-import type { ConnectionStatus } from '../../../shared/domain';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import { startTestCluster, type TestCluster } from '../../helpers/topologies';
 import { dataDir } from '../../helpers/topology-checks';
+import { nextStatus } from '../../helpers/core-status';
 
 let cluster: TestCluster;
 let core: Core;
@@ -27,16 +26,6 @@ afterAll(async () => {
   data.remove();
 });
 
-function nextStatus(predicate: (s: ConnectionStatus) => boolean): Promise<{ status: ConnectionStatus; at: number }> {
-  return new Promise((resolve) => {
-    const off = core.onEvent((e: PushEvent) => {
-      if (e.event === 'connectionStatus' && predicate(e.payload)) {
-        off();
-        resolve({ status: e.payload, at: Date.now() });
-      }
-    });
-  });
-}
 
 async function pidOf(port: number): Promise<number> {
   const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
@@ -52,7 +41,7 @@ describe('a cluster master that stops answering', () => {
   it('kill -STOP of one master: "not responding" within 2 s, calls fail fast; kill -CONT: connected again', async () => {
     expect(core.status()).toMatchObject({ state: 'connected', topology: { kind: 'cluster', masters: 3 } });
     const pid = await pidOf(cluster.masters[1]!.port);
-    const down = nextStatus((s) => s.code === 'NOT_RESPONDING');
+    const down = nextStatus(core, (s) => s.code === 'NOT_RESPONDING');
     const start = Date.now();
     process.kill(pid, 'SIGSTOP');
     try {
@@ -65,7 +54,7 @@ describe('a cluster master that stops answering', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await nextStatus((s) => s.state === 'connected');
+    await nextStatus(core, (s) => s.state === 'connected');
     expect(await core.dispatch('listQueues', {})).toMatchObject({ ok: true, result: [] });
   });
 });

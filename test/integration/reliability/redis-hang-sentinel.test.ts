@@ -3,12 +3,11 @@
 // follows it to the new master (connected, calls work) while the old one is still stopped.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushEvent } from '../../../shared/contract';
-import type { ConnectionStatus } from '../../../shared/domain';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import { startTestSentinel, type TestSentinel } from '../../helpers/topologies';
 import { dataDir } from '../../helpers/topology-checks';
+import { nextStatus } from '../../helpers/core-status';
 
 let sentinel: TestSentinel;
 let core: Core;
@@ -26,16 +25,6 @@ afterAll(async () => {
   data.remove();
 });
 
-function nextStatus(predicate: (s: ConnectionStatus) => boolean): Promise<{ status: ConnectionStatus; at: number }> {
-  return new Promise((resolve) => {
-    const off = core.onEvent((e: PushEvent) => {
-      if (e.event === 'connectionStatus' && predicate(e.payload)) {
-        off();
-        resolve({ status: e.payload, at: Date.now() });
-      }
-    });
-  });
-}
 
 describe('Sentinel: a master that stops answering', () => {
   it('kill -STOP of the master: "not responding" within 2 s, then connected at the promoted replica', async () => {
@@ -46,8 +35,8 @@ describe('Sentinel: a master that stops answering', () => {
     const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))![1]);
     probe.disconnect();
 
-    const down = nextStatus((s) => s.code === 'NOT_RESPONDING');
-    const moved = nextStatus((s) => s.state === 'connected' && s.topology?.kind === 'sentinel' && s.topology.master === `${replica.host}:${replica.port}`);
+    const down = nextStatus(core, (s) => s.code === 'NOT_RESPONDING');
+    const moved = nextStatus(core, (s) => s.state === 'connected' && s.topology?.kind === 'sentinel' && s.topology.master === `${replica.host}:${replica.port}`);
     const start = Date.now();
     process.kill(pid, 'SIGSTOP');
     try {

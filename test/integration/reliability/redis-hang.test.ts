@@ -11,6 +11,7 @@ import type { ConnectionStatus, FlowSnapshot } from '../../../shared/domain';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { nextStatus } from '../../helpers/core-status';
 
 let redis: TestRedis;
 let core: Core;
@@ -35,16 +36,6 @@ afterAll(async () => {
 });
 
 /** Resolves with the first status push that satisfies `predicate`, and when it came. */
-function nextStatus(predicate: (s: ConnectionStatus) => boolean): Promise<{ status: ConnectionStatus; at: number }> {
-  return new Promise((resolve) => {
-    const off = core.onEvent((e: PushEvent) => {
-      if (e.event === 'connectionStatus' && predicate(e.payload)) {
-        off();
-        resolve({ status: e.payload, at: Date.now() });
-      }
-    });
-  });
-}
 
 const notResponding = (s: ConnectionStatus) => s.state !== 'connected' && s.code === 'NOT_RESPONDING';
 const connected = (s: ConnectionStatus) => s.state === 'connected';
@@ -59,8 +50,8 @@ async function timed(method: string, args: unknown, session?: string) {
 describe('a Redis that stops answering', () => {
   it('DEBUG SLEEP: "not responding" within 2 s, calls fail fast with REDIS_UNAVAILABLE, connected again after', async () => {
     const sleeper = redis.client();
-    const down = nextStatus(notResponding);
-    const up = nextStatus(connected);
+    const down = nextStatus(core, notResponding);
+    const up = nextStatus(core, connected);
     const start = Date.now();
     const sleeping = sleeper.call('DEBUG', 'SLEEP', '3').catch(() => undefined);
 
@@ -106,7 +97,7 @@ describe('a Redis that stops answering', () => {
     await spare.close();
     await redis.client().hset(`${redis.prefix}:spare:meta`, 'version', 'bullmq:6.7.0');
 
-    const down = nextStatus(notResponding);
+    const down = nextStatus(core, notResponding);
     const start = Date.now();
     process.kill(redis.pid!, 'SIGSTOP');
     // An action in flight when Redis stops waits for its outcome instead (its script may run).
@@ -126,7 +117,7 @@ describe('a Redis that stops answering', () => {
       pushes.length = 0;
       process.kill(redis.pid!, 'SIGCONT');
     }
-    await nextStatus(connected);
+    await nextStatus(core, connected);
     expect(await action).toMatchObject({ ok: true, result: { removed: [spareKey] } });
     // The view is read again from Redis once it answers: a fresh snapshot, newer than before.
     const resynced = (await nextPush((e) => e.event === 'flowSnapshot' && e.payload.subscriptionId === view.subscriptionId)) as Extract<PushEvent, { event: 'flowSnapshot' }>;
