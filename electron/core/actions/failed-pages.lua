@@ -10,12 +10,13 @@
   Reply: { from, to, from, to, ... } score bounds as ZRANGEBYSCORE takes them ("(" = exclusive);
          empty when nothing failed at or after ARGV[1].
 ]]
+--- @include "key-type"
 local rcall = redis.call
 local key = KEYS[1] .. ":failed"
 local from = ARGV[1]
 local size = math.max(1, tonumber(ARGV[2]) or 1000)
 
-if rcall("TYPE", key)["ok"] ~= "zset" then return {} end
+if keyType(key) ~= "zset" then return {} end
 local n = rcall("ZCOUNT", key, from, "+inf")
 if n == 0 then return {} end
 if n <= size then return { from, "+inf" } end

@@ -1,6 +1,6 @@
 --[[
   Promotes a delayed job to waiting now, mirroring promote-9.lua (Job.promote()) of the queue's
-  own BullMQ major. queue-meta.lua is prepended.
+  own BullMQ major. Includes queue-meta.lua.
 
   KEYS[1]  job key P:Q:id
   ARGV[1]  JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
@@ -14,6 +14,7 @@
           P:Q:events (XADD waiting, prev delayed; MAXLEN ~ meta opts.maxLenEvents).
   Returns { "ok", "waiting" | "prioritized" } or { "missing" } / { "not-delayed" }
 ]]
+--- @include "queue-meta"
 local key = KEYS[1]
 useLayouts(ARGV[1])
 local queueKey, id = splitKey(key)

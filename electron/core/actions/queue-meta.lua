@@ -1,6 +1,6 @@
 --[[
-  Library (prepended to retry-failed-children.lua, the removal scripts and promote-job.lua; Lua
-  has no include): a job key's queue key and id, and the per-queue facts from P:Q:meta that
+  Library (--- @include "queue-meta": retry-failed-children.lua, remove-subtree.lua and
+  promote-job.lua): a job key's queue key and id, and the per-queue facts from P:Q:meta that
   BullMQ's scripts read before writing events, markers and runnable jobs. Each is read once per
   queue per call: nothing these scripts do changes them, and every job one call makes runnable
   in a queue goes to the same list.

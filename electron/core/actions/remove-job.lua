@@ -18,12 +18,13 @@
   Returns { "ok", {removed keys, children first}, releasedParentKey or "" }
           or { "missing" } / { "scheduler" } / { "active", key }
 ]]
+--- @include "remove-subtree"
 local key = KEYS[1]
 local dryRun = ARGV[1] == "1"
 local timestamp = ARGV[2]
 useLayouts(ARGV[3])
 
-if typeOf(key) ~= "hash" then return { "missing" } end
+if keyType(key) ~= "hash" then return { "missing" } end
 local queueKey, id = splitKey(key)
 local rjk = rcall("HGET", key, "rjk")
 if rjk then

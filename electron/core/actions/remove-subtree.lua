@@ -1,5 +1,5 @@
 --[[
-  Shared functions (prepended, after queue-meta.lua, to remove-unprocessed.lua and remove-job.lua)
+  Shared functions (--- @include "remove-subtree": remove-unprocessed.lua, remove-job.lua)
   for removing a job with everything under it, as removeJobWithChildren.lua does for
   Job.remove({ removeChildren: true }) with ignoreProcessed = false:
     every bucket's children (:dependencies, :processed, :failed, :unsuccessful), depth first,
@@ -14,18 +14,17 @@
   getTargetQueueList.lua; queue-meta.lua targetList), which BullMQ uses when a parent's last
   child completes.
 ]]
-local function typeOf(key)
-  return rcall("TYPE", key)["ok"]
-end
+--- @include "queue-meta"
+--- @include "key-type"
 
 -- Every child key in any bucket of a job (a bucket of the wrong type is skipped).
 local function childrenOf(key)
   local out = {}
   local function add(list) for _, k in ipairs(list) do out[#out + 1] = k end end
-  if typeOf(key .. ":dependencies") == "set" then add(rcall("SMEMBERS", key .. ":dependencies")) end
-  if typeOf(key .. ":processed") == "hash" then add(rcall("HKEYS", key .. ":processed")) end
-  if typeOf(key .. ":failed") == "hash" then add(rcall("HKEYS", key .. ":failed")) end
-  if typeOf(key .. ":unsuccessful") == "zset" then add(rcall("ZRANGE", key .. ":unsuccessful", 0, -1)) end
+  if keyType(key .. ":dependencies") == "set" then add(rcall("SMEMBERS", key .. ":dependencies")) end
+  if keyType(key .. ":processed") == "hash" then add(rcall("HKEYS", key .. ":processed")) end
+  if keyType(key .. ":failed") == "hash" then add(rcall("HKEYS", key .. ":failed")) end
+  if keyType(key .. ":unsuccessful") == "zset" then add(rcall("ZRANGE", key .. ":unsuccessful", 0, -1)) end
   return out
 end
 
@@ -53,7 +52,7 @@ local function collectSubtree(key, seen, out)
   if seen[key] then return end
   seen[key] = true
   for _, child in ipairs(childrenOf(key)) do collectSubtree(child, seen, out) end
-  if typeOf(key) == "hash" then out[#out + 1] = key end
+  if keyType(key) == "hash" then out[#out + 1] = key end
 end
 
 -- removeJobFromAnyState.lua, for many jobs at once. The zsets answer per job (the planned
@@ -75,7 +74,7 @@ local function removeFromList(listKey, pending, n, prevOf, listName)
     end
     return
   end
-  if typeOf(listKey) ~= "list" then return end
+  if keyType(listKey) ~= "list" then return end
   local len = rcall("LLEN", listKey)
   local found, scanned = 0, 0
   while scanned < len and found < n do

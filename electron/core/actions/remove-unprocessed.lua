@@ -30,6 +30,7 @@
           delayed (or paused), marker and events.
   Returns { {removed keys, children first}, {skipped key, reason, ...}, released "1"|"0" }
 ]]
+--- @include "remove-subtree"
 local parentKey = KEYS[1]
 local timestamp = ARGV[1]
 useLayouts(ARGV[2])
@@ -43,7 +44,7 @@ local above = { [parentKey] = true }
 do
   local key = parentKey
   for _ = 1, 1000 do
-    if typeOf(key) ~= "hash" then break end
+    if keyType(key) ~= "hash" then break end
     local up = rcall("HGET", key, "parentKey")
     if not up or up == "" or above[up] then break end
     above[up] = true
@@ -100,7 +101,7 @@ do
     if planned and rcall("EXISTS", unpack(children, from, to)) == to - from + 1 then
       for i = from, to do isJob[i] = true end
     else
-      for i = from, to do isJob[i] = queueOf[i] ~= false and typeOf(children[i]) == "hash" end
+      for i = from, to do isJob[i] = queueOf[i] ~= false and keyType(children[i]) == "hash" end
     end
   end
   -- Per queue: its children's ids, for the state zsets and the active list.
@@ -136,7 +137,7 @@ do
     inZset(queueKey .. ":failed", q, failedAt)
     inZset(queueKey .. ":completed", q, completedAt)
     local activeKey = queueKey .. ":active"
-    if typeOf(activeKey) == "list" and rcall("LLEN", activeKey) > 0 then
+    if keyType(activeKey) == "list" and rcall("LLEN", activeKey) > 0 then
       for j, id in ipairs(q.ids) do
         local i = q.at[j]
         if rcall("EXISTS", children[i] .. ":lock") == 1 or rcall("LPOS", activeKey, id) then lockedAt[i] = true end

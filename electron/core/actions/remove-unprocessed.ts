@@ -9,14 +9,12 @@ import { ActionCost, withStats } from './cost';
 import { assertJobKey, queueKeysOf } from './job-key';
 import { asStrings, luaWriteScript } from './lua-script';
 import { planRemoveUnprocessed, type RemoveItem, type RemovePlan } from './plan-remove';
-import queueMetaLua from './queue-meta.lua?raw';
 import { readSubtree } from './read-subtree';
-import removeSubtreeLua from './remove-subtree.lua?raw';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
 import type { RemoveUnprocessedResult, SkippedJob } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
 
-export const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', queueMetaLua, removeSubtreeLua, removeUnprocessedLua);
+export const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', removeUnprocessedLua);
 
 /** Jobs removed per script (a child counts with its subtree): ~1,000 keep one script near 15 ms. */
 export const REMOVE_BATCH_JOBS = 1000;

@@ -52,6 +52,7 @@
 
   Returns { "ok" } or { "conflict", key, reason } (then nothing was written).
 ]]
+--- @include "queue-meta"
 local now = ARGV[1]
 local resetAttempts = ARGV[2] == "1"
 local SEGMENTS = cjson.decode(ARGV[3])

@@ -14,13 +14,12 @@ import { ActionCost, withStats } from './cost';
 import { asStrings, luaWriteScript } from './lua-script';
 import { assertJobKey, queueKeysOf } from './job-key';
 import retryLua from './retry-failed-children.lua?raw';
-import queueMetaLua from './queue-meta.lua?raw';
 import { packBatches, planRetry, type PlanRetryOptions, type RetryOp, type RetryPlan } from './plan-retry';
 import { readSubtree } from './read-subtree';
 import type { RetryOptions, RetryResult } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
 
-export const RETRY_FAILED_CHILDREN = luaWriteScript('retry-failed-children', queueMetaLua, retryLua);
+export const RETRY_FAILED_CHILDREN = luaWriteScript('retry-failed-children', retryLua);
 
 /** Operations per script: ~1,000 keep one script to a few tens of ms of Redis time on a slow machine. */
 export const RETRY_BATCH_OPS = 1000;

@@ -12,12 +12,13 @@
 
   Reply, one entry per parent: { blocking count, 1 when the bucket was cut at ARGV[1] else 0 }
 ]]
+--- @include "key-type"
 local limit = tonumber(ARGV[1]) or 10000
 local reply = {}
 for i, parentKey in ipairs(KEYS) do
   local depsKey = parentKey .. ":dependencies"
   local blocking, seen, cut = 0, 0, 0
-  if redis.call("TYPE", depsKey)["ok"] == "set" then
+  if keyType(depsKey) == "set" then
     local cursor = "0"
     repeat
       local page = redis.call("SSCAN", depsKey, cursor, "COUNT", 1000)
@@ -25,7 +26,7 @@ for i, parentKey in ipairs(KEYS) do
       for _, childKey in ipairs(page[2]) do
         seen = seen + 1
         local queueKey, childId = string.match(childKey, "^(.*):([^:]+)$")
-        if queueKey and redis.call("TYPE", queueKey .. ":failed")["ok"] == "zset"
+        if queueKey and keyType(queueKey .. ":failed") == "zset"
           and redis.call("ZSCORE", queueKey .. ":failed", childId) then
           blocking = blocking + 1
         end

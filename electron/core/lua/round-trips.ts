@@ -6,6 +6,7 @@
 // still runs each script on its own (no single call holds the server for long).
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../connection/redis-client';
+import { expandIncludes, includeNamed } from './lua-includes';
 
 export interface LuaScript {
   name: string;
@@ -15,9 +16,21 @@ export interface LuaScript {
   writes?: boolean;
 }
 
-/** A script made of library parts followed by its body (Lua has no include of its own). */
+/**
+ * A script: its body, with its `--- @include "part"` lines expanded (lua-includes.ts). Parts
+ * may also be passed ahead of the body; each part still goes in once.
+ */
 export function luaScript(name: string, ...parts: string[]): LuaScript {
-  const source = parts.join('\n');
+  const done = new Set<string>();
+  const source = parts
+    .map((part) => {
+      const named = includeNamed(part);
+      if (named && done.has(named)) return `-- (${named}: included above)`;
+      const expanded = expandIncludes(part, done);
+      if (named) done.add(named);
+      return expanded;
+    })
+    .join('\n');
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 

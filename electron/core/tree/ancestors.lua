@@ -14,13 +14,14 @@
            "wrong-type" the next parentKey is not a hash (problemKey = that key)
            "too-deep"   stopped after ARGV[1] hops
 ]]
+--- @include "key-type"
 local rcall = redis.call
 local maxHops = tonumber(ARGV[1]) or 1000
 local key = KEYS[1]
 local visited = { [key] = true }
 local chain = { "ok", "" }
 
-if rcall("TYPE", key)["ok"] ~= "hash" then
+if keyType(key) ~= "hash" then
   return chain
 end
 
@@ -33,7 +34,7 @@ for _ = 1, maxHops do
     chain[1], chain[2] = "cycle", parentKey
     return chain
   end
-  local t = rcall("TYPE", parentKey)["ok"]
+  local t = keyType(parentKey)
   if t == "none" then
     chain[1], chain[2] = "missing", parentKey
     return chain

@@ -9,6 +9,7 @@
   Reads the bucket key through listBucket (list-bucket.lua); writes nothing.
   Reply: { total, nextCursor ("0" = no more), {childKey...}, error or false }
 ]]
+--- @include "list-bucket"
 local bucket = ARGV[1]
 if not BUCKET_SUFFIX[bucket] then
   return { 0, "0", {}, "unknown bucket " .. tostring(bucket) }

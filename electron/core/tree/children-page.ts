@@ -7,14 +7,13 @@
 import type { RedisClient } from '../connection/redis-client';
 import type { Bucket, ChildrenPage } from '../../../shared/domain';
 import childrenPageLua from './children-page.lua?raw';
-import listBucketLua from './list-bucket.lua?raw';
 import { luaScript, RoundTrips, type ScriptCall } from '../lua/round-trips';
 import { DEFAULT_MAX_NODES, pageSizeOf, wholeNumber } from './tree-options';
 import { walkLevels } from './tree-walk';
 
 export type { ChildrenPage };
 
-export const CHILDREN_PAGE = luaScript('children-page', listBucketLua, childrenPageLua);
+export const CHILDREN_PAGE = luaScript('children-page', childrenPageLua);
 
 export interface BucketKeysPage {
   total: number;

@@ -40,9 +40,7 @@ local STEPS = {
   { "paused", "w", "list" }, { "waiting-children", "W", "zset" },
 }
 
-local function keyType(key)
-  return rcall("TYPE", key)["ok"]
-end
+--- @include "key-type"
 
 -- Ids of `left` in the zset get `code`; returns those that are not.
 local hasZmscore = true

@@ -1,5 +1,5 @@
 --[[
-  Library (prepended to load-level.lua and children-page.lua): lists one of a parent's four
+  Library (--- @include "list-bucket": load-level.lua, children-page.lua): lists one of a parent's four
   child buckets, exactly as Job.getDependencies() names them:
     processed   -> <job>:processed     hash  (child key -> return value)
     unprocessed -> <job>:dependencies  set
@@ -26,9 +26,7 @@ local BUCKET_TYPE = { processed = "hash", unprocessed = "set", failed = "zset", 
 local SKIP_BASE = 2097152
 local SCAN_STEP = 100
 
-local function keyType(key)
-  return rcall("TYPE", key)["ok"]
-end
+--- @include "key-type"
 
 -- Returns total, nextCursor, keys, error (nil when the bucket is readable).
 local function listBucket(jobKey, bucket, cursor, count)

@@ -1,7 +1,7 @@
 --[[
   Loads one batch of flow nodes (one level of a tree, or part of one) in one call: fields,
   bucket counts and first pages. States come from job-states.lua, sent ahead of the batches of
-  the level in the same round trip. Runs with list-bucket.lua prepended (keyType, listBucket,
+  the level in the same round trip. Includes list-bucket.lua (keyType, listBucket,
   the bucket tables).
 
   KEYS[i]  full job keys P:Q:id (any queues)
@@ -24,6 +24,7 @@
 
   Reply: one flat array for the batch, laid out where it is built (end of this file).
 ]]
+--- @include "list-bucket"
 local pageSize = tonumber(ARGV[1]) or 0
 local withParentBucket = ARGV[2] == "1"
 local listBudget = tonumber(ARGV[3]) or 20000

@@ -5,12 +5,11 @@
 // replies arrive, once the states are in.
 import { BUCKETS, type Bucket, type ChildCounts, type NodeState } from '../../../shared/domain';
 import jobStatesLua from './job-states.lua?raw';
-import listBucketLua from './list-bucket.lua?raw';
 import loadLevelLua from './load-level.lua?raw';
 import { JOB_FIELDS } from './parse-job-hash';
 import { luaScript, type RoundTrips, type ScriptCall } from '../lua/round-trips';
 
-export const LOAD_LEVEL = luaScript('load-level', listBucketLua, loadLevelLua);
+export const LOAD_LEVEL = luaScript('load-level', loadLevelLua);
 export const JOB_STATES = luaScript('job-states', jobStatesLua);
 
 /**
