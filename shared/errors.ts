@@ -51,9 +51,3 @@ export function toErrorPayload(error: unknown): ErrorPayload {
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message };
 }
-
-export function isErrorPayload(value: unknown): value is ErrorPayload {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.code === 'string' && (ERROR_CODES as readonly string[]).includes(v.code) && typeof v.message === 'string';
-}

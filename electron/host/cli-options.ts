@@ -33,15 +33,3 @@ export function parsePrefix(value: string): string {
   if (value === '' || /\s/.test(value)) throw new InvalidArgumentError('must be a non-empty prefix without spaces');
   return value;
 }
-
-/** A JSON object given on the command line (scenario knobs). */
-export function parseJsonObject(value: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new InvalidArgumentError('must be a JSON object, e.g. \'{"latencyMs":50}\'');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('must be a JSON object');
-  return parsed as Record<string, unknown>;
-}

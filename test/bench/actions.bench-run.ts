@@ -23,7 +23,7 @@ import { RETRY_FAILED_CHILDREN } from '../../electron/core/actions/retry-failed-
 import type { RedisClient } from '../../electron/core/connection/redis-client';
 import { ANCESTORS } from '../../electron/core/tree/ancestors';
 import { CHILDREN_PAGE } from '../../electron/core/tree/children-page';
-import { JOB_STATES, LOAD_LEVEL } from '../../electron/core/tree/load-level';
+import { JOB_STATES_SCRIPT, LOAD_LEVEL } from '../../electron/core/tree/load-level';
 import { waitUntil } from '../helpers/flows';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ms, ratio, report, type BenchResult } from './measure';
@@ -41,7 +41,7 @@ const SLOW_US = 50_000;
 /** While one of our actions runs, every command slower than this is logged, to find the longest script. */
 const PROFILE_US = 1_000;
 
-const KNOWN = [LOAD_LEVEL, JOB_STATES, CHILDREN_PAGE, ANCESTORS, READ_LOCKS, FAILED_PAGES, FIND_REMOVED_FAILURES, RETRY_FAILED_CHILDREN, REMOVE_UNPROCESSED];
+const KNOWN = [LOAD_LEVEL, JOB_STATES_SCRIPT, CHILDREN_PAGE, ANCESTORS, READ_LOCKS, FAILED_PAGES, FIND_REMOVED_FAILURES, RETRY_FAILED_CHILDREN, REMOVE_UNPROCESSED];
 const OUR_SCRIPTS = new Map(KNOWN.map((s) => [s.sha, s.name]));
 
 /** A SLOWLOG entry's command, named: our scripts by SHA, or by their source for a first EVAL (SLOWLOG keeps its first 128 characters). */

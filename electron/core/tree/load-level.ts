@@ -10,7 +10,7 @@ import { JOB_FIELDS } from './parse-job-hash';
 import { luaScript, type RoundTrips, type ScriptCall } from '../lua/round-trips';
 
 export const LOAD_LEVEL = luaScript('load-level', loadLevelLua);
-export const JOB_STATES = luaScript('job-states', jobStatesLua);
+export const JOB_STATES_SCRIPT = luaScript('job-states', jobStatesLua);
 
 /**
  * Jobs per load-level call: 500 keeps a call near 5 ms (about 10 µs a job on Redis 7, more for
@@ -189,7 +189,7 @@ export class LevelLoad {
       const firsts = [...group.values()];
       for (let from = 0; from < ids.length; ) {
         if (room === 0) {
-          calls.push({ script: JOB_STATES, keys: [this.keys[firsts[from]!]!], args: [] });
+          calls.push({ script: JOB_STATES_SCRIPT, keys: [this.keys[firsts[from]!]!], args: [] });
           room = Math.max(1, this.stateBatch);
         }
         const take = Math.min(room, ids.length - from);

@@ -24,7 +24,3 @@ export function formatRoute(route: Route): string {
   const path = `#/flow/${encodeURIComponent(route.queue)}/${encodeURIComponent(route.jobId)}`;
   return route.select ? `${path}?job=${encodeURIComponent(route.select)}` : path;
 }
-
-export function sameRoute(a: Route, b: Route): boolean {
-  return formatRoute(a) === formatRoute(b);
-}
