@@ -3,7 +3,7 @@
 // clients are derived from this file.
 import { z } from 'zod';
 import type { AuditEntry, PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryResult } from './actions';
-import { SCENARIO_NAMES, knobsPatchSchema, type Knobs, type ScenarioInfo, type ScenarioRun, type WorkerInfo } from './scenarios';
+import { SCENARIO_NAMES, knobsPatchSchema, type Knobs, type ScenarioInfo, type ScenarioRun, type StoppedScenario, type WorkerInfo } from './scenarios';
 import {
   BUCKETS,
   JOB_STATES,
@@ -19,19 +19,28 @@ import {
   type JobDetail,
   type QueueInfo,
   type SavedConnection,
+  type WatchEvent,
+  type WatchInfo,
 } from './domain';
 import type { ErrorPayload } from './errors';
 import { parseRedisUrl, RedisUrlError } from './redis-url';
 
-/** A method: its input schema, and its output type carried as a phantom. */
+/**
+ * What a call changes in Redis. Declared once per method here; a read-only connection refuses
+ * every call that would change Redis, in one place (electron/core/dispatch.ts).
+ */
+export type Changes = 'nothing' | 'redis' | 'redis-unless-dry-run';
+
+/** A method: its input schema, what it changes, and its output type carried as a phantom. */
 export interface MethodSpec<I extends z.ZodType, O> {
   readonly input: I;
+  readonly changes: Changes;
   readonly output?: O;
 }
 
 const method =
-  <O>() =>
-  <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input });
+  <O>(changes: Changes = 'nothing') =>
+  <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input, changes });
 
 const noArgs = z.strictObject({});
 
@@ -113,7 +122,7 @@ export const methods = {
   subscribeFlow: method<FlowSnapshot>()(
     z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema, depth: depthSchema.optional(), pageSize: pageSizeSchema.optional() }),
   ),
-  retryFailedChildren: method<RetryResult>()(
+  retryFailedChildren: method<RetryResult>('redis-unless-dry-run')(
     z.strictObject({
       parentKey: jobKeySchema,
       dryRun: z.boolean().default(false),
@@ -121,23 +130,39 @@ export const methods = {
       includeSuperseded: z.boolean().optional(),
     }),
   ),
-  removeUnprocessed: method<RemoveUnprocessedResult>()(z.strictObject({ parentKey: jobKeySchema, dryRun: z.boolean().default(false) })),
-  retryJob: method<RetryResult>()(
+  removeUnprocessed: method<RemoveUnprocessedResult>('redis-unless-dry-run')(z.strictObject({ parentKey: jobKeySchema, dryRun: z.boolean().default(false) })),
+  retryJob: method<RetryResult>('redis-unless-dry-run')(
     z.strictObject({ key: jobKeySchema, dryRun: z.boolean().default(false), keepAttempts: z.boolean().optional() }),
   ),
-  removeJob: method<RemoveJobResult>()(z.strictObject({ key: jobKeySchema, dryRun: z.boolean().default(false) })),
-  promoteJob: method<PromoteResult>()(z.strictObject({ key: jobKeySchema })),
+  removeJob: method<RemoveJobResult>('redis-unless-dry-run')(z.strictObject({ key: jobKeySchema, dryRun: z.boolean().default(false) })),
+  promoteJob: method<PromoteResult>('redis')(z.strictObject({ key: jobKeySchema })),
   listAudit: method<AuditEntry[]>()(z.strictObject({ limit: z.int().min(1).max(10_000).optional() })),
   listScenarios: method<ScenarioInfo[]>()(noArgs),
   listScenarioRuns: method<ScenarioRun[]>()(noArgs),
-  runScenario: method<{ run: ScenarioRun; seeded: string[] }>()(
+  runScenario: method<{ run: ScenarioRun; seeded: string[] }>('redis')(
     z.strictObject({ name: z.enum(SCENARIO_NAMES), knobs: knobsPatchSchema.optional() }),
   ),
   setScenarioKnobs: method<Knobs>()(z.strictObject({ name: z.enum(SCENARIO_NAMES), knobs: knobsPatchSchema })),
   stopScenario: method<{ stopped: boolean }>()(z.strictObject({ name: z.enum(SCENARIO_NAMES) })),
   listWorkers: method<WorkerInfo[]>()(noArgs),
+  /** Scenarios a switch away from the connection in use stopped (they run again only when asked). */
+  listStoppedScenarios: method<StoppedScenario[]>()(noArgs),
+  /**
+   * Runs the stopped scenarios named (every one when `names` is absent) again with the knobs they had:
+   * their workers start (and take up the jobs their flows left waiting), and each seeds its flows anew.
+   * `forget` drops them from the list instead.
+   */
+  restartStoppedScenarios: method<{ restarted: StoppedScenario['name'][]; seeded: string[] }>()(
+    z.strictObject({ names: z.array(z.enum(SCENARIO_NAMES)).max(SCENARIO_NAMES.length).optional(), forget: z.boolean().optional() }),
+  ),
   resyncFlow: method<FlowSnapshot>()(z.strictObject({ subscriptionId: z.string().min(1).max(64) })),
   unsubscribeFlow: method<{ unsubscribed: boolean }>()(z.strictObject({ subscriptionId: z.string().min(1).max(64) })),
+  /** Watches a flow: a `watchEvent` when it completes, fails or becomes stuck. Reads only (allowed read-only). */
+  watchFlow: method<WatchInfo>()(z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema })),
+  /** Watches a queue: a `watchEvent` when a flow rooted in it completes or fails, or a job of it blocks its flow. */
+  watchQueue: method<WatchInfo>()(z.strictObject({ queue: queueNameSchema })),
+  unwatch: method<{ unwatched: boolean }>()(z.strictObject({ watchId: z.string().min(1).max(64) })),
+  listWatches: method<WatchInfo[]>()(noArgs),
 } as const;
 
 type Methods = typeof methods;
@@ -146,6 +171,13 @@ export const METHOD_NAMES = Object.keys(methods) as MethodName[];
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
 export type MethodArgs<M extends MethodName> = z.output<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = Methods[M] extends MethodSpec<z.ZodType, infer O> ? O : never;
+
+/** Whether this call, with its validated arguments, would change Redis (a preview does not). */
+export function changesRedis(name: MethodName, args: unknown): boolean {
+  const { changes } = methods[name];
+  if (changes === 'redis-unless-dry-run') return (args as { dryRun?: boolean } | undefined)?.dryRun !== true;
+  return changes === 'redis';
+}
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(methods, name);
@@ -161,6 +193,8 @@ export interface EventMap {
   flowSnapshot: FlowSnapshot;
   /** Running scenarios with their call counters and workers (at most a few times a second). */
   scenarioRuns: ScenarioRun[];
+  /** A watched flow completed, failed, became stuck, or its watch ended (sent to the watching client only). */
+  watchEvent: WatchEvent;
 }
 export type EventName = keyof EventMap;
 export type PushEvent = { [E in EventName]: { event: E; payload: EventMap[E] } }[EventName];

@@ -2,16 +2,9 @@
 // knobs change), what a scenario and a run look like, and the workers the core hosts.
 import { z } from 'zod';
 
-export const SCENARIO_NAMES = [
-  'llm-fanout',
-  'fail-fast',
-  'continue-on-failure',
-  'etl-chain',
-  'fan-out-aggregator',
-  'order-workflow',
-  'stuck-parent',
-] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+import type { ScenarioName } from './scenario-names';
+
+export { SCENARIO_NAMES, type ScenarioName } from './scenario-names';
 
 export interface ScenarioQueue {
   name: string;
@@ -120,4 +113,32 @@ export interface ScenarioRun {
   calls: Record<string, number>;
   workers: WorkerInfo[];
   startedAt: number;
+}
+
+/** The number knobs a form can show. */
+export const NUMBER_KNOBS = ['latencyMs', 'attempts', 'backoffMs', 'parentAttempts', 'flows', 'fanout', 'seed'] as const;
+export type NumberKnob = (typeof NUMBER_KNOBS)[number];
+
+/** Knobs every scenario reads: child latency, attempts and backoff, flows per run, the seed of its failure rates. */
+const COMMON_KNOBS: readonly NumberKnob[] = ['latencyMs', 'attempts', 'backoffMs', 'flows', 'seed'];
+
+/** The number knobs each scenario reads; a knob not listed does nothing in it, so the UI does not show it. */
+export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly NumberKnob[]>> = {
+  'llm-fanout': [...COMMON_KNOBS, 'parentAttempts'],
+  'fail-fast': COMMON_KNOBS,
+  'continue-on-failure': COMMON_KNOBS,
+  'etl-chain': COMMON_KNOBS,
+  'fan-out-aggregator': [...COMMON_KNOBS, 'fanout'],
+  'order-workflow': COMMON_KNOBS,
+  'stuck-parent': COMMON_KNOBS,
+};
+
+/** A scenario that was running when the core switched away from a connection, with its knobs then. */
+export interface StoppedScenario {
+  name: ScenarioName;
+  knobs: Knobs;
+  /** Flows it had seeded (they stay in Redis). */
+  roots: number;
+  /** Epoch ms of the switch. */
+  stoppedAt: number;
 }

@@ -1,10 +1,9 @@
 // The change between two sets of knobs, as the contract's knobs patch: only what differs, so
 // "Apply" on a running scenario touches nothing the person did not change (a processor reads
 // the knobs at call time, and an untouched knob must not be reset under it).
-import type { FailureKnob, Knobs, KnobsPatch } from '../../../../shared/scenarios';
+import { NUMBER_KNOBS, type FailureKnob, type Knobs, type KnobsPatch } from '../../../../shared/scenarios';
 
-const NUMBER_KNOBS = ['seed', 'latencyMs', 'attempts', 'backoffMs', 'parentAttempts', 'flows', 'fanout'] as const;
-export type NumberKnob = (typeof NUMBER_KNOBS)[number];
+export type { NumberKnob } from '../../../../shared/scenarios';
 
 function sameFailure(a: FailureKnob | undefined, b: FailureKnob | undefined): boolean {
   if (!a || !b) return a === b;

@@ -1,0 +1,80 @@
+// Switching connection stops the running scenarios (their workers belong to the old Redis);
+// the core remembers them, with their knobs, for that connection, so switching back offers
+// them again and restartStoppedScenarios runs them with the same knobs. Real redis-servers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SavedConnection } from '../../../shared/domain';
+import type { ScenarioRun, StoppedScenario } from '../../../shared/scenarios';
+import { createCore, type Core } from '../../../electron/core/create-core';
+import { memoryLogger } from '../../../electron/core/log/logger';
+import { startTestRedis, type TestRedis } from '../../helpers/redis';
+
+let first: TestRedis;
+let second: TestRedis;
+let dataDir: string;
+let core: Core;
+
+beforeAll(async () => {
+  first = await startTestRedis();
+  second = await startTestRedis({ own: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-scenario-switch-'));
+  core = await createCore({ shell: 'web', dataDir, redisUrl: first.url, prefix: first.prefix, log: memoryLogger() });
+  await core.ready;
+});
+
+afterAll(async () => {
+  await core?.close();
+  await second?.stop();
+  await first?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call<T>(method: string, args: unknown = {}): Promise<T> {
+  const result = await core.dispatch(method, args);
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.result as T;
+}
+
+describe('scenarios across a connection switch', () => {
+  it('remembers what a switch stopped, per connection, and runs it again with the same knobs', async () => {
+    await call('runScenario', { name: 'stuck-parent', knobs: { latencyMs: 7, flows: 1 } });
+    await call('runScenario', { name: 'etl-chain', knobs: { latencyMs: 9, attempts: 2 } });
+    expect((await call<ScenarioRun[]>('listScenarioRuns')).map((r) => r.name).sort()).toEqual(['etl-chain', 'stuck-parent']);
+    expect(await call<StoppedScenario[]>('listStoppedScenarios')).toEqual([]);
+
+    const other = await call<SavedConnection>('saveConnection', { name: 'Other', url: second.url, prefix: 'bull', readOnly: false });
+    await call('useConnection', { id: other.id });
+    // Stopped on the way out, and nothing to offer on the other connection.
+    expect(await call<ScenarioRun[]>('listScenarioRuns')).toEqual([]);
+    expect(await call<StoppedScenario[]>('listStoppedScenarios')).toEqual([]);
+
+    await call('useConnection', { id: 'startup' });
+    const stopped = await call<StoppedScenario[]>('listStoppedScenarios');
+    expect(stopped.map((s) => s.name).sort()).toEqual(['etl-chain', 'stuck-parent']);
+    expect(stopped.find((s) => s.name === 'stuck-parent')).toMatchObject({ roots: 1, knobs: { latencyMs: 7, flows: 1 } });
+    expect(await call<ScenarioRun[]>('listScenarioRuns')).toEqual([]);
+
+    // Only the one asked for runs again, with the knobs it had.
+    const answer = await call<{ restarted: string[]; seeded: string[] }>('restartStoppedScenarios', { names: ['etl-chain'] });
+    expect(answer.restarted).toEqual(['etl-chain']);
+    expect(answer.seeded.length).toBeGreaterThan(0);
+    const runs = await call<ScenarioRun[]>('listScenarioRuns');
+    expect(runs.map((r) => r.name)).toEqual(['etl-chain']);
+    expect(runs[0]!.knobs).toMatchObject({ latencyMs: 9, attempts: 2 });
+    expect((await call<StoppedScenario[]>('listStoppedScenarios')).map((s) => s.name)).toEqual(['stuck-parent']);
+
+    // Forgetting drops it without running it.
+    expect(await call('restartStoppedScenarios', { forget: true })).toEqual({ restarted: [], seeded: [] });
+    expect(await call<StoppedScenario[]>('listStoppedScenarios')).toEqual([]);
+    expect((await call<ScenarioRun[]>('listScenarioRuns')).map((r) => r.name)).toEqual(['etl-chain']);
+    await call('stopScenario', { name: 'etl-chain' });
+  });
+
+  it('refuses an unknown scenario name, changing nothing', async () => {
+    const result = await core.dispatch('restartStoppedScenarios', { names: ['nope'] });
+    expect(result.ok).toBe(false);
+    expect(await call<ScenarioRun[]>('listScenarioRuns')).toEqual([]);
+  });
+});
