@@ -172,6 +172,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const ready = active.open(connections.initial);
 
+  const { auditRefusal, ...actions } = actionHandlers(ctx, options.dataDir);
   const dispatchNow = createDispatch(
     {
       getAppInfo: () => ({ name: 'Flowscope', version: APP_VERSION, shell: options.shell }),
@@ -180,10 +181,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...queueHandlers(ctx),
       ...flowHandlers(ctx, (session, subscriptionId, page) => subscriptions.adoptPage(session, subscriptionId, page)),
       ...liveHandlers(() => subscriptions),
-      ...actionHandlers(ctx, options.dataDir),
+      ...actions,
       ...scenarios.handlers,
     },
     log,
+    { readOnly: () => ctx.readOnly, onReadOnlyRefusal: auditRefusal },
   );
 
   // A read that waits on Redis when it stops responding is answered REDIS_UNAVAILABLE at once

@@ -3,6 +3,7 @@
 // Bad input is refused before any handler runs, so it changes nothing.
 import { z } from 'zod';
 import {
+  changesRedis,
   isMethodName,
   methods,
   type DispatchResult,
@@ -35,7 +36,17 @@ function isConnectionError(error: unknown): boolean {
   );
 }
 
-export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
+/** The rules dispatch holds for every method, declared in the contract. */
+export interface DispatchRules {
+  /** Whether the connection in use is read-only: calls that would change Redis are refused. */
+  readOnly(): boolean;
+  /** Told of each such refusal before it is answered (the actions audit theirs). */
+  onReadOnlyRefusal?(method: MethodName, args: unknown, error: FlowscopeError): Promise<void> | void;
+}
+
+export const READ_ONLY_MESSAGE = 'This connection is read-only: repairs, removals and scenarios (anything that changes Redis) are disabled';
+
+export function createDispatch(handlers: Handlers, log: Logger, rules?: DispatchRules): Dispatch {
   return async (method, args, session = ANONYMOUS_SESSION) => {
     if (!isMethodName(method)) {
       // The name came from outside: answered and logged only in part (a fuzzer sends 500 KB names).
@@ -49,6 +60,15 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
         issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
       });
       log.warn('refused call', { method, code: error.code, message: clip(error.message) });
+      return { ok: false, error: error.toPayload() };
+    }
+    if (rules?.readOnly() && changesRedis(method, parsed.data)) {
+      const error = new FlowscopeError('READ_ONLY', READ_ONLY_MESSAGE);
+      try {
+        await rules.onReadOnlyRefusal?.(method, parsed.data, error);
+      } catch (err) {
+        log.error('could not record a refused call', { method, message: clip((err as Error).message) });
+      }
       return { ok: false, error: error.toPayload() };
     }
     try {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createDispatch, type Handlers } from '../../electron/core/dispatch';
+import { createDispatch, READ_ONLY_MESSAGE, type Handlers } from '../../electron/core/dispatch';
 import { memoryLogger } from '../../electron/core/log/logger';
 import { FlowscopeError } from '../../shared/errors';
-import { METHOD_NAMES } from '../../shared/contract';
+import { changesRedis, METHOD_NAMES } from '../../shared/contract';
 
 function setup(overrides: Partial<Handlers> = {}) {
   const calls: string[] = [];
@@ -112,5 +112,58 @@ describe('dispatch', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
     expect(JSON.stringify(result).length).toBeLessThan(1000);
     expect(JSON.stringify(log.entries).length).toBeLessThan(1000);
+  });
+});
+
+describe('dispatch on a read-only connection', () => {
+  function readOnlySetup(readOnly: boolean) {
+    const ran: string[] = [];
+    const refusals: [string, unknown][] = [];
+    const unused = Object.fromEntries(METHOD_NAMES.map((m) => [m, () => (ran.push(m), { ok: m })]));
+    const dispatch = createDispatch(unused as unknown as Handlers, memoryLogger(), {
+      readOnly: () => readOnly,
+      onReadOnlyRefusal: (method, args) => void refusals.push([method, args]),
+    });
+    return { dispatch, ran, refusals };
+  }
+
+  it('refuses every call the contract says changes Redis, before its handler runs, and says so to the hook', async () => {
+    const { dispatch, ran, refusals } = readOnlySetup(true);
+    const key = 'bull:q:1';
+    for (const [method, args] of [
+      ['retryFailedChildren', { parentKey: key }],
+      ['removeUnprocessed', { parentKey: key }],
+      ['retryJob', { key }],
+      ['removeJob', { key }],
+      ['promoteJob', { key }],
+      ['runScenario', { name: 'fail-fast' }],
+    ] as const) {
+      const answer = await dispatch(method, args);
+      expect(answer, method).toMatchObject({ ok: false, error: { code: 'READ_ONLY', message: READ_ONLY_MESSAGE } });
+    }
+    expect(ran).toEqual([]);
+    expect(refusals.map(([m]) => m)).toEqual(['retryFailedChildren', 'removeUnprocessed', 'retryJob', 'removeJob', 'promoteJob', 'runScenario']);
+    expect(refusals[0]![1]).toMatchObject({ parentKey: key, dryRun: false });
+  });
+
+  it('lets previews and reads through', async () => {
+    const { dispatch, ran, refusals } = readOnlySetup(true);
+    await expect(dispatch('retryFailedChildren', { parentKey: 'bull:q:1', dryRun: true })).resolves.toMatchObject({ ok: true });
+    await expect(dispatch('removeJob', { key: 'bull:q:1', dryRun: true })).resolves.toMatchObject({ ok: true });
+    await expect(dispatch('listQueues', {})).resolves.toMatchObject({ ok: true });
+    expect(ran).toEqual(['retryFailedChildren', 'removeJob', 'listQueues']);
+    expect(refusals).toEqual([]);
+  });
+
+  it('runs the same calls when the connection is not read-only', async () => {
+    const { dispatch, ran } = readOnlySetup(false);
+    await expect(dispatch('promoteJob', { key: 'bull:q:1' })).resolves.toMatchObject({ ok: true });
+    expect(ran).toEqual(['promoteJob']);
+  });
+
+  it('the contract declares what each method changes', () => {
+    const changing = METHOD_NAMES.filter((m) => changesRedis(m, {}));
+    expect(changing.sort()).toEqual(['promoteJob', 'removeJob', 'removeUnprocessed', 'retryFailedChildren', 'retryJob', 'runScenario']);
+    expect(changesRedis('retryJob', { dryRun: true })).toBe(false);
   });
 });

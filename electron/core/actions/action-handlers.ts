@@ -1,10 +1,10 @@
 // Contract methods of the repair actions. Previews (dryRun) change nothing and are allowed on
-// read-only connections; real runs are refused there, and every real run (ok, refused or
-// failed) is appended to the audit log.
+// read-only connections; real runs are refused there by dispatch (the contract declares which
+// calls change Redis), and every real run (ok, refused or failed) is appended to the audit log.
 import { join } from 'node:path';
 import { FlowscopeError } from '../../../shared/errors';
 import type { CoreContext } from '../core-context';
-import type { Handlers } from '../dispatch';
+import type { DispatchRules, Handlers } from '../dispatch';
 import { appendAudit, readAudit } from '../audit/audit-log';
 import { assertRemovableParent } from './bad-data-guard';
 import {
@@ -20,18 +20,24 @@ import {
 } from './index';
 
 type ActionMethods = 'retryFailedChildren' | 'removeUnprocessed' | 'retryJob' | 'removeJob' | 'promoteJob' | 'listAudit';
+type AuditedMethod = Exclude<ActionMethods, 'listAudit'>;
 
-export function actionHandlers(ctx: CoreContext, dataDir: string): Pick<Handlers, ActionMethods> {
+/** Each audited method's name in the audit log, and the job it acts on. */
+const AUDITED: Record<AuditedMethod, { action: string; target(args: Record<string, unknown>): string }> = {
+  retryFailedChildren: { action: 'retry-failed-children', target: (a) => String(a.parentKey) },
+  removeUnprocessed: { action: 'remove-unprocessed', target: (a) => String(a.parentKey) },
+  retryJob: { action: 'retry-job', target: (a) => String(a.key) },
+  removeJob: { action: 'remove-job', target: (a) => String(a.key) },
+  promoteJob: { action: 'promote-job', target: (a) => String(a.key) },
+};
+const isAudited = (method: string): method is AuditedMethod => Object.hasOwn(AUDITED, method);
+
+export function actionHandlers(ctx: CoreContext, dataDir: string): Pick<Handlers, ActionMethods> & { auditRefusal: DispatchRules['onReadOnlyRefusal'] } {
   const auditFile = join(dataDir, 'audit.jsonl');
 
-  /** Runs one action for real: read-only refused, the outcome audited either way. */
+  /** Runs one action for real, the outcome audited either way. */
   async function audited<T>(action: string, target: string, changed: (result: T) => string[], run: () => Promise<T>): Promise<T> {
     const connection = ctx.connectionLabel();
-    if (ctx.readOnly) {
-      const error = new FlowscopeError('READ_ONLY', 'This connection is read-only: actions are disabled');
-      await appendAudit(auditFile, { connection, action, parent: target, changed: [], outcome: 'refused', message: error.message });
-      throw error;
-    }
     try {
       const result = await run();
       await appendAudit(auditFile, { connection, action, parent: target, changed: changed(result), outcome: 'ok' });
@@ -44,10 +50,17 @@ export function actionHandlers(ctx: CoreContext, dataDir: string): Pick<Handlers
   }
 
   return {
+    /** A run that dispatch refused (read-only) is audited like any other refusal. */
+    async auditRefusal(method, args, error) {
+      if (!isAudited(method)) return;
+      const { action, target } = AUDITED[method];
+      const parent = target(args as Record<string, unknown>);
+      await appendAudit(auditFile, { connection: ctx.connectionLabel(), action, parent, changed: [], outcome: 'refused', message: error.message });
+    },
     retryFailedChildren: ({ parentKey, dryRun, ...opts }) =>
       dryRun
         ? previewRetryFailedChildren(ctx.redis(), ctx.prefix, parentKey, opts)
-        : audited('retry-failed-children', parentKey, (r) => [...r.reopened, ...r.retried], () =>
+        : audited(AUDITED.retryFailedChildren.action, parentKey, (r) => [...r.reopened, ...r.retried], () =>
             retryFailedChildren(ctx.redis(), ctx.prefix, parentKey, opts),
           ),
     removeUnprocessed: async ({ parentKey, dryRun }) => {
@@ -56,7 +69,7 @@ export function actionHandlers(ctx: CoreContext, dataDir: string): Pick<Handlers
         await assertRemovableParent(ctx.redis(), parentKey);
         return previewRemoveUnprocessed(ctx.redis(), ctx.prefix, parentKey);
       }
-      return audited('remove-unprocessed', parentKey, (r) => r.removed, async () => {
+      return audited(AUDITED.removeUnprocessed.action, parentKey, (r) => r.removed, async () => {
         await assertRemovableParent(ctx.redis(), parentKey);
         return removeUnprocessed(ctx.redis(), ctx.prefix, parentKey);
       });
@@ -64,12 +77,12 @@ export function actionHandlers(ctx: CoreContext, dataDir: string): Pick<Handlers
     retryJob: ({ key, dryRun, ...opts }) =>
       dryRun
         ? previewRetryJob(ctx.redis(), ctx.prefix, key, opts)
-        : audited('retry-job', key, (r) => [...r.reopened, ...r.retried], () => retryJob(ctx.redis(), ctx.prefix, key, opts)),
+        : audited(AUDITED.retryJob.action, key, (r) => [...r.reopened, ...r.retried], () => retryJob(ctx.redis(), ctx.prefix, key, opts)),
     removeJob: ({ key, dryRun }) =>
       dryRun
         ? previewRemoveJob(ctx.redis(), ctx.prefix, key)
-        : audited('remove-job', key, (r) => r.removed, () => removeJob(ctx.redis(), ctx.prefix, key)),
-    promoteJob: ({ key }) => audited('promote-job', key, (r) => [r.promoted], () => promoteJob(ctx.redis(), ctx.prefix, key)),
+        : audited(AUDITED.removeJob.action, key, (r) => r.removed, () => removeJob(ctx.redis(), ctx.prefix, key)),
+    promoteJob: ({ key }) => audited(AUDITED.promoteJob.action, key, (r) => [r.promoted], () => promoteJob(ctx.redis(), ctx.prefix, key)),
     listAudit: ({ limit }) => readAudit(auditFile, { limit }),
   };
 }
