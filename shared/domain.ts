@@ -128,8 +128,7 @@ export interface AppInfo {
 export type NodeState = JobState | 'missing' | 'unknown';
 
 /** Where a parent holds a child (BullMQ's getDependencies buckets). */
-export const BUCKETS = ['processed', 'unprocessed', 'failed', 'ignored'] as const;
-export type Bucket = (typeof BUCKETS)[number];
+export { BUCKETS, type Bucket } from './buckets';
 
 /** A child's failure policy, from the `parent` JSON of its hash (fpof, cpof, idof, rdof). */
 export const POLICIES = ['fail-parent', 'continue-parent', 'ignore', 'remove', 'none'] as const;
@@ -294,4 +293,48 @@ export interface FlowList {
   nextCursor: string | null;
   /** Set when the list answers a search. */
   search?: FlowSearch;
+}
+
+// ---- Watches ---------------------------------------------------------------------------
+
+/** What a watched flow came to: its root completed or failed, or a failed child blocks it for ever. */
+export const WATCH_OUTCOMES = ['completed', 'failed', 'stuck'] as const;
+export type WatchOutcome = (typeof WATCH_OUTCOMES)[number];
+
+/** Most watches one client (a window, a WebSocket) may hold. */
+export const MAX_WATCHES_PER_SESSION = 50;
+
+/** One watch held by a client: a flow (its root job) or a queue (the flows rooted in it). */
+export interface WatchInfo {
+  id: string;
+  kind: 'flow' | 'queue';
+  queue: string;
+  /** The watched job's id (flow watches); null for a queue watch. */
+  jobId: string | null;
+  /** Full key of the watched job (flow watches); null for a queue watch. */
+  key: string | null;
+  /** The watched job's name, when it has one. */
+  name: string | null;
+  /** What the flow has come to so far (null while it runs, and for a queue watch). */
+  outcome: WatchOutcome | null;
+  /** When the watch started (ms since the epoch). */
+  since: number;
+}
+
+/**
+ * A watched flow reached an outcome (`ended`: the watch stopped by itself: its root was removed,
+ * or the connection was switched). Sent to the watching client only.
+ */
+export interface WatchEvent {
+  watchId: string;
+  kind: 'flow' | 'queue';
+  outcome: WatchOutcome | 'ended';
+  /** The flow the event is about (for a queue watch, the flow rooted in that queue). */
+  queue: string;
+  jobId: string;
+  key: string;
+  name: string | null;
+  /** In words: the failure reason, the job that blocks, or why the watch ended. */
+  detail: string;
+  at: number;
 }

@@ -22,6 +22,8 @@ import { discoverQueues } from './queues/discover-queues';
 import { queueHandlers } from './queues/queue-handlers';
 import { createQueueWatcher } from './queues/queue-watcher';
 import { APP_VERSION } from './version';
+import { createWatchService } from './watch/watch-service';
+import { watchHandlers } from './watch/watch-handlers';
 
 /** Methods that never wait on Redis: they answer even while it is not responding. */
 const NEEDS_NO_REDIS = new Set<string>([
@@ -35,6 +37,8 @@ const NEEDS_NO_REDIS = new Set<string>([
   'listAudit',
   'listScenarios',
   'unsubscribeFlow',
+  'unwatch',
+  'listWatches',
 ] satisfies MethodName[]);
 
 /**
@@ -120,10 +124,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return ctx.prefix;
       },
       log,
-      sendPatch: (session, patch) => emit('flowPatch', patch, session),
-      sendSnapshot: (session, snapshot) => emit('flowSnapshot', snapshot, session),
+      // A watch's own view (watch/watch-session.ts) feeds the watch service, not a client.
+      sendPatch: (session, patch) => watches.onPatch(session, patch) || emit('flowPatch', patch, session),
+      sendSnapshot: (session, snapshot) => watches.onSnapshot(session, snapshot) || emit('flowSnapshot', snapshot, session),
     });
   let subscriptions: FlowSubscriptions = newSubscriptions();
+  const watches = createWatchService(ctx, () => subscriptions);
 
   // async: a connection that refuses calls (not responding) rejects the refresh, never throws out of a timer
   const watcher = createQueueWatcher(async () => discoverQueues(ctx.redis(), ctx.prefix), (q) => emit('queues', q), options.queuePollMs);
@@ -165,6 +171,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // Views belong to the old connection: they end, and the list refreshes from the new one.
     async onSwitch() {
       await scenarios.close();
+      await watches.endAll('the connection was switched');
       await subscriptions.close();
       subscriptions = newSubscriptions();
       watcher.forget();
@@ -183,6 +190,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...liveHandlers(() => subscriptions),
       ...actions,
       ...scenarios.handlers,
+      ...watchHandlers(watches),
     },
     log,
     { readOnly: () => ctx.readOnly, onReadOnlyRefusal: auditRefusal },
@@ -223,13 +231,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         if (--listeners === 0) watcher.stop();
       };
     },
-    closeSession: (session) => subscriptions.closeSession(session),
+    closeSession: (session) => {
+      watches.closeSession(session);
+      subscriptions.closeSession(session);
+    },
     status: () => active.status(),
     ready,
     async close() {
       watcher.stop();
       await ready;
       await scenarios.close();
+      await watches.close();
       await subscriptions.close();
       await active.close();
       emitter.removeAllListeners();
