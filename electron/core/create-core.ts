@@ -16,7 +16,7 @@ import { flowHandlers } from './flows/flow-handlers';
 import { createFlowSubscriptions, type FlowSubscriptions } from './live/flow-subscriptions';
 import { liveHandlers } from './live/live-handlers';
 import { actionHandlers } from './actions/action-handlers';
-import { createScenarioService } from './scenarios/scenario-service';
+import { lazyScenarioService } from './scenarios/lazy-scenario-service';
 import { stderrLogger, type Logger } from './log/logger';
 import { discoverQueues } from './queues/discover-queues';
 import { queueHandlers } from './queues/queue-handlers';
@@ -155,7 +155,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   });
 
-  const scenarios = createScenarioService(ctx, () => active.settings());
+  // BullMQ loads with the first scenario call, not with the core (a CLI read never needs it).
+  const scenarios = lazyScenarioService(ctx, () => active.settings());
   const connections = connectionChoices(active, {
     dataDir: options.dataDir,
     secrets: options.secrets,

@@ -3,7 +3,7 @@
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract';
 import { FlowscopeError } from '../../../shared/errors';
 import { planClient } from '../../core/connection/client-options';
-import { createCore, type Core } from '../../core/create-core';
+import type { Core } from '../../core/create-core';
 import { defaultDataDir } from '../../core/data-dir';
 import { stderrLogger, type Logger } from '../../core/log/logger';
 
@@ -70,6 +70,8 @@ export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliCo
       // $REDIS_URL) are a usage error before anything connects.
       if (redisUrl) planClient({ url: redisUrl, tlsCaFile: redisTlsCaFile, sentinelPassword: redisSentinelPassword });
       else if (redisTlsCaFile || redisSentinelPassword) throw new FlowscopeError('BAD_REQUEST', '--tls-ca and --sentinel-password need --redis URL (or $REDIS_URL)');
+      // The core (Redis client, contract, handlers) loads only when a command runs, never for --help.
+      const { createCore } = await import('../../core/create-core');
       const core = await createCore({
         shell: serving ? 'web' : 'cli',
         redisUrl,

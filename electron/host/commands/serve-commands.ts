@@ -1,11 +1,10 @@
 // Commands that serve the UI: `serve`, and `demo` (sandbox + scenario workers + flows).
 import { Option, type Command } from 'commander';
-import { SCENARIO_NAMES, type ScenarioName } from '../../../shared/scenarios';
+import { SCENARIO_NAMES, type ScenarioName } from '../../../shared/scenario-names';
 import type { Core } from '../../core/create-core';
 import { stderrLogger } from '../../core/log/logger';
 import { parsePort } from '../cli-options';
 import { rendererDir } from '../renderer-dir';
-import { startWebHost } from '../web-host';
 import type { CliContext } from './cli-context';
 
 interface ServeOptions {
@@ -23,6 +22,7 @@ function addServeOptions(command: Command): Command {
 
 /** Serves the UI over a core until the process is asked to stop; `before` runs once connected. */
 async function serve(cli: CliContext, opts: ServeOptions, before?: (core: Core) => Promise<string[]>): Promise<void> {
+  const { startWebHost } = await import('../web-host');
   await cli.withCore(async (core) => {
     const host = await startWebHost({ core, staticDir: rendererDir(), host: opts.host, port: opts.port, token: opts.token, log: stderrLogger('info') });
     try {
