@@ -1,16 +1,19 @@
 // The desktop menu: the usual app, edit and view menus, File → New Window (each window is its
 // own session), plus "Demo" (run every failure scenario on the current connection, as
-// `flowscope demo` does). The template is a pure function of the callbacks, unit-tested
+// `flowscope demo` does), and Help → Open logs folder. The template is a pure function of the callbacks, unit-tested
 // without Electron.
 import type { MenuItemConstructorOptions } from 'electron';
 
 export interface MenuActions {
   runDemo(): void;
   newWindow(): void;
+  /** Opens the folder of the log files (the data folder's logs/) in the file manager. */
+  openLogsFolder(): void;
   isMac: boolean;
 }
 
 export const NEW_WINDOW_ID = 'new-window';
+export const OPEN_LOGS_ID = 'open-logs-folder';
 
 export function menuTemplate(actions: MenuActions): MenuItemConstructorOptions[] {
   return [
@@ -36,5 +39,9 @@ export function menuTemplate(actions: MenuActions): MenuItemConstructorOptions[]
     },
     { role: 'viewMenu' },
     { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [{ id: OPEN_LOGS_ID, label: 'Open logs folder', click: () => actions.openLogsFolder() }],
+    },
   ];
 }

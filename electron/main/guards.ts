@@ -17,12 +17,18 @@ export const RENDERER_CSP = [
   "form-action 'none'",
 ].join('; ');
 
-/** The renderer's own location: a file:// page, or the dev server's origin in development. */
+/**
+ * The renderer's own page: `app://renderer/index.html` (the app's scheme, app-protocol.ts), a
+ * file:// page, or the dev server's origin in development.
+ */
 export function isRendererUrl(url: string, rendererUrl: string): boolean {
   try {
     const target = new URL(url);
     const own = new URL(rendererUrl);
     if (own.protocol === 'file:') return target.protocol === 'file:' && target.pathname === own.pathname;
+    if (own.protocol === 'app:') {
+      return target.protocol === 'app:' && target.host === own.host && target.pathname === own.pathname && !target.username && !target.password;
+    }
     return target.origin === own.origin;
   } catch {
     return false;
@@ -54,8 +60,11 @@ export function externalUrlToOpen(url: string): string | undefined {
   }
 }
 
-/** The permissions the renderer may have: writing the clipboard (Copy buttons), nothing else. */
-export const ALLOWED_PERMISSIONS: readonly string[] = ['clipboard-sanitized-write'];
+/**
+ * The permissions the renderer may have: writing the clipboard (Copy buttons) and showing
+ * notifications (a watched flow that completes, fails or gets stuck), nothing else.
+ */
+export const ALLOWED_PERMISSIONS: readonly string[] = ['clipboard-sanitized-write', 'notifications'];
 
 export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, rendererUrl: string): boolean {
   return ALLOWED_PERMISSIONS.includes(permission) && typeof requestingUrl === 'string' && isRendererUrl(requestingUrl, rendererUrl);

@@ -3,6 +3,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { followDesktopLinks } from './navigation/desktop-links';
 import { createNavigation } from './navigation/navigation-store';
 import { NavigationContext } from './navigation/use-navigation';
 import { createAppStore } from './store/app-store';
@@ -14,6 +15,7 @@ import './styles.css';
 const client = createClient();
 const store = createAppStore(client);
 const navigation = createNavigation(window);
+followDesktopLinks(window.flowscope, window);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -14,10 +14,12 @@ import {
   withCsp,
 } from '../../electron/main/guards';
 import { windowOptions } from '../../electron/main/window-options';
+import { APP_RENDERER_URL } from '../../electron/main/app-protocol';
 import { METHOD_NAMES } from '../../shared/contract';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/preload-api';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_LINK_CHANNEL } from '../../shared/preload-api';
 
 const RENDERER = 'file:///opt/flowscope/out/renderer/index.html';
+const APP_RENDERER = APP_RENDERER_URL;
 const prefs = windowOptions('/app/out/preload/index.cjs').webPreferences!;
 
 // The preload, loaded against a stand-in 'electron' (the real package would fetch its binary).
@@ -35,6 +37,12 @@ describe('checklist 1, 13: only the local renderer is loaded; navigation never l
     expect(navigationDecision(`${RENDERER}#/flow/q/1`, RENDERER)).toEqual({ allow: true });
     for (const url of ['file:///etc/passwd', 'http://example.com/', 'javascript:alert(1)', 'data:text/html,x', 'chrome://settings', 'junk']) {
       expect(navigationDecision(url, RENDERER).allow).toBe(false);
+    }
+  });
+  it('over the app scheme (what the app loads): only app://renderer/index.html, not another file, host or scheme', () => {
+    expect(navigationDecision(`${APP_RENDERER}#/flow/q/1`, APP_RENDERER)).toEqual({ allow: true });
+    for (const url of ['app://renderer/assets/x.js', 'app://other/index.html', 'app://user:pw@renderer/index.html', 'file:///opt/flowscope/out/renderer/index.html', 'http://renderer/index.html', 'junk']) {
+      expect(navigationDecision(url, APP_RENDERER).allow, url).toBe(false);
     }
   });
   it('a safe https link is denied in the app and handed to the browser', () => {
@@ -69,12 +77,21 @@ describe('checklist 2, 3, 4, 6, 8, 9, 10, 11: window options', () => {
 });
 
 describe('checklist 5: permissions', () => {
-  it('the renderer may write the clipboard (Copy buttons); every other permission, and every other page, is denied', () => {
-    expect(ALLOWED_PERMISSIONS).toEqual(['clipboard-sanitized-write']);
-    expect(isPermissionAllowed('clipboard-sanitized-write', RENDERER, RENDERER)).toBe(true);
-    expect(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example/', RENDERER)).toBe(false);
-    expect(isPermissionAllowed('clipboard-sanitized-write', undefined, RENDERER)).toBe(false);
-    for (const permission of ['clipboard-read', 'media', 'geolocation', 'notifications', 'openExternal', 'fullscreen', 'hid', 'usb', 'serial', 'unknown']) {
+  it('the renderer may write the clipboard (Copy buttons) and show notifications (watched flows); every other permission, and every other page, is denied', () => {
+    expect(ALLOWED_PERMISSIONS).toEqual(['clipboard-sanitized-write', 'notifications']);
+    for (const own of [RENDERER, APP_RENDERER, `${APP_RENDERER}#/flow/q/1`]) {
+      const page = own.startsWith('app:') ? APP_RENDERER : RENDERER;
+      expect(isPermissionAllowed('clipboard-sanitized-write', own, page)).toBe(true);
+      expect(isPermissionAllowed('notifications', own, page)).toBe(true);
+    }
+    for (const permission of ['clipboard-sanitized-write', 'notifications']) {
+      for (const other of ['https://evil.example/', 'app://evil/index.html', 'app://renderer/other.html', 'file:///tmp/index.html', undefined]) {
+        expect(isPermissionAllowed(permission, other, APP_RENDERER), `${permission} ${other}`).toBe(false);
+      }
+      expect(isPermissionAllowed(permission, undefined, RENDERER)).toBe(false);
+    }
+    for (const permission of ['clipboard-read', 'media', 'geolocation', 'openExternal', 'fullscreen', 'hid', 'usb', 'serial', 'pointerLock', 'unknown']) {
+      expect(isPermissionAllowed(permission, APP_RENDERER, APP_RENDERER)).toBe(false);
       expect(isPermissionAllowed(permission, RENDERER, RENDERER)).toBe(false);
     }
   });
@@ -118,16 +135,32 @@ describe('checklist 14, 15: new windows and shell.openExternal', () => {
 });
 
 describe('checklist 20: the preload exposes the contract, not Electron', () => {
+  it('onOpenLink listens on the link channel only and passes on just the queue and job id', async () => {
+    await import('../../electron/preload/index');
+    on.mockClear();
+    off.mockClear();
+    const api = exposed.flowscope as { onOpenLink(l: (e: unknown) => void): () => void };
+    const seen: unknown[] = [];
+    const stop = api.onOpenLink((link) => seen.push(link));
+    const [channel, wrapped] = on.mock.calls[0] as [string, (event: unknown, link: unknown) => void];
+    expect(channel).toBe(IPC_LINK_CHANNEL);
+    wrapped({ sender: 'raw' }, { queue: 'orders', jobId: '42', extra: 'dropped' });
+    wrapped({ sender: 'raw' }, { queue: 1, jobId: '42' });
+    wrapped({ sender: 'raw' }, null);
+    expect(seen).toEqual([{ queue: 'orders', jobId: '42' }]);
+    stop();
+    expect(off).toHaveBeenCalledWith(IPC_LINK_CHANNEL, wrapped);
+  });
   beforeEach(() => {
     invoke.mockClear();
     on.mockClear();
     off.mockClear();
   });
-  it('window.flowscope has one function per contract method plus onEvent, nothing else', async () => {
+  it('window.flowscope has one function per contract method plus onEvent and onOpenLink, nothing else', async () => {
     await import('../../electron/preload/index');
     const api = exposed.flowscope as Record<string, unknown>;
     expect(Object.keys(exposed)).toEqual(['flowscope']);
-    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent'].sort());
+    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'onOpenLink'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     expect(Object.values(api)).not.toContain(invoke);
   });

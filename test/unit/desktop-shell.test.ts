@@ -53,13 +53,13 @@ describe('renderer CSP', () => {
 describe('menuTemplate', () => {
   it('has a Demo menu whose item runs the demo', () => {
     let ran = 0;
-    const template = menuTemplate({ isMac: false, runDemo: () => ran++, newWindow: () => undefined });
+    const template = menuTemplate({ isMac: false, runDemo: () => ran++, newWindow: () => undefined, openLogsFolder: () => undefined });
     const demo = template.find((m) => m.label === 'Demo');
     const item = (demo?.submenu as { label?: string; click?: () => void }[])[0]!;
     expect(item.label).toMatch(/Run demo/);
     item.click!();
     expect(ran).toBe(1);
     expect(template.some((m) => m.role === 'appMenu')).toBe(false);
-    expect(menuTemplate({ isMac: true, runDemo: () => undefined, newWindow: () => undefined })[0]!.role).toBe('appMenu');
+    expect(menuTemplate({ isMac: true, runDemo: () => undefined, newWindow: () => undefined, openLogsFolder: () => undefined })[0]!.role).toBe('appMenu');
   });
 });

@@ -13,7 +13,7 @@ test('opens a sandboxed window connected to its sandbox Redis, with no Node in t
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
   expect(await page.evaluate(() => typeof window.flowscope?.listQueues)).toBe('function');
-  expect(page.url()).toMatch(/^file:\/\/.*\/out\/renderer\/index\.html/);
+  expect(page.url()).toMatch(/^app:\/\/renderer\/index\.html/); // the app scheme, not file:// (security checklist 18)
 });
 
 test('a second window is its own session; closing it leaves the first one working', async ({ page }) => {

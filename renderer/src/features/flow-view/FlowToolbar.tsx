@@ -1,6 +1,7 @@
 // Above the graph: where this view sits in its flow (links up to the root), whether it is
 // live, how big it is, and the viewport buttons.
 import { useState } from 'react';
+import { shareableDeepLink } from '../../../../shared/deep-link';
 import { useApp } from '../../store/use-app';
 import { jobKeyParts, shortId } from '../../navigation/job-key';
 import { useNavigationApi } from '../../navigation/use-navigation';
@@ -65,6 +66,9 @@ export function FlowToolbar() {
     return n;
   });
   const [noFailures, setNoFailures] = useState(false);
+  const queue = useFlow((s) => s.queue);
+  const jobId = useFlow((s) => s.jobId);
+  const connectionId = useApp((s) => s.status?.connectionId);
   return (
     <div className="flow-toolbar">
       <Breadcrumb />
@@ -92,6 +96,8 @@ export function FlowToolbar() {
           Collapse all
         </button>
         <CopyButton text={() => window.location.href} label="Copy link" />
+        {/* The desktop app's link (flowscope://flow/<queue>/<jobId>, with the saved connection): opens this flow in the app. */}
+        <CopyButton text={() => shareableDeepLink(queue, jobId, connectionId)} label="Copy app link" />
         <button
           type="button"
           onClick={() => window.open(window.location.href, '_blank', 'noopener')}
