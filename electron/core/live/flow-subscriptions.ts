@@ -40,6 +40,12 @@ export interface FlowSubscriptions {
 }
 
 const MAX_VIEWS_PER_SESSION = 20;
+/**
+ * How often the roots in view are checked to still exist: a FLUSHALL (or a DEL, or a Redis
+ * that came back empty without the reader noticing) writes no event on any stream. One EXISTS
+ * per root in view, never a scan.
+ */
+export const ROOT_CHECK_MS = 1000;
 
 export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscriptions {
   const views = new Map<string, FlowView>();
@@ -72,14 +78,22 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     for (const stream of reader.streams()) if (!needed.has(stream)) reader.remove(stream);
   }
 
-  async function load(view: FlowView): Promise<void> {
+  /**
+   * Loads the view's tree. A root that is not there throws NOT_FOUND, or with `onMissing`
+   * 'show' (a reload of an open view) becomes the view's tree (one node, state missing) and
+   * the error is returned, so the client is told instead of keeping the old tree.
+   */
+  async function load(view: FlowView, onMissing: 'throw' | 'show' = 'throw'): Promise<FlowscopeError | null> {
     const { queue, jobId, depth, pageSize } = view.options;
     // Positions of the streams known before the load, so nothing between is missed.
     const rootQueueKey = `${deps.prefix}:${queue}`;
     const positions = new Map([[streamOf(rootQueueKey), await lastStreamId(deps.redis(), streamOf(rootQueueKey))]]);
     const tree = await loadTree(deps.redis(), deps.prefix, queue, jobId, { depth, pageSize });
+    let gone: FlowscopeError | null = null;
     if (tree.nodes[0]?.state === 'missing') {
-      throw await missingJobError(deps.redis(), deps.prefix, queue, jobId);
+      gone = await missingJobError(deps.redis(), deps.prefix, queue, jobId);
+      if (onMissing === 'throw') throw gone;
+      tree.nodes.splice(1);
     }
     view.reset(tree);
     // Streams of other queues are followed from now: re-read their nodes once, in case they
@@ -90,13 +104,15 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
       const keys = [...view.nodes.keys()].filter((k) => late.has(k.slice(0, k.lastIndexOf(':'))));
       schedule(view, keys);
     }
+    return gone;
   }
 
-  function snapshot(view: FlowView): FlowSnapshot {
+  function snapshot(view: FlowView, gone: FlowscopeError | null = null): FlowSnapshot {
     const bad = reader?.badStreams() ?? new Map<string, string>();
     const warnings = [...view.queueKeys()]
       .filter((q) => bad.has(streamOf(q)))
       .map((q) => `${streamOf(q)} is a ${bad.get(streamOf(q))}, not a stream: changes in queue ${q.slice(deps.prefix.length + 1)} show only on a reload (fix or delete that key)`);
+    if (gone) warnings.unshift(`The flow is gone from Redis (NOT_FOUND): ${gone.message}. The view stays open and shows it again if it comes back.`);
     return { subscriptionId: view.id, seq: view.seq, tree: view.tree(), ...(warnings.length > 0 ? { warnings } : {}) };
   }
 
@@ -152,6 +168,39 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     kick(view);
   }
 
+  let rootTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  function watchRoots(): void {
+    if (rootTimer || closed || views.size === 0) return;
+    rootTimer = setTimeout(() => void checkRoots(), ROOT_CHECK_MS);
+    rootTimer.unref();
+  }
+
+  /** Reloads the views whose root vanished (or came back) without an event saying so. */
+  async function checkRoots(): Promise<void> {
+    const idle = [...views.values()].filter((v) => v.root && !running.has(v.id) && !pending.has(v.id));
+    try {
+      const roots = [...new Set(idle.map((v) => v.root))];
+      const redis = deps.redis();
+      // One EXISTS per key, written back to back (one round trip; each routed to its slot).
+      const found = new Map(roots.map((key, i) => [key, i]));
+      const replies = await Promise.all(roots.map((key) => redis.exists(key)));
+      for (const view of idle) {
+        const exists = replies[found.get(view.root)!]! > 0;
+        const shownMissing = view.nodes.get(view.root)?.state === 'missing';
+        if (exists === shownMissing && views.has(view.id)) {
+          deps.log.info('flow view resyncs', { subscriptionId: view.id, why: exists ? 'root is back' : 'root is gone' });
+          scheduleReload(view);
+        }
+      }
+    } catch {
+      // Redis away or not responding: the health check says so; looked at again next time.
+    } finally {
+      rootTimer = undefined;
+      watchRoots();
+    }
+  }
+
   const reloadDelays = new Map<string, number>();
   function retryReloadLater(view: FlowView): void {
     const delay = Math.min((reloadDelays.get(view.id) ?? 100) * 2, 2000);
@@ -172,10 +221,12 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
         pending.delete(view.id);
         try {
           if (work.reload) {
-            await load(view);
+            // A root gone (deleted, FLUSHALL, a Redis restarted empty) is pushed as such: a
+            // snapshot of the missing root with a warning saying so, never the old tree kept.
+            const gone = await load(view, 'show');
             reloadDelays.delete(view.id);
             view.seq += 1;
-            deps.sendSnapshot(view.session, snapshot(view));
+            deps.sendSnapshot(view.session, snapshot(view, gone));
           } else {
             const patch = await refresh(view, work.keys);
             if (patch) deps.sendPatch(view.session, patch);
@@ -337,6 +388,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
         unfollowUnused();
         throw err;
       }
+      watchRoots();
       return snapshot(view);
     },
     async resync(session, subscriptionId) {
@@ -377,6 +429,8 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
       }
     },
     async close() {
+      closed = true;
+      clearTimeout(rootTimer);
       views.clear();
       pending.clear();
       await Promise.allSettled([...running.values()]);
