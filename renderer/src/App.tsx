@@ -9,6 +9,7 @@ import { FLOW_SEARCH_ID, FlowList } from './features/flows/FlowList';
 import { isTyping } from './features/keyboard/use-tree-keys';
 import { QueueSidebar } from './features/queues/QueueSidebar';
 import { ScenarioDock } from './features/scenarios/ScenarioDock';
+import { WatchList } from './features/watch/WatchList';
 import { useNavigation } from './navigation/use-navigation';
 import { useApp } from './store/use-app';
 
@@ -59,6 +60,7 @@ export function App() {
       <ConnectionProblem />
       <div className="body">
         <aside className="sidebar">
+          <WatchList />
           <QueueSidebar />
           <FlowList />
         </aside>

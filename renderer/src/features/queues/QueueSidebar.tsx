@@ -4,6 +4,7 @@
 import type { QueueInfo } from '../../../../shared/domain';
 import { useNavigation, useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
+import { WatchQueueButton } from '../watch/WatchButton';
 
 const SHOWN = ['waiting', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
 
@@ -36,6 +37,7 @@ function QueueRow({ queue, selected, onPick }: { queue: QueueInfo; selected: boo
           })}
         </span>
       </button>
+      <WatchQueueButton queue={queue.name} />
     </li>
   );
 }
