@@ -90,7 +90,8 @@ export const methods = {
     z.union([z.strictObject({ id: connectionIdSchema }), z.strictObject({ url: redisUrlSchema, ...connectionExtras, prefix: prefixSchema.default('bull') })]),
   ),
   useConnection: method<ConnectionStatus>()(z.strictObject({ id: connectionIdSchema })),
-  listQueues: method<QueueInfo[]>()(noArgs),
+  /** The queues under the prefix, from the core's copy; `rescan` looks for new ones with a SCAN of the keyspace first. */
+  listQueues: method<QueueInfo[]>()(z.strictObject({ rescan: z.boolean().optional() })),
   getFlowTree: method<FlowTree>()(
     z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema, depth: depthSchema.optional(), pageSize: pageSizeSchema.optional() }),
   ),

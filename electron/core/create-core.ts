@@ -18,9 +18,10 @@ import { liveHandlers } from './live/live-handlers';
 import { actionHandlers } from './actions/action-handlers';
 import { lazyScenarioService } from './scenarios/lazy-scenario-service';
 import { stderrLogger, type Logger } from './log/logger';
-import { discoverQueues } from './queues/discover-queues';
 import { queueHandlers } from './queues/queue-handlers';
+import { createQueueRegistry } from './queues/queue-registry';
 import { createQueueWatcher } from './queues/queue-watcher';
+import { queuesInAnswer } from './queues/queues-seen';
 import { APP_VERSION } from './version';
 import { createWatchService } from './watch/watch-service';
 import { watchHandlers } from './watch/watch-handlers';
@@ -131,8 +132,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let subscriptions: FlowSubscriptions = newSubscriptions();
   const watches = createWatchService(ctx, () => subscriptions);
 
-  // async: a connection that refuses calls (not responding) rejects the refresh, never throws out of a timer
-  const watcher = createQueueWatcher(async () => discoverQueues(ctx.redis(), ctx.prefix), (q) => emit('queues', q), options.queuePollMs);
+  // The known queues (one SCAN, then counts by pipeline; see queues/queue-registry.ts), pushed when they change.
+  const queues = createQueueRegistry({ redis: ctx.redis, prefix: () => ctx.prefix, onList: (q) => emit('queues', q) });
+  const watcher = createQueueWatcher(queues, options.queuePollMs);
   // Calls waiting on Redis when it stops responding are answered at once (see `dispatch` below).
   const stalls = new Set<() => void>();
   let stalled = false;
@@ -151,7 +153,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         subscriptions.resyncAll('redis answers again');
       }
       stalled = false;
-      void watcher.refresh().catch(() => undefined);
+      // Back from a restart or a wipe: the set of queues is looked for again if the keyspace moved.
+      void queues.rescanIfChanged({ ignoreBackoff: true }).catch(() => undefined);
     }
   });
 
@@ -175,7 +178,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await watches.endAll('the connection was switched');
       await subscriptions.close();
       subscriptions = newSubscriptions();
-      watcher.forget();
+      queues.forget();
     },
   });
   const ready = active.open(connections.initial);
@@ -186,7 +189,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       getAppInfo: () => ({ name: 'Flowscope', version: APP_VERSION, shell: options.shell }),
       getConnectionStatus: () => active.status(),
       ...connections.handlers,
-      ...queueHandlers(ctx),
+      ...queueHandlers(queues),
       ...flowHandlers(ctx, (session, subscriptionId, page) => subscriptions.adoptPage(session, subscriptionId, page)),
       ...liveHandlers(() => subscriptions),
       ...actions,
@@ -200,7 +203,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // A read that waits on Redis when it stops responding is answered REDIS_UNAVAILABLE at once
   // rather than when its commands time out (actions wait for their outcome, see above).
   const dispatch: Dispatch = (method, args, session) => {
-    const call = dispatchNow(method, args, session);
+    const call = dispatchNow(method, args, session).then((result) => {
+      // Queues an answer names are known from then on, without a SCAN.
+      if (result.ok) queues.note(queuesInAnswer(method, result.result));
+      return result;
+    });
     if (typeof method !== 'string' || NEEDS_NO_REDIS.has(method) || WAITS_FOR_OUTCOME.has(method)) return call;
     return new Promise<DispatchResult>((resolve) => {
       const stall = () =>

@@ -1,5 +1,8 @@
 // Queue discovery under a prefix: SCAN for `P:*:meta` (BullMQ queues) and `P:*:id` string
 // counters, then one pipeline for every queue's counts and meta. Queue names may contain ':'.
+// The SCAN walks the whole keyspace, so it runs rarely (queue-registry.ts says when); the
+// counts of queues already known are one pipeline (countKnownQueues) and are what a timer
+// refreshes.
 // Each queue carries the actions' compatibility verdict (../actions/version-guard.ts), judged
 // from the same replies.
 import type { RedisClient } from '../connection/redis-client';
@@ -51,20 +54,42 @@ async function countQueues(redis: RedisClient, prefix: string, names: string[]):
     pipeline.zcard(`${k}:failed`);
     pipeline.hmget(`${k}:meta`, 'version', 'paused');
     pipeline.exists(`${k}:priority`);
+    // What makes it a queue for discovery: its meta hash or its id counter (one EXISTS each:
+    // on a cluster the two keys may sit in different slots).
+    pipeline.exists(`${k}:meta`);
+    pipeline.exists(`${k}:id`);
   }
   return (await pipeline.exec()) ?? [];
 }
 
-export async function discoverQueues(redis: RedisClient, prefix: string): Promise<QueueInfo[]> {
-  const names = await discoverQueueNames(redis, prefix);
-  if (names.length === 0) return [];
+const PER_QUEUE = 12;
+
+export interface CountedQueues {
+  /** The queues that are there (their meta hash or id counter exists), in the order asked. */
+  queues: QueueInfo[];
+  /** Names asked for whose meta hash and id counter are both gone (obliterated, or never a queue). */
+  gone: string[];
+}
+
+/**
+ * Counts and meta of the named queues: one pipeline, whatever the size of the keyspace (on a
+ * cluster whose prefix has no hash tag, one per queue). Its cost grows with the number of
+ * queues only.
+ */
+export async function countKnownQueues(redis: RedisClient, prefix: string, names: string[]): Promise<CountedQueues> {
+  if (names.length === 0) return { queues: [], gone: [] };
   // One pipeline; on a cluster whose prefix has no hash tag each queue's keys sit elsewhere,
   // so one pipeline per queue (queues named with a hash tag of their own, `{name}`, work so).
   const groups = isCluster(redis) && hashTagOf(prefix) === null ? names.map((n) => [n]) : [names];
   const replies = (await Promise.all(groups.map((group) => countQueues(redis, prefix, group)))).flat();
-  const PER_QUEUE = 10;
-  return names.map((name, i) => {
+  const queues: QueueInfo[] = [];
+  const gone: string[] = [];
+  names.forEach((name, i) => {
     const r = replies.slice(i * PER_QUEUE, (i + 1) * PER_QUEUE) as [Error | null, unknown][];
+    if (toNumber(r[10]) === 0 && toNumber(r[11]) === 0 && !r[10]?.[0] && !r[11]?.[0]) {
+      gone.push(name);
+      return;
+    }
     const meta = (r[8]?.[0] ? [null, null] : (r[8]?.[1] as (string | null)[] | undefined)) ?? [null, null];
     const version = meta[0] ?? null;
     const keyError = r[0]?.[0] ?? r[1]?.[0] ?? r[8]?.[0];
@@ -76,7 +101,7 @@ export async function discoverQueues(redis: RedisClient, prefix: string): Promis
           pausedLength: toNumber(r[1]),
           legacyPriority: toNumber(r[9]) === 1,
         });
-    return {
+    queues.push({
       name,
       key: `${prefix}:${name}`,
       counts: {
@@ -92,6 +117,13 @@ export async function discoverQueues(redis: RedisClient, prefix: string): Promis
       version,
       paused: meta[1] === '1',
       compat,
-    };
+    });
   });
+  return { queues, gone };
+}
+
+/** A full discovery: the SCAN (cost: the whole keyspace), then the counts pipeline. */
+export async function discoverQueues(redis: RedisClient, prefix: string): Promise<QueueInfo[]> {
+  const names = await discoverQueueNames(redis, prefix);
+  return (await countKnownQueues(redis, prefix, names)).queues;
 }

@@ -1,10 +1,14 @@
-// Contract methods about queues.
+// Contract methods about queues: the list answers from the registry's copy (counts refreshed
+// by one pipeline when older than a tick), never by scanning the keyspace per call; `rescan`
+// asks for a discovery (the sidebar's refresh).
 import type { Handlers } from '../dispatch';
-import type { CoreContext } from '../core-context';
-import { discoverQueues } from './discover-queues';
+import type { QueueRegistry } from './queue-registry';
 
-export function queueHandlers(ctx: CoreContext): Pick<Handlers, 'listQueues'> {
+/** A list older than this is counted again before it is answered. */
+export const LIST_MAX_AGE_MS = 1500;
+
+export function queueHandlers(registry: QueueRegistry): Pick<Handlers, 'listQueues'> {
   return {
-    listQueues: () => discoverQueues(ctx.redis(), ctx.prefix),
+    listQueues: ({ rescan }) => registry.list({ rescan: rescan === true, maxAgeMs: LIST_MAX_AGE_MS }),
   };
 }
