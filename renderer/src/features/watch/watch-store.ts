@@ -8,7 +8,7 @@ import type { FlowscopeClient } from '../../../../shared/contract';
 import type { WatchEvent, WatchInfo } from '../../../../shared/domain';
 import { errorInWords } from '../../transport/error-words';
 import { askNotificationPermission, notify, type NotifyPermission } from './notify';
-import { watchTitle } from './watch-words';
+import { watchBody, watchTitle } from './watch-words';
 
 export interface Toast {
   id: number;
@@ -37,7 +37,9 @@ export interface WatchApi {
   onOpen(open: (event: WatchEvent) => void): void;
 }
 
-const MAX_TOASTS = 5;
+const MAX_TOASTS = 3;
+/** The same outcome of the same flow told twice (a flow watch and its queue's) within this is told once. */
+const SAME_NEWS_MS = 60_000;
 export const flowTarget = (queue: string, jobId: string) => `flow\u0000${queue}\u0000${jobId}`;
 export const queueTarget = (queue: string) => `queue\u0000${queue}`;
 export const targetOf = (w: WatchInfo) => (w.kind === 'flow' ? flowTarget(w.queue, w.jobId!) : queueTarget(w.queue));
@@ -50,11 +52,17 @@ export function createWatchApi(client: FlowscopeClient): WatchApi {
   const setBusy = (target: string, on: boolean) =>
     store.setState((s) => ({ busy: on ? [...s.busy, target] : s.busy.filter((t) => t !== target) }));
 
+  const told = new Map<string, number>();
   function tell(event: WatchEvent): void {
+    const news = event.outcome === 'ended' ? `${event.watchId}:ended` : `${event.key}:${event.outcome}`;
+    const now = Date.now();
+    for (const [key, at] of told) if (now - at > SAME_NEWS_MS) told.delete(key);
+    if (told.has(news)) return;
+    told.set(news, now);
     const title = watchTitle(event);
-    const shown = notify({ title, body: event.detail, tag: `${event.watchId}:${event.outcome}`, onClick: () => open(event) });
-    if (shown) return;
-    store.setState((s) => ({ toasts: [...s.toasts, { id: nextToast++, title, body: event.detail, event }].slice(-MAX_TOASTS) }));
+    const body = watchBody(event);
+    if (notify({ title, body, tag: news, onClick: () => open(event) })) return;
+    store.setState((s) => ({ toasts: [...s.toasts, { id: nextToast++, title, body, event }].slice(-MAX_TOASTS) }));
   }
 
   client.onEvent((push) => {
