@@ -1,5 +1,6 @@
 // Domain types shared by the core and the renderer: what a queue, a connection and (later)
 // a flow node look like on both sides of the contract.
+import { BUCKETS, type Bucket } from './buckets';
 
 export const JOB_STATES = [
   'completed',
@@ -128,7 +129,7 @@ export interface AppInfo {
 export type NodeState = JobState | 'missing' | 'unknown';
 
 /** Where a parent holds a child (BullMQ's getDependencies buckets). */
-export { BUCKETS, type Bucket } from './buckets';
+export { BUCKETS, type Bucket };
 
 /** A child's failure policy, from the `parent` JSON of its hash (fpof, cpof, idof, rdof). */
 export const POLICIES = ['fail-parent', 'continue-parent', 'ignore', 'remove', 'none'] as const;

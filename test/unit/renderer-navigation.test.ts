@@ -1,4 +1,4 @@
-// Renderer helpers without a browser: hash routes, job keys, arrow-key moves through the tree,
+// Renderer helpers without a browser: hash routes, short ids, arrow-key moves through the tree,
 // JSON highlighting tokens, time words and the flow list's query.
 import { describe, expect, it } from 'vitest';
 import type { FlowNode } from '../../shared/domain';
@@ -6,7 +6,7 @@ import { flowQuery, NO_FILTERS, PAGE_LIMIT } from '../../renderer/src/features/f
 import { moveSelection } from '../../renderer/src/features/keyboard/tree-navigation';
 import { jsonTokens, prettyJson } from '../../renderer/src/features/inspector/json-tokens';
 import { duration } from '../../renderer/src/features/inspector/time-words';
-import { jobKeyParts, shortId } from '../../renderer/src/navigation/job-key';
+import { shortId } from '../../renderer/src/navigation/job-key';
 import { formatRoute, parseRoute } from '../../renderer/src/navigation/route';
 import { createNavigation } from '../../renderer/src/navigation/navigation-store';
 import { isCurrentRow, rowRoute } from '../../renderer/src/features/flows/FlowList';
@@ -35,14 +35,7 @@ describe('routes', () => {
   });
 });
 
-describe('job keys', () => {
-  it('splits a key by the known prefix, allowing ":" in queue names', () => {
-    expect(jobKeyParts('bull:emails:17', 'bull')).toEqual({ queue: 'emails', id: '17' });
-    expect(jobKeyParts('my:prefix:legacy:queue:9', 'my:prefix')).toEqual({ queue: 'legacy:queue', id: '9' });
-    expect(jobKeyParts('other:q:3', 'bull')).toEqual({ queue: 'q', id: '3' });
-    expect(jobKeyParts('bull:broken', 'bull')).toBeNull();
-  });
-
+describe('job ids shown', () => {
   it('shortens long ids only', () => {
     expect(shortId('42')).toBe('42');
     expect(shortId('0b9e6c1e-8a52-4f4b-9a55-6d8c0f1a2b3c')).toBe('0b9e6c1e…');

@@ -7,13 +7,14 @@
 // parentKey loop) is not refused: remove-unprocessed.lua never walks into the parent or an
 // ancestor, so only C goes, as the preview says.
 import { FlowscopeError } from '../../../shared/errors';
+import { bucketKey } from '../../../shared/buckets';
 import type { RedisClient } from '../connection/redis-client';
 import { RoundTrips } from '../lua/round-trips';
 import { ancestorsCall, parseAncestors } from '../tree/ancestors';
 
 /** Refuses a parent whose own keys say the action cannot be run safely. */
 export async function assertRemovableParent(redis: RedisClient, parentKey: string): Promise<void> {
-  const depsKey = `${parentKey}:dependencies`;
+  const depsKey = bucketKey(parentKey, 'unprocessed');
   const [type, [chain]] = await Promise.all([redis.type(depsKey), new RoundTrips(redis).run([ancestorsCall(parentKey)])]);
   if (type !== 'set' && type !== 'none') {
     throw new FlowscopeError(

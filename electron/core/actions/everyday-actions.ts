@@ -5,7 +5,8 @@
 // and the retried child's result then lands in `:processed` with nobody to aggregate it.
 import type { RedisClient } from '../connection/redis-client';
 import { FlowscopeError } from '../../../shared/errors';
-import { assertJobKey, queueKeysOf } from './job-key';
+import { queueKeysOf } from '../../../shared/job-keys';
+import { assertJobKey } from './job-key';
 import { asStrings, luaWriteScript } from './lua-script';
 import promoteLua from './promote-job.lua?raw';
 import removeJobLua from './remove-job.lua?raw';

@@ -20,7 +20,8 @@ import { isActive, jobOf, hasBucketChildren, type BucketKey, type SnapJob, type 
 import { findSuperseded } from './superseded';
 import type { RetryOptions, RetryResult } from './types';
 
-export type LinkFrom = 'unsuccessful' | 'failed' | 'processed' | 'none';
+/** Where a child is re-linked from: a bucket other than :dependencies (by key suffix), or none (remove policy). */
+export type LinkFrom = Exclude<BucketKey, 'dependencies'> | 'none';
 export type ReopenFrom = 'failed' | 'completed' | 'waiting' | 'prioritized' | 'delayed';
 export type RetryFrom = 'failed' | 'completed';
 

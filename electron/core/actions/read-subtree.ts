@@ -11,7 +11,9 @@
 // queues as the read meets them, every other queue with a failed set once listed; its first
 // call per queue goes out ahead of a round trip's loads. The failed children it finds join the
 // next round trip, with their own subtrees.
-import type { Bucket } from '../../../shared/domain';
+// Buckets by name (the tree loader's) and by key suffix (the snapshot's): one map, shared/buckets.ts.
+import { BUCKET_KEY_SUFFIX, BUCKET_OF_SUFFIX } from '../../../shared/buckets';
+import { queueKeyOf, splitJobKey } from '../../../shared/job-keys';
 import type { RedisClient } from '../connection/redis-client';
 import { luaScript, type ScriptCall } from '../lua/round-trips';
 import { ancestorsCall } from '../tree/ancestors';
@@ -33,14 +35,6 @@ const LOCK_BATCH = 2000;
 const STATE_BATCH = 2500;
 /** Child keys per bucket listed per job and per page call (the tree's own maximum). */
 const PAGE = MAX_PAGE_SIZE;
-
-const TREE_BUCKET: Record<BucketKey, Bucket> = {
-  dependencies: 'unprocessed',
-  processed: 'processed',
-  failed: 'ignored',
-  unsuccessful: 'failed',
-};
-const FROM_TREE: Record<Bucket, BucketKey> = { unprocessed: 'dependencies', processed: 'processed', ignored: 'failed', failed: 'unsuccessful' };
 
 // Locks only matter outside the zset states: moveToFinished releases it in the same script.
 const ZSET_STATES: ReadonlySet<string> = new Set(['completed', 'failed', 'delayed', 'prioritized']);
@@ -87,8 +81,8 @@ function toSnapJob(record: LevelRecord, lock: boolean, kind: ReadKind): SnapJob 
     return i === undefined ? null : (fields[i] ?? null);
   };
   // A job is its hash with a name or a timestamp (BullMQ writes both on add).
-  const last = key.lastIndexOf(':');
-  if (record.kind !== 'hash' || (field('name') === null && field('timestamp') === null) || last <= 0) return missingJob(key);
+  const { queueKey, id } = splitJobKey(key);
+  if (record.kind !== 'hash' || (field('name') === null && field('timestamp') === null) || !queueKey) return missingJob(key);
   const locked = lock && !ZSET_STATES.has(record.state);
   let state: JobState = record.state === 'missing' || kind === 'brief' ? 'unknown' : record.state;
   if (state === 'unknown' && locked) state = 'active';
@@ -96,8 +90,8 @@ function toSnapJob(record: LevelRecord, lock: boolean, kind: ReadKind): SnapJob 
   const number = (name: Field) => Number(field(name) ?? '') || 0;
   return {
     key,
-    queueKey: key.slice(0, last),
-    id: key.slice(last + 1),
+    queueKey,
+    id,
     exists: true,
     state,
     locked,
@@ -171,14 +165,9 @@ export async function readSubtree(
   const announced = new Set<string>();
   const announce = (keys: Iterable<string>) => {
     const fresh: string[] = [];
-    // Siblings mostly share a queue: a key of the last queue seen is passed over without a slice.
-    let last = '';
     for (const key of keys) {
-      const cut = key.lastIndexOf(':');
-      if (cut <= 0 || (cut === last.length && key.startsWith(last))) continue;
-      const queueKey = key.slice(0, cut);
-      last = queueKey;
-      if (!announced.has(queueKey)) {
+      const queueKey = queueKeyOf(key);
+      if (queueKey && !announced.has(queueKey)) {
         announced.add(queueKey);
         fresh.push(queueKey);
       }
@@ -194,7 +183,7 @@ export async function readSubtree(
   const offset = options.ancestors ? 1 : 0;
   const [startRecord] = startLoad.decodeAll(replies.slice(offset, offset + startLoad.calls.length));
   const startJob = toSnapJob(startRecord!, readLocks([start], replies.slice(offset + startLoad.calls.length)).has(start), 'full');
-  startJob.parentBuckets = startRecord!.parentBuckets.map((b) => FROM_TREE[b]);
+  startJob.parentBuckets = startRecord!.parentBuckets.map((b) => BUCKET_KEY_SUFFIX[b]);
   jobs.set(start, startJob);
   if (!startJob.exists) return snapshot;
   // Nothing under a job fails before the job existed; the skew covers the hosts' clocks.
@@ -263,7 +252,7 @@ export async function readSubtree(
     if (!job.exists || isActive(job) || !hasBucketChildren(job)) return;
     job.children = { dependencies: [], processed: [], failed: [], unsuccessful: [] };
     for (const bucket of buckets) {
-      const page = record.pages[TREE_BUCKET[bucket]];
+      const page = record.pages[BUCKET_OF_SUFFIX[bucket]];
       if (page.cursor !== '0') {
         addChildren(job, bucket, page.keys);
         toPage.push({ parent: job.key, bucket, cursor: page.cursor });
@@ -346,7 +335,7 @@ export async function readSubtree(
       ...(aboveLoad?.calls ?? []),
       ...(levelLoad?.calls ?? []),
       ...(briefLoad?.calls ?? []),
-      ...pages.map((p) => bucketPageCall(p.parent, TREE_BUCKET[p.bucket], p.cursor, PAGE)),
+      ...pages.map((p) => bucketPageCall(p.parent, BUCKET_OF_SUFFIX[p.bucket], p.cursor, PAGE)),
     ];
     const aboveAt = locks.length;
     const levelAt = aboveAt + (aboveLoad?.calls.length ?? 0);
@@ -360,7 +349,7 @@ export async function readSubtree(
       for (const record of records) {
         const job = toSnapJob(record, locked.has(record.key), kind);
         jobs.set(record.key, job);
-        if (kind === 'full') job.parentBuckets = record.parentBuckets.map((b) => FROM_TREE[b]);
+        if (kind === 'full') job.parentBuckets = record.parentBuckets.map((b) => BUCKET_KEY_SUFFIX[b]);
         else if (kind === 'child') expand(job, record, BUCKET_KEYS);
         else if (hasBucketChildren(job)) readAgain(job);
       }

@@ -6,7 +6,8 @@
 // which re-checks every child as it removes it and skips, with the reason, what changed.
 import type { RedisClient } from '../connection/redis-client';
 import { ActionCost, withStats } from './cost';
-import { assertJobKey, queueKeysOf } from './job-key';
+import { queueKeysOf } from '../../../shared/job-keys';
+import { assertJobKey } from './job-key';
 import { asStrings, luaWriteScript } from './lua-script';
 import { planRemoveUnprocessed, type RemoveItem, type RemovePlan } from './plan-remove';
 import { readSubtree } from './read-subtree';

@@ -3,9 +3,15 @@
 // (plan-retry.ts, plan-remove.ts). Nothing here talks to Redis, so the planners are tested
 // without it (test/unit/plan-retry.test.ts).
 import type { Policy } from '../../../shared/domain';
+import type { BucketKeySuffix } from '../../../shared/buckets';
+import { splitJobKey } from '../../../shared/job-keys';
 
-/** A parent's four buckets by their Redis suffix: dependencies (unprocessed), processed, failed (ignored), unsuccessful (failed). */
-export type BucketKey = 'dependencies' | 'processed' | 'failed' | 'unsuccessful';
+/**
+ * The planners name a parent's four buckets as its Redis keys and the scripts do (the suffix:
+ * dependencies = unprocessed, failed = ignored, unsuccessful = failed); shared/buckets.ts holds
+ * the one map between those and the buckets' own names.
+ */
+export type BucketKey = BucketKeySuffix;
 export const BUCKET_KEYS: readonly BucketKey[] = ['dependencies', 'processed', 'failed', 'unsuccessful'];
 
 /**
@@ -69,11 +75,11 @@ export const NO_COUNTS: Readonly<Record<BucketKey, number>> = Object.freeze({ de
 
 /** A key that was not read, or read and found empty. */
 export function missingJob(key: string): SnapJob {
-  const last = key.lastIndexOf(':');
+  const { queueKey, id } = splitJobKey(key);
   return {
     key,
-    queueKey: last > 0 ? key.slice(0, last) : '',
-    id: last > 0 ? key.slice(last + 1) : key,
+    queueKey,
+    id,
     exists: false,
     state: 'missing',
     locked: false,

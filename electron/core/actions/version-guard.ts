@@ -19,6 +19,7 @@
 import type { RedisClient } from '../connection/redis-client';
 import type { QueueCompat, QueueLayout } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
+import { queueKeys } from '../../../shared/job-keys';
 
 export interface CompatRange {
   major: number;
@@ -88,16 +89,17 @@ export function judgeVersion(version: string | null, facts?: LayoutFacts): Queue
 export type ScriptLayouts = Record<string, '5' | '6' | '?'>;
 
 /** The verdicts of some queues (keys `P:Q`), read in one round trip. */
-export async function readQueueCompat(redis: RedisClient, queueKeys: Iterable<string>): Promise<Map<string, QueueCompat>> {
-  const keys = [...new Set(queueKeys)];
+export async function readQueueCompat(redis: RedisClient, queues: Iterable<string>): Promise<Map<string, QueueCompat>> {
+  const keys = [...new Set(queues)];
   const out = new Map<string, QueueCompat>();
   if (keys.length === 0) return out;
   const pipeline = redis.pipeline();
   for (const q of keys) {
-    pipeline.hmget(`${q}:meta`, 'version', 'paused');
-    pipeline.llen(`${q}:wait`);
-    pipeline.llen(`${q}:paused`);
-    pipeline.exists(`${q}:priority`);
+    const k = queueKeys(q);
+    pipeline.hmget(k.meta, 'version', 'paused');
+    pipeline.llen(k.wait);
+    pipeline.llen(k.paused);
+    pipeline.exists(k.legacyPriority);
   }
   const replies = (await pipeline.exec()) ?? [];
   keys.forEach((queueKey, i) => {

@@ -1,6 +1,6 @@
 // Builds a FlowNode from what load-level.lua returned for one job and where the walk found it.
 import type { Bucket, FlowNode } from '../../../shared/domain';
-import { jobKeyParts } from './key-parts';
+import { parseJobKey, splitJobKey } from '../../../shared/job-keys';
 import type { LevelRecord } from './load-level';
 import { parseJobHash } from './parse-job-hash';
 
@@ -10,7 +10,9 @@ export type Placement =
   | { kind: 'root'; depth: number; /** Its parentKey names an existing job hash. */ parentExists: boolean };
 
 export function toFlowNode(prefix: string, record: LevelRecord, placement: Placement): FlowNode {
-  const { queue, id } = jobKeyParts(prefix, record.key);
+  // A key that is not `P:Q:id` still gets a node (with errors): its queue key stands for the queue.
+  const split = splitJobKey(record.key);
+  const { queue, id } = parseJobKey(record.key, prefix) ?? { queue: split.queueKey, id: split.id };
   const errors = [...record.errors];
   const isJob = record.kind === 'hash';
   if (record.kind === 'none') errors.unshift('job hash is missing');

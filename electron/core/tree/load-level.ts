@@ -4,6 +4,7 @@
 // level rather than once per batch. All calls go out together; batches are decoded as their
 // replies arrive, once the states are in.
 import { BUCKETS, type Bucket, type ChildCounts, type NodeState } from '../../../shared/domain';
+import { splitJobKey } from '../../../shared/job-keys';
 import jobStatesLua from './job-states.lua?raw';
 import loadLevelLua from './load-level.lua?raw';
 import { JOB_FIELDS } from './parse-job-hash';
@@ -169,13 +170,11 @@ export class LevelLoad {
     // the later copies are in this.repeats)
     const groups = new Map<string, Map<string, number>>();
     this.keys.forEach((key, i) => {
-      const last = key.lastIndexOf(':');
-      if (last < 1 || last === key.length - 1) {
+      const { queueKey, id } = splitJobKey(key);
+      if (!queueKey) {
         this.stateErrors[i] = NOT_A_JOB_KEY;
         return;
       }
-      const queueKey = key.slice(0, last);
-      const id = key.slice(last + 1);
       let group = groups.get(queueKey);
       if (!group) groups.set(queueKey, (group = new Map()));
       const first = group.get(id);

@@ -5,7 +5,7 @@
 import type { RedisClient } from '../connection/redis-client';
 import type { FlowTree } from '../../../shared/domain';
 import { ancestorsCall, parseAncestors } from './ancestors';
-import { jobKey } from './key-parts';
+import { jobKey } from '../../../shared/job-keys';
 import { LevelLoad } from './load-level';
 import { RoundTrips } from '../lua/round-trips';
 import { DEFAULT_DEPTH, DEFAULT_MAX_NODES, pageSizeOf, wholeNumber } from './tree-options';

@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { shareableDeepLink } from '../../../../shared/deep-link';
 import { useApp } from '../../store/use-app';
-import { jobKeyParts, shortId } from '../../navigation/job-key';
+import { parseJobKey } from '../../../../shared/job-keys';
+import { shortId } from '../../navigation/job-key';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { CopyButton } from '../inspector/CopyButton';
 import type { LiveState } from './flow-store';
@@ -27,7 +28,7 @@ function Breadcrumb() {
   return (
     <nav className="breadcrumb" aria-label="Position in the flow">
       {ancestors.map((key, i) => {
-        const parts = jobKeyParts(key, prefix);
+        const parts = parseJobKey(key, prefix);
         return (
           <span key={key}>
             {parts ? (

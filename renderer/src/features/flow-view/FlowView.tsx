@@ -3,7 +3,7 @@
 // lives as long as this view shows it; the job the route selects (a search hit) is brought
 // into view in it.
 import { useEffect } from 'react';
-import { jobKeyParts } from '../../navigation/job-key';
+import { parseJobKey } from '../../../../shared/job-keys';
 import { useApp } from '../../store/use-app';
 import { useClient } from '../../transport/client-context';
 import { ActionDialogHost } from '../actions/ActionDialogHost';
@@ -81,7 +81,7 @@ export function FlowView({ queue, jobId, select }: { queue: string; jobId: strin
   useTreeKeys(controller);
   useEffect(() => {
     if (!controller || prefix === null) return;
-    const parts = select ? jobKeyParts(select, prefix) : null;
+    const parts = select ? parseJobKey(select, prefix) : null;
     void controller.reveal(select && parts ? { key: select, ...parts } : null);
   }, [controller, select, prefix]);
   if (!controller) return null;

@@ -4,7 +4,7 @@
 // getJob and read again when the job changes.
 import { useEffect, useState, type ReactNode } from 'react';
 import { BUCKETS, type ChildCounts, type FlowNode, type JobDetail } from '../../../../shared/domain';
-import { jobKeyParts } from '../../navigation/job-key';
+import { parseJobKey } from '../../../../shared/job-keys';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 import { useClient } from '../../transport/client-context';
@@ -83,7 +83,7 @@ function useOpenJob() {
       controller.select(key, { reveal: true });
       return;
     }
-    const parts = jobKeyParts(key, prefix);
+    const parts = parseJobKey(key, prefix);
     if (parts) navigation.navigate({ view: 'flow', queue: parts.queue, jobId: parts.id });
   };
 }

@@ -2,7 +2,8 @@
 // (per provider for the LLM fan-out: they show what a selective retry saved), its workers with
 // their concurrency and counts, the flows it seeded (each opens in the graph), and Stop.
 import type { ScenarioInfo, ScenarioRun } from '../../../../shared/scenarios';
-import { jobKeyParts, shortId } from '../../navigation/job-key';
+import { parseJobKey } from '../../../../shared/job-keys';
+import { shortId } from '../../navigation/job-key';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 import { localTime } from '../inspector/time-words';
@@ -103,7 +104,7 @@ export function RunStatus({ info, run, locked, busy, onFix, onStop }: RunStatusP
           </h4>
           <ul className="seeded-roots">
             {roots.map((key) => {
-              const parts = jobKeyParts(key, prefix);
+              const parts = parseJobKey(key, prefix);
               return (
                 <li key={key}>
                   {parts ? (

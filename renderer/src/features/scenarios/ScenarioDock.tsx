@@ -4,7 +4,7 @@
 // counters, Stop it. The bar stays visible when the panel is folded and says what runs.
 import { useState } from 'react';
 import type { Knobs, ScenarioInfo, ScenarioName, ScenarioRun } from '../../../../shared/scenarios';
-import { jobKeyParts } from '../../navigation/job-key';
+import { parseJobKey } from '../../../../shared/job-keys';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 import { isEmptyPatch, knobsPatch } from './knobs-patch';
@@ -68,7 +68,7 @@ function ScenarioDetail({ info, run, scenarios }: { info: ScenarioInfo; run: Sce
   const run_ = () =>
     settle(scenarios.run(info.name, patch), (seeded) => {
       setDraft(null);
-      const parts = seeded[0] ? jobKeyParts(seeded[0], prefix) : null;
+      const parts = seeded[0] ? parseJobKey(seeded[0], prefix) : null;
       if (parts) navigation.navigate({ view: 'flow', queue: parts.queue, jobId: parts.id });
       return `Seeded ${seeded.length} flow${seeded.length === 1 ? '' : 's'}${parts ? '; the first is open above' : ''}.`;
     });
