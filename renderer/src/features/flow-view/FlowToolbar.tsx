@@ -7,6 +7,7 @@ import { parseJobKey } from '../../../../shared/job-keys';
 import { shortId } from '../../navigation/job-key';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { CopyButton } from '../inspector/CopyButton';
+import { WatchButton } from '../watch/WatchButton';
 import type { LiveState } from './flow-store';
 import { useFlow, useFlowController, useJob } from './use-flow';
 
@@ -106,6 +107,7 @@ export function FlowToolbar() {
         >
           Open in new window
         </button>
+        <WatchButton />
         {noFailures && <span className="muted">No failed jobs in view.</span>}
       </div>
     </div>
