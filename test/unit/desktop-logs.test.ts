@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, logLevelFrom, memoryLogger, redactSecrets } from '../../electron/core/log/logger';
+import { createLogger, logLevelFrom, memoryLogger, redactSecrets, stderrLogger } from '../../electron/core/log/logger';
 import { logFilePath, openLogFile } from '../../electron/core/log/log-file';
 import { crashReporter, DIALOG_GAP_MS } from '../../electron/main/crash-report';
 import { menuTemplate, OPEN_LOGS_ID } from '../../electron/main/app-menu';
@@ -25,6 +25,17 @@ describe('logLevelFrom', () => {
     expect(bad.level).toBe('info');
     expect(bad.problem).toMatch(/FLOWSCOPE_LOG_LEVEL "verbose" is not a level \(info, warn, error\)/);
     expect(logLevelFrom({}, ['--log-level=x'.padEnd(200, 'x')], 'warn').problem).toMatch(/--log-level "x+… \(\d+ chars\)" is not a level/);
+  });
+});
+
+describe('stderrLogger', () => {
+  it('uses its level unless $FLOWSCOPE_LOG_LEVEL names another (serve and the web host)', () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    stderrLogger('warn', {}).info('hidden');
+    stderrLogger('warn', { FLOWSCOPE_LOG_LEVEL: 'info' }).info('shown');
+    stderrLogger('info', { FLOWSCOPE_LOG_LEVEL: 'error' }).warn('hidden too');
+    stderrLogger('warn', { FLOWSCOPE_LOG_LEVEL: 'nonsense' }).warn('kept at its own level');
+    expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual(['[flowscope] info: shown\n', '[flowscope] warn: kept at its own level\n']);
   });
 });
 

@@ -112,9 +112,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
-/** A logger that writes one line per entry to stderr (stdout stays free for CLI output). */
-export function stderrLogger(minLevel: Level = 'info'): Logger {
-  return createLogger({ level: minLevel });
+/**
+ * A logger that writes one line per entry to stderr (stdout stays free for CLI output), from
+ * `minLevel` up, or from the level $FLOWSCOPE_LOG_LEVEL names when it is set (the web host and
+ * `flowscope serve` take their level from it).
+ */
+export function stderrLogger(minLevel: Level = 'info', env: NodeJS.ProcessEnv = process.env): Logger {
+  return createLogger({ level: logLevelFrom(env, [], minLevel).level });
 }
 
 /** A logger that keeps entries in memory: used by tests to assert what was logged. */
