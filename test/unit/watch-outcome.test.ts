@@ -98,5 +98,6 @@ describe('watch words', () => {
     expect(watchTitle(stuck)).toBe('Flow month-end is stuck');
     expect(watchBody(stuck)).toBe('reports · #3348f236…: steps/7e5a6227… (refunds) failed (503) with no failure policy: the flow waits for ever');
     expect(watchTitle(event({ name: null, jobId: '12' }))).toBe('Flow reports/12 completed');
+    expect(watchTitle(event({ kind: 'queue', outcome: 'ended', name: null, jobId: '', key: '' }))).toBe('Watch ended: queue reports');
   });
 });

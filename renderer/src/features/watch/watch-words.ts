@@ -11,7 +11,8 @@ const OUTCOME_WORDS: Record<WatchEvent['outcome'], string> = {
 
 export function watchTitle(event: WatchEvent): string {
   const what = event.name ?? `${event.queue}/${event.jobId}`;
-  return event.outcome === 'ended' ? `Watch ended: ${what || event.queue}` : `Flow ${what} ${OUTCOME_WORDS[event.outcome]}`;
+  if (event.outcome !== 'ended') return `Flow ${what} ${OUTCOME_WORDS[event.outcome]}`;
+  return event.kind === 'queue' ? `Watch ended: queue ${event.queue}` : `Watch ended: ${what}`;
 }
 
 export function watchLabel(watch: WatchInfo): string {
