@@ -9,6 +9,7 @@ import { MAX_WATCHES_PER_SESSION, type WatchInfo } from '../../../shared/domain'
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { ANONYMOUS_SESSION } from '../../../electron/core/dispatch';
 import { memoryLogger } from '../../../electron/core/log/logger';
+import { DEFAULT_PAGE_SIZE, loadTree } from '../../../electron/core/tree';
 import { JobOutcomes, startWorker } from '../../helpers/flows';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 import { callAs, watchClient } from '../../helpers/watch-client';
@@ -102,6 +103,30 @@ describe('watching a flow', () => {
     const done = await support.next((e) => e.outcome === 'completed');
     expect(done).toMatchObject({ watchId: info.id, jobId: root.id });
     expect(support.events.map((e) => e.outcome)).toEqual(['stuck', 'completed']);
+  });
+
+  it('says stuck when the failed child is beyond the first page of a big fan-out', async () => {
+    const { job: root } = await producer().add({
+      name: 'fanout',
+      queueName: 'w-fanout',
+      children: Array.from({ length: DEFAULT_PAGE_SIZE + 30 }, (_, n) => ({ name: `call-${n}`, queueName: 'w-fanout-calls' })),
+    });
+    // A child the watch's view does not show (the first page of the pending bucket leaves it out).
+    const shown = await loadTree(redis.client(), redis.prefix, 'w-fanout', root.id!);
+    const listed = new Set(shown.nodes.map((n) => n.key));
+    const pending = await redis.client().smembers(`${redis.prefix}:w-fanout:${root.id}:dependencies`);
+    const hidden = pending.find((key) => !listed.has(key))!;
+    expect(hidden).toBeDefined();
+    const support = client('support-fanout');
+    const info = await support.watch('w-fanout', root.id!);
+    workers(new JobOutcomes(), ['w-fanout-calls', 'w-fanout'], async (job) => {
+      if (`${job.queueQualifiedName}:${job.id}` === hidden) throw new Error('provider timeout');
+      return 'ok';
+    });
+    const stuck = await support.next((e) => e.outcome === 'stuck');
+    expect(stuck).toMatchObject({ watchId: info.id, jobId: root.id });
+    expect(stuck.detail).toContain('(provider timeout) with no failure policy');
+    expect(support.events.map((e) => e.outcome)).toEqual(['stuck']);
   });
 
   it('says failed when a fail-parent child fails the root', async () => {
