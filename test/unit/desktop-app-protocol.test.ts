@@ -18,6 +18,10 @@ describe('resolveAppFile', () => {
     expect(resolveAppFile('app://renderer/', ROOT)).toBe(join(ROOT, 'index.html'));
     expect(resolveAppFile('app://renderer/assets/index-abc.js?v=1#x', ROOT)).toBe(join(ROOT, 'assets', 'index-abc.js'));
     expect(resolveAppFile('app://renderer/assets/a%20b.css', ROOT)).toBe(join(ROOT, 'assets', 'a b.css'));
+    // The shell passes the folder with a trailing slash (a URL resolved to a path).
+    expect(resolveAppFile('app://renderer/assets/x.js', `${ROOT}/`)).toBe(join(ROOT, 'assets', 'x.js'));
+    expect(resolveAppFile('app://renderer/../main/index.js', `${ROOT}/`)).toBe(join(ROOT, 'main', 'index.js'));
+    expect(resolveAppFile('app://renderer/..%2fmain', `${ROOT}/`)).toBeUndefined();
   });
 
   it('never leaves the renderer folder', () => {
