@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import type { ConnectionTest, SavedConnection } from '../../../../shared/domain';
 import { useApp } from '../../store/use-app';
+import { useClient } from '../../transport/client-context';
 import { Modal } from '../dialog/Modal';
 import { ConnectionForm, TestMessage } from './ConnectionForm';
 import { useConnections, type Connections } from './use-connections';
@@ -28,11 +29,23 @@ function ConnectionRow({
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  /** Scenarios running now, which the switch would stop: asked before switching. */
+  const [stopping, setStopping] = useState<string[] | null>(null);
+  const client = useClient();
   const fixed = connection.kind === 'sandbox' || connection.id === 'startup';
 
-  const use = async () => {
+  const use = async (confirmed = false) => {
     setBusy(true);
     setProblem(null);
+    if (!confirmed) {
+      const running = await client.call('listScenarioRuns', {}).catch(() => []);
+      if (running.length > 0) {
+        setBusy(false);
+        setStopping(running.map((r) => r.name));
+        return;
+      }
+    }
+    setStopping(null);
     const outcome = await connections.use(connection.id);
     setBusy(false);
     if (!outcome.ok) setProblem(`Could not switch: ${outcome.message}`);
@@ -63,6 +76,19 @@ function ConnectionRow({
             {problem}
           </p>
         )}
+        {stopping && (
+          <p className="confirm-inline" data-testid="confirm-switch" role="alert">
+            Switching stops the running {stopping.length === 1 ? 'scenario' : 'scenarios'} <b>{stopping.join(', ')}</b>: {stopping.length === 1 ? 'its' : 'their'} workers
+            belong to this Redis. The flows stay in it, and when you switch back the scenarios panel offers to run{' '}
+            {stopping.length === 1 ? 'it' : 'them'} again.{' '}
+            <button type="button" className="danger" onClick={() => void use(true)}>
+              Stop and switch
+            </button>{' '}
+            <button type="button" onClick={() => setStopping(null)}>
+              Stay
+            </button>
+          </p>
+        )}
         {confirming && (
           <p className="confirm-inline" data-testid="confirm-remove">
             Remove “{connection.name}”? Its saved password is forgotten too.{' '}
@@ -76,7 +102,7 @@ function ConnectionRow({
         )}
       </div>
       <div className="connection-row-buttons">
-        <button type="button" className="primary" onClick={() => void use()} disabled={active || busy} title={active ? 'This connection is in use' : undefined}>
+        <button type="button" className="primary" onClick={() => void use()} disabled={active || busy || stopping !== null} title={active ? 'This connection is in use' : undefined}>
           {busy ? 'Switching…' : 'Use'}
         </button>
         <button

@@ -3,14 +3,14 @@
 // go straight to the node that shows them. A right click on a job opens its actions menu.
 import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, useStore as useCanvasStore, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { NodeContextMenu, type MenuPlace } from '../actions/NodeContextMenu';
+import type { FlowViewState } from '../flow-view/flow-store';
 import { useFlow, useFlowController } from '../flow-view/use-flow';
 import { BucketEdge } from './BucketEdge';
 import { toCanvasElements } from './graph-elements';
 import { GroupNode } from './GroupNode';
 import { JobNode } from './JobNode';
-import { KeepCentre } from './KeepCentre';
 import { LeafBlockNode } from './LeafBlockNode';
 import { Legend } from './Legend';
 import { layoutTree } from './tree-layout';
@@ -22,8 +22,23 @@ const edgeTypes = { bucket: BucketEdge };
 /** Below this canvas height (the scenarios panel is open) the minimap would cover the tree. */
 const MINIMAP_MIN_HEIGHT = 480;
 
-function RoomyMiniMap({ colour }: { colour: (node: Node) => string }) {
+/** A job's minimap colour: its state's (blocking ones apart). */
+export function minimapColour(jobsByKey: FlowViewState['jobsByKey'], node: Pick<Node, 'id' | 'type'>): string {
+  if (node.type === 'group') return 'var(--muted)';
+  if (node.type === 'block') return 'transparent';
+  const job = jobsByKey.get(node.id);
+  return job ? `var(--state-${job.blocking ? 'blocking' : job.state})` : 'var(--muted)';
+}
+
+/**
+ * The minimap, when there is room for it. Its colours follow live changes: the colour function
+ * changes with the jobs (React Flow's minimap draws again only when its props change, and the
+ * canvas's nodes do not change when only a state does).
+ */
+function RoomyMiniMap() {
   const height = useCanvasStore((s) => s.height);
+  const jobsByKey = useFlow((s) => s.jobsByKey);
+  const colour = useCallback((node: Node) => minimapColour(jobsByKey, node), [jobsByKey]);
   if (height < MINIMAP_MIN_HEIGHT) return null;
   return <MiniMap pannable zoomable nodeColor={colour} nodeStrokeWidth={0} position="bottom-right" ariaLabel="Minimap of the flow" />;
 }
@@ -41,13 +56,8 @@ export function FlowCanvas() {
   const { nodes, edges } = useMemo(() => toCanvasElements(layout), [layout]);
   const [menu, setMenu] = useState<MenuPlace | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
-
-  const minimapColour = (node: Node) => {
-    if (node.type === 'group') return 'var(--muted)';
-    if (node.type === 'block') return 'transparent';
-    const job = controller.store.getState().jobsByKey.get(node.id);
-    return job ? `var(--state-${job.blocking ? 'blocking' : job.state})` : 'var(--muted)';
-  };
+  /** Set when the person pans or zooms: a resize then keeps their view instead of fitting again. */
+  const userMoved = useRef(false);
 
   return (
     <div className="flow-canvas" data-testid="flow-canvas" data-nodes={nodes.length}>
@@ -77,7 +87,10 @@ export function FlowCanvas() {
           onPaneContextMenu={closeMenu}
           onMoveStart={(event) => {
             // Only a pan or zoom by the person closes it; the view's own moves (live growth) do not.
-            if (event) closeMenu();
+            if (event) {
+              closeMenu();
+              userMoved.current = true;
+            }
           }}
           onNodeClick={(_, node) => {
             if (node.type !== 'job') return;
@@ -88,12 +101,11 @@ export function FlowCanvas() {
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} position="bottom-left" />
-          <RoomyMiniMap colour={minimapColour} />
+          <RoomyMiniMap />
           <Panel position="top-right">
             <Legend />
           </Panel>
-          <ViewportDirector layout={layout} />
-          <KeepCentre />
+          <ViewportDirector layout={layout} userMoved={userMoved} />
         </ReactFlow>
       </ReactFlowProvider>
       {menu && <NodeContextMenu place={menu} onClose={closeMenu} />}

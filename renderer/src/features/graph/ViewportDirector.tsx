@@ -1,93 +1,90 @@
 // Carries out the flow store's viewport requests (fit the tree, fit the failed jobs, bring a
-// selected job into view) once the layout they refer to is on the canvas.
+// selected job into view) once the layout they refer to is on the canvas, in the part of the
+// canvas the inspector drawer leaves free. When that part changes size (the inspector or the
+// scenarios panel opens or closes, the window is resized) the last fit is made again, unless
+// the person has panned or zoomed since: then what was at the centre stays at the centre.
 import { useReactFlow, useStore as useCanvasStore } from '@xyflow/react';
-import { useEffect, useRef } from 'react';
-import { useFlow } from '../flow-view/use-flow';
-import { NODE_HEIGHT, NODE_WIDTH, type TreeLayout } from './tree-layout';
+import { useEffect, useRef, type RefObject } from 'react';
+import type { ViewportRequest } from '../flow-view/flow-store';
+import { useFlow, useFlowController } from '../flow-view/use-flow';
+import type { TreeLayout } from './tree-layout';
+import { fitKeys, fitTree, revealJob, type Area, type Viewport } from './viewport-math';
 
-/** Below this zoom a node's text is unreadable: the first view shows the top of the tree instead. */
-const READABLE_ZOOM = 0.45;
-const TOP_ZOOM = 0.8;
 /** Width of the inspector drawer (styles.css .inspector), which covers the canvas's right side. */
 const DRAWER_WIDTH = 460;
 
-function boundsOf(layout: TreeLayout, keys: string[] | null) {
-  let x1 = Infinity;
-  let y1 = Infinity;
-  let x2 = -Infinity;
-  let y2 = -Infinity;
-  const add = (x: number, y: number, w: number, h: number) => {
-    x1 = Math.min(x1, x);
-    y1 = Math.min(y1, y);
-    x2 = Math.max(x2, x + w);
-    y2 = Math.max(y2, y + h);
-  };
-  if (keys) {
-    for (const key of keys) {
-      const p = layout.positions.get(key);
-      if (p) add(p.x, p.y, NODE_WIDTH, NODE_HEIGHT);
-    }
-  } else {
-    for (const item of layout.items) {
-      if (item.kind === 'block') add(item.x, item.y, item.width, item.height);
-      else add(item.x, item.y, NODE_WIDTH, NODE_HEIGHT);
-    }
-  }
-  return Number.isFinite(x1) ? { x: x1, y: y1, width: x2 - x1, height: y2 - y1 } : null;
+export function freeArea(width: number, height: number, drawerOpen: boolean): Area {
+  return { width: drawerOpen && width > 2 * DRAWER_WIDTH ? width - DRAWER_WIDTH : width, height };
 }
 
-export function ViewportDirector({ layout }: { layout: TreeLayout }) {
+export function ViewportDirector({ layout, userMoved }: { layout: TreeLayout; userMoved: RefObject<boolean> }) {
   const flow = useReactFlow();
+  const controller = useFlowController();
   const width = useCanvasStore((s) => s.width);
   const height = useCanvasStore((s) => s.height);
   const request = useFlow((s) => s.viewport);
   const rootKey = useFlow((s) => s.rootKey);
   const drawerOpen = useFlow((s) => s.inspectorOpen);
   const done = useRef<number | null>(null);
+  /** The last fit carried out, made again when the free area changes. */
+  const lastFit = useRef<ViewportRequest | null>(null);
+  const lastArea = useRef<{ width: number; height: number; drawerOpen: boolean } | null>(null);
+
+  const fitFor = (req: ViewportRequest, area: Area): Viewport | null => {
+    if (req.keys) return fitKeys(layout, req.keys, area)?.viewport ?? null;
+    return fitTree(layout, rootKey, area, req.kind === 'initial');
+  };
 
   useEffect(() => {
     if (!request || done.current === request.id || width === 0 || height === 0) return;
+    const area = freeArea(width, height, drawerOpen);
     const frame = requestAnimationFrame(() => {
+      // The refit below already brought the selected job into view.
+      if (done.current === request.id) return;
       const duration = request.kind === 'initial' ? 0 : 250;
       if (request.kind === 'reveal') {
-        const p = request.keys?.[0] ? layout.positions.get(request.keys[0]) : undefined;
+        const key = request.keys?.[0];
         // Not on the canvas yet (its parents are opening): try again with the next layout.
-        if (!p) return;
+        const next = key ? revealJob(layout, key, flow.getViewport(), area) : null;
+        if (!next) return;
         done.current = request.id;
-        const { x, y, zoom } = flow.getViewport();
-        const left = p.x * zoom + x;
-        const top = p.y * zoom + y;
-        const visibleWidth = drawerOpen && width > 2 * DRAWER_WIDTH ? width - DRAWER_WIDTH : width;
-        const inside = left >= 0 && top >= 0 && left + NODE_WIDTH * zoom <= visibleWidth && top + NODE_HEIGHT * zoom <= height;
-        if (!inside || zoom < READABLE_ZOOM) {
-          const z = Math.max(zoom, TOP_ZOOM);
-          // Centre the job in the part of the canvas the drawer leaves free.
-          void flow.setViewport(
-            { x: visibleWidth / 2 - (p.x + NODE_WIDTH / 2) * z, y: height / 2 - (p.y + NODE_HEIGHT / 2) * z, zoom: z },
-            { duration },
-          );
-        }
+        if (next !== flow.getViewport()) void flow.setViewport(next, { duration });
         return;
       }
-      const bounds = boundsOf(layout, request.keys);
-      if (!bounds) return;
+      const next = fitFor(request, area);
+      if (!next) return;
       done.current = request.id;
-      const padding = 48;
-      const zoom = Math.min(1, (width - 2 * padding) / bounds.width, (height - 2 * padding) / bounds.height);
-      const root = layout.positions.get(rootKey);
-      if (request.kind === 'initial' && zoom < READABLE_ZOOM && root) {
-        // A big tree: start at its top, readable, and let the minimap show the rest.
-        void flow.setViewport({ x: width / 2 - (root.x + NODE_WIDTH / 2) * TOP_ZOOM, y: padding - root.y * TOP_ZOOM, zoom: TOP_ZOOM }, { duration });
-        return;
-      }
-      const z = Math.max(zoom, 0.02);
-      void flow.setViewport(
-        { x: width / 2 - (bounds.x + bounds.width / 2) * z, y: height / 2 - (bounds.y + bounds.height / 2) * z, zoom: z },
-        { duration },
-      );
+      lastFit.current = request;
+      userMoved.current = false;
+      void flow.setViewport(next, { duration });
     });
     return () => cancelAnimationFrame(frame);
   }, [request, layout, width, height, flow, rootKey, drawerOpen]);
+
+  useEffect(() => {
+    const before = lastArea.current;
+    lastArea.current = { width, height, drawerOpen };
+    if (!before || before.width === 0 || before.height === 0 || width === 0 || height === 0) return;
+    if (before.width === width && before.height === height && before.drawerOpen === drawerOpen) return;
+    const area = freeArea(width, height, drawerOpen);
+    const fit = lastFit.current;
+    if (fit && !userMoved.current) {
+      let next = fitFor(fit, area);
+      // The job the drawer describes stays in sight.
+      const selected = controller.store.getState().selectedKey;
+      if (next && drawerOpen && selected) next = revealJob(layout, selected, next, area) ?? next;
+      if (!next) return;
+      if (request?.kind === 'reveal') done.current = request.id;
+      void flow.setViewport(next, { duration: 200 });
+      return;
+    }
+    // Moved by hand: keep what was at the centre of the canvas at its centre, at the same zoom.
+    const dx = (width - before.width) / 2;
+    const dy = (height - before.height) / 2;
+    if (dx === 0 && dy === 0) return;
+    const { x, y, zoom } = flow.getViewport();
+    void flow.setViewport({ x: x + dx, y: y + dy, zoom });
+  }, [width, height, drawerOpen]);
 
   return null;
 }

@@ -1,7 +1,8 @@
 // A scenario's knobs as a form: how each failure target fails (never, always, until fixed, or
-// a share of calls; with an error BullMQ retries or one it does not), then latency, attempts,
-// backoff and the sizes of what is seeded. The form edits a draft; the panel decides whether
-// it starts a run or changes the running one.
+// a share of calls; with an error BullMQ retries or one it does not), then the number knobs the
+// scenario reads (shared/scenarios.ts SCENARIO_KNOBS: latency, attempts, backoff, the sizes of
+// what is seeded; a knob it does not read is not shown). Rows wrap rather than scroll sideways.
+// The form edits a draft; the panel decides whether it starts a run or changes the running one.
 import { useId } from 'react';
 import { ERROR_KINDS, FAIL_MODES, NO_FAILURE, type ErrorKind, type FailMode, type FailureKnob, type Knobs } from '../../../../shared/scenarios';
 import type { NumberKnob } from './knobs-patch';
@@ -30,20 +31,20 @@ const NUMBER_FIELDS: NumberField[] = [
   { knob: 'latencyMs', label: 'Latency (ms)', hint: 'work time of each child call', min: 0, max: 60_000 },
   { knob: 'attempts', label: 'Attempts per child', hint: 'for jobs added after a change', min: 1, max: 50 },
   { knob: 'backoffMs', label: 'Backoff (ms)', hint: 'fixed wait between attempts', min: 0, max: 600_000 },
-  { knob: 'parentAttempts', label: 'Parent attempts', hint: 'of an orchestrating parent (LLM fan-out)', min: 1, max: 50 },
+  { knob: 'parentAttempts', label: 'Parent attempts', hint: 'of the orchestrating parent', min: 1, max: 50 },
   { knob: 'flows', label: 'Flows per run', hint: 'flows one Run seeds', min: 1, max: 100 },
-  { knob: 'fanout', label: 'Fan-out size', hint: 'children of a fan-out (aggregator)', min: 1, max: 1_000 },
+  { knob: 'fanout', label: 'Fan-out size', hint: 'children of each fan-out', min: 1, max: 1_000 },
   { knob: 'seed', label: 'Seed', hint: 'same seed, same failures and answers', min: 0, max: 2 ** 31 - 1 },
 ];
 
 function FailureRow({ target, knob, onChange, disabled }: { target: string; knob: FailureKnob; onChange(k: FailureKnob): void; disabled: boolean }) {
   const id = useId();
   return (
-    <tr data-testid="failure-knob" data-target={target}>
-      <th scope="row">
-        <label htmlFor={`${id}-mode`}>{target}</label>
-      </th>
-      <td>
+    <div className="failure-knob" data-testid="failure-knob" data-target={target}>
+      <label className="failure-target" htmlFor={`${id}-mode`}>
+        {target}
+      </label>
+      <span className="failure-controls">
         <select
           id={`${id}-mode`}
           aria-label={`Failure mode of ${target}`}
@@ -57,8 +58,6 @@ function FailureRow({ target, knob, onChange, disabled }: { target: string; knob
             </option>
           ))}
         </select>
-      </td>
-      <td>
         {knob.mode === 'rate' && (
           <label className="inline">
             <input
@@ -79,8 +78,6 @@ function FailureRow({ target, knob, onChange, disabled }: { target: string; knob
             <input type="checkbox" checked={knob.fixed} disabled={disabled} onChange={(e) => onChange({ ...knob, fixed: e.target.checked })} /> fixed
           </label>
         )}
-      </td>
-      <td>
         {knob.mode !== 'never' && (
           <select
             aria-label={`Error of ${target}`}
@@ -96,28 +93,35 @@ function FailureRow({ target, knob, onChange, disabled }: { target: string; knob
             ))}
           </select>
         )}
-      </td>
-    </tr>
+      </span>
+    </div>
   );
 }
 
-export function KnobsForm({ targets, knobs, onChange, disabled }: { targets: string[]; knobs: Knobs; onChange(k: Knobs): void; disabled: boolean }) {
+export interface KnobsFormProps {
+  targets: string[];
+  /** The number knobs the scenario reads, in any order (shown in the form's order). */
+  numbers: readonly NumberKnob[];
+  knobs: Knobs;
+  onChange(k: Knobs): void;
+  disabled: boolean;
+}
+
+export function KnobsForm({ targets, numbers, knobs, onChange, disabled }: KnobsFormProps) {
   const id = useId();
   const setFailure = (target: string, knob: FailureKnob) => onChange({ ...knobs, failures: { ...knobs.failures, [target]: knob } });
   return (
     <div className="knobs" data-testid="knobs">
       {targets.length > 0 && (
-        <table className="failure-knobs">
-          <caption>Failure injection</caption>
-          <tbody>
-            {targets.map((t) => (
-              <FailureRow key={t} target={t} knob={knobs.failures[t] ?? NO_FAILURE} onChange={(k) => setFailure(t, k)} disabled={disabled} />
-            ))}
-          </tbody>
-        </table>
+        <fieldset className="failure-knobs">
+          <legend>Failure injection</legend>
+          {targets.map((t) => (
+            <FailureRow key={t} target={t} knob={knobs.failures[t] ?? NO_FAILURE} onChange={(k) => setFailure(t, k)} disabled={disabled} />
+          ))}
+        </fieldset>
       )}
       <div className="number-knobs">
-        {NUMBER_FIELDS.map((f) => (
+        {NUMBER_FIELDS.filter((f) => numbers.includes(f.knob)).map((f) => (
           <div key={f.knob} className="number-knob">
             <label htmlFor={`${id}-${f.knob}`}>{f.label}</label>
             <input

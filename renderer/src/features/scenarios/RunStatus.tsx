@@ -74,17 +74,27 @@ export function RunStatus({ info, run, locked, busy, onFix, onStop }: RunStatusP
         <thead>
           <tr>
             <th scope="col">queue</th>
-            <th scope="col">concurrency</th>
-            <th scope="col">running</th>
-            <th scope="col">processed</th>
-            <th scope="col">completed</th>
-            <th scope="col">failed</th>
+            <th scope="col">
+              <abbr title="concurrency: jobs it runs at once">conc.</abbr>
+            </th>
+            <th scope="col">
+              <abbr title="running now">run</abbr>
+            </th>
+            <th scope="col">
+              <abbr title="processed: runs that ended">done</abbr>
+            </th>
+            <th scope="col">
+              <abbr title="completed">ok</abbr>
+            </th>
+            <th scope="col">
+              <abbr title="failed runs, retried ones included">failed</abbr>
+            </th>
           </tr>
         </thead>
         <tbody>
           {run.workers.map((w) => (
             <tr key={w.id} data-testid="worker" data-queue={w.queue}>
-              <td>
+              <td className="worker-queue">
                 {w.queue}
                 {w.state === 'closing' && <span className="muted"> (closing)</span>}
               </td>

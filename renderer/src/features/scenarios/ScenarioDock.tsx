@@ -1,18 +1,34 @@
 // The scenarios panel (docs/SPEC.md §7), docked under the graph so a presenter sees both: pick a
 // built-in failure scenario, read what it shows, set its knobs, Run it (the first seeded flow
 // opens above), change knobs while it runs ("Fix anthropic"), watch its workers and call
-// counters, Stop it. The bar stays visible when the panel is folded and says what runs.
+// counters, Stop it. Folded, the bar keeps what a demo needs in one line: what runs, its Fix
+// buttons, its call counters and Stop. Scenarios a connection switch stopped are offered
+// again, folded or not. The panel is compact (scenarios | knobs | run status, each scrolling
+// up and down only) so the graph keeps most of the height.
 import { useState } from 'react';
-import type { Knobs, ScenarioInfo, ScenarioName, ScenarioRun } from '../../../../shared/scenarios';
+import { SCENARIO_KNOBS, type Knobs, type ScenarioInfo, type ScenarioName, type ScenarioRun } from '../../../../shared/scenarios';
 import { parseJobKey } from '../../../../shared/job-keys';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 import { isEmptyPatch, knobsPatch } from './knobs-patch';
 import { KnobsForm } from './KnobsForm';
 import { RunStatus } from './RunStatus';
+import { plural } from '../../words/plural';
 import { useScenarios, type Answer, type Scenarios } from './use-scenarios';
+import './scenario-dock.css';
 
 const READ_ONLY_WORDS = 'Read-only connection: scenarios start workers and write jobs, so they cannot run here.';
+
+/** "Fail fast (failParentOnFailure)": the option name in parentheses on its own smaller line, never cut mid-word. */
+function TitleWords({ title }: { title: string }) {
+  const cut = title.indexOf(' (');
+  if (cut < 0) return <span className="scenario-title">{title}</span>;
+  return (
+    <span className="scenario-title">
+      {title.slice(0, cut)} <span className="scenario-title-option">{title.slice(cut + 1)}</span>
+    </span>
+  );
+}
 
 function ScenarioList({ infos, runs, picked, onPick }: { infos: ScenarioInfo[]; runs: ScenarioRun[]; picked: ScenarioName | null; onPick(name: ScenarioName): void }) {
   return (
@@ -27,13 +43,11 @@ function ScenarioList({ infos, runs, picked, onPick }: { infos: ScenarioInfo[]; 
               aria-pressed={picked === info.name}
               data-testid="scenario"
               data-scenario={info.name}
+              title={info.description}
               onClick={() => onPick(info.name)}
             >
-              <span className="scenario-title">
-                {info.title}
-                {running && <span className="badge badge-connected">running</span>}
-              </span>
-              <span className="scenario-description muted">{info.description}</span>
+              <TitleWords title={info.title} />
+              {running && <span className="badge badge-connected">running</span>}
             </button>
           </li>
         );
@@ -70,7 +84,7 @@ function ScenarioDetail({ info, run, scenarios }: { info: ScenarioInfo; run: Sce
       setDraft(null);
       const parts = seeded[0] ? parseJobKey(seeded[0], prefix) : null;
       if (parts) navigation.navigate({ view: 'flow', queue: parts.queue, jobId: parts.id });
-      return `Seeded ${seeded.length} flow${seeded.length === 1 ? '' : 's'}${parts ? '; the first is open above' : ''}.`;
+      return `Seeded ${plural(seeded.length, 'flow')}${parts ? '; the first is open above' : ''}.`;
     });
   const apply = () =>
     settle(scenarios.setKnobs(info.name, patch), () => {
@@ -86,7 +100,7 @@ function ScenarioDetail({ info, run, scenarios }: { info: ScenarioInfo; run: Sce
   const stop = () => settle(scenarios.stop(info.name), () => 'Stopped. Its flows stay in Redis to inspect and repair.');
 
   return (
-    <>
+    <div className="scenario-main">
       <div className="scenario-detail" data-testid="scenario-detail" data-scenario={info.name}>
         <h3>{info.title}</h3>
         <p>{info.description}</p>
@@ -96,7 +110,7 @@ function ScenarioDetail({ info, run, scenarios }: { info: ScenarioInfo; run: Sce
         <p className="muted scenario-queues">
           Queues: {info.queues.map((q) => `${q.name} (concurrency ${q.concurrency})`).join(', ')}
         </p>
-        <KnobsForm targets={info.targets} knobs={knobs} onChange={setDraft} disabled={busy || locked !== null} />
+        <KnobsForm targets={info.targets} numbers={SCENARIO_KNOBS[info.name]} knobs={knobs} onChange={setDraft} disabled={busy || locked !== null} />
         <div className="form-buttons">
           <button type="button" className="primary" onClick={() => void run_()} disabled={busy || locked !== null} title={locked ?? undefined}>
             {run ? 'Run again' : 'Run'}
@@ -128,7 +142,83 @@ function ScenarioDetail({ info, run, scenarios }: { info: ScenarioInfo; run: Sce
           <p className="muted">Not running. Run it to start its workers (one per queue) and seed its flows.</p>
         )}
       </div>
-    </>
+    </div>
+  );
+}
+
+/** Folded: each running scenario's Fix buttons, call counters and Stop, in the bar. */
+function BarControls({ infos, runs, scenarios }: { infos: ScenarioInfo[]; runs: ScenarioRun[]; scenarios: Scenarios }) {
+  const readOnly = useApp((s) => s.status?.readOnly ?? false);
+  const [busy, setBusy] = useState(false);
+  const act = async (answer: () => Promise<unknown>) => {
+    setBusy(true);
+    await answer();
+    setBusy(false);
+  };
+  return (
+    <span className="dock-bar-controls" data-testid="dock-bar-controls">
+      {runs.map((run) => {
+        const info = infos.find((i) => i.name === run.name);
+        const broken = (info?.targets ?? []).filter((t) => run.knobs.failures[t]?.mode === 'until-fixed' && !run.knobs.failures[t]?.fixed);
+        return (
+          <span key={run.name} className="dock-bar-run" data-scenario={run.name}>
+            {broken.map((t) => (
+              <button
+                key={t}
+                type="button"
+                className="primary small"
+                disabled={busy || readOnly}
+                onClick={() => void act(() => scenarios.setKnobs(run.name, { failures: { [t]: { fixed: true } } }))}
+              >
+                Fix {t}
+              </button>
+            ))}
+            {Object.entries(run.calls).map(([t, n]) => (
+              <span key={t} className="dock-bar-count" data-testid="bar-call-count" data-target={t}>
+                {t} <b>{n}</b>
+              </span>
+            ))}
+            <button type="button" className="danger-outline small" disabled={busy} onClick={() => void act(() => scenarios.stop(run.name))} title={`Stop ${run.name}: its flows stay in Redis`}>
+              Stop {runs.length > 1 ? run.name : ''}
+            </button>
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
+/** What the last switch away from this connection stopped, offered again. */
+function StoppedNotice({ scenarios }: { scenarios: Scenarios }) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const { stopped } = scenarios;
+  if (stopped.length === 0) return null;
+  const names = stopped.map((s) => s.name).join(', ');
+  const act = async (call: () => Promise<Answer<unknown>>) => {
+    setBusy(true);
+    const outcome = await call();
+    setBusy(false);
+    setProblem(outcome.ok ? null : outcome.message);
+  };
+  return (
+    <div className="notice-inline stopped-notice" role="status" data-testid="stopped-scenarios">
+      <span>
+        Switching connection stopped <b>{names}</b> here. {stopped.length === 1 ? 'It' : 'They'} can run again with the knobs{' '}
+        {stopped.length === 1 ? 'it' : 'they'} had (new flows are seeded, and the old ones&apos; waiting jobs run too).
+      </span>
+      <button type="button" className="primary small" disabled={busy} onClick={() => void act(scenarios.restartStopped)}>
+        Run {stopped.length === 1 ? 'it' : 'them'} again
+      </button>
+      <button type="button" className="small" disabled={busy} onClick={() => void act(scenarios.forgetStopped)}>
+        Dismiss
+      </button>
+      {problem && (
+        <span className="problem-inline" role="alert">
+          {problem}
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -140,13 +230,17 @@ export function ScenarioDock() {
   const shown = picked ?? runs[0]?.name ?? infos?.[0]?.name ?? null;
   const info = infos?.find((i) => i.name === shown);
   return (
-    <section className={`scenario-dock${open ? ' open' : ''}`} aria-label="Scenarios" data-testid="scenario-dock">
-      <button type="button" className="dock-bar" aria-expanded={open} onClick={() => setOpen(!open)}>
-        <span>{open ? '▾' : '▸'} Scenarios</span>
-        <span className="muted">
+    <section className={`scenario-dock${open ? ' open' : ''}`} aria-label="Scenarios" data-testid="scenario-dock" data-open={open}>
+      <div className="dock-bar">
+        <button type="button" className="dock-toggle" aria-expanded={open} onClick={() => setOpen(!open)} title={open ? 'Fold the panel to this bar' : 'Open the scenarios panel'}>
+          {open ? '▾' : '▸'} Scenarios
+        </button>
+        <span className="muted dock-summary">
           {runs.length > 0 ? `running: ${runs.map((r) => r.name).join(', ')}` : 'built-in failure scenarios with live workers'}
         </span>
-      </button>
+        {!open && infos && runs.length > 0 && <BarControls infos={infos} runs={runs} scenarios={scenarios} />}
+      </div>
+      <StoppedNotice scenarios={scenarios} />
       {open && (
         <div className="dock-body">
           {scenarios.loadError && (

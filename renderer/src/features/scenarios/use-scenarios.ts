@@ -2,7 +2,7 @@
 // and after a connection switch, then kept current by the core's `scenarioRuns` pushes, which
 // come a few times a second while jobs run), and the calls that start, change and stop them.
 import { useCallback, useEffect, useState } from 'react';
-import type { KnobsPatch, ScenarioInfo, ScenarioName, ScenarioRun } from '../../../../shared/scenarios';
+import type { KnobsPatch, ScenarioInfo, ScenarioName, ScenarioRun, StoppedScenario } from '../../../../shared/scenarios';
 import { useApp } from '../../store/use-app';
 import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
@@ -13,6 +13,10 @@ export interface Scenarios {
   infos: ScenarioInfo[] | null;
   runs: ScenarioRun[];
   loadError: string | null;
+  /** What the last switch away from this connection stopped (offered to run again). */
+  stopped: StoppedScenario[];
+  restartStopped(): Promise<Answer<string[]>>;
+  forgetStopped(): Promise<Answer<true>>;
   run(name: ScenarioName, knobs: KnobsPatch): Promise<Answer<string[]>>;
   setKnobs(name: ScenarioName, knobs: KnobsPatch): Promise<Answer<true>>;
   stop(name: ScenarioName): Promise<Answer<true>>;
@@ -24,6 +28,7 @@ export function useScenarios(): Scenarios {
   const [infos, setInfos] = useState<ScenarioInfo[] | null>(null);
   const [runs, setRuns] = useState<ScenarioRun[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [stopped, setStopped] = useState<StoppedScenario[]>([]);
 
   useEffect(() => {
     let stale = false;
@@ -38,14 +43,16 @@ export function useScenarios(): Scenarios {
 
   const refreshRuns = useCallback(async () => {
     try {
-      setRuns(await client.call('listScenarioRuns', {}));
+      const [running, left] = await Promise.all([client.call('listScenarioRuns', {}), client.call('listStoppedScenarios', {})]);
+      setRuns(running);
+      setStopped(left);
     } catch {
       // The next push or switch brings them; the catalogue's error line covers a dead core.
     }
   }, [client]);
 
   useEffect(() => {
-    // A switch stops the old connection's scenarios; the new one may have none.
+    // A switch stops the old connection's scenarios; the new one may have some it stopped before.
     if (connectionId !== null) void refreshRuns();
   }, [connectionId, refreshRuns]);
 
@@ -71,6 +78,13 @@ export function useScenarios(): Scenarios {
     infos,
     runs,
     loadError,
+    stopped,
+    restartStopped: () => attempt(async () => (await client.call('restartStoppedScenarios', {})).restarted),
+    forgetStopped: () =>
+      attempt(async () => {
+        await client.call('restartStoppedScenarios', { forget: true });
+        return true as const;
+      }),
     run: (name, knobs) => attempt(async () => (await client.call('runScenario', { name, knobs })).seeded),
     setKnobs: (name, knobs) =>
       attempt(async () => {
