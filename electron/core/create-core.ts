@@ -13,6 +13,8 @@ import { createDispatch, type Dispatch } from './dispatch';
 import { NOT_RESPONDING } from './connection/redis-connection';
 import { FlowscopeError } from '../../shared/errors';
 import { flowHandlers } from './flows/flow-handlers';
+import { jobFieldHandlers } from './flows/job-field-handlers';
+import { flowListQueues } from './flows/flow-queues';
 import { createFlowSubscriptions, type FlowSubscriptions } from './live/flow-subscriptions';
 import { liveHandlers } from './live/live-handlers';
 import { actionHandlers } from './actions/action-handlers';
@@ -190,7 +192,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       getConnectionStatus: () => active.status(),
       ...connections.handlers,
       ...queueHandlers(queues),
-      ...flowHandlers(ctx, (session, subscriptionId, page) => subscriptions.adoptPage(session, subscriptionId, page)),
+      ...flowHandlers(
+        ctx,
+        (session, subscriptionId, page) => subscriptions.adoptPage(session, subscriptionId, page),
+        flowListQueues(queues, ctx.redis),
+      ),
+      ...jobFieldHandlers(ctx),
       ...liveHandlers(() => subscriptions),
       ...actions,
       ...scenarios.handlers,

@@ -12,8 +12,10 @@ export function flowHandlers(
   ctx: CoreContext,
   /** Takes a page into a live view (the view's subscriptions), so its children get patches. */
   adopt: (session: string, subscriptionId: string, page: ChildrenPage) => Promise<void>,
+  /** The queues the core knows of (its registry), which the flow list walks. */
+  knownQueues?: () => Promise<string[]>,
 ): Pick<Handlers, 'getFlowTree' | 'getChildrenPage' | 'listFlows' | 'getJob'> {
-  const listFlows = createFlowLister(ctx);
+  const listFlows = createFlowLister(ctx, knownQueues);
   return {
     async getFlowTree({ queue, jobId, depth, pageSize }) {
       const tree = await loadTree(ctx.redis(), ctx.prefix, queue, jobId, { depth, pageSize });

@@ -3,7 +3,11 @@
 // answer to a search for one job (any job, leaf children too: job-search.ts says what a search
 // text may be). States and counts come from the tree loader's load-level script, so they are
 // exact; "stuck" counts failed children still in a parent's unprocessed bucket.
-import { MIN_ID_PREFIX, type FlowFilterState, type FlowList, type FlowSearch, type FlowSummary } from '../../../shared/domain';
+// The list walks the queues' state sets newest first (flow-walk.ts), checking which jobs have
+// children as it goes, and stops once the page is full: its cost is the page, the flows and the
+// plain jobs walked past, not the keys under the prefix. Each page is sorted by creation time.
+// Every answer carries `stats` (wall time in the core, Redis round trips).
+import { MIN_ID_PREFIX, type FlowFilterState, type FlowList, type FlowSearch, type FlowSummary, type JobState } from '../../../shared/domain';
 import type { RedisClient } from '../connection/redis-client';
 import { discoverQueueNames } from '../queues/discover-queues';
 import { jobKey, jobKeyParts } from '../tree';
@@ -13,6 +17,7 @@ import { parseJobHash } from '../tree/parse-job-hash';
 import { luaScript, RoundTrips } from '../lua/round-trips';
 import countBlockingLua from './count-blocking.lua?raw';
 import { scanFlowKeys, type FlowKeys } from './find-parents';
+import { decodeWalkCursor, encodeWalkCursor, FlowWalk, type Candidate } from './flow-walk';
 import { idVariants, parseJobSearch, searchScope } from './job-search';
 import { queueExists } from './missing-job';
 import type { CoreContext } from '../core-context';
@@ -63,7 +68,11 @@ async function existing(redis: RedisClient, keys: string[]): Promise<string[]> {
 }
 
 /** A flow lister with a short-lived cache of the prefix's SCAN (and of the queue names), so paging and searching do not rescan. */
-export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
+export function createFlowLister(
+  ctx: Pick<CoreContext, 'redis' | 'prefix'>,
+  /** The queue names the core already knows (its registry); without it the lister discovers them itself. */
+  knownQueues?: () => Promise<string[]>,
+) {
   const redis = () => ctx.redis();
   let cache: { scope: string; at: number; keys: FlowKeys } | undefined;
   let queueCache: { prefix: string; at: number; names: string[] } | undefined;
@@ -120,30 +129,20 @@ export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
     return { keys: hits, search: { ...answer, prefixSearched: true, match: hits.length > 0 ? 'id-prefix' : 'none' } };
   };
 
-  return async function listFlows(filter: FlowFilter): Promise<FlowList> {
+  /** A search's answer: the jobs it found (any job, leaf children too), each with its flow root. */
+  const searchList = async (filter: FlowFilter & { search: string }, trips: RoundTrips): Promise<FlowList> => {
     const prefix = ctx.prefix;
     const limit = filter.limit ?? 50;
     const offset = filter.cursor ? Number.parseInt(filter.cursor, 10) || 0 : 0;
-    const trips = new RoundTrips(redis());
-
-    let candidates: string[];
-    let searched: FlowSearch | undefined;
-    if (filter.search) {
-      const found = await search(prefix, filter.search, filter.queue);
-      candidates = found.keys;
-      searched = found.search;
-    } else {
-      candidates = (await flowKeys(prefix, filter.queue, offset === 0)).parents;
-    }
+    const { keys: candidates, search: searched } = await search(prefix, filter.search, filter.queue);
 
     // A search hit's flow root comes with it: the ancestors of each hit, in the same round trip.
     const load = new LevelLoad(candidates, 0, false);
-    const ancestorCalls = searched ? candidates.map(ancestorsCall) : [];
+    const ancestorCalls = candidates.map(ancestorsCall);
     const replies = await trips.run([...load.calls, ...ancestorCalls]);
     const records: LevelRecord[] = load.decodeAll(replies.slice(0, load.calls.length));
     const roots = new Map<string, string>();
     candidates.forEach((key, i) => {
-      if (i >= ancestorCalls.length) return;
       const top = parseAncestors(key, replies[load.calls.length + i]).keys[0];
       if (top) roots.set(key, top);
     });
@@ -151,49 +150,114 @@ export function createFlowLister(ctx: Pick<CoreContext, 'redis' | 'prefix'>) {
     let flows: FlowSummary[] = [];
     for (const record of records) {
       if (record.kind !== 'hash') continue;
-      if (searched) searched.found++;
-      const hash = parseJobHash(record.fields);
-      const isRoot = hash.parentKey === null;
-      if (!filter.search && !isRoot && record.state !== 'waiting-children') continue;
-      const { queue, id } = jobKeyParts(prefix, record.key);
-      if (filter.name && !(hash.name ?? '').toLowerCase().includes(filter.name.toLowerCase())) continue;
-      const rootKey = roots.get(record.key);
-      flows.push({
-        key: record.key,
-        queue,
-        id,
-        name: hash.name,
-        state: record.state,
-        timestamp: hash.timestamp,
-        isRoot,
-        childCounts: record.counts,
-        blockingFailures: 0,
-        ...(rootKey ? { root: { key: rootKey, ...pick(jobKeyParts(prefix, rootKey)) } } : {}),
-      });
+      searched.found++;
+      const flow = summaryOf(prefix, record, filter, roots.get(record.key));
+      if (flow) flows.push(flow);
     }
     const needsBlocking = filter.state === 'stuck' || filter.state === 'has-failed-children';
-    if (needsBlocking) {
-      const blocking = await countBlocking(trips, flows.filter((f) => f.childCounts.unprocessed > 0).map((f) => f.key));
-      for (const flow of flows) flow.blockingFailures = blocking.get(flow.key) ?? 0;
-      flows = flows.filter((f) =>
-        filter.state === 'stuck'
-          ? f.blockingFailures > 0
-          : f.blockingFailures + f.childCounts.failed + f.childCounts.ignored > 0,
-      );
-    } else if (filter.state) {
-      flows = flows.filter((f) => f.state === filter.state);
+    if (needsBlocking) flows = await withBlocking(trips, flows, filter.state);
+    else if (filter.state) flows = flows.filter((f) => f.state === filter.state);
+
+    flows.sort(newestFirst);
+    const page = flows.slice(offset, offset + limit);
+    if (!needsBlocking) await withBlocking(trips, page);
+    const nextCursor = offset + limit < flows.length ? String(offset + limit) : null;
+    if (searched.found === 0) searched.match = 'none';
+    return { flows: page, nextCursor, search: searched };
+  };
+
+  /**
+   * The list itself: flow roots (in any state) and parents in waiting-children, newest first,
+   * walked from the queues' state sets (flow-walk.ts) until the page is full and one more flow
+   * is known to follow.
+   */
+  const walkList = async (filter: FlowFilter, trips: RoundTrips): Promise<FlowList> => {
+    const prefix = ctx.prefix;
+    const limit = filter.limit ?? 50;
+    const queues = filter.queue ? [filter.queue] : await (knownQueues ? knownQueues() : queueNames(prefix));
+    const needsBlocking = filter.state === 'stuck' || filter.state === 'has-failed-children';
+    const before = decodeWalkCursor(filter.cursor);
+    const walk = new FlowWalk(trips, prefix, queues, needsBlocking ? undefined : (filter.state as JobState | undefined), before);
+    const handedOut: Candidate[] = [];
+    const accepted: { flow: FlowSummary; handed: number }[] = [];
+
+    while (accepted.length <= limit) {
+      const batch: Candidate[] = [];
+      const want = limit + 1 - accepted.length;
+      while (batch.length < want) {
+        const next = await walk.next();
+        if (!next) break;
+        batch.push(next);
+      }
+      if (batch.length === 0) break;
+      const load = new LevelLoad(batch.map((c) => c.key), 0, false);
+      const records = load.decodeAll(await trips.run(load.calls));
+      let flows: FlowSummary[] = [];
+      const at = new Map<string, number>();
+      records.forEach((record, i) => {
+        handedOut.push(batch[i]!);
+        at.set(record.key, handedOut.length);
+        if (record.kind !== 'hash') return;
+        const flow = summaryOf(prefix, record, filter);
+        // The walk saw it as a root or a waiting parent; what the load read now decides.
+        if (flow && (flow.isRoot || flow.state === 'waiting-children')) flows.push(flow);
+      });
+      if (needsBlocking) flows = await withBlocking(trips, flows, filter.state);
+      else if (filter.state) flows = flows.filter((f) => f.state === filter.state);
+      for (const flow of flows) accepted.push({ flow, handed: at.get(flow.key)! });
     }
 
-    flows.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0) || a.key.localeCompare(b.key));
-    const page = flows.slice(offset, offset + limit);
-    if (!needsBlocking) {
-      const blocking = await countBlocking(trips, page.filter((f) => f.childCounts.unprocessed > 0).map((f) => f.key));
-      for (const flow of page) flow.blockingFailures = blocking.get(flow.key) ?? 0;
+    const page = accepted.slice(0, limit);
+    let nextCursor: string | null = null;
+    if (accepted.length > limit) {
+      const last = page[page.length - 1]!;
+      const consumed = handedOut.slice(0, last.handed);
+      nextCursor = encodeWalkCursor(walk.cursorAfter(consumed[consumed.length - 1]!, before, consumed));
     }
-    const nextCursor = offset + limit < flows.length ? String(offset + limit) : null;
-    if (searched && searched.found === 0) searched.match = 'none';
-    return searched ? { flows: page, nextCursor, search: searched } : { flows: page, nextCursor };
+    const flows = page.map((a) => a.flow).sort(newestFirst);
+    if (!needsBlocking) await withBlocking(trips, flows);
+    return { flows, nextCursor };
   };
+
+  return async function listFlows(filter: FlowFilter): Promise<FlowList> {
+    const started = performance.now();
+    const trips = new RoundTrips(redis());
+    const list = filter.search ? await searchList({ ...filter, search: filter.search }, trips) : await walkList(filter, trips);
+    return { ...list, stats: { ms: Math.round((performance.now() - started) * 10) / 10, roundTrips: trips.count } };
+  };
+}
+
+const newestFirst = (a: FlowSummary, b: FlowSummary) => (b.timestamp ?? 0) - (a.timestamp ?? 0) || a.key.localeCompare(b.key);
+
+/** A loaded job as a flow list row, or undefined when the name filter leaves it out. */
+function summaryOf(prefix: string, record: LevelRecord, filter: FlowFilter, rootKey?: string): FlowSummary | undefined {
+  const hash = parseJobHash(record.fields);
+  if (filter.name && !(hash.name ?? '').toLowerCase().includes(filter.name.toLowerCase())) return undefined;
+  const { queue, id } = jobKeyParts(prefix, record.key);
+  return {
+    key: record.key,
+    queue,
+    id,
+    name: hash.name,
+    state: record.state,
+    timestamp: hash.timestamp,
+    isRoot: hash.parentKey === null,
+    childCounts: record.counts,
+    blockingFailures: 0,
+    ...(rootKey ? { root: { key: rootKey, ...pick(jobKeyParts(prefix, rootKey)) } } : {}),
+  };
+}
+
+/**
+ * Sets blockingFailures (failed children still in the unprocessed bucket) on the flows that
+ * have unprocessed children; with a blocking filter, keeps only the flows it lets through.
+ */
+async function withBlocking(trips: RoundTrips, flows: FlowSummary[], state?: FlowFilterState): Promise<FlowSummary[]> {
+  const blocking = await countBlocking(trips, flows.filter((f) => f.childCounts.unprocessed > 0).map((f) => f.key));
+  for (const flow of flows) flow.blockingFailures = blocking.get(flow.key) ?? 0;
+  if (state === 'stuck') return flows.filter((f) => f.blockingFailures > 0);
+  if (state === 'has-failed-children') return flows.filter((f) => f.blockingFailures + f.childCounts.failed + f.childCounts.ignored > 0);
+  return flows;
 }
 
 const pick = ({ queue, id }: { queue: string; id: string }) => ({ queue, id });
