@@ -7,6 +7,7 @@
 import type { RemoveUnprocessedResult, RetryResult } from '../../../../shared/actions';
 import { BUCKETS, type FlowNode, type QueueCompat } from '../../../../shared/domain';
 import { READ_ONLY_REASON, type ActionKind } from './action-kinds';
+import { plural } from '../../words/plural';
 
 export type Check<T> = { status: 'checking' } | { status: 'done'; result: T } | { status: 'error'; message: string };
 
@@ -34,7 +35,6 @@ const on: Availability = { offered: true, enabled: true, reason: null };
 const off = (reason: string): Availability => ({ offered: true, enabled: false, reason });
 const hidden: Availability = { offered: false, enabled: false, reason: null };
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function judgeRetry(job: FlowNode, check: RepairChecks['retry']): Availability {
   if (check?.status === 'error') return off(check.message);

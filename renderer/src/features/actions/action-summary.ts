@@ -2,6 +2,7 @@
 // preview) and read afterwards (the result): which jobs change and how, which are skipped and
 // why, what the parent does next. Pure, so the words are tested without a browser.
 import type { ActionAnswer } from './action-calls';
+import { plural } from '../../words/plural';
 
 export type SectionId = 'reopened' | 'retried' | 'removed' | 'promoted' | 'skipped' | 'still-blocking';
 
@@ -29,7 +30,6 @@ export interface ActionSummary {
   next: string | null;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 function section(id: SectionId, title: string, tone: SummarySection['tone'], items: SummaryItem[]): SummarySection[] {
   return items.length > 0 ? [{ id, title, tone, items }] : [];

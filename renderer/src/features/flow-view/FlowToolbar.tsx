@@ -10,6 +10,7 @@ import { CopyButton } from '../inspector/CopyButton';
 import { WatchButton } from '../watch/WatchButton';
 import type { LiveState } from './flow-store';
 import { useFlow, useFlowController, useJob } from './use-flow';
+import { plural } from '../../words/plural';
 
 const LIVE_LABEL: Record<LiveState, string> = {
   connecting: 'connecting…',
@@ -79,7 +80,7 @@ export function FlowToolbar() {
       </span>
       {phase === 'ready' && (
         <span className="muted flow-stats" data-testid="flow-stats">
-          {count.toLocaleString('en-US')} jobs in view{stats && stats.ms > 0 ? ` · read in ${Math.round(stats.ms)} ms` : ''}
+          {plural(count, 'job')} in view{stats && stats.ms > 0 ? ` · read in ${Math.round(stats.ms)} ms` : ''}
         </span>
       )}
       <div className="toolbar-buttons">
@@ -90,7 +91,7 @@ export function FlowToolbar() {
           type="button"
           onClick={() => setNoFailures(controller.focusFailed() === 0)}
           disabled={phase !== 'ready' || failed === 0}
-          title={failed === 0 ? 'No failed jobs in view' : `Open and show the ${failed} failed jobs`}
+          title={failed === 0 ? 'No failed jobs in view' : `Open and show the ${plural(failed, 'failed job')} (the biggest readable cluster of them when they are spread wide)`}
         >
           Zoom to failed{failed > 0 ? ` (${failed})` : ''}
         </button>

@@ -19,7 +19,7 @@ function FoundNote() {
   if (!found || found.status === 'shown') return null;
   return (
     // Over the canvas, not above it: a line that came and went would resize the canvas under
-    // the move to the job (and KeepCentre would shift it).
+    // the move to the job (and the viewport would fit it again).
     <div className="notice-inline found-note" role="status" data-testid="found-note" data-status={found.status}>
       {found.status === 'looking' ? `Bringing ${found.key} into view…` : found.note}
     </div>

@@ -12,6 +12,7 @@ import { useNavigation, useNavigationApi } from '../../navigation/use-navigation
 import { useApp } from '../../store/use-app';
 import { shortId } from '../../navigation/job-key';
 import { timeAgo } from '../inspector/time-words';
+import { plural } from '../../words/plural';
 import { hasFilters, NO_FILTERS, STATE_FILTERS, type FlowFilters } from './flow-query';
 import { useFlowList } from './use-flow-list';
 
@@ -38,6 +39,13 @@ export function isCurrentRow(flow: FlowSummary, route: Route): boolean {
   if (route.view !== 'flow') return false;
   if (flow.root) return route.select === flow.key;
   return route.queue === flow.queue && route.jobId === flow.id;
+}
+
+/** Where a job that is not a root sits: in which flow, as a parent or as a leaf. */
+export function whereInFlow(flow: Pick<FlowSummary, 'root' | 'childCounts'>): string {
+  const children = BUCKETS.reduce((sum, b) => sum + flow.childCounts[b], 0);
+  const role = children > 0 ? 'a parent' : 'a child';
+  return flow.root ? `${role} in the flow of ${flow.root.queue} #${shortId(flow.root.id)}` : `${role} inside a bigger flow`;
 }
 
 function FlowRow({ flow, current }: { flow: FlowSummary; current: boolean }) {
@@ -68,7 +76,7 @@ function FlowRow({ flow, current }: { flow: FlowSummary; current: boolean }) {
         </span>
         <span className="flow-item-sub muted">
           {flow.queue} · #{shortId(flow.id)} · {flow.state}
-          {flow.root ? ` · in the flow of ${flow.root.queue} #${shortId(flow.root.id)}` : !flow.isRoot && ' · a parent inside a bigger flow'}
+          {!flow.isRoot && <span className="flow-item-where">{whereInFlow(flow)}</span>}
         </span>
         <span className="flow-item-counts">
           {BUCKETS.map((b) => (
@@ -79,7 +87,7 @@ function FlowRow({ flow, current }: { flow: FlowSummary; current: boolean }) {
         </span>
         {flow.blockingFailures > 0 && (
           <span className="flow-item-stuck">
-            {flow.blockingFailures} failed — blocking (stuck)
+            {plural(flow.blockingFailures, 'failed child', 'failed children')} blocking (stuck)
           </span>
         )}
       </a>

@@ -6,8 +6,9 @@ import { memo, type MouseEvent } from 'react';
 import { BUCKETS } from '../../../../shared/domain';
 import { shortId } from '../../navigation/job-key';
 import { useFlow, useFlowController, useJob } from '../flow-view/use-flow';
+import { plural } from '../../words/plural';
 import { groupNodeId } from './tree-layout';
-import { BLOCKING_EXPLAINED, BLOCKING_WORDS, BUCKET_WORDS, POLICY_LABEL, POLICY_WORDS, STATE_WORDS } from './flow-words';
+import { BLOCKING_EXPLAINED, BLOCKING_WORDS, BUCKET_WORDS, POLICY_LABEL, POLICY_WORDS, stateWordsOf } from './flow-words';
 
 function JobNodeCard({ id }: NodeProps) {
   const job = useJob(id);
@@ -54,10 +55,14 @@ function JobNodeCard({ id }: NodeProps) {
         <span className="job-node-queue">{job.queue}</span> · <code>#{shortId(job.id)}</code>
       </div>
       <div className="job-node-badges">
-        <span className={`state-pill state-${job.state}`} title={STATE_WORDS[job.state]}>
+        <span
+          className={`state-pill state-${job.state}`}
+          title={job.bucket === job.state ? `${stateWordsOf(job)}; in its parent's ${job.bucket} bucket: ${BUCKET_WORDS[job.bucket]}` : stateWordsOf(job)}
+        >
           {job.state}
         </span>
-        {job.bucket && (
+        {/* A "failed" bucket beside a "failed" state says nothing more: the pill's title carries it. */}
+        {job.bucket && job.bucket !== job.state && (
           <span className={`bucket-badge bucket-${job.bucket}`} title={`In its parent's ${job.bucket} bucket: ${BUCKET_WORDS[job.bucket]}`}>
             {job.bucket}
           </span>
@@ -84,7 +89,7 @@ function JobNodeCard({ id }: NodeProps) {
           type="button"
           className="job-node-toggle nodrag"
           onClick={onToggle}
-          aria-label={collapsed ? `Expand ${children} children` : 'Collapse children'}
+          aria-label={collapsed ? `Expand ${plural(children, 'child')}` : 'Collapse children'}
           aria-expanded={!collapsed}
         >
           {loadingChildren ? 'loading…' : collapsed ? `▸ ${children.toLocaleString('en-US')}` : '▾'}

@@ -2,6 +2,7 @@
 // cards inside carry their own bucket colours.
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { plural } from '../../words/plural';
 
 export type LeafBlockData = { count: number };
 
@@ -9,7 +10,7 @@ function LeafBlockFrame({ data }: NodeProps<Node<LeafBlockData>>) {
   return (
     <div className="leaf-block" data-testid="leaf-block">
       <Handle type="target" position={Position.Top} isConnectable={false} />
-      <span className="leaf-block-label">{data.count.toLocaleString('en-US')} children</span>
+      <span className="leaf-block-label">{plural(data.count, 'child')}</span>
     </div>
   );
 }

@@ -11,10 +11,11 @@ import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
 import { JobActions } from '../actions/JobActions';
 import { useFlow, useFlowController, useJob } from '../flow-view/use-flow';
-import { BLOCKING_EXPLAINED, BLOCKING_WORDS, BUCKET_WORDS, POLICY_WORDS, STATE_WORDS } from '../graph/flow-words';
+import { attemptsWordsOf, BLOCKING_EXPLAINED, BLOCKING_WORDS, BUCKET_WORDS, POLICY_WORDS, stateWordsOf } from '../graph/flow-words';
 import { CopyButton } from './CopyButton';
 import { JsonView } from './JsonView';
 import { duration, localTime } from './time-words';
+import { plural } from '../../words/plural';
 
 const LOG_LINES = 200;
 
@@ -188,8 +189,8 @@ function Detail({ node, detail }: { node: FlowNode; detail: JobDetail }) {
           <>
             <p className="muted">
               {detail.logs.lines.length < detail.logs.total
-                ? `Last ${detail.logs.lines.length} of ${detail.logs.total.toLocaleString('en-US')} lines`
-                : `${detail.logs.total} lines`}
+                ? `Last ${detail.logs.lines.length.toLocaleString('en-US')} of ${plural(detail.logs.total, 'line')}`
+                : plural(detail.logs.total, 'line')}
             </p>
             <JsonView raw={detail.logs.lines.join('\n')} />
           </>
@@ -220,9 +221,13 @@ function InspectorBody({ jobKey }: { jobKey: string }) {
         </button>
       </header>
       <div className="inspector-summary">
-        <span className={`state-pill state-${shown.state}`}>{shown.state}</span> <span className="muted">{STATE_WORDS[shown.state]}</span>
-        <p>
-          Attempts: <b>{shown.attemptsMade}</b> made of <b>{shown.attempts}</b> allowed
+        <span className={`state-pill state-${shown.state}`}>{shown.state}</span>{' '}
+        <span className="muted" data-testid="inspector-state-words">
+          {stateWordsOf(shown, detail?.stacktrace)}
+        </span>
+        <p data-testid="inspector-attempts">
+          Attempts: <b>{shown.attemptsMade}</b> made, <b>{shown.attempts}</b> allowed
+          {attemptsWordsOf(shown, detail?.stacktrace) && <span className="muted"> ({attemptsWordsOf(shown, detail?.stacktrace)})</span>}
         </p>
         {shown.blocking && (
           <p className="blocking-callout" role="note">

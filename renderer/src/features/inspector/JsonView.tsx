@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { CopyButton } from './CopyButton';
 import { jsonTokens, prettyJson } from './json-tokens';
+import { plural } from '../../words/plural';
 
 const FOLD_LINES = 24;
 const FOLD_CHARS = 4000;
@@ -31,7 +32,7 @@ export function JsonView({ value, raw, testId }: { value?: unknown; raw?: string
         <CopyButton text={text} />
         {big && (
           <button type="button" onClick={() => setOpen(!open)}>
-            {open ? 'Fold' : `Show all ${lines.length.toLocaleString('en-US')} lines`}
+            {open ? 'Fold' : `Show all ${plural(lines.length, 'line')}`}
           </button>
         )}
       </div>
