@@ -2,7 +2,7 @@
 // hiding their subtrees, and fast enough for a 10,000-node flow.
 import { describe, expect, it } from 'vitest';
 import type { FlowNode, FlowTree, TruncatedBucket } from '../../shared/domain';
-import { fromSnapshot } from '../../renderer/src/features/flow-view/flow-data';
+import { fromSnapshot } from '../../shared/flow-model';
 import { groupNodeId, layoutTree, NODE_HEIGHT, NODE_WIDTH, PACK_MIN } from '../../renderer/src/features/graph/tree-layout';
 
 function node(key: string, parentKey: string | null): FlowNode {

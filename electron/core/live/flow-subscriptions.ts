@@ -14,9 +14,10 @@ import { missingJobError } from '../flows/missing-job';
 import { loadTree } from '../tree';
 import { toFlowNode } from '../tree/flow-node';
 import { loadLevel, type LevelRecord } from '../tree/load-level';
+import { queueKeyOf } from '../../../shared/job-keys';
 import { RoundTrips } from '../lua/round-trips';
 import { walkLevels } from '../tree/tree-walk';
-import { FlowView, type ViewOptions } from './flow-view';
+import { LiveFlowView, type ViewOptions } from './flow-view';
 import { createStreamReader, lastStreamId, type StreamEntry, type StreamReader } from './stream-reader';
 
 export interface FlowSubscriptionsDeps {
@@ -48,7 +49,7 @@ const MAX_VIEWS_PER_SESSION = 20;
 export const ROOT_CHECK_MS = 1000;
 
 export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscriptions {
-  const views = new Map<string, FlowView>();
+  const views = new Map<string, LiveFlowView>();
   /** Per view: job keys waiting to be re-read, and the run that is doing it. */
   const pending = new Map<string, { keys: Set<string>; reload: boolean }>();
   const running = new Map<string, Promise<void>>();
@@ -57,7 +58,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
   const streamOf = (queueKey: string) => `${queueKey}:events`;
 
   /** Follows the streams of every queue in a view; returns the queue keys newly followed. */
-  async function follow(view: FlowView, positions?: Map<string, string>): Promise<Set<string>> {
+  async function follow(view: LiveFlowView, positions?: Map<string, string>): Promise<Set<string>> {
     reader ??= createStreamReader(deps.redis(), { onEntries, onGap, onBadStreams });
     const watched = new Set(reader.streams());
     const added = new Set<string>();
@@ -83,7 +84,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
    * 'show' (a reload of an open view) becomes the view's tree (one node, state missing) and
    * the error is returned, so the client is told instead of keeping the old tree.
    */
-  async function load(view: FlowView, onMissing: 'throw' | 'show' = 'throw'): Promise<FlowscopeError | null> {
+  async function load(view: LiveFlowView, onMissing: 'throw' | 'show' = 'throw'): Promise<FlowscopeError | null> {
     const { queue, jobId, depth, pageSize } = view.options;
     // Positions of the streams known before the load, so nothing between is missed.
     const rootQueueKey = `${deps.prefix}:${queue}`;
@@ -101,13 +102,13 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     const late = await follow(view, positions);
     late.delete(rootQueueKey);
     if (late.size > 0) {
-      const keys = [...view.nodes.keys()].filter((k) => late.has(k.slice(0, k.lastIndexOf(':'))));
+      const keys = [...view.nodes.keys()].filter((k) => late.has(queueKeyOf(k)));
       schedule(view, keys);
     }
     return gone;
   }
 
-  function snapshot(view: FlowView, gone: FlowscopeError | null = null): FlowSnapshot {
+  function snapshot(view: LiveFlowView, gone: FlowscopeError | null = null): FlowSnapshot {
     const bad = reader?.badStreams() ?? new Map<string, string>();
     const warnings = [...view.queueKeys()]
       .filter((q) => bad.has(streamOf(q)))
@@ -139,7 +140,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     if (keys.size === 0) return;
     for (const view of views.values()) {
       const queueKeys = view.queueKeys();
-      const relevant = [...keys].filter((k) => queueKeys.has(k.slice(0, k.lastIndexOf(':'))));
+      const relevant = [...keys].filter((k) => queueKeys.has(queueKeyOf(k)));
       if (relevant.length > 0) schedule(view, relevant);
     }
   }
@@ -154,14 +155,14 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     }
   }
 
-  function schedule(view: FlowView, keys: string[]): void {
+  function schedule(view: LiveFlowView, keys: string[]): void {
     const entry = pending.get(view.id) ?? { keys: new Set<string>(), reload: false };
     for (const k of keys) entry.keys.add(k);
     pending.set(view.id, entry);
     kick(view);
   }
 
-  function scheduleReload(view: FlowView): void {
+  function scheduleReload(view: LiveFlowView): void {
     const entry = pending.get(view.id) ?? { keys: new Set<string>(), reload: false };
     entry.reload = true;
     pending.set(view.id, entry);
@@ -202,7 +203,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
   }
 
   const reloadDelays = new Map<string, number>();
-  function retryReloadLater(view: FlowView): void {
+  function retryReloadLater(view: LiveFlowView): void {
     const delay = Math.min((reloadDelays.get(view.id) ?? 100) * 2, 2000);
     reloadDelays.set(view.id, delay);
     setTimeout(() => {
@@ -212,7 +213,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
   }
 
   /** One run at a time per view; work that arrives meanwhile is merged into the next run. */
-  function kick(view: FlowView): void {
+  function kick(view: LiveFlowView): void {
     if (running.has(view.id)) return;
     const run = (async () => {
       while (views.has(view.id)) {
@@ -225,7 +226,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
             // snapshot of the missing root with a warning saying so, never the old tree kept.
             const gone = await load(view, 'show');
             reloadDelays.delete(view.id);
-            view.seq += 1;
+            view.nextSeq();
             deps.sendSnapshot(view.session, snapshot(view, gone));
           } else {
             const patch = await refresh(view, work.keys);
@@ -246,7 +247,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
   }
 
   /** Re-reads the named jobs (and their parents) and turns the differences into a patch. */
-  async function refresh(view: FlowView, keys: Set<string>): Promise<FlowPatch | null> {
+  async function refresh(view: LiveFlowView, keys: Set<string>): Promise<FlowPatch | null> {
     const redis = deps.redis();
     const trips = new RoundTrips(redis);
     const touched = new Set<string>();
@@ -337,9 +338,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
             { maxDepth, pageSize: view.options.pageSize, maxNodes: 50_000, ancestors: new Set([...view.ancestors, ...view.nodes.keys()]) },
           );
           for (const node of walked.nodes) if (view.put(node)) upserts.set(node.key, node);
-          for (const entry of walked.truncated) {
-            view.truncated.set(entry.parentKey, [...(view.truncated.get(entry.parentKey) ?? []).filter((e) => e.bucket !== entry.bucket), entry]);
-          }
+          for (const entry of walked.truncated) view.setBucketEntry(entry);
           const grouped = new Map<string, typeof walked.truncated>();
           for (const entry of walked.truncated) grouped.set(entry.parentKey, [...(grouped.get(entry.parentKey) ?? []), entry]);
           for (const [parentKey, entries] of grouped) truncated.push({ parentKey, entries });
@@ -359,15 +358,14 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
 
     // New nodes in queues not followed yet: follow them, then read them once more.
     const late = await follow(view);
-    if (late.size > 0) schedule(view, [...upserts.keys()].filter((k) => late.has(k.slice(0, k.lastIndexOf(':')))));
+    if (late.size > 0) schedule(view, [...upserts.keys()].filter((k) => late.has(queueKeyOf(k))));
     for (const key of removed) upserts.delete(key);
     if (upserts.size === 0 && removed.length === 0 && truncated.length === 0) return null;
     if (removed.length > 0) unfollowUnused();
-    view.seq += 1;
-    return { subscriptionId: view.id, seq: view.seq, upserts: [...upserts.values()], removed, truncated };
+    return { subscriptionId: view.id, seq: view.nextSeq(), upserts: [...upserts.values()], removed, truncated };
   }
 
-  const owned = (session: string, subscriptionId: string): FlowView => {
+  const owned = (session: string, subscriptionId: string): LiveFlowView => {
     const view = views.get(subscriptionId);
     if (!view || view.session !== session) throw new FlowscopeError('NOT_FOUND', `No subscription ${subscriptionId}`);
     return view;
@@ -379,7 +377,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
       if (mine.length >= MAX_VIEWS_PER_SESSION) {
         throw new FlowscopeError('REFUSED', `At most ${MAX_VIEWS_PER_SESSION} live flow views per client: unsubscribe one first`);
       }
-      const view = new FlowView(randomUUID(), session, options);
+      const view = new LiveFlowView(randomUUID(), session, options);
       views.set(view.id, view);
       try {
         await load(view);
@@ -396,7 +394,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
       await running.get(view.id);
       pending.delete(view.id);
       await load(view);
-      view.seq += 1;
+      view.nextSeq();
       return snapshot(view);
     },
     unsubscribe(session, subscriptionId) {
@@ -409,12 +407,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     },
     async adoptPage(session, subscriptionId, page) {
       const view = owned(session, subscriptionId);
-      for (const node of page.nodes) view.put(node);
-      const kept = (view.truncated.get(page.parentKey) ?? []).filter((e) => e.bucket !== page.bucket);
-      const fresh = page.truncated.filter((e) => e.parentKey === page.parentKey);
-      if (kept.length + fresh.length > 0) view.truncated.set(page.parentKey, [...kept, ...fresh]);
-      else view.truncated.delete(page.parentKey);
-      for (const entry of page.truncated) if (entry.parentKey !== page.parentKey) view.truncated.set(entry.parentKey, [entry]);
+      view.adoptPage(page);
       const late = await follow(view);
       if (late.size > 0) schedule(view, page.nodes.map((n) => n.key));
     },

@@ -1,6 +1,10 @@
-// One subscribed flow view held by the core: its nodes by key, and what it takes to turn a
-// fresh read of some nodes into a patch (upserts, removed subtrees, truncation entries).
-import { BUCKETS, type Bucket, type FlowNode, type FlowTree, type TruncatedBucket } from '../../../shared/domain';
+// One subscribed flow view held by the core: its flow data (the one model, shared/flow-model.ts,
+// edited in place: the core shares its copy with no one), its own sequence numbers, and what it
+// takes to turn a fresh read of some nodes into a patch (upserts, removed subtrees, truncation
+// entries). A view is the core's; the client holds its own copy of the same model.
+import { BUCKETS, type Bucket, type ChildrenPage, type FlowNode, type FlowTree, type TruncatedBucket } from '../../../shared/domain';
+import { EMPTY_FLOW, FlowEdit, fromSnapshot, mergePageInto, toTree, type FlowData } from '../../../shared/flow-model';
+import { queueKeyOf } from '../../../shared/job-keys';
 
 export interface ViewOptions {
   queue: string;
@@ -9,13 +13,12 @@ export interface ViewOptions {
   pageSize: number;
 }
 
-export class FlowView {
-  readonly nodes = new Map<string, FlowNode>();
-  readonly children = new Map<string, Set<string>>();
-  truncated = new Map<string, TruncatedBucket[]>();
-  root = '';
-  ancestors: string[] = [];
-  seq = 0;
+const emptyFlow = (): FlowData => ({ ...EMPTY_FLOW, jobsByKey: new Map(), childKeys: new Map(), truncated: new Map() });
+
+export class LiveFlowView {
+  private data: FlowData = emptyFlow();
+  private edit = new FlowEdit(this.data, true);
+  private lastSeq = 0;
 
   constructor(
     readonly id: string,
@@ -23,29 +26,47 @@ export class FlowView {
     readonly options: ViewOptions,
   ) {}
 
+  get root(): string {
+    return this.data.rootKey;
+  }
+
+  get ancestors(): readonly string[] {
+    return this.data.ancestors;
+  }
+
+  get nodes(): ReadonlyMap<string, FlowNode> {
+    return this.data.jobsByKey;
+  }
+
+  /** Children in view per parent, in sibling order. */
+  get children(): ReadonlyMap<string, readonly string[]> {
+    return this.data.childKeys;
+  }
+
+  get truncated(): ReadonlyMap<string, readonly TruncatedBucket[]> {
+    return this.data.truncated;
+  }
+
+  /** The sequence number of the last snapshot or patch this view sent. */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  /** The number the next snapshot or patch goes out with. */
+  nextSeq(): number {
+    this.lastSeq += 1;
+    this.data = this.edit.finish(this.lastSeq);
+    return this.lastSeq;
+  }
+
   /** Replaces everything with a freshly loaded tree. */
   reset(tree: FlowTree): void {
-    this.nodes.clear();
-    this.children.clear();
-    this.truncated = new Map();
-    this.root = tree.root;
-    this.ancestors = tree.ancestors;
-    for (const node of tree.nodes) this.put(node);
-    for (const entry of tree.truncated) {
-      const list = this.truncated.get(entry.parentKey) ?? [];
-      list.push(entry);
-      this.truncated.set(entry.parentKey, list);
-    }
+    this.data = fromSnapshot(tree, this.lastSeq);
+    this.edit = new FlowEdit(this.data, true);
   }
 
   tree(): FlowTree {
-    return {
-      root: this.root,
-      ancestors: this.ancestors,
-      nodes: [...this.nodes.values()],
-      truncated: [...this.truncated.values()].flat(),
-      stats: { ms: 0, roundTrips: 0, nodes: this.nodes.size },
-    };
+    return toTree(this.data);
   }
 
   /** The tree parent of a node in this view (null for the view's root). */
@@ -55,36 +76,22 @@ export class FlowView {
 
   /** Adds or replaces a node; returns true when it changed. */
   put(node: FlowNode): boolean {
-    const before = this.nodes.get(node.key);
-    if (before && JSON.stringify(before) === JSON.stringify(node)) return false;
-    const oldParent = before ? this.parentOf(node.key) : null;
-    this.nodes.set(node.key, node);
-    const newParent = this.parentOf(node.key);
-    if (oldParent !== newParent && oldParent) this.children.get(oldParent)?.delete(node.key);
-    if (newParent) {
-      const set = this.children.get(newParent) ?? new Set();
-      set.add(node.key);
-      this.children.set(newParent, set);
-    }
-    return true;
+    return this.edit.upsert(node, this.root);
   }
 
   /** Removes a node with its subtree; returns every key removed. */
   removeSubtree(key: string): string[] {
-    const removed: string[] = [];
-    const stack = [key];
-    while (stack.length > 0) {
-      const k = stack.pop()!;
-      if (!this.nodes.has(k)) continue;
-      removed.push(k);
-      stack.push(...(this.children.get(k) ?? []));
-      const parent = this.parentOf(k);
-      if (parent) this.children.get(parent)?.delete(k);
-      this.nodes.delete(k);
-      this.children.delete(k);
-      this.truncated.delete(k);
-    }
-    return removed;
+    return this.edit.removeSubtree(key);
+  }
+
+  /** One bucket's truncation entry of a parent (a walk below it found it cut). */
+  setBucketEntry(entry: TruncatedBucket): void {
+    this.edit.setBucketEntry(entry);
+  }
+
+  /** A page of children loaded for this view, taken in as the client's store takes it. */
+  adoptPage(page: ChildrenPage): void {
+    mergePageInto(this.edit, this.data, page);
   }
 
   childrenIn(parentKey: string, bucket: Bucket): number {
@@ -116,16 +123,13 @@ export class FlowView {
       if (nextCursor === null) continue;
       entries.push({ parentKey, bucket, shown, total, nextCursor });
     }
-    if (JSON.stringify(entries) === JSON.stringify(before)) return null;
-    if (entries.length > 0) this.truncated.set(parentKey, entries);
-    else this.truncated.delete(parentKey);
-    return entries;
+    return this.edit.setTruncated(parentKey, entries) ? entries : null;
   }
 
   /** Queue keys (`P:Q`) of every node in view: the event streams this view depends on. */
   queueKeys(): Set<string> {
     const queueKeys = new Set<string>();
-    for (const key of this.nodes.keys()) queueKeys.add(key.slice(0, key.lastIndexOf(':')));
+    for (const key of this.nodes.keys()) queueKeys.add(queueKeyOf(key));
     return queueKeys;
   }
 }

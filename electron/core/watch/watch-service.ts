@@ -2,14 +2,14 @@
 // a watched flow completes, fails or becomes stuck. A flow watch is a live flow view of its own
 // (live/flow-subscriptions.ts: the one XREAD shared by every view, events re-read the jobs they
 // name, gaps end in a fresh snapshot), held under an internal session; each patch is applied to
-// the watch's copy of the tree (shared/flow-patch.ts) and the root's outcome read from it
+// the watch's copy of the tree (shared/flow-model.ts) and the root's outcome read from it
 // (flow-outcome.ts). Queue watches are in queue-watches.ts. Nothing here writes to Redis, so
 // read-only connections may watch. A watch ends when it is unwatched, when its client's session
 // closes, when its root is removed, or when the connection is switched.
 import { randomUUID } from 'node:crypto';
 import type { FlowPatch, FlowSnapshot, FlowTree, WatchEvent, WatchInfo, WatchOutcome } from '../../../shared/domain';
 import { MAX_WATCHES_PER_SESSION } from '../../../shared/domain';
-import { applyPatch } from '../../../shared/flow-patch';
+import { patchTree } from '../../../shared/flow-model';
 import { FlowscopeError } from '../../../shared/errors';
 import type { CoreContext } from '../core-context';
 import { ANONYMOUS_SESSION } from '../dispatch';
@@ -206,7 +206,7 @@ export function createWatchService(ctx: Pick<CoreContext, 'redis' | 'prefix' | '
       if (id === null) return false;
       const watch = flows.get(id);
       if (watch?.tree && patch.subscriptionId === watch.subscriptionId) {
-        watch.tree = applyPatch(watch.tree, patch);
+        watch.tree = patchTree(watch.tree, patch);
         schedule(watch);
       }
       return true;

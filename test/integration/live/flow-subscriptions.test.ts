@@ -5,7 +5,7 @@ import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { FlowPatch, FlowSnapshot, FlowTree } from '../../../shared/domain';
-import { applyPatch } from '../../../shared/flow-patch';
+import { patchTree } from '../../../shared/flow-model';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import { loadTree } from '../../../electron/core/tree';
@@ -40,7 +40,7 @@ async function subscribeAs(session: string, queue: string, jobId: string) {
       events.push(e.payload);
       if (e.payload.seq !== seq + 1) gaps.push(e.payload.seq);
       seq = e.payload.seq;
-      tree = applyPatch(tree!, e.payload);
+      tree = patchTree(tree!, e.payload);
     } else if (e.event === 'flowSnapshot') {
       events.push(e.payload);
       seq = e.payload.seq;

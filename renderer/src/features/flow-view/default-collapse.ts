@@ -3,7 +3,7 @@
 // children fit in the budget; parents with a failure somewhere below them are opened first,
 // because that is what a person opens a flow to find. A big fan-out without failures stays
 // closed: one open parent of a hundred children would push its siblings off the screen.
-import { hiddenCount, type FlowData } from './flow-data';
+import { hiddenCount, type FlowData } from '../../../../shared/flow-model';
 
 /** Nodes (jobs and group nodes) a freshly opened flow shows at most, root's children aside. */
 export const DEFAULT_VISIBLE_BUDGET = 400;

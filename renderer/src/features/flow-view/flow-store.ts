@@ -11,7 +11,8 @@ import type { FlowscopeClient, PushEvent } from '../../../../shared/contract';
 import type { Bucket, FlowPatch, FlowSnapshot, FlowTree } from '../../../../shared/domain';
 import { errorCode, errorInWords } from '../../transport/error-words';
 import { collapseNewParents, defaultCollapsed } from './default-collapse';
-import { applyPatches, EMPTY_FLOW, fromSnapshot, groupNodeId, mergeChildrenPage, pathTo, truncatedEntry, type FlowData } from './flow-data';
+import { applyPatches, EMPTY_FLOW, fromSnapshot, mergeChildrenPage, nextPatches, pathTo, truncatedEntry, type FlowData } from '../../../../shared/flow-model';
+import { groupNodeId } from '../graph/group-node-id';
 import { scheduleAnimationFrame, type ScheduleFrame } from './frame-scheduler';
 
 /** What the core says is not live in a view (a queue whose events key is not a stream), in one line. */
@@ -163,21 +164,9 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
   const flush = () => {
     cancelFrame = null;
     if (closed || resyncing) return;
-    const patches = queued.splice(0).sort((a, b) => a.seq - b.seq);
     const before = get();
     // The run of patches that follows the current seq; a hole in it means changes were lost.
-    const run: FlowPatch[] = [];
-    let seq = before.seq;
-    let gap: string | null = null;
-    for (const patch of patches) {
-      if (patch.seq <= seq) continue;
-      if (patch.seq !== seq + 1) {
-        gap = `missed changes ${seq + 1}…${patch.seq - 1}`;
-        break;
-      }
-      run.push(patch);
-      seq = patch.seq;
-    }
+    const { run, gap } = nextPatches(before.seq, queued.splice(0));
     if (run.length > 0) {
       const data = applyPatches(before, run);
       const update: Partial<FlowViewState> = pick(data);

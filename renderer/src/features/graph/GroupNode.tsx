@@ -3,7 +3,7 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { Bucket } from '../../../../shared/domain';
-import { hiddenCount, truncatedEntry } from '../flow-view/flow-data';
+import { hiddenCount, truncatedEntry } from '../../../../shared/flow-model';
 import { PAGE_SIZE } from '../flow-view/flow-store';
 import { useFlow, useFlowController } from '../flow-view/use-flow';
 

@@ -6,7 +6,8 @@
 // the eye lands first, rather than at the far end of a grid of hundreds.
 import { hierarchy, tree } from 'd3-hierarchy';
 import type { Bucket } from '../../../../shared/domain';
-import { groupNodeId, hiddenCount, type FlowData } from '../flow-view/flow-data';
+import { hiddenCount, type FlowData } from '../../../../shared/flow-model';
+import { groupNodeId } from './group-node-id';
 
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 96;

@@ -1,6 +1,6 @@
 // Where an arrow key moves the selection in the tree: up to the parent, down to the first
 // child, left and right through the siblings. Pure, so it is tested without a browser.
-import type { FlowData } from '../flow-view/flow-data';
+import type { FlowData } from '../../../../shared/flow-model';
 
 export type Direction = 'up' | 'down' | 'left' | 'right';
 

@@ -1,5 +1,6 @@
-// The renderer's flow store data: snapshots, live patches and extra pages, applied purely,
-// and the default collapse that keeps a big flow's canvas small.
+// The one model of a live flow (shared/flow-model.ts): snapshots, live patches and extra pages,
+// applied purely or in place, gaps found, and the default collapse that keeps a big flow's
+// canvas small.
 import { describe, expect, it } from 'vitest';
 import type { Bucket, FlowNode, FlowPatch, FlowTree, TruncatedBucket } from '../../shared/domain';
 import { collapseNewParents, defaultCollapsed, keysWithFailureBelow } from '../../renderer/src/features/flow-view/default-collapse';
@@ -11,7 +12,7 @@ import {
   naturalCompare,
   pathTo,
   type FlowData,
-} from '../../renderer/src/features/flow-view/flow-data';
+} from '../../shared/flow-model';
 
 function node(key: string, parentKey: string | null, extra: Partial<FlowNode> = {}): FlowNode {
   return {

@@ -1,10 +1,13 @@
-// The normalised shape of one open flow, and the pure functions that build and change it:
-// fromSnapshot (a whole tree), applyPatch (a live change), mergeChildrenPage (one more page of
-// a big bucket). Maps and arrays are replaced, never mutated, so React selectors see a change
-// only where one happened; structureVersion moves only when the tree's shape changes, so the
-// canvas re-lays-out only then.
-import type { Bucket, ChildrenPage, FlowNode, FlowPatch, FlowTree, TruncatedBucket } from '../../../../shared/domain';
-import { compareSiblings, naturalCompare } from '../../../../shared/sibling-order';
+// The one model of a live flow, for both sides of the contract: the renderer's store per open
+// flow, the core's live views (electron/core/live/flow-view.ts), the watches and the tests.
+// fromSnapshot (a whole tree), applyPatches (live changes), mergeChildrenPage (one more page of a
+// big bucket), nextPatches (which queued patches follow, and whether some were missed), toTree
+// (back to the contract's tree). By default maps and arrays are replaced, never mutated, so React
+// selectors see a change only where one happened; structureVersion moves only when the tree's
+// shape changes, so the canvas re-lays-out only then. The core, which shares its copy with no
+// one, edits in place (FlowEdit's inPlace) instead of copying a big view's maps on every change.
+import type { Bucket, ChildrenPage, FlowNode, FlowPatch, FlowTree, TruncatedBucket } from './domain';
+import { compareSiblings, naturalCompare } from './sibling-order';
 
 export interface FlowData {
   /** Key of the job at the top of the view. */
@@ -67,11 +70,6 @@ export function fromSnapshot(tree: FlowTree, seq = 0, previous?: FlowData): Flow
   };
 }
 
-/** The id of the group node that stands for a cut bucket (also the id of its page loads). */
-export function groupNodeId(parentKey: string, bucket: Bucket): string {
-  return `group:${bucket}:${parentKey}`;
-}
-
 /** Children a bucket holds beyond those in view (what a group node stands for). */
 export function hiddenCount(entry: TruncatedBucket): number {
   return Math.max(0, entry.total - entry.shown);
@@ -87,15 +85,28 @@ function groupSignature(entries: readonly TruncatedBucket[] | undefined): string
     .join(',');
 }
 
-/** A working copy: copies a map or a list only the first time it is written. */
-class Draft {
-  jobs: Map<string, FlowNode>;
+/**
+ * Changes to flow data. By default a working copy that copies a map only the first time it is
+ * written, so the data it started from stays as it was; with `inPlace` it writes into the data's
+ * own maps (for an owner no one else reads from, the core's live views).
+ */
+export class FlowEdit {
+  readonly jobs: Map<string, FlowNode>;
   private children: Map<string, readonly string[]> | null = null;
   private cut: Map<string, readonly TruncatedBucket[]> | null = null;
   shapeChanged = false;
 
-  constructor(private readonly base: FlowData) {
-    this.jobs = new Map(base.jobsByKey);
+  constructor(
+    private readonly base: FlowData,
+    private readonly inPlace = false,
+  ) {
+    if (inPlace) {
+      this.jobs = base.jobsByKey as Map<string, FlowNode>;
+      this.children = base.childKeys as Map<string, readonly string[]>;
+      this.cut = base.truncated as Map<string, readonly TruncatedBucket[]>;
+    } else {
+      this.jobs = new Map(base.jobsByKey);
+    }
   }
 
   get childKeys(): ReadonlyMap<string, readonly string[]> {
@@ -142,14 +153,17 @@ class Draft {
     this.shapeChanged = true;
   }
 
-  /** Removes a key and everything below it. */
-  removeSubtree(key: string): void {
+  /** Removes a key and everything below it; returns the keys removed (none when it is not in view). */
+  removeSubtree(key: string): string[] {
     const node = this.jobs.get(key);
-    if (!node) return;
+    if (!node) return [];
     if (node.parentKey) this.dropChild(node.parentKey, key);
+    const removed: string[] = [];
     const stack = [key];
     while (stack.length > 0) {
       const k = stack.pop()!;
+      if (!this.jobs.has(k)) continue;
+      removed.push(k);
       const kids = this.childKeys.get(k);
       if (kids) {
         stack.push(...kids);
@@ -159,24 +173,45 @@ class Draft {
       this.jobs.delete(k);
     }
     this.shapeChanged = true;
+    return removed;
   }
 
-  upsert(node: FlowNode, rootKey: string): void {
+  /** Adds or replaces a node; returns false when the node in view was the same already. */
+  upsert(node: FlowNode, rootKey: string): boolean {
     const previous = this.jobs.get(node.key);
+    if (previous && sameNode(previous, node)) return false;
     this.jobs.set(node.key, node);
-    if (node.key === rootKey) return;
+    if (node.key === rootKey) return true;
     if (previous?.parentKey && previous.parentKey !== node.parentKey) this.dropChild(previous.parentKey, node.key);
     if (node.parentKey && (!previous || previous.parentKey !== node.parentKey)) this.addChild(node.parentKey, node.key);
+    return true;
   }
 
-  setTruncated(parentKey: string, entries: readonly TruncatedBucket[]): void {
-    const before = groupSignature(this.truncated.get(parentKey));
+  /** A parent's truncation entries, all of them; returns false when they were the same already. */
+  setTruncated(parentKey: string, entries: readonly TruncatedBucket[]): boolean {
+    const old = this.truncated.get(parentKey) ?? [];
+    if (sameTruncation(old, entries)) return false;
+    const before = groupSignature(old);
     if (entries.length > 0) this.writableTruncated().set(parentKey, entries);
     else if (this.truncated.has(parentKey)) this.writableTruncated().delete(parentKey);
     if (groupSignature(entries) !== before) this.shapeChanged = true;
+    return true;
+  }
+
+  /** One bucket's entry of a parent, the parent's other buckets kept. */
+  setBucketEntry(entry: TruncatedBucket): void {
+    const others = (this.truncated.get(entry.parentKey) ?? []).filter((e) => e.bucket !== entry.bucket);
+    this.setTruncated(entry.parentKey, [...others, entry]);
   }
 
   finish(seq: number): FlowData {
+    if (this.inPlace) {
+      const data = this.base as { structureVersion: number; seq: number };
+      data.structureVersion += this.shapeChanged ? 1 : 0;
+      data.seq = seq;
+      this.shapeChanged = false;
+      return this.base;
+    }
     return {
       ...this.base,
       jobsByKey: this.jobs,
@@ -199,7 +234,7 @@ export function applyPatch(data: FlowData, patch: FlowPatch): FlowData {
 /** Consecutive patches in one pass: one copy of the maps per animation frame, not per patch. */
 export function applyPatches(data: FlowData, patches: readonly FlowPatch[]): FlowData {
   if (patches.length === 0) return data;
-  const draft = new Draft(data);
+  const draft = new FlowEdit(data);
   for (const patch of patches) {
     for (const key of patch.removed) draft.removeSubtree(key);
     for (const node of patch.upserts) draft.upsert(node, data.rootKey);
@@ -213,7 +248,13 @@ export function applyPatches(data: FlowData, patches: readonly FlowPatch[]): Flo
  * with SCAN cursors): those are updated in place, never listed twice.
  */
 export function mergeChildrenPage(data: FlowData, page: ChildrenPage): FlowData {
-  const draft = new Draft(data);
+  const draft = new FlowEdit(data);
+  mergePageInto(draft, data, page);
+  return draft.finish(data.seq);
+}
+
+/** mergeChildrenPage, into an edit that is already open (the core's views edit in place). */
+export function mergePageInto(draft: FlowEdit, data: FlowData, page: ChildrenPage): void {
   for (const node of page.nodes) draft.upsert(node, data.rootKey);
   const byParent = new Map<string, TruncatedBucket[]>();
   for (const entry of page.truncated) {
@@ -222,12 +263,11 @@ export function mergeChildrenPage(data: FlowData, page: ChildrenPage): FlowData 
     else byParent.set(entry.parentKey, [entry]);
   }
   // The paged parent keeps its other buckets' entries; this bucket's entry is what the page says.
-  const others = (data.truncated.get(page.parentKey) ?? []).filter((e) => e.bucket !== page.bucket);
+  const others = (draft.truncated.get(page.parentKey) ?? []).filter((e) => e.bucket !== page.bucket);
   const own = (byParent.get(page.parentKey) ?? []).filter((e) => e.bucket === page.bucket);
   draft.setTruncated(page.parentKey, [...others, ...own]);
   byParent.delete(page.parentKey);
   for (const [parentKey, entries] of byParent) draft.setTruncated(parentKey, entries);
-  return draft.finish(data.seq);
 }
 
 /** The truncation entry of one bucket of a parent, if it is cut. */
@@ -259,4 +299,66 @@ export function pathTo(data: FlowData, key: string): string[] | null {
     node = data.jobsByKey.get(node.parentKey);
   }
   return node ? path : null;
+}
+
+/** The flow data as the contract's tree (what a snapshot carries). */
+export function toTree(data: FlowData, stats?: Omit<FlowTree['stats'], 'nodes'>): FlowTree {
+  return {
+    root: data.rootKey,
+    ancestors: [...data.ancestors],
+    nodes: [...data.jobsByKey.values()],
+    truncated: [...data.truncated.values()].flat(),
+    stats: { ms: stats?.ms ?? 0, roundTrips: stats?.roundTrips ?? 0, nodes: data.jobsByKey.size },
+  };
+}
+
+/** A tree with patches applied (for holders of a plain tree: the watches, the tests). */
+export function patchTree(tree: FlowTree, patches: FlowPatch | readonly FlowPatch[]): FlowTree {
+  const list = Array.isArray(patches) ? (patches as readonly FlowPatch[]) : [patches as FlowPatch];
+  return toTree(applyPatches(fromSnapshot(tree), list), tree.stats);
+}
+
+/**
+ * Of some queued patches, the run that follows `seq` in order (older ones dropped), and the gap
+ * when one is missing: then the holder has missed changes and must resync.
+ */
+export function nextPatches(seq: number, queued: readonly FlowPatch[]): { run: FlowPatch[]; gap: string | null } {
+  const run: FlowPatch[] = [];
+  let at = seq;
+  for (const patch of [...queued].sort((a, b) => a.seq - b.seq)) {
+    if (patch.seq <= at) continue;
+    if (patch.seq !== at + 1) return { run, gap: `missed changes ${at + 1}…${patch.seq - 1}` };
+    run.push(patch);
+    at = patch.seq;
+  }
+  return { run, gap: null };
+}
+
+const NODE_FIELDS = [
+  'key', 'queue', 'id', 'name', 'state', 'parentKey', 'bucket', 'policy', 'attemptsMade', 'attempts', 'timestamp',
+  'processedOn', 'finishedOn', 'delay', 'priority', 'failedReason', 'blocking', 'depth', 'error',
+] as const satisfies readonly (keyof FlowNode)[];
+
+// Every field of FlowNode but childCounts (compared below): a field added to FlowNode and not
+// here fails to compile, so sameNode never overlooks one.
+type Unlisted = Exclude<keyof FlowNode, (typeof NODE_FIELDS)[number] | 'childCounts'>;
+const ALL_FIELDS_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
+void ALL_FIELDS_LISTED;
+
+/** Whether two reads of a node say the same (field by field, no serialising). */
+export function sameNode(a: FlowNode, b: FlowNode): boolean {
+  if (a === b) return true;
+  for (const field of NODE_FIELDS) if (a[field] !== b[field]) return false;
+  const x = a.childCounts;
+  const y = b.childCounts;
+  return x.processed === y.processed && x.unprocessed === y.unprocessed && x.failed === y.failed && x.ignored === y.ignored;
+}
+
+/** Whether two lists of a parent's truncation entries say the same, in the same order. */
+export function sameTruncation(a: readonly TruncatedBucket[], b: readonly TruncatedBucket[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((e, i) => {
+    const f = b[i]!;
+    return e.parentKey === f.parentKey && e.bucket === f.bucket && e.shown === f.shown && e.total === f.total && e.nextCursor === f.nextCursor;
+  });
 }
