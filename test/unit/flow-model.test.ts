@@ -11,6 +11,12 @@ import {
   mergeChildrenPage,
   naturalCompare,
   pathTo,
+  FlowEdit,
+  nextPatches,
+  patchTree,
+  sameNode,
+  sameTruncation,
+  toTree,
   type FlowData,
 } from '../../shared/flow-model';
 
@@ -243,5 +249,59 @@ describe('defaultCollapsed', () => {
     const data = wideFlow(2, 2);
     const next = collapseNewParents(data, ['b:q:c1', 'b:q:c1-0'], new Set());
     expect([...next]).toEqual(['b:q:c1']);
+  });
+});
+
+describe('one model on both sides', () => {
+  it('sameNode compares every field, childCounts included, without serialising', () => {
+    const a = node('b:q:a', 'b:q:r');
+    expect(sameNode(a, { ...a })).toBe(true);
+    expect(sameNode(a, { ...a, state: 'failed' })).toBe(false);
+    expect(sameNode(a, { ...a, childCounts: { ...a.childCounts, ignored: 1 } })).toBe(false);
+    expect(sameNode(a, { ...a, error: 'job hash is missing' })).toBe(false);
+    expect(sameTruncation([cut('p', 'failed', 1, 3)], [cut('p', 'failed', 1, 3)])).toBe(true);
+    expect(sameTruncation([cut('p', 'failed', 1, 3)], [cut('p', 'failed', 2, 3)])).toBe(false);
+  });
+
+  it('an upsert of the same node changes nothing: the data and its maps stay the same objects', () => {
+    const data = base();
+    const same = applyPatch(data, patch(4, { upserts: [{ ...data.jobsByKey.get('b:q:a')! }] }));
+    expect(same.jobsByKey.get('b:q:a')).toBe(data.jobsByKey.get('b:q:a'));
+    expect(same.structureVersion).toBe(data.structureVersion);
+    expect(same.seq).toBe(4);
+  });
+
+  it('nextPatches takes the run that follows, drops old ones and names a gap', () => {
+    expect(nextPatches(3, [patch(5, {}), patch(4, {}), patch(2, {})]).run.map((p) => p.seq)).toEqual([4, 5]);
+    const holed = nextPatches(3, [patch(4, {}), patch(7, {})]);
+    expect(holed.run.map((p) => p.seq)).toEqual([4]);
+    expect(holed.gap).toBe('missed changes 5…6');
+    expect(nextPatches(3, []).gap).toBeNull();
+  });
+
+  it('an in-place edit writes into the data it was given (the core\'s views) and reports what it removed', () => {
+    const data = base();
+    const edit = new FlowEdit(data, true);
+    expect(edit.upsert(node('b:q:c', 'b:q:r'), data.rootKey)).toBe(true);
+    expect(edit.removeSubtree('b:q:a').sort()).toEqual(['b:q:a', 'b:q:a1', 'b:q:a2']);
+    expect(edit.removeSubtree('b:q:nope')).toEqual([]);
+    edit.setBucketEntry(cut('b:q:r', 'processed', 2, 9));
+    edit.setBucketEntry(cut('b:q:r', 'failed', 0, 4));
+    edit.setBucketEntry(cut('b:q:r', 'processed', 3, 9));
+    const out = edit.finish(9);
+    expect(out).toBe(data);
+    expect(data.seq).toBe(9);
+    expect([...data.jobsByKey.keys()]).toEqual(['b:q:r', 'b:q:b', 'b:q:c']);
+    expect(data.childKeys.get('b:q:r')).toEqual(['b:q:b', 'b:q:c']);
+    expect(data.truncated.get('b:q:r')).toEqual([cut('b:q:r', 'failed', 0, 4), cut('b:q:r', 'processed', 3, 9)]);
+  });
+
+  it('patchTree and toTree give back the contract\'s tree, as a fresh load would list it', () => {
+    const tree = treeOf([node('b:q:r', null), node('b:q:a', 'b:q:r'), node('b:q:a1', 'b:q:a')], [cut('b:q:a', 'processed', 1, 5)]);
+    const patched = patchTree(tree, [patch(1, { removed: ['b:q:a'] }), patch(2, { upserts: [node('b:q:b', 'b:q:r')] })]);
+    expect(patched.nodes.map((n) => n.key)).toEqual(['b:q:r', 'b:q:b']);
+    expect(patched.truncated).toEqual([]);
+    expect(patched.stats).toEqual({ ms: 1, roundTrips: 1, nodes: 2 });
+    expect(toTree(fromSnapshot(tree)).nodes).toEqual(tree.nodes);
   });
 });
