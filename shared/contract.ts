@@ -22,6 +22,7 @@ import {
   type WatchEvent,
   type WatchInfo,
 } from './domain';
+import { JOB_FIELDS, MAX_FIELD_CHUNK_BYTES, type JobFieldChunk } from './answer-limits';
 import type { ErrorPayload } from './errors';
 import { parseRedisUrl, RedisUrlError } from './redis-url';
 
@@ -120,6 +121,15 @@ export const methods = {
     }),
   ),
   getJob: method<JobDetail>()(z.strictObject({ key: jobKeySchema, logLines: z.int().min(0).max(1000).optional() })),
+  /** Part of a job field getJob answered cut (its `cut` says which): bytes from `offset`, at most MAX_FIELD_CHUNK_BYTES. */
+  getJobField: method<JobFieldChunk>()(
+    z.strictObject({
+      key: jobKeySchema,
+      field: z.enum(JOB_FIELDS),
+      offset: z.int().min(0),
+      length: z.int().min(1).max(MAX_FIELD_CHUNK_BYTES).optional(),
+    }),
+  ),
   subscribeFlow: method<FlowSnapshot>()(
     z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema, depth: depthSchema.optional(), pageSize: pageSizeSchema.optional() }),
   ),

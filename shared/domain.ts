@@ -1,5 +1,6 @@
 // Domain types shared by the core and the renderer: what a queue, a connection and (later)
 // a flow node look like on both sides of the contract.
+import type { JobFieldCut } from './answer-limits';
 import { BUCKETS, type Bucket } from './buckets';
 
 export const JOB_STATES = [
@@ -241,6 +242,11 @@ export interface JobDetail {
   logs: { total: number; lines: string[] };
   /** The root of its flow (itself when it has no parent). */
   rootKey: string;
+  /**
+   * Fields too big to answer whole (over MAX_JOB_FIELD_BYTES, shared/answer-limits.ts): such a
+   * field is given as its first `shown` bytes, as text; getJobField reads the rest.
+   */
+  cut?: JobFieldCut[];
 }
 
 // ---- Flow list -------------------------------------------------------------------------
@@ -294,6 +300,8 @@ export interface FlowList {
   nextCursor: string | null;
   /** Set when the list answers a search. */
   search?: FlowSearch;
+  /** What the listing cost: wall time in the core and Redis round trips (as FlowTree.stats). */
+  stats?: { ms: number; roundTrips: number };
 }
 
 // ---- Watches ---------------------------------------------------------------------------

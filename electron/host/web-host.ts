@@ -3,7 +3,8 @@
 // gets an error answer and is logged; the host keeps serving everyone else. Nothing a client
 // sends may stop it: every listener is guarded (a target that is not a path is a 400, a body
 // over 1 MiB a 413), what is logged of a client's input is clipped, and each WebSocket client
-// has a bounded number of calls running and waiting (docs/RELIABILITY.md).
+// has a bounded number of calls running and waiting and a bounded amount of output waiting for
+// it to read (docs/RELIABILITY.md).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,8 @@ export interface WebHostOptions {
   port?: number;
   token?: string;
   log: Logger;
+  /** A WebSocket client whose unsent output passes this many bytes is disconnected (default MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
 }
 
 export interface WebHost {
@@ -47,6 +50,13 @@ const MAX_BODY = 1024 * 1024;
 export const MAX_CALLS_IN_FLIGHT = 8;
 /** Calls one WebSocket client may have waiting; beyond, a call is refused with BUSY at once. */
 export const MAX_CALLS_QUEUED = 64;
+/**
+ * Output waiting for one WebSocket client to read it, at most: past this the client is
+ * disconnected (it reconnects and resyncs when it reads again). Answers are bounded by the
+ * calls-in-flight limit, but pushes (live patches, BUSY refusals) are not, and a client that
+ * never reads would otherwise grow the host's memory without end.
+ */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Plain HTTP calls running at once over all connections; beyond, 429 BUSY. */
 export const MAX_HTTP_CALLS_IN_FLIGHT = 32;
 /** Live views belong to a WebSocket (they end with it); over HTTP they could never end. */
@@ -148,6 +158,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const identity: HostIdentity = { host, port: 0, token };
 
   const refusal = (code: ErrorCode, message: string) => ({ ok: false, error: { code, message } });
+  const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   let httpCallsInFlight = 0;
 
   const answerHttp = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -288,6 +299,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const session = `ws-${randomUUID()}`;
     const send = (frame: ServerFrame, done?: () => void) => {
       if (ws.readyState !== ws.OPEN) {
+        done?.();
+        return;
+      }
+      if (ws.bufferedAmount > maxBuffered) {
+        // It has not read what it was sent: it gets no more, and its views end with the socket.
+        log.warn('websocket client does not read: disconnected', { buffered: ws.bufferedAmount, limit: maxBuffered });
+        ws.terminate();
         done?.();
         return;
       }

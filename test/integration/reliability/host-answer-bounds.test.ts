@@ -1,0 +1,206 @@
+// Bounded by what is in view (issue 12, item 4): one answer and one client's share of the
+// host's memory have a ceiling. A job with a 20 MB return value is answered cut (256 KiB shown,
+// `cut` says so, getJobField reads the rest in chunks that put the value back together byte for
+// byte, multi-byte characters included); long log lines are cut; and a WebSocket client that
+// never reads its socket is disconnected once its unread output passes the host's limit, while
+// another client is served.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { DispatchResult, ServerFrame } from '../../../shared/contract';
+import type { JobDetail } from '../../../shared/domain';
+import { LOG_LINE_CUT_MARK, MAX_FIELD_CHUNK_BYTES, MAX_JOB_FIELD_BYTES, MAX_LOG_LINE_BYTES, type JobFieldChunk } from '../../../shared/answer-limits';
+import { createCore, type Core } from '../../../electron/core/create-core';
+import { memoryLogger } from '../../../electron/core/log/logger';
+import { startWebHost, type WebHost } from '../../../electron/host/web-host';
+import { waitUntil } from '../../helpers/actions-wait';
+import { startTestRedis, type TestRedis } from '../../helpers/redis';
+
+const BUFFER_LIMIT = 1024 * 1024;
+
+let redis: TestRedis;
+let client: Redis;
+let core: Core;
+let host: WebHost;
+let dataDir: string;
+const hostLog = memoryLogger();
+const closedSessions: string[] = [];
+let bigKey: string;
+let mediumKey: string;
+let bigValue: string;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  client = redis.client();
+  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-bounds-'));
+  core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
+  await core.ready;
+  host = await startWebHost({
+    core: { ...core, closeSession: (s) => (closedSessions.push(s), core.closeSession(s)) },
+    staticDir: dataDir,
+    log: hostLog,
+    maxBufferedBytes: BUFFER_LIMIT,
+  });
+  const queue = new Queue('bounds', { connection: redis.connection, prefix: redis.prefix });
+  const big = await queue.add('big', { small: true });
+  const medium = await queue.add('medium', { pad: 'm'.repeat(200_000) });
+  await queue.close();
+  bigKey = `${redis.prefix}:bounds:${big.id}`;
+  mediumKey = `${redis.prefix}:bounds:${medium.id}`;
+  // A 20 MB return value of multi-byte text (a cut must not split a character), and a long log line.
+  bigValue = JSON.stringify({ text: 'ab€ü'.repeat(20 * 1024 * 1024 / 8) });
+  await client.hset(bigKey, 'returnvalue', bigValue);
+  await client.rpush(`${bigKey}:logs`, 'short line', 'L'.repeat(100_000));
+}, 60_000);
+
+afterAll(async () => {
+  await host.close();
+  await core.close();
+  await redis.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+type Answer = { id: number | null } & DispatchResult & { bytes: number };
+
+async function openClient() {
+  const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`, { maxPayload: 0 });
+  const waiters = new Map<number, (a: Answer) => void>();
+  ws.on('message', (data: Buffer) => {
+    const frame = JSON.parse(data.toString()) as ServerFrame;
+    if ('push' in frame || frame.id === null) return;
+    waiters.get(frame.id)?.({ ...frame, bytes: data.length });
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  let next = 0;
+  const call = (method: string, args: unknown) =>
+    new Promise<Answer>((resolve) => {
+      const id = ++next;
+      waiters.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, args }));
+    });
+  return { ws, call };
+}
+
+describe('answer sizes', () => {
+  it('a job with a 20 MB return value: answered cut at 256 KiB with `cut`, read back whole with getJobField; long log lines cut', async () => {
+    const { ws, call } = await openClient();
+    try {
+      const answer = await call('getJob', { key: bigKey });
+      expect(answer.ok).toBe(true);
+      expect(answer.bytes).toBeLessThan(MAX_JOB_FIELD_BYTES * 2);
+      const job = (answer as { result: JobDetail }).result;
+      const size = Buffer.byteLength(bigValue);
+      expect(job.cut).toEqual([{ field: 'returnvalue', size, shown: expect.any(Number) }]);
+      const shown = job.cut![0]!.shown;
+      expect(shown).toBeLessThanOrEqual(MAX_JOB_FIELD_BYTES);
+      expect(shown).toBeGreaterThan(MAX_JOB_FIELD_BYTES - 4);
+      expect(typeof job.returnValue).toBe('string');
+      expect(bigValue.startsWith(job.returnValue as string)).toBe(true);
+      expect(job.data).toEqual({ small: true });
+      expect(job.logs.total).toBe(2);
+      expect(job.logs.lines[0]).toBe('short line');
+      expect(job.logs.lines[1]).toBe(`${'L'.repeat(MAX_LOG_LINE_BYTES)}${LOG_LINE_CUT_MARK}`);
+
+      // The rest, chunk by chunk from where the answer stopped: byte for byte the stored value.
+      const parts = [job.returnValue as string];
+      let offset: number | null = shown;
+      while (offset !== null) {
+        const chunk = await call('getJobField', { key: bigKey, field: 'returnvalue', offset });
+        expect(chunk.ok).toBe(true);
+        const c = (chunk as { result: JobFieldChunk }).result;
+        expect(Buffer.byteLength(c.text)).toBeLessThanOrEqual(MAX_FIELD_CHUNK_BYTES);
+        expect(c.size).toBe(size);
+        parts.push(c.text);
+        offset = c.next;
+      }
+      expect(parts.join('')).toBe(bigValue);
+
+      // A bad chunk request changes nothing and says why.
+      expect(await call('getJobField', { key: bigKey, field: 'returnvalue', offset: -1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(await call('getJobField', { key: bigKey, field: 'data', offset: 0, length: MAX_FIELD_CHUNK_BYTES + 1 })).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_REQUEST' },
+      });
+      // No script took 50 ms or more doing it.
+      const slow = (await client.call('SLOWLOG', 'GET', '128')) as [number, number, number, string[]][];
+      const slowScripts = slow.filter((e) => e[2] >= 50_000 && /^(EVAL|EVALSHA)/i.test(String(e[3]?.[0])));
+      expect(slowScripts).toEqual([]);
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+/** A WebSocket client written by hand over a raw socket, so it can stop reading: it sends frames and never reads a byte. */
+async function nonReadingClient(): Promise<{ socket: Socket; send: (frame: unknown) => void }> {
+  const socket = connect(host.port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.write(
+    `GET /ws?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  await new Promise<void>((resolve) => {
+    let head = '';
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (head.includes('\r\n\r\n')) {
+        socket.off('data', onData);
+        resolve();
+      }
+    };
+    socket.on('data', onData);
+  });
+  expect(socket.listenerCount('data')).toBe(0);
+  socket.pause(); // from here on the client reads nothing
+  socket.on('error', () => undefined);
+  const send = (frame: unknown) => {
+    const payload = Buffer.from(JSON.stringify(frame));
+    const mask = randomBytes(4);
+    const header =
+      payload.length < 126
+        ? Buffer.from([0x81, 0x80 | payload.length])
+        : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+    const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+    socket.write(Buffer.concat([header, mask, masked]));
+  };
+  return { socket, send };
+}
+
+describe("a client's share of the host", () => {
+  it('a client that never reads is disconnected once 1 MiB waits for it; another client is answered meanwhile', async () => {
+    const other = await openClient();
+    const before = new Set(closedSessions);
+    const slow = await nonReadingClient();
+    try {
+      // 300 frames asking for a 200 KB job: far more than the socket's buffers hold.
+      for (let id = 1; id <= 300; id++) slow.send({ id, method: 'getJob', args: { key: mediumKey } });
+
+      await waitUntil(() => hostLog.entries.find((e) => e.message === 'websocket client does not read: disconnected'), 'the slow client to be disconnected', 20_000);
+      const entry = hostLog.entries.find((e) => e.message === 'websocket client does not read: disconnected')!;
+      expect(entry.fields).toMatchObject({ limit: BUFFER_LIMIT });
+      expect(Number(entry.fields!.buffered)).toBeGreaterThan(BUFFER_LIMIT);
+      // Its session (and so its live views) ended with it.
+      await waitUntil(() => closedSessions.some((s) => !before.has(s)), 'the slow client session to close');
+
+      const started = Date.now();
+      const listed = await other.call('listQueues', {});
+      expect(listed.ok).toBe(true);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      slow.socket.destroy();
+      other.ws.close();
+    }
+  });
+});
