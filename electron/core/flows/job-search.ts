@@ -9,8 +9,11 @@
 //   http://…/#/flow/q/17       a Flowscope link
 //
 // Cost: the exact id (and its lower- and upper-case forms) is one EXISTS per queue searched,
-// all sent at once; only when that finds nothing is the id matched as a prefix, against the
-// keys of the flow list's cached SCAN (no scan of its own per keystroke).
+// all sent at once; only when that finds nothing is the id matched as a prefix, by walking the
+// searched queues' state sets (findJobsByIdPrefix): the jobs of those queues, never the
+// keyspace, and nothing kept in the host.
+import type { RedisClient } from '../connection/redis-client';
+import { jobKey, queueKeys } from '../../../shared/job-keys';
 
 /** What a search text asks for. */
 export interface SearchTerms {
@@ -64,4 +67,72 @@ export function searchScope(terms: SearchTerms, listQueue: string | undefined, k
   if (!terms.queues) return listQueue ? [listQueue] : [...known];
   const other = terms.queues.flatMap((q) => known.filter((k) => k !== q && k.toLowerCase() === q.toLowerCase()));
   return [...new Set([...terms.queues, ...other])];
+}
+
+/** A glob matching `text` in any case, Redis glob specials escaped: `ab1` -> `[aA][bB]1`. */
+export function anyCaseGlob(text: string): string {
+  let glob = '';
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    const upper = ch.toUpperCase();
+    if (lower !== upper && lower.length === 1 && upper.length === 1) glob += `[${lower}${upper}]`;
+    else glob += /[*?[\]\\^]/.test(ch) ? `\\${ch}` : ch;
+  }
+  return glob;
+}
+
+const ZSETS = ['delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+const LISTS = ['wait', 'paused', 'active'] as const;
+/** Members per ZSCAN / LRANGE call: a few ms of Redis each. */
+const WALK_CHUNK = 2000;
+
+/**
+ * Keys of the jobs of `queues` whose id starts with `idPrefix` in any case, at most `max`. Every
+ * job sits in one of its queue's state sets, so those are walked (ZSCAN with a MATCH for the
+ * sorted sets, LRANGE in chunks for the lists), not the keyspace: the cost is the number of jobs
+ * in the queues searched, whatever else the Redis holds, and nothing is kept after the answer.
+ * Hits are unverified members (a reader checks the hash).
+ */
+export async function findJobsByIdPrefix(redis: RedisClient, prefix: string, queues: readonly string[], idPrefix: string, max: number): Promise<string[]> {
+  const hits = new Set<string>();
+  const want = idPrefix.toLowerCase();
+  const match = `${anyCaseGlob(idPrefix)}*`;
+  const full = () => hits.size >= max;
+  const add = (queue: string, ids: string[]) => {
+    for (const id of ids) {
+      if (full()) return;
+      if (id.toLowerCase().startsWith(want)) hits.add(jobKey(prefix, queue, id));
+    }
+  };
+  for (const queue of queues) {
+    const keys = queueKeys(`${prefix}:${queue}`);
+    const walks = [
+      ...ZSETS.map(async (set) => {
+        const key = set === 'waiting-children' ? keys.waitingChildren : keys[set];
+        let cursor = '0';
+        do {
+          const [next, flat] = await redis.zscan(key, cursor, 'MATCH', match, 'COUNT', WALK_CHUNK);
+          cursor = next;
+          add(queue, flat.filter((_, i) => i % 2 === 0));
+        } while (cursor !== '0' && !full());
+      }),
+      ...LISTS.map(async (list) => {
+        for (let start = 0; !full(); start += WALK_CHUNK) {
+          const ids = await redis.lrange(keys[list], start, start + WALK_CHUNK - 1);
+          add(queue, ids);
+          if (ids.length < WALK_CHUNK) break;
+        }
+      }),
+    ];
+    // A key of the wrong type (WRONGTYPE) holds no job ids: the other sets are still searched.
+    await Promise.all(
+      walks.map((walk) =>
+        walk.catch((err: unknown) => {
+          if (!(err instanceof Error && err.message.startsWith('WRONGTYPE'))) throw err;
+        }),
+      ),
+    );
+    if (full()) break;
+  }
+  return [...hits];
 }
