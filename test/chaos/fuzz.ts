@@ -241,7 +241,7 @@ export async function fuzzHost(host: ChaosHost, o: FuzzOptions): Promise<Tally> 
   while (sent < o.frames) {
     const kind = r.int(10);
     if (kind < 5) {
-      const n = Math.min(o.frames - sent, 50 + r.int(150));
+      const n = Math.min(o.frames - sent, 20 + r.int(60));
       await wsBatch(host, r, n, o, tally, out);
       sent += n;
       ws += n;

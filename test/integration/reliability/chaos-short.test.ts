@@ -8,6 +8,7 @@ import { runFaults } from '../../chaos/faults';
 import { fuzzHost } from '../../chaos/fuzz';
 import { inProcessRig, type ChaosRig } from '../../chaos/hosts';
 import { chaosSeed } from '../../chaos/random';
+import { runSoak } from '../../chaos/soak';
 import { MUST_BE_ZERO, type Tally } from '../../chaos/tally';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
@@ -46,6 +47,22 @@ describe('chaos, short', () => {
   it('Redis faults under two live views, once each (kill -STOP, DEBUG SLEEP, a proxy blackhole, FLUSHALL, a restart empty): noticed, answered, resynced', async () => {
     const tally = await runFaults(rig, { rounds: 1 });
     expect(tally.facts.faults).toBe(5);
+    expectClean(tally);
+  });
+
+  it('soak: 20 flows, random failures, repairs from two hosts and the CLI, then a heal: no lost result, no stuck parent, no double run, no orphan key', async () => {
+    const tally = await runSoak(rig, {
+      flows: 20,
+      seconds: 8,
+      seed,
+      redisUrl: redis.url,
+      connection: redis.connection,
+      client: redis.client(),
+      prefix: `${redis.prefix}s`,
+    });
+    if (process.env.CHAOS_DEBUG) console.log(JSON.stringify(tally));
+    expect(tally.facts.parentsChecked).toBeGreaterThanOrEqual(15);
+    expect(tally.facts.repairs).toBeGreaterThan(0);
     expectClean(tally);
   });
 });
