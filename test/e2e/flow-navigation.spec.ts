@@ -130,7 +130,7 @@ test('the flow list filters by queue, state and name, searches ids and pages wit
   await producer.close();
 
   await page.goto(host().openUrl);
-  await page.locator('[data-testid="queue"][data-queue="e2e-nav-imports"] button').click();
+  await page.locator('[data-testid="queue"][data-queue="e2e-nav-imports"] button.queue-pick').click();
   const items = page.getByTestId('flow-item');
   await expect(items).toHaveCount(50);
   await page.getByRole('button', { name: 'Load more' }).click();

@@ -108,7 +108,7 @@ test('a search that finds nothing says what it looked for and where, and can wid
   await search.fill('e2e-s-nope:17');
   await expect(page.getByTestId('no-flows')).toContainText('No queue e2e-s-nope under prefix bull, so no job 17 in it.');
 
-  await page.locator('[data-testid="queue"][data-queue="e2e-s-reports"] button').click();
+  await page.locator('[data-testid="queue"][data-queue="e2e-s-reports"] button.queue-pick').click();
   await search.fill(fetchId.slice(0, 8));
   await expect(page.getByTestId('no-flows')).toContainText(`No job matching "${fetchId.slice(0, 8)}" in queue e2e-s-reports under prefix bull.`);
   await page.screenshot({ path: 'docs/screenshots/search-miss.png' });
@@ -152,7 +152,7 @@ test('the list scope: picking a flow of every queue does not narrow it; reloads 
   await expect(page.locator('[data-testid="queue"] button[aria-pressed="true"]')).toHaveCount(0);
 
   // Narrowed and searched, then reloaded: the flow is back, the list starts afresh.
-  await page.locator('[data-testid="queue"][data-queue="e2e-s-work"] button').click();
+  await page.locator('[data-testid="queue"][data-queue="e2e-s-work"] button.queue-pick').click();
   await expect(heading).toHaveText('Flows in e2e-s-work');
   await page.getByLabel('Search by job id').fill('page');
   await page.reload();
@@ -162,7 +162,7 @@ test('the list scope: picking a flow of every queue does not narrow it; reloads 
 
   // Narrowed and searched, then a link to another flow is opened: no stale scope beside it.
   const other = await addFlow(await host().redis(), { name: 'other', queueName: 'e2e-s-other', children: [{ name: 'kid', queueName: 'e2e-s-other' }] });
-  await page.locator('[data-testid="queue"][data-queue="e2e-s-work"] button').click();
+  await page.locator('[data-testid="queue"][data-queue="e2e-s-work"] button.queue-pick').click();
   await page.getByLabel('Search by job id').fill('nothing-like-this');
   await expect(page.getByTestId('no-flows')).toBeVisible();
   await page.evaluate((hash) => (window.location.hash = hash), `#/flow/e2e-s-other/${other.job.id}`);
