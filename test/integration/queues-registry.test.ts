@@ -1,8 +1,9 @@
 // Queue discovery without a SCAN on a timer, against a real Redis with real BullMQ queues: the
 // set of queues is scanned once, then counted by pipeline; a removed queue drops out at the next
 // count, a new one shows up on a rescan (asked for, or when the key count moved and the backoff
-// has passed), and at once when an answer of the core names it. SCANs are counted by Redis
-// itself (INFO commandstats).
+// has passed), and at once when an answer of the core names it. The Redis holds 30,000 other
+// keys, so it is not a "small keyspace" (where a listQueues rescans a keyspace that moved; the
+// last test shows that case). SCANs are counted by Redis itself (INFO commandstats).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ let client: Redis;
 beforeAll(async () => {
   redis = await startTestRedis({ own: true });
   client = redis.client();
+  await client.call('DEBUG', 'POPULATE', '30000', 'other', '8');
 });
 afterAll(async () => redis.stop());
 
@@ -145,5 +147,20 @@ describe('queue registry', () => {
       await core.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('on a small keyspace a listQueues rescans when the key count moved (and only then)', async () => {
+    const prefix = `${redis.prefix}s`;
+    const registry = createQueueRegistry({ redis: () => client, prefix: () => prefix, onList: () => undefined, smallKeyspaceKeys: 1_000_000 });
+    expect(await registry.list()).toEqual([]);
+    await registry.list();
+    expect(registry.stats().scans).toBe(1);
+    const q = new Queue('small', { connection: redis.connection, prefix });
+    await q.add('x', {});
+    expect(names(await registry.list())).toEqual(['small']);
+    expect(registry.stats().scans).toBe(2);
+    await registry.list();
+    expect(registry.stats().scans).toBe(2);
+    await q.close();
   });
 });

@@ -11,17 +11,19 @@
 //   counter are gone (obliterated) at once;
 // - the *set* of queues: one SCAN when the registry is first asked (or after a connection switch);
 //   again on demand (`listQueues {rescan: true}`, the sidebar's refresh), when the connection
-//   comes back; and otherwise only when the keyspace's key count (DBSIZE, O(1)) moved since the
-//   last SCAN **and** a backoff has passed: RESCAN_LOAD_FACTOR times the last SCAN's duration, at
-//   least MIN_RESCAN_MS, at most MAX_RESCAN_MS. An idle Redis is never rescanned; a busy one at
-//   most 1 part in 200 of the time;
+//   comes back, on a listQueues when the keyspace is small (under SMALL_KEYSPACE_KEYS, where a
+//   SCAN is a few ms) and its key count moved; and otherwise only when the keyspace's key count
+//   (DBSIZE, O(1)) moved since the last SCAN **and** a backoff has passed: RESCAN_LOAD_FACTOR
+//   times the last SCAN's duration, at least MIN_RESCAN_MS, at most MAX_RESCAN_MS. An idle Redis
+//   is never rescanned; a busy big one at most 1 part in 200 of the time;
 // - queues met elsewhere (a tree, a job, a flow list answer naming a queue; see queues-seen.ts)
 //   are added at once, once their counts pipeline shows them there.
 //
 // The trade-off: a queue created behind Flowscope's back (no call of Flowscope met it) shows up
-// after the next rescan: within MIN_RESCAN_MS (+ one count interval) on a small Redis, and up to
-// 200 times a SCAN's duration on a big busy one (about 5 minutes for 2M keys, capped at 10), or
-// at once on a refresh. A queue that is removed disappears within one count interval.
+// on a small Redis at the next listQueues, or by push within MIN_RESCAN_MS + one count interval
+// (about 3.5 s); on a big one after the next rescan, up to 200 times a SCAN's duration (about 5
+// minutes for 2M keys, capped at 10), or at once on a refresh. A removed queue disappears within
+// one count interval.
 import type { QueueInfo } from '../../../shared/domain';
 import { isCluster, type RedisClient } from '../connection/redis-client';
 import { countKnownQueues, discoverQueueNames } from './discover-queues';
@@ -30,6 +32,8 @@ import { countKnownQueues, discoverQueueNames } from './discover-queues';
 export const RESCAN_LOAD_FACTOR = 200;
 export const MIN_RESCAN_MS = 2_000;
 export const MAX_RESCAN_MS = 600_000;
+/** Under this many keys a SCAN costs a few ms: a listQueues on a keyspace that moved rescans first. */
+export const SMALL_KEYSPACE_KEYS = 20_000;
 
 /** How long after a SCAN that took `lastMs` the next one may run (when the keyspace moved). */
 export function nextRescanDelay(lastMs: number): number {
@@ -49,6 +53,8 @@ export interface QueueRegistryOptions {
   /** Called with the list whenever it differs from the last one passed (the `queues` push). */
   onList: (queues: QueueInfo[]) => void;
   now?: () => number;
+  /** Keys under which a listQueues rescans a keyspace that moved (default SMALL_KEYSPACE_KEYS). */
+  smallKeyspaceKeys?: number;
 }
 
 export interface QueueRegistry {
@@ -76,6 +82,7 @@ export interface QueueRegistry {
 
 export function createQueueRegistry(options: QueueRegistryOptions): QueueRegistry {
   const now = options.now ?? Date.now;
+  const smallKeyspace = options.smallKeyspaceKeys ?? SMALL_KEYSPACE_KEYS;
   // Everything below belongs to one connection; `generation` tells a late answer from an old one.
   let generation = 0;
   let known: string[] | null = null;
@@ -165,8 +172,12 @@ export function createQueueRegistry(options: QueueRegistryOptions): QueueRegistr
       if (again || known === null) return rescan();
       // Just back from a reconnect (a restart, a wipe): the check of the set comes first.
       if (reconnectCheck) await reconnectCheck.catch(() => undefined);
-      // A client asking is a moment to look for new queues, under the same backoff as the
-      // watcher; the answer does not wait for it (a new queue comes as a `queues` push).
+      // A client asking is a moment to look for new queues. On a small keyspace whose key count
+      // moved, the answer waits for a rescan (a few ms: the list is then as fresh as a SCAN per
+      // call made it); otherwise the answer is the copy, and the look runs behind it under the
+      // watcher's backoff (a new queue comes as a `queues` push).
+      const keys = await keyCount(options.redis());
+      if (keys !== keysAtScan && keys < smallKeyspace) return rescan();
       void check(false).catch(() => undefined);
       if (scanning) return scanning;
       if (maxAgeMs !== undefined && now() - countedAt > maxAgeMs) return refreshCounts();
