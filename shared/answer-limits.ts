@@ -4,13 +4,33 @@
 
 /** The job hash fields the inspector shows, as BullMQ names them. */
 export const JOB_FIELDS = ['data', 'opts', 'returnvalue', 'stacktrace'] as const;
-export type JobField = (typeof JOB_FIELDS)[number];
+/** The fields getJobField reads: those, and the texts a node carries cut (MAX_NODE_TEXT_BYTES). */
+export const READABLE_JOB_FIELDS = [...JOB_FIELDS, 'failedReason', 'name'] as const;
+export type JobField = (typeof READABLE_JOB_FIELDS)[number];
 
 /** A job field longer than this (in bytes) is answered cut, with a JobFieldCut saying so. */
 export const MAX_JOB_FIELD_BYTES = 256 * 1024;
 /** A log line longer than this (in bytes) is answered cut (with LOG_LINE_CUT_MARK at its end). */
 export const MAX_LOG_LINE_BYTES = 16 * 1024;
 export const LOG_LINE_CUT_MARK = ' … [cut]';
+/**
+ * A job's name or failedReason longer than this (bytes) is cut in every node of a tree, page or
+ * patch (ending in TEXT_CUT_MARK): a node's weight is bounded, so a tree's is by its node count.
+ * getJobField reads the whole text.
+ */
+export const MAX_NODE_TEXT_BYTES = 4 * 1024;
+export const TEXT_CUT_MARK = ' … [cut]';
+
+/** `text` when it is at most `maxBytes` of UTF-8, else its start cut between characters, with TEXT_CUT_MARK. */
+export function cutText(text: string | null, maxBytes = MAX_NODE_TEXT_BYTES): string | null {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short texts need no encoding.
+  if (text === null || text.length * 3 <= maxBytes) return text;
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return text;
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(bytes.subarray(0, end)) + TEXT_CUT_MARK;
+}
 /** Most bytes one getJobField answer carries. */
 export const MAX_FIELD_CHUNK_BYTES = 1024 * 1024;
 

@@ -22,7 +22,7 @@ import {
   type WatchEvent,
   type WatchInfo,
 } from './domain';
-import { JOB_FIELDS, MAX_FIELD_CHUNK_BYTES, type JobFieldChunk } from './answer-limits';
+import { MAX_FIELD_CHUNK_BYTES, READABLE_JOB_FIELDS, type JobFieldChunk } from './answer-limits';
 import type { ErrorPayload } from './errors';
 import { parseRedisUrl, RedisUrlError } from './redis-url';
 
@@ -125,7 +125,7 @@ export const methods = {
   getJobField: method<JobFieldChunk>()(
     z.strictObject({
       key: jobKeySchema,
-      field: z.enum(JOB_FIELDS),
+      field: z.enum(READABLE_JOB_FIELDS),
       offset: z.int().min(0),
       length: z.int().min(1).max(MAX_FIELD_CHUNK_BYTES).optional(),
     }),

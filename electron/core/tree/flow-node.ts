@@ -1,8 +1,11 @@
 // Builds a FlowNode from what load-level.lua returned for one job and where the walk found it.
+// Its free texts (name, failedReason) are cut at MAX_NODE_TEXT_BYTES (shared/answer-limits.ts),
+// so a tree's answer is bounded by its node count; getJobField reads them whole.
 import type { Bucket, FlowNode } from '../../../shared/domain';
 import { parseJobKey, splitJobKey } from '../../../shared/job-keys';
 import type { LevelRecord } from './load-level';
 import { parseJobHash } from './parse-job-hash';
+import { cutText } from '../../../shared/answer-limits';
 
 /** Where a node sits: listed by a parent in one of its buckets, or the root of a view. */
 export type Placement =
@@ -46,7 +49,7 @@ export function toFlowNode(prefix: string, record: LevelRecord, placement: Place
     key: record.key,
     queue,
     id,
-    name: hash.name,
+    name: cutText(hash.name),
     state: record.state,
     parentKey,
     bucket,
@@ -58,7 +61,7 @@ export function toFlowNode(prefix: string, record: LevelRecord, placement: Place
     finishedOn: hash.finishedOn,
     delay: hash.delay,
     priority: hash.priority,
-    failedReason: hash.failedReason,
+    failedReason: cutText(hash.failedReason),
     blocking: record.state === 'failed' && bucket === 'unprocessed',
     childCounts: record.counts,
     depth: placement.depth,

@@ -9,13 +9,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DispatchResult, ServerFrame } from '../../../shared/contract';
-import type { JobDetail } from '../../../shared/domain';
-import { LOG_LINE_CUT_MARK, MAX_FIELD_CHUNK_BYTES, MAX_JOB_FIELD_BYTES, MAX_LOG_LINE_BYTES, type JobFieldChunk } from '../../../shared/answer-limits';
+import type { FlowTree, JobDetail } from '../../../shared/domain';
+import {
+  LOG_LINE_CUT_MARK,
+  MAX_FIELD_CHUNK_BYTES,
+  MAX_JOB_FIELD_BYTES,
+  MAX_LOG_LINE_BYTES,
+  MAX_NODE_TEXT_BYTES,
+  TEXT_CUT_MARK,
+  type JobFieldChunk,
+} from '../../../shared/answer-limits';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import { startWebHost, type WebHost } from '../../../electron/host/web-host';
@@ -34,6 +42,9 @@ const closedSessions: string[] = [];
 let bigKey: string;
 let mediumKey: string;
 let bigValue: string;
+let flowRoot: string;
+let childKey: string;
+const longReason = `Request failed: ${'é'.repeat(500_000)}`;
 
 beforeAll(async () => {
   redis = await startTestRedis();
@@ -57,6 +68,13 @@ beforeAll(async () => {
   bigValue = JSON.stringify({ text: 'ab€ü'.repeat(20 * 1024 * 1024 / 8) });
   await client.hset(bigKey, 'returnvalue', bigValue);
   await client.rpush(`${bigKey}:logs`, 'short line', 'L'.repeat(100_000));
+  // A flow whose child failed with a 1 MB reason and has a 100 KB name (as BullMQ stores them).
+  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
+  const flow = await flows.add({ name: 'root', queueName: 'bounds', children: [{ name: 'n'.repeat(100_000), queueName: 'bounds' }] });
+  await flows.close();
+  flowRoot = flow.job.id!;
+  childKey = `${redis.prefix}:bounds:${flow.children![0]!.job.id}`;
+  await client.hset(childKey, 'failedReason', longReason);
 }, 60_000);
 
 afterAll(async () => {
@@ -177,6 +195,28 @@ async function nonReadingClient(): Promise<{ socket: Socket; send: (frame: unkno
   };
   return { socket, send };
 }
+
+describe('node texts', () => {
+  it("a tree's node carries at most 4 KiB of a job's name and failedReason (cut, marked); getJobField reads them whole", async () => {
+    const { ws, call } = await openClient();
+    try {
+      const answer = await call('getFlowTree', { queue: 'bounds', jobId: flowRoot });
+      expect(answer.ok).toBe(true);
+      expect(answer.bytes).toBeLessThan(4 * MAX_NODE_TEXT_BYTES);
+      const child = (answer as { result: FlowTree }).result.nodes.find((n) => n.key === childKey)!;
+      for (const text of [child.failedReason!, child.name!]) {
+        expect(text.endsWith(TEXT_CUT_MARK)).toBe(true);
+        expect(Buffer.byteLength(text.slice(0, -TEXT_CUT_MARK.length))).toBeLessThanOrEqual(MAX_NODE_TEXT_BYTES);
+        expect(text).not.toContain('\uFFFD'); // cut between characters, not inside one
+      }
+      expect(longReason.startsWith(child.failedReason!.slice(0, -TEXT_CUT_MARK.length))).toBe(true);
+      const whole = await call('getJobField', { key: childKey, field: 'failedReason', offset: 0 });
+      expect(whole).toMatchObject({ ok: true, result: { text: longReason, next: null, size: Buffer.byteLength(longReason) } });
+    } finally {
+      ws.close();
+    }
+  });
+});
 
 describe("a client's share of the host", () => {
   it('a client that never reads is disconnected once 1 MiB waits for it; another client is answered meanwhile', async () => {
