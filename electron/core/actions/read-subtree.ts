@@ -177,7 +177,7 @@ export async function readSubtree(
     if (options.removed) search(fresh);
   };
   announce([start]);
-  const startLoad = new LevelLoad([start], PAGE, true);
+  const startLoad = new LevelLoad([start], { pageSize: PAGE, withParentBucket: true });
   const first: ScriptCall[] = [...(options.ancestors ? [ancestorsCall(start)] : []), ...startLoad.calls, ...lockCalls([start])];
   const replies = await trips.run(first);
   const offset = options.ancestors ? 1 : 0;
@@ -320,12 +320,12 @@ export async function readSubtree(
     announce(above);
     announce(level.map((l) => l.key));
     searchOthers();
-    const aboveLoad = above.length > 0 ? new LevelLoad(above, 0, true) : null;
+    const aboveLoad = above.length > 0 ? new LevelLoad(above, { pageSize: 0, withParentBucket: true }) : null;
     const childKeys = level.filter((l) => !l.brief).map((l) => l.key);
     const briefKeys = level.filter((l) => l.brief).map((l) => l.key);
-    const levelLoad = childKeys.length > 0 ? new LevelLoad(childKeys, PAGE, false, STATE_BATCH, true, CHILD_FIELDS) : null;
+    const levelLoad = childKeys.length > 0 ? new LevelLoad(childKeys, { pageSize: PAGE, stateBatch: STATE_BATCH, fields: CHILD_FIELDS }) : null;
     // No states, no listing (counts only): a brief job with children is read again.
-    const briefLoad = briefKeys.length > 0 ? new LevelLoad(briefKeys, 0, false, STATE_BATCH, false, BRIEF_FIELDS) : null;
+    const briefLoad = briefKeys.length > 0 ? new LevelLoad(briefKeys, { pageSize: 0, stateBatch: STATE_BATCH, withStates: false, fields: BRIEF_FIELDS }) : null;
     const lockKeys = [...above, ...level.filter((l) => l.lock).map((l) => l.key)];
     const locks = lockCalls(lockKeys);
     // Locks first (small), so that each load-level batch is decoded as soon as it arrives,

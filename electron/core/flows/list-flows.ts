@@ -137,7 +137,7 @@ export function createFlowLister(
     const { keys: candidates, search: searched } = await search(prefix, filter.search, filter.queue);
 
     // A search hit's flow root comes with it: the ancestors of each hit, in the same round trip.
-    const load = new LevelLoad(candidates, 0, false);
+    const load = new LevelLoad(candidates, { pageSize: 0 });
     const ancestorCalls = candidates.map(ancestorsCall);
     const replies = await trips.run([...load.calls, ...ancestorCalls]);
     const records: LevelRecord[] = load.decodeAll(replies.slice(0, load.calls.length));
@@ -190,7 +190,7 @@ export function createFlowLister(
         batch.push(next);
       }
       if (batch.length === 0) break;
-      const load = new LevelLoad(batch.map((c) => c.key), 0, false);
+      const load = new LevelLoad(batch.map((c) => c.key), { pageSize: 0 });
       const records = load.decodeAll(await trips.run(load.calls));
       let flows: FlowSummary[] = [];
       const at = new Map<string, number>();

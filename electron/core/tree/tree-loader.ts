@@ -34,7 +34,7 @@ export async function loadTree(
   const trips = new RoundTrips(redis);
   const root = jobKey(prefix, queue, jobId);
 
-  const rootLoad = new LevelLoad([root], depth > 0 ? pageSize : 0, true);
+  const rootLoad = new LevelLoad([root], { pageSize: depth > 0 ? pageSize : 0, withParentBucket: true });
   const [ancestorsReply, ...rootReplies] = await trips.run([ancestorsCall(root), ...rootLoad.calls]);
   const ancestry = parseAncestors(root, ancestorsReply);
   const { nodes, truncated } = await walkLevels(

@@ -66,7 +66,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
       const trips = new RoundTrips(client);
       const records = await loadLevel(trips, keys, 10);
       expect(trips.count).toBe(1); // batches and state calls go out together
-      expect(new LevelLoad(keys, 10, false).calls.filter((c) => c.script.name === 'load-level').length).toBeGreaterThan(1);
+      expect(new LevelLoad(keys, { pageSize: 10 }).calls.filter((c) => c.script.name === 'load-level').length).toBeGreaterThan(1);
       expect(records.map((r) => r.key)).toEqual(keys);
       expect(statesOf(records)).toEqual(await Promise.all(keys.map((k) => oracle.state(k))));
       expect(new Set(statesOf(records))).toEqual(
@@ -77,8 +77,8 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
 
     it('give the same answers when the ids of a queue are split over several state calls', async () => {
       const keys = await fixture('split');
-      const whole = new LevelLoad(keys, 0, false);
-      const split = new LevelLoad(keys, 0, false, 7);
+      const whole = new LevelLoad(keys, { pageSize: 0 });
+      const split = new LevelLoad(keys, { pageSize: 0, stateBatch: 7 });
       expect(split.calls.filter((c) => c.script.name === 'job-states').length).toBe(Math.ceil(keys.length / 7));
       const run = async (load: LevelLoad) => load.decodeAll(await new RoundTrips(client).run(load.calls));
       const [a, b] = [await run(whole), await run(split)];
