@@ -31,10 +31,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addOption(new Option('--redis <url>', 'Redis URL (redis://, rediss://, redis+cluster://h1:p1,h2:p2, redis+sentinel://h:26379/master; default: $REDIS_URL, else redis://127.0.0.1:6379; serve and demo start a sandbox)').argParser(parseRedisUrl))
     .addOption(new Option('--tls-ca <file>', 'CA certificate (PEM) for a rediss:// server with a self-signed certificate (default: $REDIS_TLS_CA)'))
     .addOption(new Option('--sentinel-password <password>', 'password of the Sentinels of a redis+sentinel:// URL (default: $REDIS_SENTINEL_PASSWORD)'))
-    .addOption(new Option('--prefix <prefix>', 'BullMQ key prefix').default('bull').argParser(parsePrefix))
+    .addOption(new Option('--prefix <prefix>', 'BullMQ key prefix (default: $FLOWSCOPE_PREFIX, else bull)').argParser(parsePrefix))
     .option('--json', 'machine output on stdout', false)
     .option('--read-only', 'refuse every action that changes Redis')
-    .option('--data-dir <dir>', 'where the sandbox and the audit log live (default: $FLOWSCOPE_DATA_DIR or the user data folder)')
+    .option('--data-dir <dir>', 'where the sandbox, the audit log and logs/ live (default: $FLOWSCOPE_DATA_DIR or the user data folder)')
+    .addOption(new Option('--log-level <level>', 'least severe log lines shown (default: $FLOWSCOPE_LOG_LEVEL, else info for serve/demo, warn otherwise)').choices(['info', 'warn', 'error']))
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run flowscope --help for usage)');

@@ -4,6 +4,7 @@
 // flow, or a new window opens on it when there is none. Links that arrive before the core is
 // up (the first launch, macOS `open-url` during start-up) wait for ready(). Electron is
 // injected, so the routing is unit-tested without it (test/unit/desktop-deep-link.test.ts).
+import { SETTINGS } from '../core/config';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, linkRoute, parseDeepLink, type FlowLink } from '../../shared/deep-link';
 
 export interface LinkWindow {
@@ -88,7 +89,7 @@ export function createDeepLinkRouter(deps: DeepLinkDeps): DeepLinkRouter {
 }
 
 /** Set to 1 to register `flowscope://` for an unpackaged app (`npm start`, `npm run dev`). */
-export const REGISTER_PROTOCOL_ENV = 'FLOWSCOPE_REGISTER_PROTOCOL';
+export const REGISTER_PROTOCOL_ENV = SETTINGS.registerProtocol.env;
 
 /**
  * The arguments for app.setAsDefaultProtocolClient, or undefined when not to register. A

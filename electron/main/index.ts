@@ -14,6 +14,7 @@ import type { FlowLink } from '../../shared/deep-link';
 import { IPC_LINK_CHANNEL } from '../../shared/preload-api';
 import { menuTemplate } from './app-menu';
 import { createCore, type Core } from '../core/create-core';
+import { connectionConfigFrom, fromEnv } from '../core/config';
 import { createLogger, logLevelFrom } from '../core/log/logger';
 import { logFilePath, openLogFile } from '../core/log/log-file';
 import { APP_RENDERER_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
@@ -27,8 +28,9 @@ import { loadWindowState, placeWindow, saveWindowState, windowStateOf } from './
 
 // A data folder of its own (tests, a second profile) is also Chromium's, so the single-instance
 // lock below is per data folder.
-if (process.env.FLOWSCOPE_DATA_DIR) app.setPath('userData', process.env.FLOWSCOPE_DATA_DIR);
-const dataDir = process.env.FLOWSCOPE_DATA_DIR ?? app.getPath('userData');
+const chosenDataDir = fromEnv('dataDir');
+if (chosenDataDir) app.setPath('userData', chosenDataDir);
+const dataDir = chosenDataDir ?? app.getPath('userData');
 const logLevel = logLevelFrom(process.env, process.argv, 'info');
 const logFile = openLogFile({ path: logFilePath(dataDir, 'desktop') });
 const log = createLogger({ level: logLevel.level, file: logFile });
@@ -47,7 +49,7 @@ process.on('unhandledRejection', crash.unhandledRejection);
 
 const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const rendererRoot = fileURLToPath(new URL('../renderer/', import.meta.url));
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? APP_RENDERER_URL;
+const rendererUrl = fromEnv('rendererUrl') ?? APP_RENDERER_URL;
 let core: Core | undefined;
 let bridge: DesktopBridge | undefined;
 let closing = false;
@@ -173,10 +175,7 @@ function main(): void {
     });
     core = await createCore({
       shell: 'desktop',
-      redisUrl: process.env.REDIS_URL,
-      redisTlsCaFile: process.env.REDIS_TLS_CA,
-      redisSentinelPassword: process.env.REDIS_SENTINEL_PASSWORD,
-      prefix: process.env.FLOWSCOPE_PREFIX,
+      ...connectionConfigFrom(process.env),
       dataDir,
       secrets: safeStorageSecrets(),
       log,

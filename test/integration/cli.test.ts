@@ -32,6 +32,15 @@ describe('flowscope queues', () => {
     expect(run.stdout).toMatch(/^cli-queue\s+1\s+0\s+1\s/m);
   });
 
+  it('takes the prefix from $FLOWSCOPE_PREFIX when --prefix is not given (docs/CONFIGURATION.md)', async () => {
+    const run = await runFlowscope(['queues', '--json'], { REDIS_URL: redis.url, FLOWSCOPE_PREFIX: redis.prefix });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([expect.objectContaining({ name: 'cli-queue' })]);
+    const bad = await runFlowscope(['queues'], { REDIS_URL: redis.url, FLOWSCOPE_PREFIX: 'a b' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/FLOWSCOPE_PREFIX must be a prefix without spaces/);
+  });
+
   it('says which queues refuse actions and why', async () => {
     const client = redis.client();
     await client.hset(`${redis.prefix}:pro-queue:meta`, 'version', 'bullmq-pro:7.1.0');
@@ -59,6 +68,7 @@ describe('usage errors exit 2 and change nothing', () => {
     [['queues', '--prefix', ''], /non-empty prefix/],
     [['serve', '--port', '70000'], /0 to 65535/],
     [['queues', '--bogus'], /unknown option/],
+    [['queues', '--log-level', 'loud'], /Allowed choices are info, warn, error/],
   ])('flowscope %j', async (args, message) => {
     const run = await runFlowscope(args as string[]);
     expect(run.code).toBe(2);

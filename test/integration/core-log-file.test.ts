@@ -90,3 +90,33 @@ describe('the core\'s log file', () => {
     expect(sent.length - names.length).toBeGreaterThan(firstKept / 2);
   });
 });
+
+describe('flowscope serve logs to logs/serve.log too', () => {
+  it('writes the host\'s and the core\'s lines to the data folder at --log-level', async () => {
+    const { runFlowscope } = await import('../helpers/cli-io');
+    const dataDir = mkdtempSync(join(tmpdir(), 'flowscope-serve-log-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    let firstLine = '';
+    let printed!: () => void;
+    const served = new Promise<void>((resolve) => (printed = resolve));
+    const run = await runFlowscope(
+      ['serve', '--json', '--redis', redis.url, '--data-dir', dataDir, '--log-level', 'info'],
+      {},
+      async () => {
+        await served;
+        // A call the host refuses is logged at warn with the method it named.
+        const { url } = JSON.parse(firstLine) as { url: string };
+        const { origin, searchParams } = new URL(url);
+        const answer = await fetch(`${origin}/api/noSuchMethod?token=${searchParams.get('token')}`, { method: 'POST', body: '{}' });
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+      },
+      (text) => {
+        firstLine ||= text.split('\n')[0]!;
+        printed();
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const log = read(logFilePath(dataDir, 'serve'));
+    expect(log).toMatch(/^\d{4}-\d\d-\d\dT.* warn: refused call .*noSuchMethod/m);
+  });
+});

@@ -2,6 +2,7 @@
 // then PATH and the usual install folders.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { fromEnv } from '../config';
 
 const USUAL_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/opt/homebrew/bin', '/snap/bin'];
 
@@ -20,7 +21,8 @@ function isExecutable(path: string): boolean {
 
 export function findRedisServer(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): string | null {
   if (explicitPath) return isExecutable(explicitPath) ? explicitPath : null;
-  if (env.FLOWSCOPE_REDIS_SERVER) return isExecutable(env.FLOWSCOPE_REDIS_SERVER) ? env.FLOWSCOPE_REDIS_SERVER : null;
+  const chosen = fromEnv('redisServer', env);
+  if (chosen) return isExecutable(chosen) ? chosen : null;
   const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...USUAL_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, 'redis-server');

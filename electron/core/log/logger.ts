@@ -1,6 +1,7 @@
 // The core's logger: shells decide where lines go (stderr, and a rotating file in the data
 // folder: log-file.ts). Lines never contain passwords: callers pass targets through
 // redactRedisUrl first, and every line is redacted again on its way out (redactSecrets).
+import { SETTINGS } from '../config';
 import { redactRedisUrl } from '../../../shared/redis-url';
 import type { LogFile } from './log-file';
 
@@ -15,7 +16,7 @@ type Level = LogLevel;
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
 
 /** The environment variable that sets the level (a `--log-level` flag wins over it). */
-export const LOG_LEVEL_ENV = 'FLOWSCOPE_LOG_LEVEL';
+export const LOG_LEVEL_ENV = SETTINGS.logLevel.env;
 
 /**
  * The level asked for by `--log-level <level>` / `--log-level=<level>` in argv, else by

@@ -4,8 +4,10 @@ import type { MethodInput, MethodName, MethodOutput } from '../../../shared/cont
 import { FlowscopeError } from '../../../shared/errors';
 import { planClient } from '../../core/connection/client-options';
 import type { Core } from '../../core/create-core';
+import { connectionConfigFrom } from '../../core/config';
 import { defaultDataDir } from '../../core/data-dir';
-import { stderrLogger, type Logger } from '../../core/log/logger';
+import { logFilePath, openLogFile } from '../../core/log/log-file';
+import { createLogger, logLevelFrom, type Logger, type LogLevel } from '../../core/log/logger';
 
 export interface CliIo {
   out(text: string): void;
@@ -19,10 +21,12 @@ export interface GlobalOptions {
   redis?: string;
   tlsCa?: string;
   sentinelPassword?: string;
-  prefix: string;
+  /** Unset: $FLOWSCOPE_PREFIX, else bull (core/config.ts). */
+  prefix?: string;
   json: boolean;
   dataDir?: string;
   readOnly?: boolean;
+  logLevel?: LogLevel;
 }
 
 export interface CliContext {
@@ -33,6 +37,8 @@ export interface CliContext {
    * serves a UI), runs fn, always closes it.
    */
   withCore<T>(fn: (core: Core) => Promise<T>, serving?: boolean): Promise<T>;
+  /** The log of `serve` / `demo` (host and core): stderr and logs/serve.log, at --log-level / $FLOWSCOPE_LOG_LEVEL (default info). */
+  serveLogger(): Logger;
   call<M extends MethodName>(core: Core, method: M, args: MethodInput<M>): Promise<MethodOutput<M>>;
   print(value: unknown, human: () => string): void;
   /** The full job key of a queue and id under the current prefix. */
@@ -47,25 +53,39 @@ const CALL_OUTCOME_LINES = new Set(['call failed', 'refused call']);
  * line about the command's call failing, which the CLI already reports as `error: …` (printing
  * both showed every error twice, first as an internal JSON line).
  */
-export function commandLogger(io: Pick<CliIo, 'err'>): Logger {
-  const write = (level: 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
-    if (CALL_OUTCOME_LINES.has(message)) return;
+export function commandLogger(io: Pick<CliIo, 'err'>, level: LogLevel = 'warn'): Logger {
+  const order: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
+  const write = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
+    if (order[at] < order[level] || CALL_OUTCOME_LINES.has(message)) return;
     const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-    io.err(`[flowscope] ${level}: ${message}${extra}\n`);
+    io.err(`[flowscope] ${at}: ${message}${extra}\n`);
   };
-  return { info: () => undefined, warn: (m, f) => write('warn', m, f), error: (m, f) => write('error', m, f) };
+  return { info: (m, f) => write('info', m, f), warn: (m, f) => write('warn', m, f), error: (m, f) => write('error', m, f) };
 }
 
 export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliContext {
   let warned = false;
+  let hostLog: Logger | undefined;
+  const dataDir = () => globals().dataDir ?? defaultDataDir(io.env);
+  const settings = () => connectionConfigFrom(io.env, globals());
+  // One log for the web host and its core: stderr and logs/serve.log in the data folder.
+  const serveLogger = (): Logger =>
+    (hostLog ??= createLogger({
+      level: globals().logLevel ?? logLevelFrom(io.env, [], 'info').level,
+      file: openLogFile({ path: logFilePath(dataDir(), 'serve') }),
+    }));
   return {
     io,
     globals,
+    serveLogger,
     async withCore(fn, serving = false) {
       const g = globals();
-      const redisUrl = g.redis ?? io.env.REDIS_URL ?? (serving ? undefined : 'redis://127.0.0.1:6379');
-      const redisTlsCaFile = g.tlsCa ?? io.env.REDIS_TLS_CA;
-      const redisSentinelPassword = g.sentinelPassword ?? io.env.REDIS_SENTINEL_PASSWORD;
+      const config = settings();
+      const redisUrl = config.redisUrl ?? (serving ? undefined : 'redis://127.0.0.1:6379');
+      const { redisTlsCaFile, redisSentinelPassword } = config;
+      if (g.prefix === undefined && /\s/.test(config.prefix)) {
+        throw new FlowscopeError('BAD_REQUEST', `$FLOWSCOPE_PREFIX must be a prefix without spaces, not "${config.prefix}"`);
+      }
       // Settings that cannot work together (a CA file without TLS, an unreadable CA file, a bad
       // $REDIS_URL) are a usage error before anything connects.
       if (redisUrl) planClient({ url: redisUrl, tlsCaFile: redisTlsCaFile, sentinelPassword: redisSentinelPassword });
@@ -77,11 +97,11 @@ export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliCo
         redisUrl,
         redisTlsCaFile,
         redisSentinelPassword,
-        prefix: g.prefix,
-        dataDir: g.dataDir ?? defaultDataDir(io.env),
+        prefix: config.prefix,
+        dataDir: dataDir(),
         readOnly: g.readOnly,
         // Serving, the log is the host's record of its clients' calls; a command reports its one call itself.
-        log: serving ? stderrLogger('warn') : commandLogger(io),
+        log: serving ? serveLogger() : commandLogger(io, g.logLevel ?? logLevelFrom(io.env, [], 'warn').level),
       });
       try {
         return await fn(core);
@@ -106,6 +126,6 @@ export function createCliContext(io: CliIo, globals: () => GlobalOptions): CliCo
     print(value, human) {
       io.out(globals().json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
     },
-    jobKey: (queue, jobId) => `${globals().prefix}:${queue}:${jobId}`,
+    jobKey: (queue, jobId) => `${settings().prefix}:${queue}:${jobId}`,
   };
 }

@@ -2,7 +2,6 @@
 import { Option, type Command } from 'commander';
 import { SCENARIO_NAMES, type ScenarioName } from '../../../shared/scenario-names';
 import type { Core } from '../../core/create-core';
-import { stderrLogger } from '../../core/log/logger';
 import { parsePort } from '../cli-options';
 import { rendererDir } from '../renderer-dir';
 import type { CliContext } from './cli-context';
@@ -24,7 +23,7 @@ function addServeOptions(command: Command): Command {
 async function serve(cli: CliContext, opts: ServeOptions, before?: (core: Core) => Promise<string[]>): Promise<void> {
   const { startWebHost } = await import('../web-host');
   await cli.withCore(async (core) => {
-    const host = await startWebHost({ core, staticDir: rendererDir(), host: opts.host, port: opts.port, token: opts.token, log: stderrLogger('info') });
+    const host = await startWebHost({ core, staticDir: rendererDir(), host: opts.host, port: opts.port, token: opts.token, log: cli.serveLogger() });
     try {
       if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') cli.io.err(`warning: serving on ${opts.host}, reachable beyond this machine (token required)\n`);
       // Print the URL once the first connection attempt is over, so what it opens is settled.
