@@ -77,7 +77,8 @@ describe('fits in the free area', () => {
   it('leaves the drawer width out only when the canvas is wide enough for both', () => {
     expect(freeArea(1200, 600, true)).toEqual({ width: 740, height: 600 });
     expect(freeArea(1200, 600, false)).toEqual({ width: 1200, height: 600 });
-    expect(freeArea(800, 600, true)).toEqual({ width: 800, height: 600 });
+    expect(freeArea(800, 600, true)).toEqual({ width: 460, height: 600 });
+    expect(freeArea(600, 600, true)).toEqual({ width: 600, height: 600 });
   });
 
   it('a small tree fitted to a shorter canvas (the dock opened) is wholly in sight', () => {

@@ -57,7 +57,22 @@ function Breadcrumb() {
   );
 }
 
-export function FlowToolbar() {
+export type FlowShown = 'graph' | 'timeline';
+
+/** Graph or timeline: the same jobs, as a tree or on a time axis. */
+function ViewSwitch({ shown, onShow }: { shown: FlowShown; onShow(view: FlowShown): void }) {
+  return (
+    <span className="view-switch" role="group" aria-label="Show the flow as">
+      {(['graph', 'timeline'] as const).map((v) => (
+        <button key={v} type="button" aria-pressed={shown === v} className={shown === v ? 'on' : ''} onClick={() => onShow(v)} data-testid={`show-${v}`}>
+          {v === 'graph' ? 'Graph' : 'Timeline'}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+export function FlowToolbar({ shown = 'graph', onShow }: { shown?: FlowShown; onShow?(view: FlowShown): void }) {
   const controller = useFlowController();
   const live = useFlow((s) => s.live);
   const phase = useFlow((s) => s.phase);
@@ -84,18 +99,19 @@ export function FlowToolbar() {
         </span>
       )}
       <div className="toolbar-buttons">
-        <button type="button" onClick={() => controller.fitAll()} disabled={phase !== 'ready'}>
+        {onShow && <ViewSwitch shown={shown} onShow={onShow} />}
+        <button type="button" onClick={() => controller.fitAll()} disabled={phase !== 'ready' || shown !== 'graph'}>
           Zoom to fit
         </button>
         <button
           type="button"
           onClick={() => setNoFailures(controller.focusFailed() === 0)}
-          disabled={phase !== 'ready' || failed === 0}
+          disabled={phase !== 'ready' || failed === 0 || shown !== 'graph'}
           title={failed === 0 ? 'No failed jobs in view' : `Open and show the ${plural(failed, 'failed job')} (the biggest readable cluster of them when they are spread wide)`}
         >
           Zoom to failed{failed > 0 ? ` (${failed})` : ''}
         </button>
-        <button type="button" onClick={() => controller.collapseAll()} disabled={phase !== 'ready'}>
+        <button type="button" onClick={() => controller.collapseAll()} disabled={phase !== 'ready' || shown !== 'graph'}>
           Collapse all
         </button>
         <CopyButton text={() => window.location.href} label="Copy link" />

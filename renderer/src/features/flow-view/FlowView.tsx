@@ -2,7 +2,7 @@
 // inspector drawer, and the confirmation of the actions run on its jobs. The flow's store
 // lives as long as this view shows it; the job the route selects (a search hit) is brought
 // into view in it.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { parseJobKey } from '../../../../shared/job-keys';
 import { useApp } from '../../store/use-app';
 import { useClient } from '../../transport/client-context';
@@ -11,7 +11,8 @@ import { FlowCanvas } from '../graph/FlowCanvas';
 import { JobInspector } from '../inspector/JobInspector';
 import { useTreeKeys } from '../keyboard/use-tree-keys';
 import { FlowLoading } from './FlowLoading';
-import { FlowToolbar } from './FlowToolbar';
+import { FlowTimeline } from '../timeline/FlowTimeline';
+import { FlowToolbar, type FlowShown } from './FlowToolbar';
 import { FlowContext, useFlow, useFlowController, useOpenFlow } from './use-flow';
 
 function FoundNote() {
@@ -34,9 +35,10 @@ function FlowBody() {
   const jobId = useFlow((s) => s.jobId);
   const liveNote = useFlow((s) => s.liveNote);
   const empty = useFlow((s) => s.phase === 'ready' && !s.jobsByKey.has(s.rootKey));
+  const [shown, setShown] = useState<FlowShown>('graph');
   return (
     <>
-      <FlowToolbar />
+      <FlowToolbar shown={shown} onShow={setShown} />
       {liveNote && (
         <div className="notice" role="status" data-testid="live-note">
           {liveNote}
@@ -67,7 +69,7 @@ function FlowBody() {
             <p>This job no longer exists in Redis (it was removed or its queue was cleaned). Pick another flow on the left.</p>
           </div>
         )}
-        {phase === 'ready' && !empty && <FlowCanvas />}
+        {phase === 'ready' && !empty && (shown === 'graph' ? <FlowCanvas /> : <FlowTimeline />)}
         <JobInspector />
       </div>
     </>

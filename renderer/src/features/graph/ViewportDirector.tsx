@@ -10,11 +10,15 @@ import { useFlow, useFlowController } from '../flow-view/use-flow';
 import type { TreeLayout } from './tree-layout';
 import { fitKeys, fitTree, revealJob, type Area, type Viewport } from './viewport-math';
 
-/** Width of the inspector drawer (styles.css .inspector), which covers the canvas's right side. */
-const DRAWER_WIDTH = 460;
+/** Width of the inspector drawer over a canvas this wide (styles.css .inspector: clamp(340px, 42%, 460px)). */
+export function drawerWidth(canvasWidth: number): number {
+  return Math.min(460, Math.max(340, 0.42 * canvasWidth));
+}
 
+/** The part of the canvas the drawer leaves free (all of it when what is left would be too narrow to use). */
 export function freeArea(width: number, height: number, drawerOpen: boolean): Area {
-  return { width: drawerOpen && width > 2 * DRAWER_WIDTH ? width - DRAWER_WIDTH : width, height };
+  const drawer = drawerWidth(width);
+  return { width: drawerOpen && width - drawer >= 360 ? width - drawer : width, height };
 }
 
 export function ViewportDirector({ layout, userMoved }: { layout: TreeLayout; userMoved: RefObject<boolean> }) {
@@ -25,6 +29,8 @@ export function ViewportDirector({ layout, userMoved }: { layout: TreeLayout; us
   const request = useFlow((s) => s.viewport);
   const rootKey = useFlow((s) => s.rootKey);
   const drawerOpen = useFlow((s) => s.inspectorOpen);
+  const structureVersion = useFlow((s) => s.structureVersion);
+  const collapsed = useFlow((s) => s.collapsed);
   const done = useRef<number | null>(null);
   /** The last fit carried out, made again when the free area changes. */
   const lastFit = useRef<ViewportRequest | null>(null);
@@ -85,6 +91,19 @@ export function ViewportDirector({ layout, userMoved }: { layout: TreeLayout; us
     const { x, y, zoom } = flow.getViewport();
     void flow.setViewport({ x: x + dx, y: y + dy, zoom });
   }, [width, height, drawerOpen]);
+
+  // A live flow grows (children spawned, pages read): while the person has not moved the view,
+  // the whole tree stays fitted. Opening or closing a parent by hand is not growth.
+  const grown = useRef({ structureVersion, collapsed });
+  useEffect(() => {
+    const before = grown.current;
+    grown.current = { structureVersion, collapsed };
+    if (before.structureVersion === structureVersion || before.collapsed !== collapsed) return;
+    const fit = lastFit.current;
+    if (!fit || fit.keys !== null || userMoved.current || width === 0 || height === 0) return;
+    const next = fitFor(fit, freeArea(width, height, drawerOpen));
+    if (next) void flow.setViewport(next, { duration: 200 });
+  }, [layout]);
 
   return null;
 }
