@@ -2,7 +2,8 @@
 // the sources, `flowscope serve` hosts started from it, each CLI call a process — real
 // redis-servers and real BullMQ workers. In order: 10,000 fuzzed frames, every Redis fault
 // under live views (CHAOS_FAULT_ROUNDS rounds, default 3), and the soak of 300 flows
-// (CHAOS_SOAK_SECONDS, default 120; CHAOS_SOAK_FLOWS, default 300) whose bursts are the
+// (CHAOS_SOAK_SECONDS, default 120; CHAOS_SOAK_FLOWS, default 300; CHAOS_FAIL_RATE, default
+// 0.12 per leaf run) whose bursts are the
 // concurrent repairs from two hosts and the CLI. Each scenario's tally is written to
 // test-results/chaos/ and test/chaos/run.js prints the summary; each test fails when one of its
 // must-be-zero counters is not 0.
@@ -21,6 +22,7 @@ const FRAMES = num('CHAOS_FRAMES', 10_000);
 const FAULT_ROUNDS = num('CHAOS_FAULT_ROUNDS', 3);
 const SOAK_FLOWS = num('CHAOS_SOAK_FLOWS', 300);
 const SOAK_SECONDS = num('CHAOS_SOAK_SECONDS', 120);
+const FAIL_RATE = num('CHAOS_FAIL_RATE', 0.12);
 const seed = chaosSeed();
 
 let redis: TestRedis;
@@ -68,6 +70,8 @@ describe('chaos', () => {
       connection: redis.connection,
       client: redis.client(),
       prefix: `${redis.prefix}soak`,
+      failRate: FAIL_RATE,
+      ...(process.env.CHAOS_HEAL_WITH === 'bullmq' ? { healWith: 'bullmq' as const } : {}),
     });
     record(tally);
   });

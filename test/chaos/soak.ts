@@ -34,6 +34,12 @@ export interface SoakOptions {
   failRate?: number;
   /** Most heal rounds. */
   healRounds?: number;
+  /**
+   * 'bullmq': the heal retries failed jobs with BullMQ's own Job.retry() instead of Flowscope's
+   * retryJob — a control showing that the lostResults check sees what Job.retry() does to a
+   * remove-policy child of a completed parent (issue 12 item 10).
+   */
+  healWith?: 'flowscope' | 'bullmq';
 }
 
 const ROOTS = 'soak-root';
@@ -112,11 +118,14 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
   const roots: string[] = [];
   const producer = new FlowProducer({ connection, prefix: o.prefix });
   const leaf = (name: string, policy: Policy): FlowJob => ({ name, queueName: r.pick(LEAVES), opts: { attempts: r.chance(0.2) ? 2 : 1, ...POLICY_OPTS[policy] } });
+  /** The failure policy of each flow's children, by flow name. */
+  const policies = new Map<string, Policy>();
   /** Writes flows [from, to) in one addBulk. */
   const addFlows = async (from: number, to: number) => {
     const batch: FlowJob[] = [];
     for (let f = from; f < to; f++) {
       const policy = r.pick(POLICIES);
+      policies.set(`f${f}`, policy);
       const children: FlowJob[] = Array.from({ length: 3 + r.int(5) }, (_, c) => leaf(`f${f}.c${c}`, policy));
       if (r.chance(0.3)) {
         children[0] = { name: `f${f}.mid`, queueName: MIDS, opts: { attempts: 1, ...POLICY_OPTS[policy] }, children: Array.from({ length: 2 + r.int(2) }, (_, g) => leaf(`f${f}.g${g}`, policy)) };
@@ -160,6 +169,16 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
   /** One repair by one agent; its outcome is counted, a hang or an unexpected error noted. */
   async function act(agent: Agent, method: Method, key: string, dryRun = false): Promise<{ ok: boolean; result?: unknown }> {
     count(`${agent}.${method}`);
+    const done = await act1(agent, method, key, dryRun);
+    // The case of issue 12 item 10: a failed remove-policy child retried by itself, its completed parent reopened.
+    if (done.ok && !dryRun && method === 'retryJob' && (done.result as { reopened?: string[] }).reopened?.length) {
+      const name = await o.client.hget(key, 'name');
+      if (name && policies.get(name.split('.')[0]!) === 'remove') count('removePolicyReopens');
+    }
+    return done;
+  }
+
+  async function act1(agent: Agent, method: Method, key: string, dryRun: boolean): Promise<{ ok: boolean; result?: unknown }> {
     if (agent === 'cli') {
       const [queue, id] = split(key);
       const run = await rig.cli(['--redis', o.redisUrl, '--prefix', o.prefix, '--json', CLI_COMMAND[method], queue, id, ...(dryRun ? ['--dry-run'] : [])]);
@@ -211,25 +230,28 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
   const until = started + o.seconds * 1000;
   const first = Math.max(1, Math.ceil(o.flows / 10));
   await addFlows(0, first);
+  // The rest of the flows in even batches until 95% of the phase, at most 4 batches a second.
   const feeder = async () => {
-    const feedUntil = started + o.seconds * 700;
-    const ticks = Math.max(1, Math.floor((o.seconds * 700) / 250));
-    const perTick = Math.max(1, Math.ceil((o.flows - first) / ticks));
-    for (let f = first; f < o.flows; f += perTick) {
-      await addFlows(f, Math.min(o.flows, f + perTick));
-      await new Promise((res) => setTimeout(res, Math.max(0, Math.min(250, feedUntil - Date.now()))));
+    const span = o.seconds * 950;
+    const batches = Math.max(1, Math.min(o.flows - first, Math.floor(span / 250)));
+    const perBatch = Math.ceil((o.flows - first) / batches);
+    for (let b = 0, f = first; f < o.flows; b++, f += perBatch) {
+      await addFlows(f, Math.min(o.flows, f + perBatch));
+      await new Promise((res) => setTimeout(res, Math.max(0, started + ((b + 1) * span) / batches - Date.now())));
     }
   };
+  // Repairs stop for the last 20% of the phase (failures go on), so the heal has a backlog.
+  const repairsUntil = started + o.seconds * 800;
   const loop = async (agent: Agent, seed: number, pauseMs: number) => {
     const rr = rng(seed);
-    while (Date.now() < until) {
+    while (Date.now() < repairsUntil) {
       await randomRepair(agent, rr);
       await new Promise((res) => setTimeout(res, pauseMs + rr.int(pauseMs)));
     }
   };
   const bursts = async () => {
     const rr = rng(o.seed + 4);
-    while (Date.now() < until) {
+    while (Date.now() < repairsUntil) {
       await new Promise((res) => setTimeout(res, 500 + rr.int(1000)));
       await burst(rr);
     }
@@ -241,6 +263,7 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
   }, 500);
   try {
     await Promise.all([feeder(), loop('hostA', o.seed + 1, 30), loop('hostB', o.seed + 2, 30), loop('cli', o.seed + 3, 100), bursts()]);
+    await new Promise((res) => setTimeout(res, Math.max(0, until - Date.now())));
     failing = false;
 
     // ---- heal -----------------------------------------------------------------------------
@@ -258,6 +281,8 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
       }
     };
     let rounds = 0;
+    let atHeal = { open: 0, failed: 0 };
+    const repairsBeforeHeal = [...stats].filter(([k]) => k.includes('.')).reduce((n, [, c]) => n + c, 0);
     for (; rounds < (o.healRounds ?? 8); rounds++) {
       await idle();
       const open: string[] = [];
@@ -267,6 +292,7 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
         if (state !== 'completed' && state !== 'unknown') open.push(root);
       }
       const failed = await failedJobs();
+      if (rounds === 0) atHeal = { open: open.length, failed: failed.length };
       if (open.length === 0 && failed.length === 0) break;
       for (const root of open) {
         const res = await act('hostA', 'retryFailedChildren', root);
@@ -276,9 +302,16 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
         }
       }
       await idle();
-      for (const key of await failedJobs()) await act(r.bool() ? 'hostA' : 'hostB', 'retryJob', key);
+      for (const key of await failedJobs()) {
+        if (o.healWith === 'bullmq') {
+          const [queue, id] = split(key);
+          count('bullmqRetries');
+          await (await queues.get(queue)!.getJob(id))?.retry('failed').catch(() => undefined);
+        } else await act(r.bool() ? 'hostA' : 'hostB', 'retryJob', key);
+      }
     }
     await idle();
+    const healRepairs = [...stats].filter(([k]) => k.includes('.')).reduce((n, [, c]) => n + c, 0) - repairsBeforeHeal;
 
     // ---- checks ---------------------------------------------------------------------------
     const exists = async (key: string) => (await o.client.exists(key)) === 1;
@@ -323,7 +356,11 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
       repairsRefused: stats.get('refused') ?? 0,
       bursts: stats.get('bursts') ?? 0,
       cliCalls: [...stats].filter(([k]) => k.startsWith('cli.')).reduce((n, [, c]) => n + c, 0),
+      removePolicyReopens: stats.get('removePolicyReopens') ?? 0,
+      openFlowsAtHeal: atHeal.open,
+      failedJobsAtHeal: atHeal.failed,
       healRounds: rounds,
+      healRepairs: healRepairs,
       seed: o.seed,
     };
   } finally {
