@@ -11,6 +11,7 @@
 // set and index to go on from); the next page walks again from there.
 import type { JobState } from '../../../shared/domain';
 import { luaScript, type RoundTrips } from '../lua/round-trips';
+import { INDEXED_SETS, TOP_MARGIN_MS, type FlowIndex, type SetIndex } from './flow-index';
 import walkParentsLua from './walk-parents.lua?raw';
 
 const WALK_PARENTS = luaScript('walk-parents', walkParentsLua);
@@ -70,6 +71,8 @@ interface Source {
   /** Recency of the last member examined: nothing newer is left unexamined in this source. */
   frontier: number;
   buffer: Candidate[];
+  /** What a long-lived core already walked of this set (flow-index.ts), when it covers where this walk starts. */
+  index?: SetIndex;
 }
 
 export function encodeWalkCursor(cursor: WalkCursor): string {
@@ -101,6 +104,9 @@ export function decodeWalkCursor(text: string | undefined): WalkCursor {
 export class FlowWalk {
   private readonly sources: Source[] = [];
   private readonly seen: Set<string>;
+  private readonly emitted = new Set<string>();
+  private readonly cursorR: number | undefined;
+  private prepared = false;
 
   constructor(
     private readonly trips: RoundTrips,
@@ -110,8 +116,11 @@ export class FlowWalk {
     cursor: WalkCursor,
     /** Members examined per call (tests use a small one). */
     private readonly budget = WALK_BUDGET,
+    /** What earlier walks of this core found; updated by this one. */
+    private readonly index?: FlowIndex,
   ) {
     this.seen = new Set(cursor.seen ?? []);
+    this.cursorR = cursor.r;
     const sorted = [...queues].sort();
     const specs = SETS.filter((s) => !state || s.states.includes(state));
     // Timeless sets first, set by set in SETS order, each across the queues (that is their merge order).
@@ -120,10 +129,14 @@ export class FlowWalk {
         const order = this.sources.length;
         const source: Source = { queue, spec, order, start: spec.how === 'score' ? '+inf' : '0', ties: 0, done: false, frontier: Infinity, buffer: [] };
         if (spec.how === 'score') {
+          const known = index && INDEXED_SETS.has(spec.set) ? index.of(queue, spec.set) : undefined;
           if (cursor.r !== undefined) {
             // Resume at the last recency handed out (inclusive; flows seen there are skipped).
             source.start = String(spec.scale === 1 ? cursor.r : (cursor.r + 1) * spec.scale - 1);
             source.frontier = cursor.r;
+            if (known?.top !== undefined && (known.done || scoreRecency(known.start, spec.scale) <= cursor.r)) source.index = known;
+          } else if (known) {
+            source.index = known;
           }
         } else if (cursor.r !== undefined) {
           source.done = true; // the merge was already past every timeless set
@@ -140,6 +153,7 @@ export class FlowWalk {
 
   /** The next flow, newest first; undefined when every set is walked to its end. */
   async next(): Promise<Candidate | undefined> {
+    if (!this.prepared) await this.prepare();
     for (;;) {
       let best: Source | undefined;
       for (const s of this.sources) {
@@ -154,7 +168,11 @@ export class FlowWalk {
       );
       if (pending.length === 0) {
         if (!best) return undefined;
-        return best.buffer.shift();
+        const next = best.buffer.shift()!;
+        // A flow held by two sets (an indexed one that it left, and the one it is in now) goes out once.
+        if (this.emitted.has(next.key)) continue;
+        this.emitted.add(next.key);
+        return next;
       }
       await this.read(pending);
     }
@@ -168,31 +186,92 @@ export class FlowWalk {
     return { r: last.recency, seen: [...new Set(seen)] };
   }
 
-  private async read(sources: Source[]): Promise<void> {
-    const calls = sources.map((s) => ({
+  /**
+   * With an index: first what came since its last walk (from the top of each indexed set down to
+   * the newest member it walked, less TOP_MARGIN_MS), then its flows as each source's first buffer.
+   */
+  private async prepare(): Promise<void> {
+    this.prepared = true;
+    const indexed = this.sources.filter((s) => s.index);
+    const tops = indexed
+      .filter((s) => s.index!.top !== undefined)
+      .map((s) => ({ s, index: s.index!, start: '+inf', ties: 0, done: false, lowest: String(Number(s.index!.top) - TOP_MARGIN_MS * s.spec.scale) }));
+    while (tops.some((t) => !t.done)) {
+      const pending = tops.filter((t) => !t.done);
+      const replies = await this.trips.run(pending.map((t) => this.call(t.s, t.start, t.ties, t.lowest)));
+      pending.forEach((t, i) => {
+        const reply = replies[i] as unknown[];
+        t.done = Number(reply[0]) === 1;
+        t.start = String(reply[1]);
+        t.ties = Number(reply[2]);
+        const top = String(reply[3]);
+        if (top !== '' && Number(top) > Number(t.index.top)) t.index.top = top;
+        for (const found of this.found(t.s, reply)) this.remember(t.index, found);
+      });
+    }
+    const upTo = this.cursorR ?? Infinity;
+    for (const s of indexed) {
+      const index = s.index!;
+      s.buffer = [...index.flows.values()].filter((c) => c.recency <= upTo && !this.seen.has(c.key)).sort((a, b) => b.recency - a.recency);
+      s.start = index.start;
+      s.ties = index.ties;
+      s.done = index.done;
+      s.frontier = s.done ? -Infinity : scoreRecency(s.start, s.spec.scale);
+    }
+  }
+
+  private call(s: Source, start: string, ties: number, lowest = '-inf') {
+    return {
       script: WALK_PARENTS,
       keys: [`${this.prefix}:${s.queue}:${s.spec.set}`],
-      args: [s.spec.how, `${this.prefix}:${s.queue}:`, s.start, s.ties, this.budget, s.spec.anyParent ? '1' : '0'],
-    }));
-    const replies = await this.trips.run(calls);
+      args: [s.spec.how, `${this.prefix}:${s.queue}:`, start, ties, this.budget, s.spec.anyParent ? '1' : '0', lowest],
+    };
+  }
+
+  /** The flows of one walk-parents reply. */
+  private found(s: Source, reply: unknown[]): Candidate[] {
+    const out: Candidate[] = [];
+    for (let j = 4; j + 2 < reply.length; j += 3) {
+      const id = String(reply[j]);
+      const key = `${this.prefix}:${s.queue}:${id}`;
+      const scored = s.spec.how === 'score';
+      out.push({ key, queue: s.queue, set: s.spec.set, recency: scored ? scoreRecency(String(reply[j + 1]), s.spec.scale) : Infinity, index: scored ? 0 : Number(reply[j + 1]) });
+    }
+    return out;
+  }
+
+  private remember(index: SetIndex, candidate: Candidate): void {
+    index.flows.set(candidate.key, candidate);
+    this.index?.claim(candidate);
+  }
+
+  private async read(sources: Source[]): Promise<void> {
+    const replies = await this.trips.run(sources.map((s) => this.call(s, s.start, s.ties)));
     sources.forEach((s, i) => {
       const reply = replies[i] as unknown[];
       s.done = Number(reply[0]) === 1;
       s.start = String(reply[1]);
       s.ties = Number(reply[2]);
       if (s.spec.how === 'score') s.frontier = s.done ? -Infinity : scoreRecency(s.start, s.spec.scale);
-      for (let j = 3; j + 2 < reply.length; j += 3) {
-        const id = String(reply[j]);
-        const key = `${this.prefix}:${s.queue}:${id}`;
-        const recency = s.spec.how === 'score' ? scoreRecency(String(reply[j + 1]), s.spec.scale) : Infinity;
-        if (this.seen.has(key)) continue;
-        s.buffer.push({ key, queue: s.queue, set: s.spec.set, recency, index: s.spec.how === 'score' ? 0 : Number(reply[j + 1]) });
+      if (s.index) {
+        s.index.start = s.start;
+        s.index.ties = s.ties;
+        s.index.done = s.done;
+        const top = String(reply[3]);
+        if (s.index.top === undefined && top !== '') s.index.top = top;
+      }
+      for (const found of this.found(s, reply)) {
+        if (s.index) this.remember(s.index, found);
+        else this.index?.claim(found);
+        if (!this.seen.has(found.key)) s.buffer.push(found);
       }
     });
   }
 }
 
 function scoreRecency(score: string, scale: number): number {
+  if (score === '+inf') return Infinity;
+  if (score === '-inf') return -Infinity;
   const n = Number(score);
   return scale === 1 ? n : Math.floor(n / scale);
 }

@@ -5,7 +5,9 @@
 // exact; "stuck" counts failed children still in a parent's unprocessed bucket.
 // The list walks the queues' state sets newest first (flow-walk.ts), checking which jobs have
 // children as it goes, and stops once the page is full: its cost is the page, the flows and the
-// plain jobs walked past, not the keys under the prefix. Each page is sorted by creation time.
+// plain jobs walked past, not the keys under the prefix; a long-lived core remembers what it
+// walked (flow-index.ts), so its next listings walk only what is new. Each page is sorted by
+// creation time.
 // Every answer carries `stats` (wall time in the core, Redis round trips).
 import { MIN_ID_PREFIX, type FlowFilterState, type FlowList, type FlowSearch, type FlowSummary, type JobState } from '../../../shared/domain';
 import type { RedisClient } from '../connection/redis-client';
@@ -17,7 +19,8 @@ import { parseJobHash } from '../tree/parse-job-hash';
 import { luaScript, RoundTrips } from '../lua/round-trips';
 import countBlockingLua from './count-blocking.lua?raw';
 import { scanFlowKeys, type FlowKeys } from './find-parents';
-import { decodeWalkCursor, encodeWalkCursor, FlowWalk, type Candidate } from './flow-walk';
+import { FlowIndex } from './flow-index';
+import { decodeWalkCursor, encodeWalkCursor, FlowWalk, WALK_BUDGET, type Candidate } from './flow-walk';
 import { idVariants, parseJobSearch, searchScope } from './job-search';
 import { queueExists } from './missing-job';
 import type { CoreContext } from '../core-context';
@@ -76,6 +79,8 @@ export function createFlowLister(
   const redis = () => ctx.redis();
   let cache: { scope: string; at: number; keys: FlowKeys } | undefined;
   let queueCache: { prefix: string; at: number; names: string[] } | undefined;
+  /** What this core's walks found (flow-index.ts): the next listing walks only what is new. */
+  let flowIndex: FlowIndex | undefined;
 
   const fresh = (at: number) => Date.now() - at < PARENTS_CACHE_MS;
 
@@ -177,7 +182,9 @@ export function createFlowLister(
     const queues = filter.queue ? [filter.queue] : await (knownQueues ? knownQueues() : queueNames(prefix));
     const needsBlocking = filter.state === 'stuck' || filter.state === 'has-failed-children';
     const before = decodeWalkCursor(filter.cursor);
-    const walk = new FlowWalk(trips, prefix, queues, needsBlocking ? undefined : (filter.state as JobState | undefined), before);
+    const client = redis();
+    if (!flowIndex?.usable(client, prefix)) flowIndex = new FlowIndex(client, prefix);
+    const walk = new FlowWalk(trips, prefix, queues, needsBlocking ? undefined : (filter.state as JobState | undefined), before, WALK_BUDGET, flowIndex);
     const handedOut: Candidate[] = [];
     const accepted: { flow: FlowSummary; handed: number }[] = [];
 
@@ -197,7 +204,10 @@ export function createFlowLister(
       records.forEach((record, i) => {
         handedOut.push(batch[i]!);
         at.set(record.key, handedOut.length);
-        if (record.kind !== 'hash') return;
+        if (record.kind !== 'hash') {
+          flowIndex?.forget(batch[i]!.queue, record.key);
+          return;
+        }
         const flow = summaryOf(prefix, record, filter);
         // The walk saw it as a root or a waiting parent; what the load read now decides.
         if (flow && (flow.isRoot || flow.state === 'waiting-children')) flows.push(flow);

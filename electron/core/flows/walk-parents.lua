@@ -15,14 +15,17 @@
   ARGV[4]  for "score": how many members with exactly that score were already walked
   ARGV[5]  most members to examine in this call (bounds its run time: ~2 µs a member)
   ARGV[6]  "1": any parent counts (waiting-children); otherwise roots only (no parentKey)
+  ARGV[7]  for "score": the lowest score to walk to ("-inf", the default: the whole set)
 
   Reads, never writes: ZREVRANGEBYSCORE / ZRANGE / LRANGE of KEYS[1] (one call), then per
   member one EXISTS of its four bucket keys, and for a parent one HEXISTS parentKey.
 
-  Reply: { done, endStart, endTies, id1, score1, ties1, id2, score2, ties2, ... } where done is
-  1 when the set has nothing past this call, endStart/endTies the position after the last
-  member examined, and each found flow comes with the position right after it (its score and
-  the count of members of that score walked up to it; for rank/list, its index + 1 and 0).
+  Reply: { done, endStart, endTies, top, id1, score1, ties1, id2, score2, ties2, ... } where
+  done is 1 when the set (or the range down to ARGV[7]) has nothing past this call,
+  endStart/endTies the position after the last member examined, top the score of the first
+  member examined ("" for none, or rank/list), and each found flow comes with the position
+  right after it (its score and the count of members of that score walked up to it; for
+  rank/list, its index + 1 and 0).
 ]]
 local set = KEYS[1]
 local how = ARGV[1]
@@ -31,6 +34,7 @@ local start = ARGV[3]
 local ties = tonumber(ARGV[4]) or 0
 local budget = tonumber(ARGV[5]) or 2000
 local anyParent = ARGV[6] == "1"
+local lowest = ARGV[7] or "-inf"
 
 local function isFlow(id)
   local k = q .. id
@@ -40,9 +44,10 @@ local function isFlow(id)
   return anyParent or redis.call("HEXISTS", k, "parentKey") == 0
 end
 
-local reply = { 0, start, ties }
+local reply = { 0, start, ties, "" }
 if how == "score" then
-  local batch = redis.call("ZREVRANGEBYSCORE", set, start, "-inf", "WITHSCORES", "LIMIT", ties, budget)
+  local batch = redis.call("ZREVRANGEBYSCORE", set, start, lowest, "WITHSCORES", "LIMIT", ties, budget)
+  if #batch > 0 then reply[4] = batch[2] end
   local score, seen = start, ties
   for i = 1, #batch, 2 do
     local id, s = batch[i], batch[i + 1]

@@ -22,6 +22,8 @@ const completedRoots: string[] = [];
 const waitingRoots: string[] = [];
 const openRoots: string[] = [];
 let nestedParent = '';
+/** Outcomes of the jobs this file's workers run (the fw-kids and fw-done workers stay up for every test). */
+const outcomes = new JobOutcomes();
 
 async function call<T>(method: string, args: unknown): Promise<T> {
   const result = await core.dispatch(method, args);
@@ -56,7 +58,6 @@ beforeAll(async () => {
   const flows = new FlowProducer({ connection, prefix });
   const done = new Queue('fw-done', { connection, prefix });
   closers.push(() => flows.close(), () => done.close());
-  const outcomes = new JobOutcomes();
   const expected: Record<string, 'completed'> = {};
   // 24 flows whose roots complete, each after 12 plain jobs of the same queue.
   for (let i = 0; i < 24; i++) {
@@ -141,6 +142,42 @@ describe('the flow list walks the state sets', () => {
     expect(new Set(waiting.flows.map((f) => f.key))).toEqual(new Set(waitingRoots));
     const open = await call<FlowList>('listFlows', { state: 'waiting-children', queue: 'fw-open' });
     expect(new Set(open.flows.map((f) => f.key))).toEqual(new Set([...openRoots, nestedParent]));
+  });
+
+  it("a core's later listings see what changed since its last walk: a new flow on top, a removed one gone, a moved one once", async () => {
+    const { connection, prefix } = redis;
+    expect(keysOf(await allPages({ limit: 8 }))).toHaveLength(30); // the index covers every set now
+    const flows = new FlowProducer({ connection, prefix });
+    const done = new Queue('fw-done', { connection, prefix });
+    try {
+      const fresh = await flows.add({ name: 'fresh', queueName: 'fw-done', children: [{ name: 'kid', queueName: 'fw-kids' }] });
+      const freshKey = `${prefix}:fw-done:${fresh.job.id}`;
+      await outcomes.until({ [freshKey]: 'completed' });
+      const removed = completedRoots[5]!;
+      await done.remove(removed.slice(`${prefix}:fw-done:`.length), { removeChildren: true });
+      // The open root's idle child is worked now: the root leaves waiting-children for its wait list.
+      const idle = new Queue('fw-idle', { connection, prefix });
+      const idleWorker = startWorker(outcomes, connection, prefix, 'fw-idle', undefined, 1);
+      const [openRoot] = openRoots;
+      const idleKids = await idle.getJobs(['wait']);
+      await outcomes.until(Object.fromEntries(idleKids.map((j) => [`${prefix}:fw-idle:${j.id}`, 'completed' as const])));
+      await idleWorker.close();
+      await idle.close();
+
+      const pages = await allPages({ limit: 8 });
+      const keys = keysOf(pages);
+      expect(keys).toHaveLength(new Set(keys).size);
+      expect(keys).toContain(freshKey);
+      expect(keys).not.toContain(removed);
+      expect(pages[0]!.flows.map((f) => f.key)).toContain(freshKey); // newest finished: first page, after the 3 waiting roots
+      const open = pages.flatMap((p) => p.flows).filter((f) => f.key === openRoot);
+      expect(open).toHaveLength(1);
+      expect(open[0]!.state).not.toBe('waiting-children');
+      completedRoots.splice(5, 1, freshKey);
+    } finally {
+      await flows.close();
+      await done.close();
+    }
   });
 
   it('a cursor that is not one of the list restarts from the newest', async () => {
