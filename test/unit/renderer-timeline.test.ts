@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowNode, FlowTree } from '../../shared/domain';
 import { fromSnapshot } from '../../shared/flow-model';
-import { durationWords, timelineLayout, timeTicks } from '../../renderer/src/features/timeline/timeline-layout';
+import { timelineLayout, timeTicks } from '../../renderer/src/features/timeline/timeline-layout';
+import { localTime } from '../../renderer/src/features/inspector/time-words';
 
 function job(key: string, parentKey: string | null, times: { at: number; start?: number; end?: number; attempts?: number }, state: FlowNode['state'] = 'completed'): FlowNode {
   return {
@@ -110,12 +111,15 @@ describe('timeline layout', () => {
 });
 
 describe('axis words', () => {
-  it('ticks at round steps, durations in words', () => {
-    expect(timeTicks(1_000).map((t) => t.label)).toEqual(['0 ms', '200 ms', '400 ms', '600 ms', '800 ms', '1 s']);
+  it('ticks at round steps', () => {
+    expect(timeTicks(1_000).map((t) => t.label)).toEqual(['0 ms', '200 ms', '400 ms', '600 ms', '800 ms', '1.00 s']);
+    expect(timeTicks(1_000).map((t) => t.at)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(timeTicks(0)).toEqual([{ at: 0, label: '0 ms' }]);
-    expect(durationWords(1_500)).toBe('1.5 s');
-    expect(durationWords(42_000)).toBe('42 s');
-    expect(durationWords(200_000)).toBe('3 min 20 s');
-    expect(durationWords(7_500_000)).toBe('2 h 5 min');
+  });
+
+  it('a time of today is said without its date (it fits one line of the inspector)', () => {
+    const at = new Date(2026, 11, 2, 6, 42, 1, 376).getTime();
+    expect(localTime(at, at + 60_000)).not.toMatch(/2026/);
+    expect(localTime(at, at + 3 * 86_400_000)).toMatch(/2026/);
   });
 });

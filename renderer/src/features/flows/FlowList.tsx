@@ -12,7 +12,6 @@ import { useNavigation, useNavigationApi } from '../../navigation/use-navigation
 import { useApp } from '../../store/use-app';
 import { shortId } from '../../navigation/job-key';
 import { timeAgo } from '../inspector/time-words';
-import { plural } from '../../words/plural';
 import { hasFilters, NO_FILTERS, STATE_FILTERS, type FlowFilters } from './flow-query';
 import { useFlowList } from './use-flow-list';
 
@@ -87,7 +86,7 @@ function FlowRow({ flow, current }: { flow: FlowSummary; current: boolean }) {
         </span>
         {flow.blockingFailures > 0 && (
           <span className="flow-item-stuck">
-            {plural(flow.blockingFailures, 'failed child', 'failed children')} blocking (stuck)
+            {flow.blockingFailures.toLocaleString('en-US')} failed — blocking (stuck)
           </span>
         )}
       </a>

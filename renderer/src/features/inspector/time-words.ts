@@ -1,10 +1,11 @@
 // Timestamps as the person's local time, and the gaps between them as short durations.
-export function localTime(ms: number | null | undefined): string {
+/** Local time; the date only when it is not today (a time of today fits one line). */
+export function localTime(ms: number | null | undefined, now = Date.now()): string {
   if (!ms) return '—';
-  return new Date(ms).toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
+  const date = new Date(ms);
+  const today = date.toDateString() === new Date(now).toDateString();
+  return date.toLocaleString(undefined, {
+    ...(today ? {} : { year: 'numeric', month: 'short', day: 'numeric' }),
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',

@@ -6,7 +6,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { shortId } from '../../navigation/job-key';
 import { plural } from '../../words/plural';
 import { useFlow, useFlowController } from '../flow-view/use-flow';
-import { durationWords, timelineLayout, type TimelineRow, type TimelineSegment } from './timeline-layout';
+import { duration } from '../inspector/time-words';
+import { timelineLayout, type TimelineRow, type TimelineSegment } from './timeline-layout';
 import './timeline.css';
 
 const SEGMENT_WORDS: Record<TimelineSegment['kind'], string> = {
@@ -55,7 +56,7 @@ function Row({ row, selected, onPick }: { row: TimelineRow; selected: boolean; o
             className={`tl-seg tl-${s.kind}${s.open ? ' open' : ''} state-${n.state}`}
             data-kind={s.kind}
             style={{ left: `${s.from * 100}%`, width: `${(s.to - s.from) * 100}%` }}
-            title={`${SEGMENT_WORDS[s.kind]} ${durationWords(s.endMs - s.startMs)}${s.open ? ' so far' : ''}`}
+            title={`${SEGMENT_WORDS[s.kind]} ${duration(s.endMs - s.startMs)}${s.open ? ' so far' : ''}`}
           />
         ))}
         {n.attemptsMade > 1 && running && (
@@ -65,7 +66,7 @@ function Row({ row, selected, onPick }: { row: TimelineRow; selected: boolean; o
         )}
       </div>
       <span className="timeline-total" title="created to finished (or now)">
-        {durationWords(row.totalMs)}
+        {duration(row.totalMs)}
       </span>
     </li>
   );
@@ -98,7 +99,7 @@ export function FlowTimeline() {
               </button>
             </span>
           ))}
-          <span className="muted"> · {durationWords(layout.endMs - layout.startMs)} from the first job created to {unfinished ? 'now' : 'the last finish'}</span>
+          <span className="muted"> · {duration(layout.endMs - layout.startMs)} from the first job created to {unfinished ? 'now' : 'the last finish'}</span>
         </p>
         <p className="timeline-legend muted">
           <span className="tl-key tl-waiting" /> waiting <span className="tl-key tl-retrying" /> earlier attempts and backoff{' '}

@@ -9,6 +9,7 @@
 // child's last one, and so on; each parent's last child is marked too ("held its parent up").
 import type { FlowNode } from '../../../../shared/domain';
 import type { FlowData } from '../../../../shared/flow-model';
+import { duration } from '../inspector/time-words';
 
 export type SegmentKind = 'waiting' | 'retrying' | 'running';
 
@@ -97,21 +98,8 @@ export function timeTicks(spanMs: number, count = 6): TimelineTick[] {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const ticks: TimelineTick[] = [];
-  for (let t = 0; t <= spanMs + 1e-9; t += step) ticks.push({ at: t / spanMs, label: durationWords(t) });
+  for (let t = 0; t <= spanMs + 1e-9; t += step) ticks.push({ at: t / spanMs, label: duration(t) });
   return ticks;
-}
-
-/** 0 ms, 850 ms, 1.5 s, 42 s, 3 min 20 s, 2 h 5 min. */
-export function durationWords(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 10_000) return `${(ms / 1_000).toFixed(1).replace(/\.0$/, '')} s`;
-  if (ms < 60_000) return `${Math.round(ms / 1_000)} s`;
-  if (ms < 3_600_000) {
-    const s = Math.round((ms % 60_000) / 1_000);
-    return `${Math.floor(ms / 60_000)} min${s ? ` ${s} s` : ''}`;
-  }
-  const m = Math.round((ms % 3_600_000) / 60_000);
-  return `${Math.floor(ms / 3_600_000)} h${m ? ` ${m} min` : ''}`;
 }
 
 export function timelineLayout(data: Pick<FlowData, 'rootKey' | 'childKeys' | 'jobsByKey'>, now: number, limit = 2_000): TimelineLayout {
