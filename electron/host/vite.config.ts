@@ -7,8 +7,9 @@ import { defineConfig } from 'vite';
 import pkg from '../../package.json' with { type: 'json' };
 
 // Bundled rather than external: zod's ESM build is some 60 files, each a file read and a module
-// to link at startup (most of the cost of a command, after Node itself), bundled it is one chunk.
-const bundled = new Set(['zod']);
+// to link at startup (most of the cost of a command, after Node itself), bundled it is one chunk;
+// commander, CommonJS, would go through the CJS loader and its export lexer on every start.
+const bundled = new Set(['zod', 'commander']);
 
 const external = [
   ...builtinModules,

@@ -1,0 +1,109 @@
+// How fast the `flowscope` command answers, as a whole process, beside the floors it is held to
+// (issue 13 item 4): `flowscope --version` beside `node -e 0`, and `flowscope queues` on an
+// empty Redis beside a bare ioredis client that connects, sends one SCAN and quits. The CLI is
+// built from the sources into a throwaway folder and run as bin.js runs it.
+// Targets: both ratios <= 1.5.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { ms, report, type BenchResult } from './measure';
+
+const root = resolve(import.meta.dirname, '../..');
+const RUNS = 21;
+const WARMUP = 3;
+let redis: TestRedis;
+let outDir: string;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  // Inside the project, so the bundle (and the bare client) find node_modules as out/host does.
+  outDir = mkdtempSync(join(root, 'node_modules', '.flowscope-bench-cli-'));
+  await build({ configFile: join(root, 'electron/host/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  // What electron/host/bin.js does once it found the build.
+  writeFileSync(join(outDir, 'bin.mjs'), "const { runCli, processIo } = await import('./cli.js');\nprocess.exitCode = await runCli(process.argv.slice(2), processIo());\n");
+  writeFileSync(
+    join(outDir, 'bare-scan.mjs'),
+    [
+      "import { Redis } from 'ioredis';",
+      'const client = new Redis(process.argv[2]);',
+      "const [, keys] = await client.scan('0', 'MATCH', 'bull:*:meta', 'COUNT', 1000);",
+      'process.stdout.write(`${keys.length} queues\\n`);',
+      'await client.quit();',
+      '',
+    ].join('\n'),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await redis.stop();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+function timeProcess(args: string[]): number {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, REDIS_URL: '', FLOWSCOPE_DATA_DIR: join(outDir, 'data') } });
+  const took = performance.now() - started;
+  if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  return took;
+}
+
+const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** A and B in turn (A B A B …) after warm-up runs of each: medians, and the median of the pair ratios. */
+function sideBySide(a: string[], b: string[]) {
+  for (let i = 0; i < WARMUP; i++) {
+    timeProcess(a);
+    timeProcess(b);
+  }
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    as.push(timeProcess(a));
+    bs.push(timeProcess(b));
+  }
+  const pairRatio = medianOf(as.map((t, i) => t / bs[i]!));
+  return { a: medianOf(as), b: medianOf(bs), pairRatio, spreadA: [Math.min(...as), Math.max(...as)], spreadB: [Math.min(...bs), Math.max(...bs)] };
+}
+
+it('flowscope --version and queues start within 1.5x of node -e 0 and a bare ioredis SCAN', () => {
+  const result: BenchResult = { name: 'cli-startup', rows: [], notes: [] };
+  const before = loadavg();
+  const bin = join(outDir, 'bin.mjs');
+
+  const version = sideBySide([bin, '--version'], ['-e', '0']);
+  result.rows.push({
+    case: '`flowscope --version` (floor: `node -e 0`)',
+    figures: {
+      flowscope: ms(version.a),
+      floor: ms(version.b),
+      'flowscope / floor': `${version.pairRatio.toFixed(2)}x`,
+      target: `<= 1.5x: ${version.pairRatio <= 1.5 ? 'met' : 'missed'}`,
+    },
+  });
+
+  const queues = sideBySide([bin, '--redis', redis.url, '--data-dir', join(outDir, 'data'), 'queues'], [join(outDir, 'bare-scan.mjs'), redis.url]);
+  result.rows.push({
+    case: '`flowscope queues` on an empty Redis (floor: a bare ioredis client: connect, one SCAN, quit)',
+    figures: {
+      flowscope: ms(queues.a),
+      floor: ms(queues.b),
+      'flowscope / floor': `${queues.pairRatio.toFixed(2)}x`,
+      target: `<= 1.5x: ${queues.pairRatio <= 1.5 ? 'met' : 'missed'}`,
+    },
+  });
+
+  const after = loadavg();
+  const range = ([lo, hi]: number[]) => `${lo!.toFixed(0)}-${hi!.toFixed(0)} ms`;
+  result.notes.push(
+    `Whole processes, wall clock from spawn to exit (spawnSync), ${RUNS} runs of each after ${WARMUP} warm-up runs, the two contenders in turn (A B A B …); the times are medians, the ratio is the median of the ${RUNS} pair ratios (steadier than a ratio of medians while the machine's speed drifts). Ranges: --version ${range(version.spreadA)} vs ${range(version.spreadB)}; queues ${range(queues.spreadA)} vs ${range(queues.spreadB)}.`,
+    'The CLI is built from the sources (electron/host/vite.config.ts) into a throwaway folder and run as electron/host/bin.js runs it; the bare client is an ESM file importing ioredis from the same node_modules. The Redis is a throwaway redis-server on loopback holding no keys.',
+    'What loads: --version and --help load commander and cli.js only (test/integration/reliability/cli-startup-modules.test.ts); a read command adds the core chunk (zod bundled into it) and ioredis; BullMQ loads only with the first scenario call.',
+    `Load average (1/5/15 min) before: ${before.map((l) => l.toFixed(2)).join(' / ')}; after: ${after.map((l) => l.toFixed(2)).join(' / ')} (other work shares this machine).`,
+  );
+  report(result);
+  expect(version.a).toBeGreaterThan(0);
+});
