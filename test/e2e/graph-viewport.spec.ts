@@ -68,3 +68,41 @@ test('the tree is fitted again when the dock or the inspector opens or closes; t
   await page.getByRole('button', { name: 'Close details' }).click();
   await expectAllInside(page, keys);
 });
+
+test('"Zoom to failed" on a flow of 2,000 children goes to a readable cluster of failed ones, not out to everything', async ({ page }) => {
+  test.setTimeout(120_000);
+  const connection = await host().redis();
+  const children: FlowJob[] = Array.from({ length: 2_000 }, (_, i) => ({
+    name: `item-${i}`,
+    queueName: 'e2e-vp-items',
+    data: i % 5 === 0 ? { fail: `item ${i} is broken` } : {},
+    opts: { ignoreDependencyOnFailure: true, attempts: 1 },
+  }));
+  const root = await addFlow(connection, { name: 'import-catalogue', queueName: 'e2e-vp-imports', opts: { jobId: 'catalogue' }, children });
+  const outcomes = new JobOutcomes();
+  const worker = outcomes.watch(new Worker('e2e-vp-items', scriptedProcessor, { connection, concurrency: 50 }));
+  try {
+    await outcomes.until(Object.fromEntries(root.children!.map((c, i) => [`${c.job.queueQualifiedName}:${c.job.id}`, i % 5 === 0 ? 'failed' : 'completed'] as const)), 60_000);
+  } finally {
+    await worker.close();
+  }
+  await openFlow(page, host(), root);
+  const zoomToFailed = page.getByRole('button', { name: /^Zoom to failed/ });
+  await expect(zoomToFailed).toBeEnabled();
+  await zoomToFailed.click();
+  const scale = async () => {
+    return page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+  };
+  // Readable (the fit of every failed card was far below 0.45), and failed cards are in sight.
+  await expect.poll(scale).toBeGreaterThanOrEqual(0.45);
+  const canvas = (await page.locator('.react-flow').boundingBox())!;
+  const shownFailed = await page.locator('[data-testid="flow-node"][data-state="failed"]').evaluateAll(
+    (els, box) =>
+      els.filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.left >= box.x && r.right <= box.x + box.width && r.top >= box.y && r.bottom <= box.y + box.height;
+      }).length,
+    canvas,
+  );
+  expect(shownFailed).toBeGreaterThan(3);
+});
