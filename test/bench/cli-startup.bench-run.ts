@@ -101,7 +101,7 @@ it('flowscope --version and queues start within 1.5x of node -e 0 and a bare ior
   result.notes.push(
     `Whole processes, wall clock from spawn to exit (spawnSync), ${RUNS} runs of each after ${WARMUP} warm-up runs, the two contenders in turn (A B A B …); the times are medians, the ratio is the median of the ${RUNS} pair ratios (steadier than a ratio of medians while the machine's speed drifts). Ranges: --version ${range(version.spreadA)} vs ${range(version.spreadB)}; queues ${range(queues.spreadA)} vs ${range(queues.spreadB)}.`,
     'The CLI is built from the sources (electron/host/vite.config.ts) into a throwaway folder and run as electron/host/bin.js runs it; the bare client is an ESM file importing ioredis from the same node_modules. The Redis is a throwaway redis-server on loopback holding no keys.',
-    'What loads: --version and --help load commander and cli.js only (test/integration/reliability/cli-startup-modules.test.ts); a read command adds the core chunk (zod bundled into it) and ioredis; BullMQ loads only with the first scenario call.',
+    'What loads: --version and --help load cli.js only, commander bundled into it (test/integration/reliability/cli-startup-modules.test.ts); a read command adds the core chunk (zod bundled into it) and ioredis; BullMQ loads only with the first scenario call.',
     `Load average (1/5/15 min) before: ${before.map((l) => l.toFixed(2)).join(' / ')}; after: ${after.map((l) => l.toFixed(2)).join(' / ')} (other work shares this machine).`,
   );
   report(result);
