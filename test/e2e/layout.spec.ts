@@ -1,7 +1,7 @@
 // A layout that holds: at 1024x700 and 1440x900, light and dark, no panel scrolls sideways and
 // no text is cut, on the views a presenter and a support person use — the flow with the
 // scenarios dock open and a scenario running, the inspector on a failed child, the folded
-// dock, the connection picker. Saves the README's screenshots (light) of each size.
+// dock, a repair's preview, the legend, the connection picker. Saves the README's screenshots (light) of each size.
 import type { Page } from '@playwright/test';
 import { layoutProblems } from './fixtures/layout-checks';
 import { hostPerFile } from './fixtures/flow-pages';
@@ -79,6 +79,20 @@ for (const size of SIZES) {
       await expect(page.getByTestId('scenario-dock')).toHaveAttribute('data-open', 'false');
       await expectNoLayoutProblems(page, 'inspector on a failed child, dock folded');
       if (scheme === 'light') await page.screenshot({ path: `docs/screenshots/inspector-failed-${size.width}.png` });
+
+      // The preview of a repair, over all of it.
+      await page.getByTestId('inspector').getByRole('button', { name: 'Retry job' }).click();
+      const dialog = page.getByTestId('action-dialog');
+      await expect(dialog).toHaveAttribute('data-phase', 'preview');
+      await expectNoLayoutProblems(page, 'action preview');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await expect(dialog).toHaveCount(0);
+
+      // The legend, open over the graph.
+      await page.getByTestId('inspector').getByRole('button', { name: 'Close details' }).click();
+      await page.locator('.legend summary').click();
+      await expectNoLayoutProblems(page, 'legend');
+      await page.locator('.legend summary').click();
 
       await page.getByTestId('open-connections').click();
       await expect(page.getByTestId('connection-picker')).toBeVisible();
