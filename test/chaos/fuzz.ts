@@ -239,8 +239,8 @@ export async function fuzzHost(host: ChaosHost, o: FuzzOptions): Promise<Tally> 
   let unanswered = 0;
   const statuses = new Map<number, number>();
   while (sent < o.frames) {
-    const kind = r.int(10);
-    if (kind < 5) {
+    // About as many WebSocket frames as HTTP requests: a batch of frames is ~50, a group of requests ~4.5.
+    if (r.int(10) === 0) {
       const n = Math.min(o.frames - sent, 20 + r.int(60));
       await wsBatch(host, r, n, o, tally, out);
       sent += n;

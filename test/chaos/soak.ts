@@ -205,7 +205,16 @@ export async function runSoak(rig: ChaosRig, o: SoakOptions): Promise<Tally> {
 
   async function randomRepair(agent: Agent, rr: Rng): Promise<void> {
     const failed = await failedJobs();
-    if (failed.length === 0) return;
+    if (failed.length === 0 || rr.chance(0.4)) {
+      // A repair of any parent, failed under it or not, while its workers run: planned against a
+      // moving flow, it must do nothing wrong (most plan nothing, or are refused as active).
+      const parents = [...childrenOf.keys()];
+      if (parents.length === 0) return;
+      const parent = rr.pick(parents);
+      if (rr.chance(0.7)) await act(agent, 'retryFailedChildren', parent);
+      else await act(agent, rr.bool() ? 'removeUnprocessed' : 'retryFailedChildren', parent, true);
+      return;
+    }
     const target = rr.pick(failed);
     const parent = await parentOf(target);
     const roll = rr.int(100);

@@ -60,7 +60,6 @@ describe('chaos, short', () => {
       client: redis.client(),
       prefix: `${redis.prefix}s`,
     });
-    if (process.env.CHAOS_DEBUG) console.log(JSON.stringify(tally));
     expect(tally.facts.parentsChecked).toBeGreaterThanOrEqual(15);
     expect(tally.facts.repairs).toBeGreaterThan(0);
     expectClean(tally);
