@@ -171,7 +171,7 @@ function main(): void {
   app.whenReady().then(async () => {
     protocol.handle(APP_SCHEME, async (request) => {
       const answer = await serveAppRequest(request.url, rendererRoot, (file) => readFile(file));
-      return new Response(answer.body as BodyInit, { status: answer.status, headers: answer.headers });
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
     });
     core = await createCore({
       shell: 'desktop',
