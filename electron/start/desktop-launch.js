@@ -46,6 +46,9 @@ export const BUILD_INPUTS = [
   'renderer',
   'electron.vite.config.ts',
   'tsconfig.json',
+  'tsconfig.base.json',
+  'tsconfig.node.json',
+  'tsconfig.web.json',
   'package.json',
   'package-lock.json',
 ];
