@@ -67,6 +67,21 @@ test('the tree is fitted again when the dock or the inspector opens or closes; t
   await expectAllInside(page, keys, 460);
   await page.getByRole('button', { name: 'Close details' }).click();
   await expectAllInside(page, keys);
+
+  // Once the person pans, the view is theirs: the dock keeps what was at the centre, at the same zoom.
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  await page.mouse.move(pane.x + 60, pane.y + pane.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + 160, pane.y + pane.height / 2 + 30, { steps: 5 });
+  await page.mouse.up();
+  const rootCard = page.locator(`[data-testid="flow-node"][data-job-key="${keys[0]}"]`);
+  const before = (await rootCard.boundingBox())!;
+  const canvasBefore = (await page.locator('.react-flow').boundingBox())!;
+  await page.getByRole('button', { name: /Scenarios/ }).click();
+  await expect.poll(async () => (await page.locator('.react-flow').boundingBox())!.height).toBeLessThan(canvasBefore.height);
+  const shrink = canvasBefore.height - (await page.locator('.react-flow').boundingBox())!.height;
+  await expect.poll(async () => Math.round((await rootCard.boundingBox())!.y - (before.y - shrink / 2))).toBe(0);
+  expect((await rootCard.boundingBox())!.width).toBeCloseTo(before.width, 0);
 });
 
 test('"Zoom to failed" on a flow of 2,000 children goes to a readable cluster of failed ones, not out to everything', async ({ page }) => {

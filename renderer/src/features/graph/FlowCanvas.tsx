@@ -87,10 +87,11 @@ export function FlowCanvas() {
           onPaneContextMenu={closeMenu}
           onMoveStart={(event) => {
             // Only a pan or zoom by the person closes it; the view's own moves (live growth) do not.
-            if (event) {
-              closeMenu();
-              userMoved.current = true;
-            }
+            if (event) closeMenu();
+          }}
+          onMove={(event) => {
+            // A pan or zoom by the person (a click that moves nothing is not one).
+            if (event) userMoved.current = true;
           }}
           onNodeClick={(_, node) => {
             if (node.type !== 'job') return;
