@@ -19,30 +19,10 @@ import {
   toTree,
   type FlowData,
 } from '../../shared/flow-model';
+import { flowNode, flowTree } from '../helpers/flow-nodes';
 
 function node(key: string, parentKey: string | null, extra: Partial<FlowNode> = {}): FlowNode {
-  return {
-    key,
-    queue: 'q',
-    id: key.split(':').pop()!,
-    name: key,
-    state: 'waiting',
-    parentKey,
-    bucket: parentKey ? 'unprocessed' : null,
-    policy: parentKey ? 'none' : null,
-    attemptsMade: 0,
-    attempts: 1,
-    timestamp: 1,
-    processedOn: null,
-    finishedOn: null,
-    delay: 0,
-    priority: 0,
-    failedReason: null,
-    blocking: false,
-    childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 },
-    depth: 0,
-    ...extra,
-  };
+  return flowNode(key, { id: key.split(':').pop()!, parentKey, bucket: parentKey ? 'unprocessed' : null, policy: parentKey ? 'none' : null, ...extra });
 }
 
 function cut(parentKey: string, bucket: Bucket, shown: number, total: number): TruncatedBucket {
@@ -50,7 +30,7 @@ function cut(parentKey: string, bucket: Bucket, shown: number, total: number): T
 }
 
 function treeOf(nodes: FlowNode[], truncated: TruncatedBucket[] = []): FlowTree {
-  return { root: nodes[0]!.key, ancestors: [], nodes, truncated, stats: { ms: 1, roundTrips: 1, nodes: nodes.length } };
+  return flowTree(nodes, truncated, { ms: 1, roundTrips: 1 });
 }
 
 function patch(seq: number, p: Partial<FlowPatch>): FlowPatch {

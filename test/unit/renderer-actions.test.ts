@@ -6,33 +6,13 @@ import type { FlowNode } from '../../shared/domain';
 import { judgeActions, versionReason, type RepairChecks } from '../../renderer/src/features/actions/action-availability';
 import { READ_ONLY_REASON } from '../../renderer/src/features/actions/action-kinds';
 import { summarise } from '../../renderer/src/features/actions/action-summary';
+import { flowNode, NO_CHILDREN } from '../helpers/flow-nodes';
 
 function job(extra: Partial<FlowNode> = {}): FlowNode {
-  return {
-    key: 'bull:q:1',
-    queue: 'q',
-    id: '1',
-    name: 'parent',
-    state: 'waiting-children',
-    parentKey: null,
-    bucket: null,
-    policy: null,
-    attemptsMade: 0,
-    attempts: 1,
-    timestamp: 1,
-    processedOn: null,
-    finishedOn: null,
-    delay: 0,
-    priority: 0,
-    failedReason: null,
-    blocking: false,
-    childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 },
-    depth: 0,
-    ...extra,
-  };
+  return flowNode('bull:q:1', { id: '1', name: 'parent', state: 'waiting-children', ...extra });
 }
 
-const counts = (c: Partial<FlowNode['childCounts']>) => ({ childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0, ...c } });
+const counts = (c: Partial<FlowNode['childCounts']>) => ({ childCounts: { ...NO_CHILDREN, ...c } });
 
 describe('judgeActions', () => {
   it('a leaf offers no repair action; a failed one can be retried, a delayed one promoted, an active one not removed', () => {

@@ -5,39 +5,21 @@ import type { FlowscopeClient, MethodInput, MethodName, MethodOutput, PushEvent 
 import type { FlowNode, FlowPatch, FlowSnapshot, FlowTree } from '../../shared/domain';
 import { FlowscopeError } from '../../shared/errors';
 import { createFlowController } from '../../renderer/src/features/flow-view/flow-store';
+import { flowNode, flowTree } from '../helpers/flow-nodes';
 
 function node(key: string, parentKey: string | null, extra: Partial<FlowNode> = {}): FlowNode {
-  return {
-    key,
-    queue: 'q',
+  return flowNode(key, {
     id: key.split(':').pop()!,
     name: 'job',
-    state: 'waiting',
     parentKey,
     bucket: parentKey ? 'unprocessed' : null,
     policy: parentKey ? 'none' : null,
-    attemptsMade: 0,
-    attempts: 1,
-    timestamp: 1,
-    processedOn: null,
-    finishedOn: null,
-    delay: 0,
-    priority: 0,
-    failedReason: null,
-    blocking: false,
-    childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 },
     depth: parentKey ? 1 : 0,
     ...extra,
-  };
+  });
 }
 
-const tree = (nodes: FlowNode[], truncated: FlowTree['truncated'] = []): FlowTree => ({
-  root: nodes[0]!.key,
-  ancestors: [],
-  nodes,
-  truncated,
-  stats: { ms: 1, roundTrips: 1, nodes: nodes.length },
-});
+const tree = (nodes: FlowNode[], truncated: FlowTree['truncated'] = []): FlowTree => flowTree(nodes, truncated, { ms: 1, roundTrips: 1 });
 
 type Handler = { [M in MethodName]?: (args: MethodInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
 

@@ -9,6 +9,7 @@ import { duration } from '../../renderer/src/features/inspector/time-words';
 import { shortId } from '../../renderer/src/navigation/job-key';
 import { formatRoute, parseRoute } from '../../renderer/src/navigation/route';
 import { createNavigation } from '../../renderer/src/navigation/navigation-store';
+import { flowNode } from '../helpers/flow-nodes';
 import { isCurrentRow, rowRoute } from '../../renderer/src/features/flows/FlowList';
 import type { FlowSummary } from '../../shared/domain';
 
@@ -43,11 +44,7 @@ describe('job ids shown', () => {
 });
 
 function n(key: string, parentKey: string | null): FlowNode {
-  return {
-    key, queue: 'q', id: key, name: key, state: 'waiting', parentKey, bucket: null, policy: null, attemptsMade: 0, attempts: 1,
-    timestamp: null, processedOn: null, finishedOn: null, delay: 0, priority: 0, failedReason: null, blocking: false,
-    childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 }, depth: 0,
-  };
+  return flowNode(key, { parentKey, timestamp: null });
 }
 
 describe('moveSelection', () => {

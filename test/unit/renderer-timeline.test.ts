@@ -2,38 +2,26 @@
 // started -> finished, an unfinished job up to now), retries marked, and the critical path:
 // from the root, the child that finished last (or not yet) under each parent.
 import { describe, expect, it } from 'vitest';
-import type { FlowNode, FlowTree } from '../../shared/domain';
-import { fromSnapshot } from '../../shared/flow-model';
+import type { FlowNode } from '../../shared/domain';
 import { timelineLayout, timeTicks } from '../../renderer/src/features/timeline/timeline-layout';
 import { localTime } from '../../renderer/src/features/inspector/time-words';
+import { flowData, flowNode } from '../helpers/flow-nodes';
 
 function job(key: string, parentKey: string | null, times: { at: number; start?: number; end?: number; attempts?: number }, state: FlowNode['state'] = 'completed'): FlowNode {
-  return {
-    key,
-    queue: 'q',
-    id: key,
-    name: key,
+  return flowNode(key, {
     state,
     parentKey,
     bucket: parentKey ? 'processed' : null,
-    policy: null,
     attemptsMade: times.attempts ?? (times.start === undefined ? 0 : 1),
     attempts: 3,
     timestamp: times.at,
     processedOn: times.start ?? null,
     finishedOn: times.end ?? null,
-    delay: 0,
-    priority: 0,
-    failedReason: null,
-    blocking: false,
-    childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 },
-    depth: 0,
-  };
+  });
 }
 
 function data(nodes: FlowNode[]) {
-  const tree: FlowTree = { root: nodes[0]!.key, ancestors: [], nodes, truncated: [], stats: { ms: 0, roundTrips: 0, nodes: nodes.length } };
-  return fromSnapshot(tree);
+  return flowData(nodes);
 }
 
 // root waits for a (fast) and b (slow, whose child b1 finished last under it), then runs.

@@ -1,37 +1,16 @@
 // The canvas layout: top-down, no overlaps, big fan-outs packed into blocks, collapsed parents
 // hiding their subtrees, and fast enough for a 10,000-node flow.
 import { describe, expect, it } from 'vitest';
-import type { FlowNode, FlowTree, TruncatedBucket } from '../../shared/domain';
-import { fromSnapshot } from '../../shared/flow-model';
+import type { FlowNode, TruncatedBucket } from '../../shared/domain';
 import { groupNodeId, layoutTree, NODE_HEIGHT, NODE_WIDTH, PACK_MIN } from '../../renderer/src/features/graph/tree-layout';
+import { flowData, flowNode } from '../helpers/flow-nodes';
 
 function node(key: string, parentKey: string | null): FlowNode {
-  return {
-    key,
-    queue: 'q',
-    id: key,
-    name: key,
-    state: 'waiting',
-    parentKey,
-    bucket: parentKey ? 'unprocessed' : null,
-    policy: null,
-    attemptsMade: 0,
-    attempts: 1,
-    timestamp: 1,
-    processedOn: null,
-    finishedOn: null,
-    delay: 0,
-    priority: 0,
-    failedReason: null,
-    blocking: false,
-    childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 },
-    depth: 0,
-  };
+  return flowNode(key, { parentKey, bucket: parentKey ? 'unprocessed' : null });
 }
 
 function flow(nodes: FlowNode[], truncated: TruncatedBucket[] = []) {
-  const tree: FlowTree = { root: nodes[0]!.key, ancestors: [], nodes, truncated, stats: { ms: 0, roundTrips: 0, nodes: nodes.length } };
-  return fromSnapshot(tree);
+  return flowData(nodes, truncated);
 }
 
 type Box = { id: string; x: number; y: number; w: number; h: number };

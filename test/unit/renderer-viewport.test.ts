@@ -3,42 +3,21 @@
 // fits use the part of the canvas the drawer leaves free; the minimap colour follows the job's
 // current state.
 import { describe, expect, it } from 'vitest';
-import type { FlowNode, FlowTree } from '../../shared/domain';
-import { fromSnapshot } from '../../shared/flow-model';
+import type { FlowNode } from '../../shared/domain';
 import { minimapColour } from '../../renderer/src/features/graph/FlowCanvas';
 import { layoutTree, NODE_HEIGHT, NODE_WIDTH } from '../../renderer/src/features/graph/tree-layout';
 import { freeArea } from '../../renderer/src/features/graph/ViewportDirector';
+import { flowData, flowNode } from '../helpers/flow-nodes';
 import { boundsOf, densestCluster, fitKeys, fitTree, isInside, READABLE_ZOOM, revealJob } from '../../renderer/src/features/graph/viewport-math';
 
 function node(key: string, parentKey: string | null, state: FlowNode['state'] = 'completed'): FlowNode {
-  return {
-    key,
-    queue: 'q',
-    id: key,
-    name: key,
-    state,
-    parentKey,
-    bucket: parentKey ? 'processed' : null,
-    policy: null,
-    attemptsMade: 1,
-    attempts: 1,
-    timestamp: 1,
-    processedOn: null,
-    finishedOn: null,
-    delay: 0,
-    priority: 0,
-    failedReason: null,
-    blocking: false,
-    childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 },
-    depth: parentKey ? 1 : 0,
-  };
+  return flowNode(key, { state, parentKey, bucket: parentKey ? 'processed' : null, attemptsMade: 1, depth: parentKey ? 1 : 0 });
 }
 
 function wideFlow(children: number, failedEvery: number) {
   const nodes = [node('root', null, 'failed')];
   for (let i = 0; i < children; i++) nodes.push(node(`c${String(i).padStart(4, '0')}`, 'root', i % failedEvery === 0 ? 'failed' : 'completed'));
-  const tree: FlowTree = { root: 'root', ancestors: [], nodes, truncated: [], stats: { ms: 0, roundTrips: 0, nodes: nodes.length } };
-  const data = fromSnapshot(tree);
+  const data = flowData(nodes);
   return { data, layout: layoutTree(data, new Set()), failed: nodes.filter((n) => n.state === 'failed').map((n) => n.key) };
 }
 

@@ -4,40 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { FlowNode, FlowTree, WatchEvent } from '../../shared/domain';
 import { blockingDetail, flowOutcome } from '../../electron/core/watch/flow-outcome';
 import { watchBody, watchTitle } from '../../renderer/src/features/watch/watch-words';
+import { flowNode, flowTree } from '../helpers/flow-nodes';
 
 const node = (key: string, extra: Partial<FlowNode> = {}): FlowNode => {
   const [, queue = '', id = ''] = key.split(':');
-  return {
-    key,
-    queue,
-    id,
-    name: null,
-    state: 'waiting',
-    parentKey: null,
-    bucket: null,
-    policy: null,
-    attemptsMade: 0,
-    attempts: 1,
-    timestamp: 1,
-    processedOn: null,
-    finishedOn: null,
-    delay: 0,
-    priority: 0,
-    failedReason: null,
-    blocking: false,
-    childCounts: { processed: 0, unprocessed: 0, failed: 0, ignored: 0 },
-    depth: 0,
-    ...extra,
-  };
+  return flowNode(key, { queue, id, name: null, ...extra });
 };
 
-const tree = (nodes: FlowNode[], truncated: FlowTree['truncated'] = []): FlowTree => ({
-  root: nodes[0]!.key,
-  ancestors: [],
-  nodes,
-  truncated,
-  stats: { ms: 0, roundTrips: 0, nodes: nodes.length },
-});
+const tree = (nodes: FlowNode[], truncated: FlowTree['truncated'] = []): FlowTree => flowTree(nodes, truncated);
 
 describe('flowOutcome', () => {
   it('reads completed and failed from the root', () => {
