@@ -160,6 +160,14 @@ it('lists the first page of 1,000 flows beside 300k plain jobs within 2x of besi
   }
   const scans = [await median(3, () => scanAll(small), 1), await median(3, () => scanAll(big), 1)];
 
+  // A backlog: 15,000 plain jobs waiting in the same queue (lists have no time to resume from,
+  // so every listing walks them through).
+  const backlogQueue = new Queue('bench-flows', { connection: small.connection, prefix: small.prefix });
+  for (let i = 0; i < 15_000; i += 5000) await backlogQueue.addBulk(Array.from({ length: 5000 }, (_, j) => ({ name: 'backlog', data: { n: i + j } })));
+  await backlogQueue.close();
+  const backlogOwn = await median(RUNS, () => list(smallCore));
+  const backlog = await list(smallCore);
+
   // The worst case for a walk: every plain job finished after every flow (the first page walks them all).
   const client = big.client();
   for (let start = 0; start < 300_000; start += 10_000) {
@@ -188,6 +196,10 @@ it('lists the first page of 1,000 flows beside 300k plain jobs within 2x of besi
           : {}),
       },
     });
+  });
+  result.rows.push({
+    case: 'the 10,000 case with 15,000 plain jobs waiting in the queue too (a backlog: walked through by every listing)',
+    figures: { 'Flowscope list': ms(backlogOwn), 'round trips': String(backlog.stats!.roundTrips) },
   });
   result.rows.push({
     case: 'the same 300,000, all finished after every flow (the first page sits behind them all)',
