@@ -49,54 +49,56 @@ async function runDemo(page: Page) {
 }
 
 for (const size of SIZES) {
-  for (const scheme of ['light', 'dark'] as const) {
-    test(`${size.width}x${size.height} ${scheme}: no sideways scrolling, no cut text`, async ({ page }) => {
-      test.setTimeout(90_000);
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(host().openUrl);
-      await expect(page.getByTestId('connection-state')).toHaveText('connected');
-      await expectNoLayoutProblems(page, 'home');
+  test.describe(`${size.width}x${size.height}`, () => {
+    test.use({ viewport: size });
+    for (const scheme of ['light', 'dark'] as const) {
+      test(`${scheme}: no sideways scrolling, no cut text`, async ({ page }) => {
+        test.setTimeout(90_000);
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(host().openUrl);
+        await expect(page.getByTestId('connection-state')).toHaveText('connected');
+        await expectNoLayoutProblems(page, 'home');
 
-      await runDemo(page);
-      await expectNoLayoutProblems(page, 'flow with the dock open');
-      if (scheme === 'light') await page.screenshot({ path: `docs/screenshots/demo-dock-${size.width}.png` });
+        await runDemo(page);
+        await expectNoLayoutProblems(page, 'flow with the dock open');
+        if (scheme === 'light') await page.screenshot({ path: `docs/screenshots/demo-dock-${size.width}.png` });
 
-      // The failed jobs, then one of them in the inspector.
-      await page.getByRole('button', { name: /^Zoom to failed/ }).click();
-      const failedChild = page.locator('[data-testid="flow-node"][data-bucket="ignored"]').first();
-      await expect(async () => {
-        const canvas = (await page.locator('.react-flow').boundingBox())!;
-        const box = (await failedChild.boundingBox())!;
-        expect(box.x).toBeGreaterThanOrEqual(canvas.x);
-        expect(box.x + box.width).toBeLessThanOrEqual(canvas.x + canvas.width);
-      }).toPass();
-      await failedChild.click();
-      await expect(page.getByTestId('inspector')).toBeVisible();
-      await expect(page.getByTestId('inspector').getByText('Reading the job’s data…')).toHaveCount(0);
-      await expectNoLayoutProblems(page, 'inspector on a failed child, dock open');
-      await page.getByTestId('scenario-dock').getByRole('button', { name: /Scenarios/ }).click();
-      await expect(page.getByTestId('scenario-dock')).toHaveAttribute('data-open', 'false');
-      await expectNoLayoutProblems(page, 'inspector on a failed child, dock folded');
-      if (scheme === 'light') await page.screenshot({ path: `docs/screenshots/inspector-failed-${size.width}.png` });
+        // The failed jobs, then one of them in the inspector.
+        await page.getByRole('button', { name: /^Zoom to failed/ }).click();
+        const failedChild = page.locator('[data-testid="flow-node"][data-bucket="ignored"]').first();
+        await expect(async () => {
+          const canvas = (await page.locator('.react-flow').boundingBox())!;
+          const box = (await failedChild.boundingBox())!;
+          expect(box.x).toBeGreaterThanOrEqual(canvas.x);
+          expect(box.x + box.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+        }).toPass();
+        await failedChild.click();
+        await expect(page.getByTestId('inspector')).toBeVisible();
+        await expect(page.getByTestId('inspector').getByText('Reading the job’s data…')).toHaveCount(0);
+        await expectNoLayoutProblems(page, 'inspector on a failed child, dock open');
+        await page.getByTestId('scenario-dock').getByRole('button', { name: /Scenarios/ }).click();
+        await expect(page.getByTestId('scenario-dock')).toHaveAttribute('data-open', 'false');
+        await expectNoLayoutProblems(page, 'inspector on a failed child, dock folded');
+        if (scheme === 'light') await page.screenshot({ path: `docs/screenshots/inspector-failed-${size.width}.png` });
 
-      // The preview of a repair, over all of it.
-      await page.getByTestId('inspector').getByRole('button', { name: 'Retry job' }).click();
-      const dialog = page.getByTestId('action-dialog');
-      await expect(dialog).toHaveAttribute('data-phase', 'preview');
-      await expectNoLayoutProblems(page, 'action preview');
-      await dialog.getByRole('button', { name: 'Cancel' }).click();
-      await expect(dialog).toHaveCount(0);
+        // The preview of a repair, over all of it.
+        await page.getByTestId('inspector').getByRole('button', { name: 'Retry job' }).click();
+        const dialog = page.getByTestId('action-dialog');
+        await expect(dialog).toHaveAttribute('data-phase', 'preview');
+        await expectNoLayoutProblems(page, 'action preview');
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        await expect(dialog).toHaveCount(0);
 
-      // The legend, open over the graph.
-      await page.getByTestId('inspector').getByRole('button', { name: 'Close details' }).click();
-      await page.locator('.legend summary').click();
-      await expectNoLayoutProblems(page, 'legend');
-      await page.locator('.legend summary').click();
+        // The legend, open over the graph.
+        await page.getByTestId('inspector').getByRole('button', { name: 'Close details' }).click();
+        await page.locator('.legend summary').click();
+        await expectNoLayoutProblems(page, 'legend');
+        await page.locator('.legend summary').click();
 
-      await page.getByTestId('open-connections').click();
-      await expect(page.getByTestId('connection-picker')).toBeVisible();
-      await expectNoLayoutProblems(page, 'connection picker');
-    });
-  }
+        await page.getByTestId('open-connections').click();
+        await expect(page.getByTestId('connection-picker')).toBeVisible();
+        await expectNoLayoutProblems(page, 'connection picker');
+      });
+    }
+  });
 }
