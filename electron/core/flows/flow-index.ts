@@ -58,6 +58,11 @@ export class FlowIndex {
     }
   }
 
+  /** A flow read in another state than its set's: that set's entry is stale. */
+  drop(candidate: Candidate): void {
+    this.sets.get(`${candidate.queue}\n${candidate.set}`)?.flows.delete(candidate.key);
+  }
+
   /** A flow whose job is gone. */
   forget(queue: string, key: string): void {
     for (const set of INDEXED_SETS) this.sets.get(`${queue}\n${set}`)?.flows.delete(key);

@@ -9,6 +9,7 @@
 // Cursor between pages: where the merge stopped, as the recency of the last flow handed out
 // and the flows already handed out at exactly that recency (or, among the timeless sets, the
 // set and index to go on from); the next page walks again from there.
+import { createHash } from 'node:crypto';
 import type { JobState } from '../../../shared/domain';
 import { luaScript, type RoundTrips } from '../lua/round-trips';
 import { INDEXED_SETS, TOP_MARGIN_MS, type FlowIndex, type SetIndex } from './flow-index';
@@ -45,7 +46,7 @@ const SETS: SetSpec[] = [
 export interface WalkCursor {
   /** Recency (ms) of the last flow handed out; absent while still among the timeless sets. */
   r?: number;
-  /** Job keys handed out at exactly `r`. */
+  /** The flows handed out at exactly `r`, as short digests of their keys (seenTag). */
   seen?: string[];
   /** Among the timeless sets: the queue and set to go on from, and the index in it. */
   at?: [queue: string, set: string, index: number];
@@ -75,6 +76,17 @@ interface Source {
   index?: SetIndex;
 }
 
+/**
+ * Flows handed out at one recency (the same ms) that a cursor remembers: beyond this many, the
+ * next page may repeat some of them (the cursor stays well under the contract's 4,096 characters).
+ */
+export const MAX_SEEN = 200;
+
+/** A key's short digest for a cursor: 48 bits of its SHA-1, so that a cursor stays small whatever the keys. */
+export function seenTag(key: string): string {
+  return createHash('sha1').update(key).digest().subarray(0, 6).toString('base64url');
+}
+
 export function encodeWalkCursor(cursor: WalkCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
@@ -87,7 +99,7 @@ export function decodeWalkCursor(text: string | undefined): WalkCursor {
     if (typeof value !== 'object' || value === null) return {};
     const cursor: WalkCursor = {};
     if (typeof value.r === 'number' && Number.isFinite(value.r)) cursor.r = value.r;
-    if (Array.isArray(value.seen)) cursor.seen = value.seen.filter((k): k is string => typeof k === 'string').slice(0, 1000);
+    if (Array.isArray(value.seen)) cursor.seen = value.seen.filter((k): k is string => typeof k === 'string').slice(0, MAX_SEEN);
     if (Array.isArray(value.at) && typeof value.at[0] === 'string' && typeof value.at[1] === 'string' && Number.isSafeInteger(value.at[2])) {
       cursor.at = [value.at[0], value.at[1], Math.max(0, value.at[2])];
     }
@@ -178,12 +190,17 @@ export class FlowWalk {
     }
   }
 
+  /** Handed out by an earlier page at the cursor's recency. */
+  private isSeen(key: string): boolean {
+    return this.seen.size > 0 && this.seen.has(seenTag(key));
+  }
+
   /** The cursor for a next page that starts right after `last`. */
   cursorAfter(last: Candidate, before: WalkCursor, handedOut: Candidate[]): WalkCursor {
     if (last.recency === Infinity) return { at: [last.queue, last.set, last.index] };
-    const seen = handedOut.filter((c) => c.recency === last.recency).map((c) => c.key);
+    const seen = handedOut.filter((c) => c.recency === last.recency).map((c) => seenTag(c.key));
     if (before.r === last.recency) seen.push(...(before.seen ?? []));
-    return { r: last.recency, seen: [...new Set(seen)] };
+    return { r: last.recency, seen: [...new Set(seen)].slice(0, MAX_SEEN) };
   }
 
   /**
@@ -212,7 +229,7 @@ export class FlowWalk {
     const upTo = this.cursorR ?? Infinity;
     for (const s of indexed) {
       const index = s.index!;
-      s.buffer = [...index.flows.values()].filter((c) => c.recency <= upTo && !this.seen.has(c.key)).sort((a, b) => b.recency - a.recency);
+      s.buffer = [...index.flows.values()].filter((c) => c.recency <= upTo && !this.isSeen(c.key)).sort((a, b) => b.recency - a.recency);
       s.start = index.start;
       s.ties = index.ties;
       s.done = index.done;
@@ -263,7 +280,7 @@ export class FlowWalk {
       for (const found of this.found(s, reply)) {
         if (s.index) this.remember(s.index, found);
         else this.index?.claim(found);
-        if (!this.seen.has(found.key)) s.buffer.push(found);
+        if (!this.isSeen(found.key)) s.buffer.push(found);
       }
     });
   }

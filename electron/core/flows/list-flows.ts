@@ -19,7 +19,7 @@ import { parseJobHash } from '../tree/parse-job-hash';
 import { luaScript, RoundTrips } from '../lua/round-trips';
 import countBlockingLua from './count-blocking.lua?raw';
 import { scanFlowKeys, type FlowKeys } from './find-parents';
-import { FlowIndex } from './flow-index';
+import { FlowIndex, INDEXED_SETS } from './flow-index';
 import { decodeWalkCursor, encodeWalkCursor, FlowWalk, WALK_BUDGET, type Candidate } from './flow-walk';
 import { idVariants, parseJobSearch, searchScope } from './job-search';
 import { queueExists } from './missing-job';
@@ -208,6 +208,8 @@ export function createFlowLister(
           flowIndex?.forget(batch[i]!.queue, record.key);
           return;
         }
+        // An indexed set's entry (those sets are named as their state) whose job has moved on is dropped.
+        if (INDEXED_SETS.has(batch[i]!.set) && record.state !== batch[i]!.set) flowIndex?.drop(batch[i]!);
         const flow = summaryOf(prefix, record, filter);
         // The walk saw it as a root or a waiting parent; what the load read now decides.
         if (flow && (flow.isRoot || flow.state === 'waiting-children')) flows.push(flow);
