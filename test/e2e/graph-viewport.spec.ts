@@ -40,7 +40,12 @@ test('the tree is fitted again when the dock or the inspector opens or closes; t
   await openFlow(page, host(), root);
   await expectAllInside(page, keys);
 
-  // The minimap shows the states, and follows them when a worker runs the chain.
+  // No minimap while the whole tree is in view (it would only cover cards); zoomed in, it shows
+  // the states, and follows them when a worker runs the chain.
+  await expect(page.locator('.react-flow__minimap')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Zoom In' }).click();
+  await page.getByRole('button', { name: 'Zoom In' }).click();
+  await expect(page.locator('.react-flow__minimap')).toBeVisible();
   await expect.poll(() => minimapFills(page)).toContain('var(--state-waiting)');
   const outcomes = new JobOutcomes();
   const worker = outcomes.watch(new Worker('e2e-vp-steps', scriptedProcessor, { connection, concurrency: 5 }));
@@ -53,6 +58,8 @@ test('the tree is fitted again when the dock or the inspector opens or closes; t
   }
   await expect(page.locator(`[data-testid="flow-node"][data-job-key="${keys[0]}"]`)).toHaveAttribute('data-state', 'completed');
   await expect.poll(() => minimapFills(page)).toEqual(keys.map(() => 'var(--state-completed)'));
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  await expect(page.locator('.react-flow__minimap')).toHaveCount(0);
 
   // The dock takes the bottom of the main area: the whole chain is fitted above it.
   await page.getByRole('button', { name: /Scenarios/ }).click();

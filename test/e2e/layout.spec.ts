@@ -1,7 +1,8 @@
 // A layout that holds: at 1024x700 and 1440x900, light and dark, no panel scrolls sideways and
 // no text is cut, on the views a presenter and a support person use — the flow with the
 // scenarios dock open and a scenario running, the inspector on a failed child, the folded
-// dock, a repair's preview, the legend, the connection picker. Saves the README's screenshots (light) of each size.
+// dock, a repair's preview, the legend, the connection picker. Saves the README's screenshots
+// of each size (the dock in light and dark, the inspector in light).
 import type { Page } from '@playwright/test';
 import { layoutProblems } from './fixtures/layout-checks';
 import { hostPerFile } from './fixtures/flow-pages';
@@ -61,7 +62,7 @@ for (const size of SIZES) {
 
         await runDemo(page);
         await expectNoLayoutProblems(page, 'flow with the dock open');
-        if (scheme === 'light') await page.screenshot({ path: `docs/screenshots/demo-dock-${size.width}.png` });
+        await page.screenshot({ path: `docs/screenshots/demo-dock-${size.width}${scheme === 'dark' ? '-dark' : ''}.png` });
 
         // The failed jobs, then one of them in the inspector.
         await page.getByRole('button', { name: /^Zoom to failed/ }).click();

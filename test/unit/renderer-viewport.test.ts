@@ -4,7 +4,7 @@
 // current state.
 import { describe, expect, it } from 'vitest';
 import type { FlowNode } from '../../shared/domain';
-import { minimapColour } from '../../renderer/src/features/graph/FlowCanvas';
+import { minimapColour, wholeTreeInView } from '../../renderer/src/features/graph/FlowCanvas';
 import { layoutTree, NODE_HEIGHT, NODE_WIDTH } from '../../renderer/src/features/graph/tree-layout';
 import { freeArea } from '../../renderer/src/features/graph/ViewportDirector';
 import { flowData, flowNode } from '../helpers/flow-nodes';
@@ -90,5 +90,15 @@ describe('minimap colours', () => {
     expect(minimapColour(before, { id: 'a', type: 'job' })).toBe('var(--state-active)');
     expect(minimapColour(after, { id: 'a', type: 'job' })).toBe('var(--state-failed)');
     expect(minimapColour(new Map([['a', { ...node('a', null, 'failed'), blocking: true }]]), { id: 'a', type: 'job' })).toBe('var(--state-blocking)');
+  });
+});
+
+describe('minimap shown only when part of the tree is out of view', () => {
+  it('is not needed over a tree wholly on screen', () => {
+    const box = { x: 0, y: 0, width: 500, height: 300 };
+    expect(wholeTreeInView(box, [10, 10, 1], 800, 600)).toBe(true);
+    expect(wholeTreeInView(box, [10, 10, 2], 800, 600)).toBe(false);
+    expect(wholeTreeInView(box, [-20, 10, 1], 800, 600)).toBe(false);
+    expect(wholeTreeInView(null, [0, 0, 1], 800, 600)).toBe(true);
   });
 });

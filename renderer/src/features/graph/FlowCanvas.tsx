@@ -13,7 +13,8 @@ import { GroupNode } from './GroupNode';
 import { JobNode } from './JobNode';
 import { LeafBlockNode } from './LeafBlockNode';
 import { Legend } from './Legend';
-import { layoutTree } from './tree-layout';
+import { layoutTree, type TreeLayout } from './tree-layout';
+import { boundsOf, type Box } from './viewport-math';
 import { ViewportDirector } from './ViewportDirector';
 
 const nodeTypes = { job: JobNode, group: GroupNode, block: LeafBlockNode };
@@ -30,16 +31,26 @@ export function minimapColour(jobsByKey: FlowViewState['jobsByKey'], node: Pick<
   return job ? `var(--state-${job.blocking ? 'blocking' : job.state})` : 'var(--muted)';
 }
 
+/** Whether the whole tree is on screen at this transform ([x, y, zoom]) in a canvas this big. */
+export function wholeTreeInView(box: Box | null, transform: readonly [number, number, number], width: number, height: number): boolean {
+  if (!box) return true;
+  const [x, y, zoom] = transform;
+  return box.x * zoom + x >= 0 && box.y * zoom + y >= 0 && (box.x + box.width) * zoom + x <= width && (box.y + box.height) * zoom + y <= height;
+}
+
 /**
- * The minimap, when there is room for it. Its colours follow live changes: the colour function
- * changes with the jobs (React Flow's minimap draws again only when its props change, and the
- * canvas's nodes do not change when only a state does).
+ * The minimap, when there is room for it and something to find with it (part of the tree is
+ * out of view: over a tree wholly in view it would only cover cards). Its colours follow live
+ * changes: the colour function changes with the jobs (React Flow's minimap draws again only
+ * when its props change, and the canvas's nodes do not change when only a state does).
  */
-function RoomyMiniMap() {
+function RoomyMiniMap({ layout }: { layout: TreeLayout }) {
   const height = useCanvasStore((s) => s.height);
+  const box = useMemo(() => boundsOf(layout, null), [layout]);
+  const inView = useCanvasStore((s) => wholeTreeInView(box, s.transform, s.width, s.height));
   const jobsByKey = useFlow((s) => s.jobsByKey);
   const colour = useCallback((node: Node) => minimapColour(jobsByKey, node), [jobsByKey]);
-  if (height < MINIMAP_MIN_HEIGHT) return null;
+  if (height < MINIMAP_MIN_HEIGHT || inView) return null;
   return <MiniMap pannable zoomable nodeColor={colour} nodeStrokeWidth={0} position="bottom-right" ariaLabel="Minimap of the flow" />;
 }
 
@@ -102,7 +113,7 @@ export function FlowCanvas() {
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} position="bottom-left" />
-          <RoomyMiniMap />
+          <RoomyMiniMap layout={layout} />
           <Panel position="top-right">
             <Legend />
           </Panel>
