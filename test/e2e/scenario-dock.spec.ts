@@ -61,6 +61,7 @@ test('a switch names the scenarios it stops before stopping them; switching back
   await row.getByRole('button', { name: 'Use' }).click();
   const confirm = row.getByTestId('confirm-switch');
   await expect(confirm).toContainText('stuck-parent');
+  await page.screenshot({ path: test.info().outputPath('confirm-switch.png') });
   // Staying keeps it running.
   await confirm.getByRole('button', { name: 'Stay' }).click();
   await expect(confirm).toHaveCount(0);
@@ -80,6 +81,7 @@ test('a switch names the scenarios it stops before stopping them; switching back
   await expect(picker).toHaveCount(0);
   const offer = dock.getByTestId('stopped-scenarios');
   await expect(offer).toContainText('Switching connection stopped stuck-parent here');
+  await page.screenshot({ path: test.info().outputPath('stopped-offer.png') });
   await offer.getByRole('button', { name: 'Run it again' }).click();
   await expect(offer).toHaveCount(0);
   await expect(dock.locator('.dock-summary')).toHaveText('running: stuck-parent');
