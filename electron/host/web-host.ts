@@ -46,8 +46,24 @@ export interface WebHost {
 }
 
 const MAX_BODY = 1024 * 1024;
-/** Calls one WebSocket client may have running at once; more wait in its queue. */
+/**
+ * Calls one WebSocket client may have running at once; more wait in its queue. While N > 1
+ * clients have calls, each may run SHARED_CALLS_IN_FLIGHT / N of them (at least one).
+ */
 export const MAX_CALLS_IN_FLIGHT = 8;
+/**
+ * Calls running at once over all WebSocket clients while more than one has calls, shared out
+ * equally (at least one each). Fewer than one client alone may run: another client's call waits
+ * behind every call already running (one Redis connection, one event loop), so each one more
+ * running is that much longer to wait.
+ */
+export const SHARED_CALLS_IN_FLIGHT = 4;
+/** One WebSocket client's calls: running, and waiting their turn. */
+interface CallQueue {
+  running: number;
+  waiting: ClientFrame[];
+  runNext(): void;
+}
 /** Calls one WebSocket client may have waiting; beyond, a call is refused with BUSY at once. */
 export const MAX_CALLS_QUEUED = 64;
 /**
@@ -293,6 +309,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   });
 
+  // Every WebSocket client's calls: a client's running calls are capped at its fair share.
+  const callQueues = new Set<CallQueue>();
+  const fairShare = () => {
+    let busy = 0;
+    for (const q of callQueues) if (q.running > 0 || q.waiting.length > 0) busy++;
+    return busy <= 1 ? MAX_CALLS_IN_FLIGHT : Math.max(1, Math.floor(SHARED_CALLS_IN_FLIGHT / busy));
+  };
+
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
     // Each socket is one session: its flow views end with it.
@@ -324,18 +348,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // more are refused with BUSY. A slot is freed once the answer is handed to the socket (its
     // write callback), so a client that does not read its answers stops getting new ones run,
     // and one client's burst only ever takes its share of the Redis connection.
-    let running = 0;
-    const waiting: ClientFrame[] = [];
+    // While other clients have calls too, each gets an equal share of SHARED_CALLS_IN_FLIGHT (at
+    // least one): the host and its one Redis connection serve calls in the order they come, so
+    // another client's call waits behind everything this one has running.
+    const queue: CallQueue = { running: 0, waiting: [], runNext: () => runNext() };
+    callQueues.add(queue);
+    const { waiting } = queue;
     const runNext = () => {
-      while (running < MAX_CALLS_IN_FLIGHT && waiting.length > 0 && ws.readyState === ws.OPEN) {
+      while (queue.running < fairShare() && waiting.length > 0 && ws.readyState === ws.OPEN) {
         const frame = waiting.shift()!;
-        running++;
+        queue.running++;
         let released = false;
         const release = () => {
           if (released) return;
           released = true;
-          running--;
-          runNext();
+          queue.running--;
+          // A slot freed here may be another client's to take (its share grows as this one idles).
+          for (const q of callQueues) q.runNext();
         };
         core
           .dispatch(frame.method, frame.args, session)
@@ -369,6 +398,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     ws.on('close', () => {
       waiting.length = 0;
+      callQueues.delete(queue);
+      for (const q of callQueues) q.runNext();
       sockets.delete(ws);
       unsubscribe();
       core.closeSession(session);
