@@ -27,7 +27,7 @@ import type { CoreContext } from '../core-context';
 
 const COUNT_BLOCKING = luaScript('count-blocking', countBlockingLua);
 const BLOCKING_BATCH = 200;
-/** How long a SCAN of the prefix (and the queue names) serves later pages and searches. */
+/** How long a SCAN of the prefix (and the queue names) serves later searches. */
 const PARENTS_CACHE_MS = 3000;
 /** Most jobs one search answers with (a prefix can match many). */
 const MAX_SEARCH_HITS = 200;
@@ -70,7 +70,10 @@ async function existing(redis: RedisClient, keys: string[]): Promise<string[]> {
   return keys.filter((_, i) => found[i]! > 0);
 }
 
-/** A flow lister with a short-lived cache of the prefix's SCAN (and of the queue names), so paging and searching do not rescan. */
+/**
+ * A flow lister: the list walks the state sets (remembering what it walked, flow-index.ts); a
+ * search by id prefix reads a short-lived cache of the prefix's SCAN (and of the queue names).
+ */
 export function createFlowLister(
   ctx: Pick<CoreContext, 'redis' | 'prefix'>,
   /** The queue names the core already knows (its registry); without it the lister discovers them itself. */
