@@ -63,8 +63,10 @@ export interface AuditEntry {
   action: string;
   /** The job the action started from (the parent for the two repair actions). */
   parent: string | null;
-  /** Keys the action changed. */
+  /** Keys the action changed (in a listAudit answer, at most MAX_AUDIT_CHANGED_KEYS of them). */
   changed: string[];
+  /** How many keys it changed, when `changed` was cut for the answer (shared/answer-limits.ts). */
+  changedTotal?: number;
   outcome: AuditOutcome;
   message?: string;
 }

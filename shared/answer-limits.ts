@@ -31,6 +31,10 @@ export function cutText(text: string | null, maxBytes = MAX_NODE_TEXT_BYTES): st
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
   return new TextDecoder().decode(bytes.subarray(0, end)) + TEXT_CUT_MARK;
 }
+/** An audit entry answered by listAudit lists at most this many changed keys (changedTotal has the count). */
+export const MAX_AUDIT_CHANGED_KEYS = 1000;
+/** A listAudit answer stops adding entries at about this many bytes (the newest entry always comes). */
+export const MAX_AUDIT_ANSWER_BYTES = 4 * 1024 * 1024;
 /** Most bytes one getJobField answer carries. */
 export const MAX_FIELD_CHUNK_BYTES = 1024 * 1024;
 

@@ -55,6 +55,6 @@ export function formatFlows(list: FlowList): string {
 export function formatAudit(entries: AuditEntry[]): string {
   if (entries.length === 0) return 'No actions recorded yet.';
   return entries
-    .map((e) => `${e.time}  ${e.outcome.padEnd(7)}  ${e.action}  ${e.parent ?? '-'}  (${e.changed.length} changed)  ${e.connection}${e.message ? `  — ${e.message}` : ''}`)
+    .map((e) => `${e.time}  ${e.outcome.padEnd(7)}  ${e.action}  ${e.parent ?? '-'}  (${e.changedTotal ?? e.changed.length} changed)  ${e.connection}${e.message ? `  — ${e.message}` : ''}`)
     .join('\n');
 }

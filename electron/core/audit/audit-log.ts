@@ -5,6 +5,7 @@
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { redactRedisUrl } from '../../../shared/redis-url';
+import { MAX_AUDIT_ANSWER_BYTES, MAX_AUDIT_CHANGED_KEYS } from '../../../shared/answer-limits';
 
 export type { AuditEntry, AuditOutcome } from '../../../shared/actions';
 import type { AuditEntry } from '../../../shared/actions';
@@ -51,9 +52,27 @@ function isEntry(value: unknown): value is AuditEntry {
 
 const CHUNK = 64 * 1024;
 
-/** The newest entries, newest first (all of them without a limit). Lines that are not entries are skipped. */
-export async function readAudit(file: string, opts: { limit?: number } = {}): Promise<AuditEntry[]> {
+/** An entry as answered: at most `maxChanged` of its changed keys, with the full count when cut. */
+function bounded(entry: AuditEntry, maxChanged: number): AuditEntry {
+  if (entry.changed.length <= maxChanged) return entry;
+  return { ...entry, changed: entry.changed.slice(0, maxChanged), changedTotal: entry.changed.length };
+}
+
+/**
+ * The newest entries, newest first (all of them without a limit). Lines that are not entries
+ * are skipped. The answer is bounded: each entry lists at most `maxChanged` changed keys (with
+ * `changedTotal`), and entries stop once their lines add up to `maxBytes` (the newest one always
+ * comes), so a log of actions on 20,000 children each is not read out whole.
+ */
+export async function readAudit(
+  file: string,
+  opts: { limit?: number; maxChanged?: number; maxBytes?: number } = {},
+): Promise<AuditEntry[]> {
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const maxChanged = opts.maxChanged ?? MAX_AUDIT_CHANGED_KEYS;
+  const maxBytes = opts.maxBytes ?? MAX_AUDIT_ANSWER_BYTES;
+  let bytes = 0;
+  let full = false;
   if (limit <= 0) return [];
   let handle;
   try {
@@ -67,7 +86,7 @@ export async function readAudit(file: string, opts: { limit?: number } = {}): Pr
     const out: AuditEntry[] = [];
     let position = size;
     let tail = Buffer.alloc(0);
-    while (position > 0 && out.length < limit) {
+    while (position > 0 && out.length < limit && !full) {
       const length = Math.min(CHUNK, position);
       position -= length;
       const chunk = Buffer.alloc(length);
@@ -75,7 +94,7 @@ export async function readAudit(file: string, opts: { limit?: number } = {}): Pr
       tail = Buffer.concat([chunk, tail]);
       // Whole lines only: the first line of the buffer may continue in the previous chunk.
       let end = tail.length;
-      for (let i = tail.length - 1; i >= 0 && out.length < limit; i--) {
+      for (let i = tail.length - 1; i >= 0 && out.length < limit && !full; i--) {
         if (tail[i] !== 0x0a && !(i === 0 && position === 0)) continue;
         const start = tail[i] === 0x0a ? i + 1 : 0;
         const line = tail.subarray(start, end).toString('utf8').trim();
@@ -83,7 +102,16 @@ export async function readAudit(file: string, opts: { limit?: number } = {}): Pr
         if (!line) continue;
         try {
           const parsed: unknown = JSON.parse(line);
-          if (isEntry(parsed)) out.push(parsed);
+          if (isEntry(parsed)) {
+            const entry = bounded(parsed, maxChanged);
+            const size = entry === parsed ? line.length : JSON.stringify(entry).length;
+            if (out.length > 0 && bytes + size > maxBytes) {
+              full = true;
+              break;
+            }
+            bytes += size;
+            out.push(entry);
+          }
         } catch {
           // A torn or foreign line: skip it, keep the rest of the log readable.
         }
