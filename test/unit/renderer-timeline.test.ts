@@ -7,7 +7,7 @@ import { timelineLayout, timeTicks } from '../../renderer/src/features/timeline/
 import { localTime } from '../../renderer/src/features/inspector/time-words';
 import { flowData, flowNode } from '../helpers/flow-nodes';
 
-function job(key: string, parentKey: string | null, times: { at: number; start?: number; end?: number; attempts?: number }, state: FlowNode['state'] = 'completed'): FlowNode {
+function job(key: string, parentKey: string | null, times: { at: number; start?: number; end?: number; attempts?: number; delay?: number }, state: FlowNode['state'] = 'completed'): FlowNode {
   return flowNode(key, {
     state,
     parentKey,
@@ -17,6 +17,7 @@ function job(key: string, parentKey: string | null, times: { at: number; start?:
     timestamp: times.at,
     processedOn: times.start ?? null,
     finishedOn: times.end ?? null,
+    delay: times.delay ?? 0,
   });
 }
 
@@ -86,6 +87,19 @@ describe('timeline layout', () => {
     expect(queued.finishedAt).toBeNull();
     // Both still hold the root up; the later-created one is named.
     expect(layout.criticalPath).toEqual(['root', 'queued']);
+  });
+
+  it('a delay comes before the wait; a parent waits for its children', () => {
+    const delayed = [job('root', null, { at: 0, start: 800, end: 1_000 }), job('later', 'root', { at: 0, delay: 300, start: 500, end: 700 })];
+    const layout = timelineLayout(data(delayed), 2_000);
+    const later = layout.rows.find((r) => r.key === 'later')!;
+    expect(later.segments.map((s) => [s.kind, s.startMs, s.endMs])).toEqual([
+      ['delayed', 0, 300],
+      ['waiting', 300, 500],
+      ['running', 500, 700],
+    ]);
+    expect(layout.rows[0]!.hasChildren).toBe(true);
+    expect(later.hasChildren).toBe(false);
   });
 
   it('keeps at most `limit` rows, the critical path always among them', () => {

@@ -11,6 +11,7 @@ import { timelineLayout, type TimelineRow, type TimelineSegment } from './timeli
 import './timeline.css';
 
 const SEGMENT_WORDS: Record<TimelineSegment['kind'], string> = {
+  delayed: 'delayed',
   waiting: 'waited',
   retrying: 'earlier attempts and backoff',
   running: 'ran',
@@ -56,7 +57,7 @@ function Row({ row, selected, onPick }: { row: TimelineRow; selected: boolean; o
             className={`tl-seg tl-${s.kind}${s.open ? ' open' : ''} state-${n.state}`}
             data-kind={s.kind}
             style={{ left: `${s.from * 100}%`, width: `${(s.to - s.from) * 100}%` }}
-            title={`${SEGMENT_WORDS[s.kind]} ${duration(s.endMs - s.startMs)}${s.open ? ' so far' : ''}`}
+            title={`${s.kind === 'waiting' && row.hasChildren ? 'waited for its children' : SEGMENT_WORDS[s.kind]} ${duration(s.endMs - s.startMs)}${s.open ? ' so far' : ''}`}
           />
         ))}
         {n.attemptsMade > 1 && running && (
@@ -102,7 +103,7 @@ export function FlowTimeline() {
           <span className="muted"> · {duration(layout.endMs - layout.startMs)} from the first job created to {unfinished ? 'now' : 'the last finish'}</span>
         </p>
         <p className="timeline-legend muted">
-          <span className="tl-key tl-waiting" /> waiting <span className="tl-key tl-retrying" /> earlier attempts and backoff{' '}
+          <span className="tl-key tl-delayed" /> delayed <span className="tl-key tl-waiting" /> waiting (a parent: for its children) <span className="tl-key tl-retrying" /> earlier attempts and backoff{' '}
           <span className="tl-key tl-running" /> running (in its state&apos;s colour) <span className="tl-key tl-critical" /> critical path
         </p>
         {layout.rows.length < layout.total && (

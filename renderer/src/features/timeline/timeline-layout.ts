@@ -1,7 +1,8 @@
 // The timeline of a flow: a pure function of the jobs in view and the time now. One row per job
 // in tree order (a parent, then its children in sibling order), each with its bars on one time
 // axis as fractions of it (0..1, so the view is as wide as its panel and never scrolls
-// sideways): waiting (created -> started: job.timestamp -> processedOn), running (started ->
+// sideways): delayed (job.delay after its creation), waiting (created -> started: job.timestamp
+// -> processedOn; for a parent, the wait for its children), running (started ->
 // finished: processedOn -> finishedOn), a job not finished yet running or waiting up to now.
 // A job retried shows its attempts, and the part before its last start is "earlier attempts and
 // backoff" (BullMQ keeps the start of the last attempt only). The critical path: from the root,
@@ -11,7 +12,7 @@ import type { FlowNode } from '../../../../shared/domain';
 import type { FlowData } from '../../../../shared/flow-model';
 import { duration } from '../inspector/time-words';
 
-export type SegmentKind = 'waiting' | 'retrying' | 'running';
+export type SegmentKind = 'delayed' | 'waiting' | 'retrying' | 'running';
 
 export interface TimelineSegment {
   kind: SegmentKind;
@@ -38,6 +39,8 @@ export interface TimelineRow {
   holdsUp: boolean;
   /** Created -> finished (or now), ms. */
   totalMs: number;
+  /** It has children in view (its wait is for them). */
+  hasChildren: boolean;
 }
 
 export interface TimelineTick {
@@ -136,9 +139,12 @@ export function timelineLayout(data: Pick<FlowData, 'rootKey' | 'childKeys' | 'j
     const end = doneAt(n, now);
     const segments: TimelineSegment[] = [];
     const segment = (kind: SegmentKind, s: number, e: number, open: boolean) => segments.push({ kind, from: at(s), to: at(Math.max(s, e)), startMs: s, endMs: Math.max(s, e), open });
-    if (started === null) segment('waiting', created, end, !finished(n));
+    // A delay first (job.delay from its creation), then the wait for a worker.
+    const ready = n.delay > 0 ? Math.min(created + n.delay, started ?? end) : created;
+    if (ready > created) segment('delayed', created, ready, started === null && !finished(n) && ready === end);
+    if (started === null) segment('waiting', ready, end, !finished(n));
     else {
-      segment(n.attemptsMade > 1 ? 'retrying' : 'waiting', created, started, false);
+      segment(n.attemptsMade > 1 ? 'retrying' : 'waiting', ready, started, false);
       segment('running', started, end, !finished(n));
     }
     return {
@@ -150,6 +156,7 @@ export function timelineLayout(data: Pick<FlowData, 'rootKey' | 'childKeys' | 'j
       critical: critical.has(key),
       holdsUp: holdsUp.has(key),
       totalMs: Math.max(0, end - created),
+      hasChildren: (data.childKeys.get(key)?.length ?? 0) > 0,
     };
   });
   return { rows, startMs, endMs, ticks: timeTicks(span), total: order.length, criticalPath };
