@@ -13,6 +13,7 @@ import removeJobLua from './remove-job.lua?raw';
 import removeSubtreeLua from './remove-subtree.lua?raw';
 import queueMetaLua from './queue-meta.lua?raw';
 import { ActionCost, withStats } from './cost';
+import { CLOCK_SKEW_MS, findRemovedFailures, queuesWithFailedSets, type RemovedFailure } from './find-failed-children';
 import { guardPlan, planFrom, runRetry } from './retry-failed-children';
 import type { PromoteResult, RemoveJobResult, RetryOptions, RetryResult } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
@@ -34,10 +35,17 @@ export async function retryJob(redis: RedisClient, prefix: string, key: string, 
   return runRetry(redis, prefix, key, { ...opts, mode: 'job' }, 'Retry job');
 }
 
-/** A dry run with `layouts` null (it writes nothing); a real run with the guard's layouts. */
-async function removeJobScript(redis: RedisClient, key: string, layouts: ScriptLayouts | null, cost: ActionCost): Promise<RemoveJobResult> {
+/**
+ * A dry run with `layouts` null (it writes nothing); a real run with the guard's layouts.
+ * `extras`: failed remove-policy jobs found under the job (in no bucket), removed with it.
+ */
+async function removeJobScript(redis: RedisClient, key: string, layouts: ScriptLayouts | null, extras: string[], cost: ActionCost): Promise<RemoveJobResult> {
   const [reply] = await cost.trips.run([
-    { script: REMOVE_JOB, keys: [key], args: [layouts === null ? '1' : '0', String(Date.now()), JSON.stringify(layouts ?? {})] },
+    {
+      script: REMOVE_JOB,
+      keys: [key],
+      args: [layouts === null ? '1' : '0', String(Date.now()), JSON.stringify(layouts ?? {}), JSON.stringify(extras)],
+    },
   ]);
   const [status, removed, released] = Array.isArray(reply) ? reply : [];
   const detail = asStrings(reply)[1];
@@ -61,13 +69,36 @@ async function removeJobScript(redis: RedisClient, key: string, layouts: ScriptL
   }
 }
 
-/** The dry run of remove-job, then the guard over every queue it names. */
+/** Rounds of "dry run, then take the remove-policy failures under what it found": one per nesting level of such failures. */
+const MAX_EXTRA_ROUNDS = 8;
+
+/**
+ * The dry run of remove-job, with the failed remove-policy jobs under the subtree (BullMQ keeps
+ * them in no bucket, so a walk of the buckets, BullMQ's own included, leaves them behind naming a
+ * parent that is gone): the remove-policy search over the queues with a failed set, from the
+ * job's creation on; those whose parent is in the subtree join it, and the dry run is made again
+ * with them (their own subtrees may hold more). Then the guard over every queue it names.
+ */
 async function guardedRemovePreview(redis: RedisClient, prefix: string, key: string, cost: ActionCost) {
   assertJobKey(prefix, key);
-  const preview = await removeJobScript(redis, key, null, cost);
+  const [preview0, created] = await Promise.all([removeJobScript(redis, key, null, [], cost), redis.hget(key, 'timestamp')]);
+  let preview = preview0;
+  let extras: string[] = [];
+  const since = (Number(created) || 0) - CLOCK_SKEW_MS;
+  cost.add();
+  const queues = new Set(await queuesWithFailedSets(redis, prefix, cost));
+  for (const q of queueKeysOf(preview.removed)) queues.add(q);
+  const failures: RemovedFailure[] = await findRemovedFailures(cost, [...queues], since);
+  for (let round = 0; round < MAX_EXTRA_ROUNDS; round++) {
+    const inSubtree = new Set(preview.removed);
+    const more = failures.filter((f) => inSubtree.has(f.parentKey) && !inSubtree.has(f.key)).map((f) => f.key);
+    if (more.length === 0) break;
+    extras = [...extras, ...more];
+    preview = await removeJobScript(redis, key, null, extras, cost);
+  }
   const written = [key, ...preview.removed, ...(preview.releasedParent ? [preview.releasedParent] : [])];
   cost.add();
-  return { preview, layouts: await assertCompatible(redis, queueKeysOf(written), 'Remove job') };
+  return { preview, extras, layouts: await assertCompatible(redis, queueKeysOf(written), 'Remove job') };
 }
 
 /** What removing the job would delete (the job and its whole subtree) and whether its parent would be released. */
@@ -78,8 +109,8 @@ export async function previewRemoveJob(redis: RedisClient, prefix: string, key: 
 
 export async function removeJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
   const cost = new ActionCost(redis);
-  const { layouts } = await guardedRemovePreview(redis, prefix, key, cost);
-  return withStats(await removeJobScript(redis, key, layouts, cost), cost);
+  const { layouts, extras } = await guardedRemovePreview(redis, prefix, key, cost);
+  return withStats(await removeJobScript(redis, key, layouts, extras, cost), cost);
 }
 
 export async function promoteJob(redis: RedisClient, prefix: string, key: string): Promise<PromoteResult> {

@@ -6,6 +6,10 @@
   ARGV[1]  "1" dry run
   ARGV[2]  timestamp in ms (for a delayed parent's release)
   ARGV[3]  JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
+  ARGV[4]  JSON array: failed remove-policy jobs found under the job (everyday-actions.ts, by the
+           remove-policy search). BullMQ keeps them in no bucket, so the walk of the buckets
+           cannot reach them; each one whose parentKey names a job of the subtree (checked here)
+           is removed with its own subtree, before the jobs of the walk (children first).
 
   As BullMQ: refused while the job or any job under it is locked (isLocked.lua, here over every
   bucket), refused for the current delayed job of a job scheduler (isJobSchedulerJob.lua, -8);
@@ -34,8 +38,40 @@ end
 local activeKey = findActive(key, {})
 if activeKey then return { "active", activeKey } end
 
+local seen = {}
+local walked = {}
+collectSubtree(key, seen, walked)
+local inSubtree = {}
+for _, k in ipairs(walked) do inSubtree[k] = true end
+
+-- The remove-policy failures under the subtree, as many rounds as they nest.
 local removed = {}
-collectSubtree(key, {}, removed)
+local pending = cjson.decode(ARGV[4] or "[]")
+local progress = true
+while progress and #pending > 0 do
+  progress = false
+  local rest = {}
+  for _, extra in ipairs(pending) do
+    if not seen[extra] then
+      local parent = keyType(extra) == "hash" and rcall("HGET", extra, "parentKey")
+      if parent and inSubtree[parent] then
+        local activeUnder = findActive(extra, {})
+        if activeUnder then return { "active", activeUnder } end
+        local sub = {}
+        collectSubtree(extra, seen, sub)
+        for _, k in ipairs(sub) do
+          removed[#removed + 1] = k
+          inSubtree[k] = true
+        end
+        progress = true
+      else
+        rest[#rest + 1] = extra
+      end
+    end
+  end
+  pending = rest
+end
+for _, k in ipairs(walked) do removed[#removed + 1] = k end
 
 local released = ""
 local parentKey = rcall("HGET", key, "parentKey")
