@@ -73,6 +73,11 @@ export const MAX_CALLS_QUEUED = 64;
  * never reads would otherwise grow the host's memory without end.
  */
 export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/**
+ * WebSocket clients connected at once; one more is refused (503 BUSY) until one closes. With the
+ * per-client bounds (calls, unread output) this bounds what clients can hold of the host.
+ */
+export const MAX_WEBSOCKET_CLIENTS = 64;
 /** Plain HTTP calls running at once over all connections; beyond, 429 BUSY. */
 export const MAX_HTTP_CALLS_IN_FLIGHT = 32;
 /** Live views belong to a WebSocket (they end with it); over HTTP they could never end. */
@@ -271,9 +276,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const sockets = new Set<WebSocket>();
 
   /** Answers a refused upgrade on the raw socket and closes it. */
-  const refuseUpgrade = (socket: Duplex, status: 400 | 401 | 403 | 500, code: ErrorCode, message: string) => {
+  const refuseUpgrade = (socket: Duplex, status: 400 | 401 | 403 | 500 | 503, code: ErrorCode, message: string) => {
     const body = JSON.stringify(refusal(code, message));
-    const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error' }[status];
+    const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status];
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -296,6 +301,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!gate.ok) {
         log.warn('refused websocket upgrade', { code: gate.code, origin: clip(req.headers.origin ?? '') });
         refuseUpgrade(socket, gate.status, gate.code, gate.message);
+        return;
+      }
+      if (sockets.size >= MAX_WEBSOCKET_CLIENTS) {
+        log.warn('refused websocket upgrade', { code: 'BUSY', clients: sockets.size });
+        refuseUpgrade(socket, 503, 'BUSY', `${MAX_WEBSOCKET_CLIENTS} clients are connected: close one (a tab or a window) first`);
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {

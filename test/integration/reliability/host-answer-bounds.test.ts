@@ -26,7 +26,7 @@ import {
 } from '../../../shared/answer-limits';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { startWebHost, type WebHost } from '../../../electron/host/web-host';
+import { MAX_WEBSOCKET_CLIENTS, startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { waitUntil } from '../../helpers/actions-wait';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
@@ -241,6 +241,34 @@ describe("a client's share of the host", () => {
     } finally {
       slow.socket.destroy();
       other.ws.close();
+    }
+  });
+});
+
+describe('clients at once', () => {
+  it(`a WebSocket client past ${MAX_WEBSOCKET_CLIENTS} is refused with 503 BUSY until one closes`, async () => {
+    const clients = await Promise.all(Array.from({ length: MAX_WEBSOCKET_CLIENTS }, () => openClient()));
+    try {
+      const refused = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`);
+      const status = await new Promise<number>((resolve) => {
+        refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        refused.once('open', () => resolve(101));
+      });
+      expect(status).toBe(503);
+      const closed = new Promise((resolve) => clients[0]!.ws.once('close', resolve));
+      clients[0]!.ws.close();
+      await closed;
+      await waitUntil(async () => {
+        const again = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`);
+        const opened = await new Promise<boolean>((resolve) => {
+          again.once('open', () => resolve(true));
+          again.once('unexpected-response', () => resolve(false));
+        });
+        if (opened) clients.push({ ws: again, call: clients[0]!.call });
+        return opened;
+      }, 'a place to free up');
+    } finally {
+      for (const c of clients) c.ws.close();
     }
   });
 });
