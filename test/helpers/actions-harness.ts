@@ -7,6 +7,7 @@ import type { FlowJob, FlowProducer, Job, Processor, Queue, Worker, WorkerOption
 import { BULLMQ_6, type Bullmq } from './bullmq-versions';
 import type { ConnectionOptions } from 'bullmq';
 import type { RedisClient } from '../../electron/core/connection/redis-client';
+import { policyOpts, type ChildPolicy } from './child-policies';
 
 /** Where the harness works: a test Redis (helpers/redis.ts) or a topology (helpers/topologies). */
 export interface HarnessTarget {
@@ -15,23 +16,6 @@ export interface HarnessTarget {
   /** BullMQ's connection: options, or a client instance (a Cluster). */
   connection: ConnectionOptions;
   client(): RedisClient;
-}
-
-export type ChildPolicy = 'fail-parent' | 'continue-parent' | 'ignore' | 'remove' | 'none';
-
-export function policyOpts(policy: ChildPolicy): Record<string, boolean> {
-  switch (policy) {
-    case 'fail-parent':
-      return { failParentOnFailure: true };
-    case 'continue-parent':
-      return { continueParentOnFailure: true };
-    case 'ignore':
-      return { ignoreDependencyOnFailure: true };
-    case 'remove':
-      return { removeDependencyOnFailure: true };
-    case 'none':
-      return {};
-  }
 }
 
 let harnessCount = 0;

@@ -13,7 +13,8 @@ import type { PushEvent } from '../../shared/contract';
 import type { ConnectionStatus, FlowNode, FlowSnapshot, FlowTree } from '../../shared/domain';
 import { createCore, type Core, type CoreOptions } from '../../electron/core/create-core';
 import { memoryLogger } from '../../electron/core/log/logger';
-import { FlowHarness, leaf, type ChildPolicy, type HarnessTarget } from './actions-harness';
+import { FlowHarness, leaf, type HarnessTarget } from './actions-harness';
+import type { ChildPolicy } from './child-policies';
 import { waitForState, waitUntil } from './actions-wait';
 import { runFlowscope } from './cli-io';
 import { BullmqOracle, loaderView } from './flows';
@@ -29,7 +30,6 @@ export interface TopologyTarget {
   harness: HarnessTarget;
 }
 
-export const POLICIES: ChildPolicy[] = ['none', 'fail-parent', 'continue-parent', 'ignore', 'remove'];
 
 /** Where the parent of a flow with one failed child ends up, by the child's policy. */
 export const STUCK: Record<ChildPolicy, 'waiting-children' | 'failed' | 'completed'> = {

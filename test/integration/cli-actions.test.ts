@@ -5,26 +5,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, RemoveUnprocessedResult } from '../../shared/actions';
 import { FlowHarness, leaf } from '../helpers/actions-harness';
-import { checkTreeAndRetry, POLICIES, type TopologyTarget } from '../helpers/topology-checks';
+import { checkTreeAndRetry, type TopologyTarget } from '../helpers/topology-checks';
+import { CHILD_POLICIES } from '../helpers/child-policies';
 import { waitForState } from '../helpers/actions-wait';
 import { runFlowscope } from '../helpers/cli-io';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { testRedisForFile } from '../helpers/redis-per-file';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 let dataDir: string;
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'flowscope-cli-actions-'));
 });
-afterAll(async () => {
-  await redis.stop();
+afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe.each(POLICIES)('flowscope tree and retry-failed-children, policy %s', (policy) => {
+describe.each(CHILD_POLICIES)('flowscope tree and retry-failed-children, policy %s', (policy) => {
   it('tree --json equals BullMQ; the preview equals the run, which repairs the flow: the parent completes with every result', async () => {
     const target: TopologyTarget = { url: redis.url, cliArgs: [], coreOptions: {}, harness: redis };
     await checkTreeAndRetry(target, policy, dataDir);

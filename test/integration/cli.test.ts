@@ -2,20 +2,19 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { FlowTree } from '../../shared/domain';
 import { BullmqOracle, JobOutcomes, loaderView, startWorker } from '../helpers/flows';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../electron/core/connection/free-port';
 import { runFlowscope } from '../helpers/cli-io';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { testRedisForFile } from '../helpers/redis-per-file';
+import { CHILD_POLICIES, policyOpts } from '../helpers/child-policies';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 beforeAll(async () => {
-  redis = await startTestRedis();
   const queue = new Queue('cli-queue', { connection: redis.connection, prefix: redis.prefix });
   await queue.add('a', {});
   await queue.add('b', {}, { delay: 10_000 });
   await queue.close();
 });
-afterAll(async () => redis.stop());
 
 describe('flowscope queues', () => {
   it('prints JSON only on stdout with --json', async () => {
@@ -106,16 +105,10 @@ describe('flowscope tree --json', () => {
     const flows = new FlowProducer({ connection, prefix });
     const outcomes = new JobOutcomes();
     const workers = ['cli-parents', 'cli-kids'].map((q) => startWorker(outcomes, connection, prefix, q));
-    const policies = {
-      none: {},
-      'fail-parent': { failParentOnFailure: true },
-      'continue-parent': { continueParentOnFailure: true },
-      ignore: { ignoreDependencyOnFailure: true },
-      remove: { removeDependencyOnFailure: true },
-    } as const;
     const expected: Record<string, 'completed' | 'failed'> = {};
     const roots: Record<string, string> = {};
-    for (const [policy, opts] of Object.entries(policies)) {
+    for (const policy of CHILD_POLICIES) {
+      const opts = policyOpts(policy);
       const { job, children } = await flows.add({
         name: `parent-${policy}`,
         queueName: 'cli-parents',

@@ -1,15 +1,11 @@
 // Queue discovery against a real Redis with real BullMQ queues.
 import { FlowProducer, Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { discoverQueues } from '../../electron/core/queues/discover-queues';
 import { BULLMQ_5 } from '../helpers/bullmq-versions';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { testRedisForFile } from '../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe('discoverQueues', () => {
   it('finds BullMQ queues, names with ":" included, with counts per state and the meta version', async () => {

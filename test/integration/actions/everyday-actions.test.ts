@@ -1,7 +1,7 @@
 // The everyday actions: retry one failed job (reopening its parent when it already left
 // waiting-children — BullMQ's Job.retry does not), remove a job with its subtree, promote a
 // delayed job. Real workers process throughout, once per BullMQ major of the matrix.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   previewRemoveJob,
   previewRetryJob,
@@ -14,13 +14,9 @@ import { FlowHarness, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
   /** A parent that completed with c ignored; returns its keys and c's. */

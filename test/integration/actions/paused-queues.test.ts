@@ -5,19 +5,15 @@
 // BullMQ 5 resume has a P:Q:paused to rename. Then the queue's own BullMQ resumes it and real
 // workers finish everything: nothing lost, nothing run twice.
 import type { Job } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promoteJob, removeUnprocessed, retryFailedChildren, retryJob } from '../../../electron/core/actions';
 import { FlowHarness, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_5, BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 /** States a job can be in once its queue resumed; `unknown` (in no list) is a lost job. */
 const ALIVE = ['waiting', 'active', 'completed'];

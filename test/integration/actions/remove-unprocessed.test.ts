@@ -4,20 +4,16 @@
 // active job under it (BullMQ's own script would orphan that job). Emptying `:dependencies`
 // moves the parent to wait, as BullMQ does, and a worker then completes it. Once per BullMQ
 // major of the matrix.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previewRemoveUnprocessed, removeUnprocessed } from '../../../electron/core/actions';
 import { readEvents } from '../../helpers/actions-dump';
 import { FlowHarness, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
   const sorted = (keys: string[]) => [...keys].sort();

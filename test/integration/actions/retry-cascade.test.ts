@@ -2,7 +2,7 @@
 // "child … failed", and so does the root. The action on the root repairs the whole chain; on
 // the middle job it reopens the root above it; with an active ancestor it refuses and changes
 // nothing. Once per BullMQ major of the matrix.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
 import { FlowscopeError } from '../../../shared/errors';
 import { dumpKeys } from '../../helpers/actions-dump';
@@ -10,13 +10,9 @@ import { FlowHarness, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
   /** root -> (mid -> (leaf [flaky], leaf2), mid2), all fail-parent; returns the keys once the root has failed. */

@@ -3,20 +3,16 @@
 // delayed (a parent with a delay goes to delayed when released). Each is reopened from where it
 // is, its deferred failure cleared, and completes with every result once workers run. Once per
 // BullMQ major of the matrix.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promoteJob, retryFailedChildren } from '../../../electron/core/actions';
 import { readEvents } from '../../helpers/actions-dump';
 import { FlowHarness, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
   describe('retry failed children on a released parent that has not run', () => {

@@ -2,20 +2,17 @@
 // (fails until "fixed"). After the fix, the action makes the parent complete with ALL results,
 // and the successful children never run again. Real workers process throughout, with each
 // BullMQ major of the matrix writing and running the flows.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
 import { readEvents } from '../../helpers/actions-dump';
-import { FlowHarness, leaf, type ChildPolicy } from '../../helpers/actions-harness';
+import { FlowHarness, leaf } from '../../helpers/actions-harness';
+import type { ChildPolicy } from '../../helpers/child-policies';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 interface Case {
   policy: ChildPolicy;

@@ -2,17 +2,14 @@
 // retried child completes within a millisecond of becoming runnable. Had its parent not been
 // reopened first (in the same script), the result would land in `:processed` of a parent
 // that never runs again. Repeated over every policy; the parent must always complete with all.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { retryFailedChildren } from '../../../electron/core/actions';
-import { FlowHarness, leaf, type ChildPolicy } from '../../helpers/actions-harness';
+import { FlowHarness, leaf } from '../../helpers/actions-harness';
+import type { ChildPolicy } from '../../helpers/child-policies';
 import { waitUntil } from '../../helpers/actions-wait';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 const POLICIES: ChildPolicy[] = ['fail-parent', 'ignore', 'continue-parent', 'remove', 'none'];
 const ITERATIONS = 30;

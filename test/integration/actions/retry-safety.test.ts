@@ -1,18 +1,14 @@
 // Retry failed children, safety: an active parent is refused with nothing changed; the preview
 // says exactly what the run does; a second run changes nothing; paused queues get no marker.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
 import { dumpKeys } from '../../helpers/actions-dump';
 import { FlowHarness, leaf } from '../../helpers/actions-harness';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe('retry failed children: safety', () => {
   it('refuses on an active parent and changes nothing (every key compared)', async () => {

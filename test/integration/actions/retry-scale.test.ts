@@ -3,18 +3,14 @@
 // resumed, the parent aggregates every result and the successful children never ran again.
 // How fast it is (docs/SPEC.md §10: 5,000 of 10,000 in <= 1 s) is measured by `npm run bench`
 // (test/bench/actions.bench-run.ts), not here: tests check behaviour, not time.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
 import { FlowHarness } from '../../helpers/actions-harness';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 const CHILDREN = 4_000;
 

@@ -5,22 +5,18 @@
 // themselves. Real workers run the flows, once per BullMQ major of the matrix; each flow then
 // completes with every result, the leaves that had succeeded never run again, and only the
 // jobs that had to aggregate again run a second time.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FlowJob } from 'bullmq';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
-import { FlowHarness, leaf, policyOpts, type ChildPolicy } from '../../helpers/actions-harness';
+import { FlowHarness, leaf } from '../../helpers/actions-harness';
+import { CHILD_POLICIES, policyOpts, type ChildPolicy } from '../../helpers/child-policies';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
-const POLICIES: ChildPolicy[] = ['none', 'fail-parent', 'continue-parent', 'ignore', 'remove'];
 
 /** Where the jobs above the failure end up, by policy (every child of the flow has it). */
 const ABOVE: Record<ChildPolicy, 'waiting-children' | 'failed' | 'completed'> = {
@@ -46,7 +42,7 @@ function flowOf(policy: ChildPolicy, depth: 2 | 3): FlowJob {
 }
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
-  describe.each(POLICIES)('retry failed children of the whole subtree, policy %s', (policy) => {
+  describe.each(CHILD_POLICIES)('retry failed children of the whole subtree, policy %s', (policy) => {
     for (const depth of [2, 3] as const) {
       it(`repairs a failure ${depth} levels down from the root: the flow completes with every result`, async () => {
         const h = new FlowHarness(redis, bullmq);

@@ -2,19 +2,15 @@
 // failed child per attempt for the provider that kept failing. After the provider is fixed, the
 // action retries only the newest of them (the older ones are superseded), and the parent
 // completes with exactly one answer per provider; healthy providers never ran again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
 import { FlowHarness } from '../../helpers/actions-harness';
 import { orchestratorProcessor, PROVIDERS, type OrchestratorData } from '../../helpers/actions-orchestrator';
 import { waitForState } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe('retry failed children on a seed-style orchestrator', () => {
   it('completes it with one answer per provider; superseded failures skipped; no provider paid twice', async () => {

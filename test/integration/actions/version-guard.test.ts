@@ -2,7 +2,7 @@
 // on queues written by a BullMQ outside the tested ranges (5.56–5.x, 6.x), by BullMQ Pro, or by
 // anything unrecognised; a queue with no recorded version (only a Queue instance records one) is
 // judged by its keys. Once per BullMQ major of the matrix.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   judgeVersion,
   previewRetryFailedChildren,
@@ -15,13 +15,9 @@ import { dumpKeys } from '../../helpers/actions-dump';
 import { FlowHarness, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 const TESTED = 'tested with BullMQ 5.56–5.x and 6.x';
 const facts = (over: Partial<Parameters<typeof judgeVersion>[1] & object> = {}) => ({

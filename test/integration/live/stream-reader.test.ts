@@ -1,17 +1,15 @@
 // The live stream reader against a real Redis: one blocking connection for many streams,
 // streams added while it blocks, and gaps reported when a stream was trimmed under it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createStreamReader, lastStreamId, type StreamEntry } from '../../../electron/core/live/stream-reader';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 let client: Redis;
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   client = redis.client();
 });
-afterAll(async () => redis.stop());
 
 /** Collects what the reader delivers; `until` resolves once the predicate holds. */
 function collector() {

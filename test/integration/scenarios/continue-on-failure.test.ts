@@ -2,16 +2,12 @@
 // releases its parent at once; the parent removes the sibling not yet started, waits for the
 // one running (BullMQ will not finish a parent with pending dependencies), then the upload
 // batch fails (rolled back) and the test suite completes with a "failed" report.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestSuiteReport } from '../../../electron/core/scenarios/continue-on-failure';
 import { scenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe('continue-on-failure', () => {
   it('the parent reacts while siblings are pending: removes the unprocessed one, reports the failed one', async () => {

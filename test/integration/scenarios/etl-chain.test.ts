@@ -1,15 +1,11 @@
 // etl-chain on real workers: the chain runs extract first and notify last, each step reading
 // its child's result; a failing step fails every step above it (failParentOnFailure).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PipelineResult } from '../../../electron/core/scenarios/etl-chain';
 import { scenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe('etl-chain', () => {
   it('runs the chain bottom-up, each step reading its child\'s result', async () => {

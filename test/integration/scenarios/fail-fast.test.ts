@@ -2,15 +2,11 @@
 // which fails the root (deferred failures, recursive); an unrecoverable critical check fails
 // the payment at once; the non-critical children still complete. And a knob: with the
 // failures switched off, a fresh run completes both trees.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scenarioHarness, type ScenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 const FAST = { latencyMs: 20, backoffMs: 20 };
 

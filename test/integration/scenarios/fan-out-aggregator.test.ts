@@ -1,16 +1,12 @@
 // fan-out-aggregator on real workers: the items finish out of order (seeded latencies) and
 // the aggregator returns their results in item order; a failing item with no policy leaves
 // the aggregator waiting for its children for ever.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AggregateResult } from '../../../electron/core/scenarios/fan-out-aggregator';
 import { scenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe('fan-out-aggregator', () => {
   it('aggregates the items in item order, though they finish out of order', async () => {

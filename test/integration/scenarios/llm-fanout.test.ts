@@ -4,17 +4,13 @@
 // the parent retries lets it complete; BullMQ's own retries after exhaustion show the
 // "children already done" path; unrecoverable provider errors stop it at once; seeded failure
 // rates repeat.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrchestratorData, OrchestratorResult } from '../../../electron/core/scenarios';
 import { PROVIDERS, providerCalls, providerQueue } from '../../../electron/core/scenarios';
 import { queueOf, scenarioHarness, type ScenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 const FAST = { latencyMs: 20, attempts: 1, backoffMs: 50, parentAttempts: 3 };
 

@@ -1,16 +1,12 @@
 // order-workflow on real workers: a 6-level tree over 9 queues completes bottom-up; a failing
 // validation deep down fails every level to the root; a failing carrier quote is ignored by
 // the order (prepare-shipping fails, the order is still confirmed).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ORDER_QUEUES } from '../../../electron/core/scenarios/order-workflow';
 import { queueOf, scenarioHarness, type ScenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 async function byName(h: ScenarioHarness, root: string): Promise<Map<string, string>> {
   const names = new Map<string, string>();

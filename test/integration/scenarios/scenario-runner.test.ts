@@ -6,13 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyKnobs, listScenarios, SCENARIO_NAMES, seededRandom } from '../../../electron/core/scenarios';
 import { waitUntil } from '../../helpers/flows';
 import { scenarioHarness, type ScenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 const runningOn = (h: ScenarioHarness, queues: string[]) =>
   h.host.list().filter((w) => queues.includes(w.queue)).reduce((n, w) => n + w.running, 0);

@@ -1,15 +1,11 @@
 // stuck-parent on real workers: a child with no policy fails for good and blocks its parent
 // for ever (waiting-children, the child still in `:dependencies`); fixing it and retrying it
 // with BullMQ's own job.retry() releases the parent, which completes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 describe('stuck-parent', () => {
   it('blocks the parent for ever until the child is fixed and retried', async () => {

@@ -8,13 +8,9 @@ import { FlowscopeError } from '../../../shared/errors';
 import { pause } from '../../../electron/core/scenarios/leaf-work';
 import { createWorkerHost } from '../../../electron/core/workers';
 import { scenarioHarness, type ScenarioHarness } from '../../helpers/scenario-harness';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis.stop());
+const redis = testRedisForFile();
 
 /** A processor that announces each start, so tests await "running" instead of polling. */
 function announcing(work: Processor): { processor: Processor; started: (n: number) => Promise<void> } {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from 'ioredis';
 import { testConnection } from '../../../electron/core/connection/test-connection';
 import { startTestCluster, type TestCluster } from '../../helpers/topologies';
-import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, POLICIES, type TopologyTarget } from '../../helpers/topology-checks';
+import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, type TopologyTarget } from '../../helpers/topology-checks';
+import { CHILD_POLICIES } from '../../helpers/child-policies';
 import { runFlowscope } from '../../helpers/cli-io';
 
 let cluster: TestCluster;
@@ -43,7 +44,7 @@ describe('Redis Cluster through a node that does not own the slot', () => {
     expect(bare.warning).toMatch(/no hash tag/);
   });
 
-  it.each(POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
+  it.each(CHILD_POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
     await checkTreeAndRetry(target, policy, data.dir);
   });
 

@@ -11,7 +11,8 @@ import type { RedisOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { testConnection } from '../../../electron/core/connection/test-connection';
 import { startTestSentinel, type TestSentinel } from '../../helpers/topologies';
-import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, POLICIES, type TopologyTarget } from '../../helpers/topology-checks';
+import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, type TopologyTarget } from '../../helpers/topology-checks';
+import { CHILD_POLICIES } from '../../helpers/child-policies';
 import { runFlowscope } from '../../helpers/cli-io';
 import { waitUntil } from '../../helpers/actions-wait';
 
@@ -55,7 +56,7 @@ describe('Redis Sentinel', () => {
     expect(run.stderr).toMatch(/names its master/);
   });
 
-  it.each(POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
+  it.each(CHILD_POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
     await checkTreeAndRetry(target, policy, data.dir);
   });
 

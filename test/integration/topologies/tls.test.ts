@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { testConnection } from '../../../electron/core/connection/test-connection';
 import { startTestTls, type TestTls } from '../../helpers/topologies';
-import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, POLICIES, type TopologyTarget } from '../../helpers/topology-checks';
+import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, type TopologyTarget } from '../../helpers/topology-checks';
+import { CHILD_POLICIES } from '../../helpers/child-policies';
 import { runFlowscope } from '../../helpers/cli-io';
 
 const PASSWORD = `tls-${randomBytes(4).toString('hex')}`;
@@ -45,7 +46,7 @@ describe('TLS with a self-signed CA', () => {
     expect(run.stderr).toMatch(/use rediss:\/\//);
   });
 
-  it.each(POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
+  it.each(CHILD_POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
     await checkTreeAndRetry(target, policy, data.dir);
   });
 

@@ -7,24 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowNode, FlowTree } from '../../../shared/domain';
 import { loadTree } from '../../../electron/core/tree';
 import { BullmqOracle, jobFields, parentFields, writeJobHash } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 let client: Redis;
 let oracle: BullmqOracle;
 let P: string;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   P = redis.prefix;
   client = redis.client();
   oracle = new BullmqOracle(redis.connection);
 });
 
-afterAll(async () => {
-  await oracle.close();
-  await redis.stop();
-});
+afterAll(async () => oracle.close());
 
 const k = (queue: string, id: string) => `${P}:${queue}:${id}`;
 const nodeOf = (tree: FlowTree, key: string): FlowNode => {

@@ -9,17 +9,13 @@ import { LevelLoad, loadLevel, type LevelRecord } from '../../../electron/core/t
 import { RoundTrips } from '../../../electron/core/lua/round-trips';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { BullmqOracle, jobFields, writeJobHash } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 let client: Redis;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   client = redis.client();
 });
-
-afterAll(async () => redis.stop());
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
   let oracle: BullmqOracle;

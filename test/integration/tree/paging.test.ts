@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKETS, type Bucket, type FlowNode, type FlowTree } from '../../../shared/domain';
 import { loadChildrenPage, loadTree } from '../../../electron/core/tree';
 import { BullmqOracle, JobOutcomes, startWorker, unaccounted } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 let client: Redis;
 let flows: FlowProducer;
 let oracle: BullmqOracle;
@@ -17,8 +17,7 @@ const outcomes = new JobOutcomes();
 const workers: Worker[] = [];
 let P: string;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   P = redis.prefix;
   client = redis.client();
   flows = new FlowProducer({ connection: redis.connection, prefix: P });
@@ -28,7 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.close()));
   await Promise.all([flows.close(), oracle.close()]);
-  await redis.stop();
 });
 
 /** Pages one bucket to its end from the tree's truncation entry; returns every page's nodes. */

@@ -8,25 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTree } from '../../../electron/core/tree';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { BullmqOracle, JobOutcomes, loaderView, startWorker, unaccounted } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
+import { CHILD_POLICIES, policyOpts } from '../../helpers/child-policies';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 let client: Redis;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   client = redis.client();
 });
-
-afterAll(async () => redis.stop());
-
-const flagOpts = {
-  none: {},
-  'fail-parent': { failParentOnFailure: true },
-  'continue-parent': { continueParentOnFailure: true },
-  ignore: { ignoreDependencyOnFailure: true },
-  remove: { removeDependencyOnFailure: true },
-} as const;
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
   let flows: FlowProducer;
@@ -58,14 +47,14 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
   describe('loadTree with each failure policy', () => {
     // Children fail in their own queue, whose worker starts after the good sibling completed, so
     // a continue-parent release never finds a sibling still pending.
-    it.each(Object.keys(flagOpts) as (keyof typeof flagOpts)[])('a failing child with policy %s', async (policy) => {
+    it.each(CHILD_POLICIES)('a failing child with policy %s', async (policy) => {
       const badQueue = `pol-bad-${policy}`;
       const node = await flows.add({
         name: `parent-${policy}`,
         queueName: 'pol-parent',
         children: [
           { name: 'ok', queueName: 'pol-ok', data: {} },
-          { name: 'bad', queueName: badQueue, data: { fail: `boom ${policy}` }, opts: flagOpts[policy] },
+          { name: 'bad', queueName: badQueue, data: { fail: `boom ${policy}` }, opts: policyOpts(policy) },
         ],
       });
       const parentKey = `${P}:pol-parent:${node.job.id}`;

@@ -7,16 +7,15 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTree } from '../../../electron/core/tree';
 import { BullmqOracle, loaderView, unaccounted } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 let client: Redis;
 let flows: FlowProducer;
 let oracle: BullmqOracle;
 let P: string;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   P = redis.prefix;
   client = redis.client();
   flows = new FlowProducer({ connection: redis.connection, prefix: P });
@@ -25,7 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([flows.close(), oracle.close()]);
-  await redis.stop();
 });
 
 /** root -> `mids` children in sc-mid -> `leaves` each in sc-leaf (all waiting: no workers). */

@@ -9,17 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTree } from '../../../electron/core/tree';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { BullmqOracle, JobOutcomes, loaderView, startWorker, unaccounted } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let redis: TestRedis;
+const redis = testRedisForFile();
 let client: Redis;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   client = redis.client();
 });
-
-afterAll(async () => redis.stop());
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
   const { Queue, WaitingChildrenError } = bullmq;
