@@ -127,4 +127,23 @@ test('"Zoom to failed" on a flow of 2,000 children goes to a readable cluster of
     canvas,
   );
   expect(shownFailed).toBeGreaterThan(3);
+  // It says it shows some of them, and the next click moves on to others.
+  await expect(page.getByTestId('failed-focus')).toContainText(/Showing \d+ of the [\d,]+ failed jobs in view/);
+  const inSight = () =>
+    page.locator('[data-testid="flow-node"][data-state="failed"]').evaluateAll(
+      (els, box) =>
+        els
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.left >= box.x && r.right <= box.x + box.width && r.top >= box.y && r.bottom <= box.y + box.height;
+          })
+          .map((el) => el.getAttribute('data-job-key'))
+          .sort(),
+      canvas,
+    );
+  const firstCluster = await inSight();
+  await zoomToFailed.click();
+  await expect.poll(async () => (await inSight()).filter((k) => !firstCluster.includes(k)).length).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  await expect(page.getByTestId('failed-focus')).toHaveCount(0);
 });

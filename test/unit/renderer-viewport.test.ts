@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowNode } from '../../shared/domain';
 import { minimapColour, wholeTreeInView } from '../../renderer/src/features/graph/FlowCanvas';
 import { layoutTree, NODE_HEIGHT, NODE_WIDTH } from '../../renderer/src/features/graph/tree-layout';
-import { freeArea } from '../../renderer/src/features/graph/ViewportDirector';
+import { freeArea, nextFailedCluster } from '../../renderer/src/features/graph/ViewportDirector';
 import { flowData, flowNode } from '../helpers/flow-nodes';
 import { boundsOf, densestCluster, fitKeys, fitTree, isInside, READABLE_ZOOM, revealJob } from '../../renderer/src/features/graph/viewport-math';
 
@@ -35,6 +35,18 @@ describe('zoom to failed', () => {
     // Fitting them all would have been unreadable: that was the defect.
     const all = boundsOf(layout, failed)!;
     expect(Math.min((AREA.width - 96) / all.width, (AREA.height - 96) / all.height)).toBeLessThan(READABLE_ZOOM);
+  });
+
+  it('each "Zoom to failed" again moves on to failed jobs not shown yet, then starts over', () => {
+    const { layout, failed } = wideFlow(2_000, 7);
+    const seen = new Set<string>();
+    const first = nextFailedCluster(layout, failed, seen, AREA);
+    for (const k of first) seen.add(k);
+    const second = nextFailedCluster(layout, failed, seen, AREA);
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.some((k) => first.includes(k))).toBe(false);
+    const all = new Set(failed);
+    expect(nextFailedCluster(layout, failed, all, AREA)).toEqual(first);
   });
 
   it('fits every failed job when they fit readably', () => {

@@ -13,9 +13,10 @@ import { GroupNode } from './GroupNode';
 import { JobNode } from './JobNode';
 import { LeafBlockNode } from './LeafBlockNode';
 import { Legend } from './Legend';
+import { plural } from '../../words/plural';
 import { layoutTree, type TreeLayout } from './tree-layout';
 import { boundsOf, type Box } from './viewport-math';
-import { ViewportDirector } from './ViewportDirector';
+import { ViewportDirector, type FailedFocus } from './ViewportDirector';
 
 const nodeTypes = { job: JobNode, group: GroupNode, block: LeafBlockNode };
 const edgeTypes = { bucket: BucketEdge };
@@ -69,6 +70,7 @@ export function FlowCanvas() {
   const closeMenu = useCallback(() => setMenu(null), []);
   /** Set when the person pans or zooms: a resize then keeps their view instead of fitting again. */
   const userMoved = useRef(false);
+  const [failedFocus, setFailedFocus] = useState<FailedFocus | null>(null);
 
   return (
     <div className="flow-canvas" data-testid="flow-canvas" data-nodes={nodes.length}>
@@ -117,7 +119,15 @@ export function FlowCanvas() {
           <Panel position="top-right">
             <Legend />
           </Panel>
-          <ViewportDirector layout={layout} userMoved={userMoved} />
+          <ViewportDirector layout={layout} userMoved={userMoved} onFailedFocus={setFailedFocus} />
+          {failedFocus && (
+            <Panel position="top-center">
+              <p className="notice-inline failed-focus" role="status" data-testid="failed-focus">
+                Showing {failedFocus.shown.toLocaleString('en-US')} of the {plural(failedFocus.total, 'failed job')} in view, the closest together.{' '}
+                <b>Zoom to failed</b> again for the next ones.
+              </p>
+            </Panel>
+          )}
         </ReactFlow>
       </ReactFlowProvider>
       {menu && <NodeContextMenu place={menu} onClose={closeMenu} />}

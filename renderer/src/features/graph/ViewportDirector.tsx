@@ -21,7 +21,32 @@ export function freeArea(width: number, height: number, drawerOpen: boolean): Ar
   return { width: drawerOpen && width - drawer >= 360 ? width - drawer : width, height };
 }
 
-export function ViewportDirector({ layout, userMoved }: { layout: TreeLayout; userMoved: RefObject<boolean> }) {
+/** What "Zoom to failed" shows when the failed jobs are too spread to fit readably: some of them. */
+export interface FailedFocus {
+  shown: number;
+  total: number;
+}
+
+/**
+ * The failed jobs to show next: the densest readable cluster of those not shown yet by the
+ * previous requests for the same set (so each "Zoom to failed" moves on to the next cluster),
+ * starting over once every one was shown.
+ */
+export function nextFailedCluster(layout: TreeLayout, keys: readonly string[], seen: ReadonlySet<string>, area: Area): string[] {
+  const left = keys.filter((k) => !seen.has(k) && layout.positions.has(k));
+  const pool = left.length > 0 ? left : keys;
+  return fitKeys(layout, pool, area)?.shown ?? [];
+}
+
+export function ViewportDirector({
+  layout,
+  userMoved,
+  onFailedFocus,
+}: {
+  layout: TreeLayout;
+  userMoved: RefObject<boolean>;
+  onFailedFocus?(focus: FailedFocus | null): void;
+}) {
   const flow = useReactFlow();
   const controller = useFlowController();
   const width = useCanvasStore((s) => s.width);
@@ -35,6 +60,8 @@ export function ViewportDirector({ layout, userMoved }: { layout: TreeLayout; us
   /** The last fit carried out, made again when the free area changes. */
   const lastFit = useRef<ViewportRequest | null>(null);
   const lastArea = useRef<{ width: number; height: number; drawerOpen: boolean } | null>(null);
+  /** The failed set the last "Zoom to failed" was for, and which of them it has shown so far. */
+  const failedSeen = useRef<{ set: string; seen: Set<string> } | null>(null);
 
   const fitFor = (req: ViewportRequest, area: Area): Viewport | null => {
     if (req.keys) return fitKeys(layout, req.keys, area)?.viewport ?? null;
@@ -57,10 +84,21 @@ export function ViewportDirector({ layout, userMoved }: { layout: TreeLayout; us
         if (next !== flow.getViewport()) void flow.setViewport(next, { duration });
         return;
       }
-      const next = fitFor(request, area);
+      let fit: ViewportRequest = request;
+      if (request.keys) {
+        const set = request.keys.join('\n');
+        const before = failedSeen.current?.set === set ? failedSeen.current.seen : new Set<string>();
+        const shown = nextFailedCluster(layout, request.keys, before, area);
+        if (shown.length === 0) return;
+        const seen = before.size + shown.length > request.keys.length ? new Set(shown) : new Set([...before, ...shown]);
+        failedSeen.current = { set, seen };
+        fit = { ...request, keys: shown };
+        onFailedFocus?.(shown.length < request.keys.length ? { shown: shown.length, total: request.keys.length } : null);
+      } else onFailedFocus?.(null);
+      const next = fitFor(fit, area);
       if (!next) return;
       done.current = request.id;
-      lastFit.current = request;
+      lastFit.current = fit;
       userMoved.current = false;
       void flow.setViewport(next, { duration });
     });
