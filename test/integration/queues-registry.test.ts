@@ -109,9 +109,13 @@ describe('queue registry', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'flowscope-registry-'));
     const old = new Queue('old', { connection: redis.connection, prefix });
     await old.add('x', {});
+    const scansBeforeCore = await scanCalls();
     const core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix, log: memoryLogger(), queuePollMs: 60_000 });
     await core.ready;
     try {
+      // Connecting scans nothing (a CLI command that never lists queues never pays for a SCAN).
+      expect(await core.dispatch('getConnectionStatus', {})).toMatchObject({ ok: true, result: { state: 'connected' } });
+      expect(await scanCalls()).toBe(scansBeforeCore);
       const first = await core.dispatch('listQueues', {});
       expect(first.ok && names(first.result as QueueInfo[])).toEqual(['old']);
       const scans = await scanCalls();

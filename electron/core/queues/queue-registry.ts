@@ -69,7 +69,8 @@ export interface QueueRegistry {
   rescan(): Promise<QueueInfo[]>;
   /**
    * Rescans when the key count moved since the last discovery and, unless `ignoreBackoff`, the
-   * backoff has passed; otherwise nothing (or one DBSIZE). Null when it did not rescan.
+   * backoff has passed; otherwise nothing (or one DBSIZE). Null when it did not rescan. With
+   * `ignoreBackoff` (a reconnect) and nothing known yet it does nothing: the first list discovers.
    */
   rescanIfChanged(options?: { ignoreBackoff?: boolean }): Promise<QueueInfo[] | null>;
   /** Queue names met elsewhere: counted (and listed, when they are there) from the next refresh on. */
@@ -188,6 +189,9 @@ export function createQueueRegistry(options: QueueRegistryOptions): QueueRegistr
     rescan,
     rescanIfChanged({ ignoreBackoff = false } = {}) {
       if (!ignoreBackoff) return check(false);
+      // Nothing known yet (a connection just opened): the first list discovers, so a CLI command
+      // that never lists queues never scans the keyspace.
+      if (known === null) return Promise.resolve(null);
       const mine = generation;
       const run = check(true).finally(() => {
         if (mine === generation && reconnectCheck === run) reconnectCheck = undefined;
