@@ -30,7 +30,7 @@ describe('configuration', () => {
   });
 
   it('no code reads an environment variable the table does not list', () => {
-    const known = new Set(settings.map((s) => s.env));
+    const known = new Set<string>(settings.map((s) => s.env));
     const unknown: string[] = [];
     for (const file of [...sources('electron'), ...sources('shared'), ...sources('renderer/src')]) {
       const text = readFileSync(join(ROOT, file), 'utf8');
