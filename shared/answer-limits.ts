@@ -19,6 +19,7 @@ export const LOG_LINE_CUT_MARK = ' … [cut]';
  * getJobField reads the whole text.
  */
 export const MAX_NODE_TEXT_BYTES = 4 * 1024;
+// A test seam: exported for test/integration/reliability/host-answer-bounds.test.ts.
 export const TEXT_CUT_MARK = ' … [cut]';
 
 /** `text` when it is at most `maxBytes` of UTF-8, else its start cut between characters, with TEXT_CUT_MARK. */

@@ -29,6 +29,7 @@ export function bucketKey(jobKey: string, bucket: Bucket): string {
 /** The same map the other way: the bucket a key suffix names (`dependencies` -> unprocessed). */
 export const BUCKET_OF_SUFFIX = Object.fromEntries(BUCKETS.map((b) => [BUCKET_KEY_SUFFIX[b], b])) as Record<BucketKeySuffix, Bucket>;
 
+// A test seam: exported for test/unit/job-keys.test.ts (no code reads a bucket from a key suffix yet).
 /** The bucket a key suffix names, if it names one. */
 export function bucketOfSuffix(suffix: string): Bucket | undefined {
   return Object.hasOwn(BUCKET_OF_SUFFIX, suffix) ? BUCKET_OF_SUFFIX[suffix as BucketKeySuffix] : undefined;

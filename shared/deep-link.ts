@@ -7,6 +7,7 @@
 
 export const DEEP_LINK_SCHEME = 'flowscope';
 
+// A test seam: exported for test/unit/desktop-deep-link.test.ts.
 /** Longer than any real link (two 512-character names, encoded, and a connection id). */
 export const MAX_DEEP_LINK_LENGTH = 4096;
 const MAX_NAME = 512;
@@ -53,6 +54,7 @@ export function parseDeepLink(text: unknown): FlowLink | undefined {
   return { queue, jobId, connection: value };
 }
 
+// A test seam: exported for test/unit/desktop-deep-link.test.ts.
 /** The link for a flow; `connection` only for a saved connection (sandbox and start-up ones mean nothing elsewhere). */
 export function formatDeepLink(link: FlowLink): string {
   const path = `${DEEP_LINK_SCHEME}://flow/${encodeURIComponent(link.queue)}/${encodeURIComponent(link.jobId)}`;
@@ -81,6 +83,7 @@ export function linkRoute(link: Pick<FlowLink, 'queue' | 'jobId'>): string {
   return `#/flow/${encodeURIComponent(link.queue)}/${encodeURIComponent(link.jobId)}`;
 }
 
+// A test seam: exported for test/unit/desktop-deep-link.test.ts.
 /**
  * Connections a link must not name: the sandbox and the start-up connection (--redis,
  * REDIS_URL) are this machine's own (electron/core: SANDBOX_ID, STARTUP_ID).

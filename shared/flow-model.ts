@@ -275,6 +275,7 @@ export function truncatedEntry(data: FlowData, parentKey: string, bucket: Bucket
   return data.truncated.get(parentKey)?.find((e) => e.bucket === bucket);
 }
 
+// A test seam: exported for test/unit/flow-model.test.ts.
 /** Every key in view below `key` (not including it). */
 export function descendantsOf(data: Pick<FlowData, 'childKeys'>, key: string): string[] {
   const out: string[] = [];
@@ -345,6 +346,7 @@ type Unlisted = Exclude<keyof FlowNode, (typeof NODE_FIELDS)[number] | 'childCou
 const ALL_FIELDS_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
 void ALL_FIELDS_LISTED;
 
+// A test seam: exported for test/unit/flow-model.test.ts.
 /** Whether two reads of a node say the same (field by field, no serialising). */
 export function sameNode(a: FlowNode, b: FlowNode): boolean {
   if (a === b) return true;
@@ -354,6 +356,7 @@ export function sameNode(a: FlowNode, b: FlowNode): boolean {
   return x.processed === y.processed && x.unprocessed === y.unprocessed && x.failed === y.failed && x.ignored === y.ignored;
 }
 
+// A test seam: exported for test/unit/flow-model.test.ts.
 /** Whether two lists of a parent's truncation entries say the same, in the same order. */
 export function sameTruncation(a: readonly TruncatedBucket[], b: readonly TruncatedBucket[]): boolean {
   if (a.length !== b.length) return false;

@@ -44,6 +44,7 @@ export interface DispatchRules {
   onReadOnlyRefusal?(method: MethodName, args: unknown, error: FlowscopeError): Promise<void> | void;
 }
 
+// A test seam: exported for test/unit/dispatch.test.ts, which checks the refusal by its words.
 export const READ_ONLY_MESSAGE = 'This connection is read-only: repairs, removals and scenarios (anything that changes Redis) are disabled';
 
 export function createDispatch(handlers: Handlers, log: Logger, rules?: DispatchRules): Dispatch {

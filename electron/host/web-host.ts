@@ -46,11 +46,13 @@ export interface WebHost {
 }
 
 const MAX_BODY = 1024 * 1024;
+// A test seam: exported for the host's limit tests (test/integration/reliability/host-call-limits.test.ts, host-fairness.test.ts).
 /**
  * Calls one WebSocket client may have running at once; more wait in its queue. While N > 1
  * clients have calls, each may run SHARED_CALLS_IN_FLIGHT / N of them (at least one).
  */
 export const MAX_CALLS_IN_FLIGHT = 8;
+// A test seam: exported for the host's limit tests (test/integration/reliability/host-fairness.test.ts).
 /**
  * Calls running at once over all WebSocket clients while more than one has calls, shared out
  * equally (at least one each). Fewer than one client alone may run: another client's call waits
@@ -64,6 +66,7 @@ interface CallQueue {
   waiting: ClientFrame[];
   runNext(): void;
 }
+// A test seam: exported for the host's limit tests (test/integration/reliability/host-call-limits.test.ts, host-fairness.test.ts).
 /** Calls one WebSocket client may have waiting; beyond, a call is refused with BUSY at once. */
 export const MAX_CALLS_QUEUED = 64;
 /**
@@ -73,11 +76,13 @@ export const MAX_CALLS_QUEUED = 64;
  * never reads would otherwise grow the host's memory without end.
  */
 export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+// A test seam: exported for the host's limit tests (test/integration/reliability/host-answer-bounds.test.ts).
 /**
  * WebSocket clients connected at once; one more is refused (503 BUSY) until one closes. With the
  * per-client bounds (calls, unread output) this bounds what clients can hold of the host.
  */
 export const MAX_WEBSOCKET_CLIENTS = 64;
+// A test seam: exported for the host's limit tests (test/integration/reliability/host-call-limits.test.ts).
 /** Plain HTTP calls running at once over all connections; beyond, 429 BUSY. */
 export const MAX_HTTP_CALLS_IN_FLIGHT = 32;
 /** Live views belong to a WebSocket (they end with it); over HTTP they could never end. */
@@ -134,6 +139,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
+// A test seam: exported for test/unit/host-guards.test.ts.
 /**
  * A request target as a URL, or null when it is not an origin-form path ("/…"). Parsed
  * against a fixed origin by concatenation, so `//`, `/\`, `//@/` or `//a:99999/x` are paths
@@ -158,6 +164,7 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
+// A test seam: exported for test/unit/host-guards.test.ts.
 /** Validates a WebSocket frame's envelope; the dispatcher validates its arguments. */
 export function parseClientFrame(raw: string): ClientFrame {
   const value = parseJson(raw, 'Frame');

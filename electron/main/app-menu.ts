@@ -12,7 +12,9 @@ export interface MenuActions {
   isMac: boolean;
 }
 
+// A test seam: exported for the desktop e2e fixture (test/e2e/fixtures/desktop-host.ts), which clicks the menu item.
 export const NEW_WINDOW_ID = 'new-window';
+// A test seam: exported for test/unit/desktop-logs.test.ts.
 export const OPEN_LOGS_ID = 'open-logs-folder';
 
 export function menuTemplate(actions: MenuActions): MenuItemConstructorOptions[] {

@@ -20,6 +20,7 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
 
 const MAX_URL = 2048;
 
+// A test seam: exported for test/unit/desktop-app-protocol.test.ts.
 /**
  * The file under `root` that an `app://renderer/<path>` request names, or undefined: other
  * schemes and hosts, encoded slashes, backslashes or NULs, bad escapes, and any path that
@@ -66,6 +67,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+// A test seam: exported for test/unit/desktop-app-protocol.test.ts.
 export function contentTypeOf(file: string): string {
   return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }

@@ -5,6 +5,7 @@
 import type { Logger } from '../core/log/logger';
 import { clip, redactSecrets } from '../core/log/logger';
 
+// A test seam: exported for test/unit/desktop-logs.test.ts.
 export const DIALOG_GAP_MS = 10_000;
 
 export interface CrashReportDeps {

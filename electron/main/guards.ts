@@ -35,6 +35,7 @@ export function isRendererUrl(url: string, rendererUrl: string): boolean {
   }
 }
 
+// A test seam: exported for test/unit/desktop-shell.test.ts.
 /** Navigation away from the renderer is never allowed (in-page hash changes do not navigate). */
 export function isAllowedNavigation(url: string, rendererUrl: string): boolean {
   return isRendererUrl(url, rendererUrl);
@@ -45,6 +46,7 @@ export function isTrustedSender(frameUrl: string | undefined, rendererUrl: strin
   return typeof frameUrl === 'string' && isRendererUrl(frameUrl, rendererUrl);
 }
 
+// A test seam: exported for test/unit/desktop-security.test.ts.
 /**
  * A link the page asked to open (window.open, target=_blank, a navigation away) goes to the
  * system browser only when it is plain https with no credentials in it; anything else
@@ -60,16 +62,19 @@ export function externalUrlToOpen(url: string): string | undefined {
   }
 }
 
+// A test seam: exported for test/unit/desktop-security.test.ts.
 /**
  * The permissions the renderer may have: writing the clipboard (Copy buttons) and showing
  * notifications (a watched flow that completes, fails or gets stuck), nothing else.
  */
 export const ALLOWED_PERMISSIONS: readonly string[] = ['clipboard-sanitized-write', 'notifications'];
 
+// A test seam: exported for test/unit/desktop-security.test.ts.
 export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, rendererUrl: string): boolean {
   return ALLOWED_PERMISSIONS.includes(permission) && typeof requestingUrl === 'string' && isRendererUrl(requestingUrl, rendererUrl);
 }
 
+// A test seam: exported for test/unit/desktop-security.test.ts.
 /** Headers with the CSP added (for what is served over http: the dev server). */
 export function withCsp(headers: Record<string, string[]> | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -88,6 +93,7 @@ export function isSecretStorageUsable(available: boolean, platform: NodeJS.Platf
   return linuxBackend !== undefined && linuxBackend !== 'basic_text' && linuxBackend !== 'unknown';
 }
 
+// A test seam: exported for test/unit/desktop-security.test.ts.
 /** What happens to a navigation the page starts: stays only on the renderer; a safe link goes to the browser. */
 export function navigationDecision(url: string, rendererUrl: string): { allow: boolean; openExternal?: string } {
   if (isAllowedNavigation(url, rendererUrl)) return { allow: true };
@@ -95,6 +101,7 @@ export function navigationDecision(url: string, rendererUrl: string): { allow: b
   return external ? { allow: false, openExternal: external } : { allow: false };
 }
 
+// A test seam: exported for test/unit/desktop-security.test.ts.
 /**
  * window.open and target=_blank: never a window the page controls. The app's own flow link
  * ("Open in new window": the renderer's URL with a `#/flow/…` route) becomes a new app window

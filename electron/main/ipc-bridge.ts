@@ -44,6 +44,7 @@ export interface DesktopBridge {
   close(): void;
 }
 
+// A test seam: exported for test/unit/desktop-ipc-bridge.test.ts.
 export function sessionOf(contentsId: number): string {
   return `window-${contentsId}`;
 }
@@ -52,6 +53,7 @@ function refused(message: string): DispatchResult {
   return { ok: false, error: new FlowscopeError('FORBIDDEN_ORIGIN', message).toPayload() };
 }
 
+// A test seam: exported for test/unit/desktop-ipc-bridge.test.ts.
 /**
  * Which session a call belongs to, or why it is refused: only windows the app attached, only
  * their top frame, only while it shows the renderer.

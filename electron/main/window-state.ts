@@ -23,9 +23,11 @@ export interface Placement {
   maximized: boolean;
 }
 
+// A test seam: exported for test/unit/desktop-window-state.test.ts.
 export const WINDOW_STATE_FILE = 'window-state.json';
 export const DEFAULT_SIZE = { width: 1400, height: 900 };
 export const MIN_SIZE = { width: 900, height: 600 };
+// A test seam: exported for test/unit/desktop-window-state.test.ts.
 /** How far a second window opens from the one it cascades from. */
 export const CASCADE_OFFSET = 32;
 /** How much of a saved window must lie on a screen for it to be put back there. */
@@ -33,6 +35,7 @@ const MIN_VISIBLE = { width: 160, height: 80 };
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e6;
 
+// A test seam: exported for test/unit/desktop-window-state.test.ts.
 /** A saved state, or undefined for anything that is not one (missing file, junk, absurd sizes). */
 export function parseWindowState(text: string | undefined): WindowState | undefined {
   if (!text) return undefined;

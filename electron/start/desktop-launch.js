@@ -4,6 +4,7 @@
 // test/unit/desktop-start.test.ts.
 import { join } from 'node:path';
 
+// A test seam: exported for test/unit/desktop-start.test.ts.
 /** The executable inside an Electron dist folder, as the electron package's install.js names it. */
 export function platformExecutable(platform) {
   if (platform === 'darwin' || platform === 'mas') return 'Electron.app/Contents/MacOS/Electron';

@@ -1,6 +1,8 @@
-// The five ways a BullMQ child can treat its parent when it fails for good, by the names the
-// tests use, and the job options that set each.
-export type ChildPolicy = 'fail-parent' | 'continue-parent' | 'ignore' | 'remove' | 'none';
+// The five ways a BullMQ child can treat its parent when it fails for good (named as the
+// scenarios' flow builder names them), and the job options that set each.
+import type { ChildPolicy } from '../../electron/core/scenarios/flow-builder';
+
+export type { ChildPolicy };
 
 /** Every policy, in the order the tests list them. */
 export const CHILD_POLICIES: ChildPolicy[] = ['none', 'fail-parent', 'continue-parent', 'ignore', 'remove'];

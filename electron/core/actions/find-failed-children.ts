@@ -29,7 +29,9 @@ import type { ActionCost } from './cost';
 import failedPagesLua from './failed-pages.lua?raw';
 import findRemovedFailuresLua from './find-removed-failures.lua?raw';
 
+// A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const FAILED_PAGES = luaScript('failed-pages', failedPagesLua);
+// A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const FIND_REMOVED_FAILURES = luaScript('find-removed-failures', findRemovedFailuresLua);
 
 /** Jobs per find-removed-failures call: ~1.5 µs each, so a call holds Redis ~3 ms. */

@@ -26,6 +26,7 @@ import { CLOCK_SKEW_MS, findRemovedFailures, queuesWithFailedSets, type RemovedF
 import readLocksLua from './read-locks.lua?raw';
 import { BUCKET_KEYS, hasBucketChildren, isActive, missingJob, type BucketKey, type JobState, type SnapJob, type Snapshot } from './snapshot';
 
+// A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const READ_LOCKS = luaScript('read-locks', readLocksLua);
 const LOCK_BATCH = 2000;
 /**

@@ -15,6 +15,7 @@ import removeUnprocessedLua from './remove-unprocessed.lua?raw';
 import type { RemoveUnprocessedResult, SkippedJob } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
 
+// A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', removeUnprocessedLua);
 
 /** Jobs removed per script (a child counts with its subtree): ~1,000 keep one script near 15 ms. */

@@ -20,6 +20,7 @@ import { readSubtree } from './read-subtree';
 import type { RetryOptions, RetryResult } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
 
+// A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const RETRY_FAILED_CHILDREN = luaWriteScript('retry-failed-children', retryLua);
 
 /** Operations per script: ~1,000 keep one script to a few tens of ms of Redis time on a slow machine. */

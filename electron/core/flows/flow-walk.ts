@@ -76,12 +76,14 @@ interface Source {
   index?: SetIndex;
 }
 
+// A test seam: exported for test/unit/flow-walk-cursor.test.ts.
 /**
  * Flows handed out at one recency (the same ms) that a cursor remembers: beyond this many, the
  * next page may repeat some of them (the cursor stays well under the contract's 4,096 characters).
  */
 export const MAX_SEEN = 200;
 
+// A test seam: exported for test/unit/flow-walk-cursor.test.ts.
 /** A key's short digest for a cursor: 48 bits of its SHA-1, so that a cursor stays small whatever the keys. */
 export function seenTag(key: string): string {
   return createHash('sha1').update(key).digest().subarray(0, 6).toString('base64url');

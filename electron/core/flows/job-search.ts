@@ -69,6 +69,7 @@ export function searchScope(terms: SearchTerms, listQueue: string | undefined, k
   return [...new Set([...terms.queues, ...other])];
 }
 
+// A test seam: exported for test/integration/flows/job-prefix-search.test.ts.
 /** A glob matching `text` in any case, Redis glob specials escaped: `ab1` -> `[aA][bB]1`. */
 export function anyCaseGlob(text: string): string {
   let glob = '';
@@ -86,6 +87,7 @@ const LISTS = ['wait', 'paused', 'active'] as const;
 /** Members per ZSCAN / LRANGE call: a few ms of Redis each. */
 const WALK_CHUNK = 2000;
 
+// A test seam: exported for test/integration/flows/job-prefix-search.test.ts, which runs the prefix walk without a core.
 /**
  * Keys of the jobs of `queues` whose id starts with `idPrefix` in any case, at most `max`. Every
  * job sits in one of its queue's state sets, so those are walked (ZSCAN with a MATCH for the

@@ -122,6 +122,7 @@ export function stderrLogger(minLevel: Level = 'info', env: NodeJS.ProcessEnv = 
   return createLogger({ level: logLevelFrom(env, [], minLevel).level });
 }
 
+// A test seam: exported for the tests, which read what the core logged (no shell uses it).
 /** A logger that keeps entries in memory: used by tests to assert what was logged. */
 export function memoryLogger(): Logger & { entries: { level: Level; message: string; fields?: Record<string, unknown> }[] } {
   const entries: { level: Level; message: string; fields?: Record<string, unknown> }[] = [];

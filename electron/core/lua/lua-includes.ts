@@ -8,6 +8,7 @@ import removeSubtreeLua from '../actions/remove-subtree.lua?raw';
 import listBucketLua from '../tree/list-bucket.lua?raw';
 import keyTypeLua from './key-type.lua?raw';
 
+// A test seam: exported for test/unit/lua-includes.test.ts.
 export const LUA_INCLUDES: Readonly<Record<string, string>> = {
   'key-type': keyTypeLua,
   'queue-meta': queueMetaLua,

@@ -35,6 +35,7 @@ export const MAX_RESCAN_MS = 600_000;
 /** Under this many keys a SCAN costs a few ms: a listQueues on a keyspace that moved rescans first. */
 export const SMALL_KEYSPACE_KEYS = 20_000;
 
+// A test seam: exported for test/unit/queue-watcher.test.ts.
 /** How long after a SCAN that took `lastMs` the next one may run (when the keyspace moved). */
 export function nextRescanDelay(lastMs: number): number {
   return Math.min(Math.max(MIN_RESCAN_MS, lastMs * RESCAN_LOAD_FACTOR), MAX_RESCAN_MS);

@@ -15,6 +15,7 @@ export interface QueueWatcher {
 export const COUNT_LOAD_FACTOR = 50;
 export const MAX_COUNT_DELAY_MS = 60_000;
 
+// A test seam: exported for test/unit/queue-watcher.test.ts.
 /** How long to wait before the next tick, after a counts pipeline that took `lastMs`. */
 export function nextCountDelay(intervalMs: number, lastMs: number): number {
   return Math.min(Math.max(intervalMs, lastMs * COUNT_LOAD_FACTOR), Math.max(intervalMs, MAX_COUNT_DELAY_MS));

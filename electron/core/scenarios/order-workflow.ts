@@ -7,6 +7,7 @@ import { flowSpec, toFlowJob, type FlowSpec } from './flow-builder';
 import type { ScenarioDefinition } from './scenario-types';
 import { stepProcessor } from './step-processor';
 
+// A test seam: exported for test/integration/scenarios/order-workflow.test.ts.
 export const ORDER_QUEUES = {
   confirmation: 'order-confirmation',
   fulfillment: 'order-fulfillment',

@@ -3,6 +3,7 @@
 import ancestorsLua from './ancestors.lua?raw';
 import { luaScript, type ScriptCall } from '../lua/round-trips';
 
+// A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const ANCESTORS = luaScript('ancestors', ancestorsLua);
 
 /** Far deeper than any real flow; only stops a corrupt chain. */

@@ -13,6 +13,7 @@ import { walkLevels } from './tree-walk';
 
 export type { ChildrenPage };
 
+// A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const CHILDREN_PAGE = luaScript('children-page', childrenPageLua);
 
 export interface BucketKeysPage {

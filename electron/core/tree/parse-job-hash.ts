@@ -65,6 +65,7 @@ const POLICY_FLAGS: [string, Policy][] = [
   ['rdof', 'remove'],
 ];
 
+// A test seam: exported for test/integration/tree/parse-job-hash.test.ts.
 export function policyOf(parent: Record<string, unknown>): Policy {
   for (const [flag, policy] of POLICY_FLAGS) {
     if (flag in parent && parent[flag] !== false) return policy;

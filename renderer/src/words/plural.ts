@@ -1,6 +1,7 @@
 // Counts in words: "1 job", "2 jobs", "1,200 children". One rule for every count the UI prints.
 const IRREGULAR: Record<string, string> = { child: 'children', is: 'are', was: 'were', it: 'they', has: 'have' };
 
+// A test seam: exported for test/unit/renderer-words.test.ts.
 /** The word for `count` of them: `job` → `jobs`, `child` → `children`; `many` overrides. */
 export function pluralWord(count: number, word: string, many?: string): string {
   if (count === 1) return word;

@@ -10,6 +10,7 @@ export const DEFAULT_VISIBLE_BUDGET = 400;
 /** Parents with more children than this open by default only when a failure lies below them. */
 export const BIG_FANOUT = 24;
 
+// A test seam: exported for test/unit/flow-model.test.ts.
 /** Keys whose subtree (themselves included) holds a failed or blocking job. */
 export function keysWithFailureBelow(data: Pick<FlowData, 'jobsByKey' | 'childKeys' | 'rootKey'>): Set<string> {
   const troubled = new Set<string>();

@@ -26,6 +26,7 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
+// A test seam: exported for test/unit/renderer-navigation.test.ts.
 /** Where a row leads: its own flow, or for a search hit inside a flow, that flow's root with the hit selected. */
 export function rowRoute(flow: FlowSummary): Route & { view: 'flow' } {
   return flow.root
@@ -33,6 +34,7 @@ export function rowRoute(flow: FlowSummary): Route & { view: 'flow' } {
     : { view: 'flow', queue: flow.queue, jobId: flow.id };
 }
 
+// A test seam: exported for test/unit/renderer-navigation.test.ts.
 /** True when the open route shows this row: its flow, or (for a hit inside a flow) that flow with the hit selected. */
 export function isCurrentRow(flow: FlowSummary, route: Route): boolean {
   if (route.view !== 'flow') return false;
@@ -40,6 +42,7 @@ export function isCurrentRow(flow: FlowSummary, route: Route): boolean {
   return route.queue === flow.queue && route.jobId === flow.id;
 }
 
+// A test seam: exported for test/unit/renderer-words.test.ts.
 /** Where a job that is not a root sits: in which flow, as a parent or as a leaf. */
 export function whereInFlow(flow: Pick<FlowSummary, 'root' | 'childCounts'>): string {
   const children = BUCKETS.reduce((sum, b) => sum + flow.childCounts[b], 0);

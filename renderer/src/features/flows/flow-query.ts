@@ -12,6 +12,7 @@ export interface FlowFilters {
 
 export const NO_FILTERS: FlowFilters = { state: '', name: '', search: '' };
 
+// A test seam: exported for test/unit/renderer-navigation.test.ts.
 export const PAGE_LIMIT = 50;
 
 export const STATE_FILTERS: { value: FlowFilters['state']; label: string }[] = [

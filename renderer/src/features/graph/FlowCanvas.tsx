@@ -24,6 +24,7 @@ const edgeTypes = { bucket: BucketEdge };
 /** Below this canvas height (the scenarios panel is open) the minimap would cover the tree. */
 const MINIMAP_MIN_HEIGHT = 480;
 
+// A test seam: exported for test/unit/renderer-viewport.test.ts.
 /** A job's minimap colour: its state's (blocking ones apart). */
 export function minimapColour(jobsByKey: FlowViewState['jobsByKey'], node: Pick<Node, 'id' | 'type'>): string {
   if (node.type === 'group') return 'var(--muted)';
@@ -32,6 +33,7 @@ export function minimapColour(jobsByKey: FlowViewState['jobsByKey'], node: Pick<
   return job ? `var(--state-${job.blocking ? 'blocking' : job.state})` : 'var(--muted)';
 }
 
+// A test seam: exported for test/unit/renderer-viewport.test.ts.
 /** Whether the whole tree is on screen at this transform ([x, y, zoom]) in a canvas this big. */
 export function wholeTreeInView(box: Box | null, transform: readonly [number, number, number], width: number, height: number): boolean {
   if (!box) return true;

@@ -15,6 +15,7 @@ export function drawerWidth(canvasWidth: number): number {
   return Math.min(460, Math.max(340, 0.42 * canvasWidth));
 }
 
+// A test seam: exported for test/unit/renderer-viewport.test.ts.
 /** The part of the canvas the drawer leaves free (all of it when what is left would be too narrow to use). */
 export function freeArea(width: number, height: number, drawerOpen: boolean): Area {
   const drawer = drawerWidth(width);
@@ -27,6 +28,7 @@ export interface FailedFocus {
   total: number;
 }
 
+// A test seam: exported for test/unit/renderer-viewport.test.ts.
 /**
  * The failed jobs to show next: the densest readable cluster of those not shown yet by the
  * previous requests for the same set (so each "Zoom to failed" moves on to the next cluster),

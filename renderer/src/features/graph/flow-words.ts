@@ -40,6 +40,7 @@ export const BLOCKING_WORDS = 'failed — blocking parent';
 export const BLOCKING_EXPLAINED =
   'Failed with no failure policy, so its parent still counts it as unprocessed and will wait for ever.';
 
+// A test seam: exported for test/unit/renderer-words.test.ts.
 /** BullMQ's UnrecoverableError, by the name its stack trace starts with. */
 export function isUnrecoverable(stacktrace: readonly string[] | undefined): boolean {
   const last = stacktrace?.[stacktrace.length - 1] ?? '';

@@ -13,6 +13,7 @@ export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 96;
 const GAP_X = 28;
 const GAP_Y = 72;
+// A test seam: exported for test/unit/renderer-tree-layout.test.ts.
 /** Consecutive leaves from this many on become a grid block. */
 export const PACK_MIN = 12;
 const CELL_GAP_X = 16;

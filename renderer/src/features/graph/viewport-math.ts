@@ -5,6 +5,7 @@
 // rather than all of them at a zoom where nothing can be read.
 import { NODE_HEIGHT, NODE_WIDTH, type TreeLayout } from './tree-layout';
 
+// A test seam: exported for test/unit/renderer-viewport.test.ts.
 /** Below this zoom a node's text is unreadable. */
 export const READABLE_ZOOM = 0.45;
 /** Zoom of the first view of a big tree (its top) and of a job brought into view. */
@@ -77,6 +78,7 @@ export function fitTree(layout: TreeLayout, rootKey: string, area: Area, topWhen
   return centre(box, area, zoom);
 }
 
+// A test seam: exported for test/unit/renderer-viewport.test.ts.
 /**
  * Of `keys`, the ones to fit: all of them when they fit readably; else the largest group that
  * fits in `area` at READABLE_ZOOM (a window anchored at one of them; the first such window,
@@ -115,6 +117,7 @@ export function fitKeys(layout: TreeLayout, keys: readonly string[], area: Area)
   return { viewport: centre(box, area, fitZoom(box, area)), shown };
 }
 
+// A test seam: exported for test/unit/renderer-viewport.test.ts.
 /** Whether the job's card is wholly inside `area` at `viewport`. */
 export function isInside(layout: TreeLayout, key: string, viewport: Viewport, area: Area): boolean {
   const p = layout.positions.get(key);

@@ -94,6 +94,7 @@ function lastChild(data: Pick<FlowData, 'childKeys' | 'jobsByKey'>, key: string,
   return best?.key ?? null;
 }
 
+// A test seam: exported for test/unit/renderer-timeline.test.ts.
 /** Ticks at a round step (1, 2 or 5 times a power of ten ms) that gives about `count` of them. */
 export function timeTicks(spanMs: number, count = 6): TimelineTick[] {
   if (spanMs <= 0) return [{ at: 0, label: '0 ms' }];

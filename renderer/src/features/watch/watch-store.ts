@@ -44,6 +44,7 @@ export const flowTarget = (queue: string, jobId: string) => `flow\u0000${queue}\
 export const queueTarget = (queue: string) => `queue\u0000${queue}`;
 export const targetOf = (w: WatchInfo) => (w.kind === 'flow' ? flowTarget(w.queue, w.jobId!) : queueTarget(w.queue));
 
+// A test seam: exported for test/unit/renderer-watch-store.test.ts.
 export function createWatchApi(client: FlowscopeClient): WatchApi {
   const store = createStore<WatchState>(() => ({ watches: [], toasts: [], permission: null, error: null, busy: [] }));
   let nextToast = 1;
