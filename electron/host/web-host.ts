@@ -55,9 +55,9 @@ export const MAX_CALLS_IN_FLIGHT = 8;
 // A test seam: exported for the host's limit tests (test/integration/reliability/host-fairness.test.ts).
 /**
  * Calls running at once over all WebSocket clients while more than one has calls, shared out
- * equally (at least one each). Fewer than one client alone may run: another client's call waits
- * behind every call already running (one Redis connection, one event loop), so each one more
- * running is that much longer to wait.
+ * equally (at least one each). Fewer than a client alone may run (MAX_CALLS_IN_FLIGHT): another
+ * client's call waits behind every call already running (one Redis connection, one event loop),
+ * so each call more running is that much longer to wait.
  */
 export const SHARED_CALLS_IN_FLIGHT = 4;
 /** One WebSocket client's calls: running, and waiting their turn. */
