@@ -96,7 +96,7 @@ describe('the shell uses the scheme', () => {
     const main = readFileSync('electron/main/index.ts', 'utf8');
     expect(main).toMatch(/protocol\.registerSchemesAsPrivileged\(\[APP_SCHEME_PRIVILEGES\]\)/);
     expect(main).toMatch(/protocol\.handle\(APP_SCHEME,/);
-    expect(main).toMatch(/process\.env\.ELECTRON_RENDERER_URL \?\? APP_RENDERER_URL/);
+    expect(main).toMatch(/fromEnv\('rendererUrl'\) \?\? APP_RENDERER_URL/);
     expect(main).not.toMatch(/pathToFileURL/);
   });
 });

@@ -212,9 +212,14 @@ export class FlowWalk {
   private async prepare(): Promise<void> {
     this.prepared = true;
     const indexed = this.sources.filter((s) => s.index);
+    // A set walked to its end while it was empty has no top: all it holds now came since.
     const tops = indexed
-      .filter((s) => s.index!.top !== undefined)
-      .map((s) => ({ s, index: s.index!, start: '+inf', ties: 0, done: false, lowest: String(Number(s.index!.top) - TOP_MARGIN_MS * s.spec.scale) }));
+      .filter((s) => s.index!.top !== undefined || s.index!.done)
+      .map((s) => {
+        const top = s.index!.top;
+        const lowest = top === undefined ? '-inf' : String(Number(top) - TOP_MARGIN_MS * s.spec.scale);
+        return { s, index: s.index!, start: '+inf', ties: 0, done: false, lowest };
+      });
     while (tops.some((t) => !t.done)) {
       const pending = tops.filter((t) => !t.done);
       const replies = await this.trips.run(pending.map((t) => this.call(t.s, t.start, t.ties, t.lowest)));
@@ -224,7 +229,7 @@ export class FlowWalk {
         t.start = String(reply[1]);
         t.ties = Number(reply[2]);
         const top = String(reply[3]);
-        if (top !== '' && Number(top) > Number(t.index.top)) t.index.top = top;
+        if (top !== '' && (t.index.top === undefined || Number(top) > Number(t.index.top))) t.index.top = top;
         for (const found of this.found(t.s, reply)) this.remember(t.index, found);
       });
     }
