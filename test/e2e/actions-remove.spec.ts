@@ -5,7 +5,7 @@
 // parent released.
 import { Worker } from 'bullmq';
 import { BullmqOracle, JobOutcomes, scriptedProcessor } from '../helpers/flows';
-import { addFlow, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 import type { Page } from '@playwright/test';
 
@@ -13,11 +13,9 @@ test.use({ viewport: { width: 1440, height: 900 } });
 
 const host = hostPerFile();
 
-const node = (page: Page, key: string) => page.locator(`[data-testid="flow-node"][data-job-key="${key}"]`);
-
 /** Opens a node's context menu and starts one action from it; returns the dialog once previewed. */
 async function fromMenu(page: Page, key: string, action: string, screenshot?: string) {
-  await node(page, key).click({ button: 'right' });
+  await nodeCard(page, key).click({ button: 'right' });
   const menu = page.getByTestId('node-menu');
   await expect(menu).toHaveAttribute('data-job-key', key);
   const button = menu.getByRole('button', { name: action, exact: true });
@@ -69,7 +67,7 @@ test('Remove unprocessed removes what had not started, says what still blocks; P
   try {
     await openFlow(page, host(), root);
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
-    await expect(node(page, key('upload-d'))).toContainText('failed — blocking parent');
+    await expect(nodeCard(page, key('upload-d'))).toContainText('failed — blocking parent');
 
     // Promote: the delay ends, the node turns waiting.
     let dialog = await fromMenu(page, key('upload-late'), 'Promote');
@@ -78,7 +76,7 @@ test('Remove unprocessed removes what had not started, says what still blocks; P
     await expect(dialog).toHaveAttribute('data-phase', 'done');
     await expect(dialog.getByTestId('action-headline')).toHaveText('Done: promoted to waiting.');
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    await expect(node(page, key('upload-late'))).toHaveAttribute('data-state', 'waiting');
+    await expect(nodeCard(page, key('upload-late'))).toHaveAttribute('data-state', 'waiting');
 
     // Remove unprocessed on the parent.
     dialog = await fromMenu(page, keyOf(root), 'Remove unprocessed', 'docs/screenshots/node-menu.png');
@@ -93,10 +91,10 @@ test('Remove unprocessed removes what had not started, says what still blocks; P
     await expect(dialog.getByTestId('action-headline')).toHaveText('Done: removed 5 jobs.');
     expect(await keysIn(dialog, 'still-blocking')).toEqual([key('upload-d')]);
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    for (const k of removable) await expect(node(page, k)).toHaveCount(0);
-    await expect(node(page, key('upload-c'))).toHaveAttribute('data-state', 'completed');
-    await expect(node(page, key('upload-d'))).toHaveAttribute('data-state', 'failed');
-    await expect(node(page, keyOf(root))).toHaveAttribute('data-state', 'waiting-children');
+    for (const k of removable) await expect(nodeCard(page, k)).toHaveCount(0);
+    await expect(nodeCard(page, key('upload-c'))).toHaveAttribute('data-state', 'completed');
+    await expect(nodeCard(page, key('upload-d'))).toHaveAttribute('data-state', 'failed');
+    await expect(nodeCard(page, keyOf(root))).toHaveAttribute('data-state', 'waiting-children');
     for (const k of removable) expect(await oracle.state(k)).toBe('missing');
 
     // Retry job on the failed child: back to waiting (no worker takes it here).
@@ -105,7 +103,7 @@ test('Remove unprocessed removes what had not started, says what still blocks; P
     await dialog.getByRole('button', { name: 'Retry job now' }).click();
     await expect(dialog).toHaveAttribute('data-phase', 'done');
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    await expect(node(page, key('upload-d'))).toHaveAttribute('data-state', 'waiting');
+    await expect(nodeCard(page, key('upload-d'))).toHaveAttribute('data-state', 'waiting');
 
     // Remove job: the last pending child goes, and the parent has nothing left to wait for.
     dialog = await fromMenu(page, key('upload-d'), 'Remove job');
@@ -114,8 +112,8 @@ test('Remove unprocessed removes what had not started, says what still blocks; P
     await dialog.getByRole('button', { name: 'Remove job now' }).click();
     await expect(dialog).toHaveAttribute('data-phase', 'done');
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    await expect(node(page, key('upload-d'))).toHaveCount(0);
-    await expect(node(page, keyOf(root))).toHaveAttribute('data-state', 'waiting');
+    await expect(nodeCard(page, key('upload-d'))).toHaveCount(0);
+    await expect(nodeCard(page, keyOf(root))).toHaveAttribute('data-state', 'waiting');
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   } finally {
     await oracle.close();

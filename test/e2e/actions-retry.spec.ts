@@ -4,7 +4,7 @@
 // children that had succeeded never run again. Saves the preview's screenshot.
 import { Worker, type Processor } from 'bullmq';
 import { BullmqOracle, waitUntil } from '../helpers/flows';
-import { addFlow, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -48,11 +48,10 @@ test('Retry failed children on the root of a cascaded fail-parent chain complete
     broken.delete('compile'); // the cause is fixed
 
     await openFlow(page, host(), root);
-    const node = (key: string) => page.locator(`[data-testid="flow-node"][data-job-key="${key}"]`);
-    await expect(node(buildKey)).toHaveAttribute('data-bucket', 'failed');
+    await expect(nodeCard(page, buildKey)).toHaveAttribute('data-bucket', 'failed');
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
-    await node(rootKey).click();
+    await nodeCard(page, rootKey).click();
     const inspector = page.getByTestId('inspector');
     const retry = inspector.getByRole('button', { name: 'Retry failed children' });
     await expect(retry).toBeEnabled();
@@ -91,10 +90,10 @@ test('Retry failed children on the root of a cascaded fail-parent chain complete
     await expect(dialog).toHaveCount(0);
 
     // The live graph follows the workers, without a reload.
-    await expect(node(compileKey)).toHaveAttribute('data-state', 'completed');
-    await expect(node(buildKey)).toHaveAttribute('data-state', 'completed');
-    await expect(node(buildKey)).toHaveAttribute('data-bucket', 'processed');
-    await expect(node(rootKey)).toHaveAttribute('data-state', 'completed');
+    await expect(nodeCard(page, compileKey)).toHaveAttribute('data-state', 'completed');
+    await expect(nodeCard(page, buildKey)).toHaveAttribute('data-state', 'completed');
+    await expect(nodeCard(page, buildKey)).toHaveAttribute('data-bucket', 'processed');
+    await expect(nodeCard(page, rootKey)).toHaveAttribute('data-state', 'completed');
     expect(await oracle.state(rootKey)).toBe('completed');
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     // What had succeeded did not run again.

@@ -4,7 +4,7 @@
 // graph's menu and in the scenarios panel. Saves the picker's screenshot.
 import { Worker } from 'bullmq';
 import { JobOutcomes, scriptedProcessor } from '../helpers/flows';
-import { addFlow, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -32,7 +32,7 @@ test('the picker adds, tests, edits, removes and switches connections; read-only
   }
 
   await openFlow(page, host(), root);
-  const rootNode = page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(root)}"]`);
+  const rootNode = nodeCard(page, keyOf(root));
   await rootNode.click();
   const inspector = page.getByTestId('inspector');
   const retry = inspector.getByRole('button', { name: 'Retry failed children' });

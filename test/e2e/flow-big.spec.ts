@@ -1,7 +1,7 @@
 // Scale: a 10,000-node flow (root -> 100 -> 99 each) opens with at most ~1,500 graph nodes in
 // the DOM, and a bucket bigger than a page becomes one group node that pages open.
 import type { FlowJob } from 'bullmq';
-import { addFlow, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -28,7 +28,7 @@ test('a 10,000-node flow opens quickly with a small DOM', async ({ page }) => {
   // Opened from inside the app, as a person would: the progress indicator shows while it loads.
   await page.evaluate(() => (window.location.hash = '#/flow/e2e-big/inventory'));
   await expect(page.getByTestId('flow-loading')).toBeVisible();
-  await expect(page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(root)}"]`)).toBeVisible();
+  await expect(nodeCard(page, keyOf(root))).toBeVisible();
   const firstPaint = Date.now() - started;
   await expect(page.getByTestId('flow-stats')).toContainText('10,001 jobs in view');
 
@@ -52,7 +52,7 @@ test('a 10,000-node flow opens quickly with a small DOM', async ({ page }) => {
   const region = page.locator('[data-testid="flow-node"]:has(.job-node-toggle[aria-expanded="false"])').first();
   const regionKey = await region.getAttribute('data-job-key');
   await region.locator('.job-node-toggle').click();
-  await expect(page.locator(`[data-testid="flow-node"][data-job-key="${regionKey}"] .job-node-toggle`)).toHaveAttribute('aria-expanded', 'true');
+  await expect(nodeCard(page, regionKey!).locator('.job-node-toggle')).toHaveAttribute('aria-expanded', 'true');
   await expect.poll(async () => Number(await page.getByTestId('flow-canvas').getAttribute('data-nodes'))).toBeGreaterThanOrEqual(canvasNodes + 99);
   expect(await page.getByTestId('flow-node').count()).toBeLessThanOrEqual(DOM_BUDGET);
 });

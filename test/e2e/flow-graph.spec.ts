@@ -4,7 +4,7 @@
 import { Worker, type FlowJob, type JobNode, type JobsOptions } from 'bullmq';
 import type { Policy } from '../../shared/domain';
 import { BullmqOracle, JobOutcomes, scriptedProcessor } from '../helpers/flows';
-import { addFlow, expectGraphMatchesBullmq, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, expectGraphMatchesBullmq, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -108,7 +108,7 @@ test('the inspector explains a blocking child and leads to its parent', async ({
   await page.screenshot({ path: 'docs/screenshots/flow-inspector.png' });
 
   await inspector.getByTestId('open-parent').click();
-  await expect(page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(root)}"]`)).toHaveAttribute('data-selected', 'true');
+  await expect(nodeCard(page, keyOf(root))).toHaveAttribute('data-selected', 'true');
   await expect(inspector).toHaveAttribute('data-job-key', keyOf(root));
   await expect(inspector.getByTestId('inspector-data')).toContainText('"lamp"');
   await page.getByRole('button', { name: 'Close details' }).click();
@@ -139,8 +139,8 @@ test('zoom to failed opens and shows the failed jobs; collapse all hides the sub
   const root = flows.get('fail-parent')!;
   await openFlow(page, host(), root);
   const ship = root.children!.find((c) => c.job.name === 'ship')!;
-  await page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(ship)}"] .job-node-toggle`).click();
-  const label = page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(ship.children![0]!)}"]`);
+  await nodeCard(page, keyOf(ship)).locator('.job-node-toggle').click();
+  const label = nodeCard(page, keyOf(ship.children![0]!));
   await expect(label).toHaveCount(0);
   await page.getByRole('button', { name: /Zoom to failed/ }).click();
   await expect(label).toBeVisible();

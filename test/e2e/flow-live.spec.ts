@@ -2,7 +2,7 @@
 // open page, without a reload. Needs the core's subscribeFlow and flowPatch events.
 import { Queue, Worker } from 'bullmq';
 import { BullmqOracle, JobOutcomes, scriptedProcessor } from '../helpers/flows';
-import { addFlow, expectGraphMatchesBullmq, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, expectGraphMatchesBullmq, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 const host = hostPerFile();
@@ -20,7 +20,7 @@ test('a child completed by a worker turns completed on the open graph, without a
   });
   await openFlow(page, host(), root);
   await expect(page.getByTestId('flow-live')).toHaveAttribute('data-live', 'live');
-  const [sales, refunds] = root.children!.map((c) => page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(c)}"]`));
+  const [sales, refunds] = root.children!.map((c) => nodeCard(page, keyOf(c)));
   await expect(sales!).toHaveAttribute('data-state', 'waiting');
   await expect(sales!).toHaveAttribute('data-bucket', 'unprocessed');
 
@@ -36,7 +36,7 @@ test('a child completed by a worker turns completed on the open graph, without a
     await expect(refunds!).toHaveAttribute('data-state', 'completed');
     await expect(sales!).toHaveAttribute('data-bucket', 'processed');
     // The parent left waiting-children once both children were done.
-    await expect(page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(root)}"]`)).toHaveAttribute('data-state', await oracle.state(keyOf(root)));
+    await expect(nodeCard(page, keyOf(root))).toHaveAttribute('data-state', await oracle.state(keyOf(root)));
     await expectGraphMatchesBullmq(page, oracle);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   } finally {
@@ -58,7 +58,7 @@ test('a child added at run time appears under its parent', async ({ page }) => {
   const steps = new Queue('e2e-live-steps', { connection });
   try {
     const added = await steps.add('second-step', {}, { parent: { id: root.job.id!, queue: root.job.queueQualifiedName } });
-    await expect(page.locator(`[data-testid="flow-node"][data-job-key="${added.queueQualifiedName}:${added.id}"]`)).toHaveAttribute('data-bucket', 'unprocessed');
+    await expect(nodeCard(page, `${added.queueQualifiedName}:${added.id}`)).toHaveAttribute('data-bucket', 'unprocessed');
     await expect(page.getByTestId('flow-node')).toHaveCount(3);
   } finally {
     await steps.close();

@@ -2,7 +2,7 @@
 // (arrows through the tree, Enter for details, Escape, `/` to search).
 import { FlowProducer, Worker } from 'bullmq';
 import { JobOutcomes, scriptedProcessor } from '../helpers/flows';
-import { addFlow, flowUrl, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, flowUrl, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 const host = hostPerFile();
@@ -25,7 +25,6 @@ const deploy = (id: string) => ({
   ],
 });
 
-const node = (key: string) => `[data-testid="flow-node"][data-job-key="${key}"]`;
 
 test('arrow keys move the selection through the tree; Enter, Escape and / do what they say', async ({ page }) => {
   const root = await addFlow(await host().redis(), deploy('keys-1'));
@@ -79,17 +78,17 @@ test('a deep link opens a flow; picking a flow from the list updates the link', 
   const second = await addFlow(connection, deploy('link-2'));
 
   await page.goto(flowUrl(host(), 'e2e-nav-deploys', 'link-2'));
-  await expect(page.locator(node(keyOf(second)))).toBeVisible();
+  await expect(nodeCard(page, keyOf(second))).toBeVisible();
   await expect(page.getByTestId('flow-title')).toHaveText('deploy link-2');
 
   await page.locator(`[data-testid="flow-item"][data-job-key="${keyOf(first)}"]`).click();
   await expect(page).toHaveURL(/#\/flow\/e2e-nav-deploys\/link-1$/);
-  await expect(page.locator(node(keyOf(first)))).toBeVisible();
-  await expect(page.locator(node(keyOf(second)))).toHaveCount(0);
+  await expect(nodeCard(page, keyOf(first))).toBeVisible();
+  await expect(nodeCard(page, keyOf(second))).toHaveCount(0);
   await expect(page.locator(`[data-testid="flow-item"][data-job-key="${keyOf(first)}"]`)).toHaveAttribute('aria-current', 'page');
 
   await page.goBack();
-  await expect(page.locator(node(keyOf(second)))).toBeVisible();
+  await expect(nodeCard(page, keyOf(second))).toBeVisible();
 
   // A child's flow opens at that child, with a way up to the root.
   const build = second.children![0]!;
@@ -157,6 +156,6 @@ test('the flow list filters by queue, state and name, searches ids and pages wit
 
   await page.getByLabel('Search by job id').fill('stuck-1');
   await page.locator(`[data-testid="flow-item"][data-job-key="${keyOf(stuck)}"]`).click();
-  await expect(page.locator(node(keyOf(stuck)))).toBeVisible();
+  await expect(nodeCard(page, keyOf(stuck))).toBeVisible();
   await expect(page.locator('[data-testid="flow-node"]', { hasText: 'failed — blocking parent' })).toHaveCount(1);
 });

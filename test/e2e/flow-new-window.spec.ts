@@ -1,7 +1,7 @@
 // "Open in new window": the flow in view opens beside the current one (a tab in a browser; in
 // the desktop app the main process opens an app window, see electron/main/guards.ts), showing
 // the same flow, while the first keeps its own.
-import { addFlow, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 const host = hostPerFile();
@@ -15,9 +15,9 @@ test('Open in new window shows the same flow beside the first', async ({ page })
   });
   await openFlow(page, host(), root);
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Open in new window' }).click()]);
-  await expect(popup.locator(`[data-testid="flow-node"][data-job-key="${keyOf(root)}"]`)).toBeVisible();
-  await expect(popup.locator(`[data-testid="flow-node"][data-job-key="${keyOf(root.children![0]!)}"]`)).toBeVisible();
+  await expect(nodeCard(popup, keyOf(root))).toBeVisible();
+  await expect(nodeCard(popup, keyOf(root.children![0]!))).toBeVisible();
   expect(new URL(popup.url()).hash).toBe(new URL(page.url()).hash);
   await popup.close();
-  await expect(page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(root)}"]`)).toBeVisible();
+  await expect(nodeCard(page, keyOf(root))).toBeVisible();
 });

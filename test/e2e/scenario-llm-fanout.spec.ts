@@ -4,7 +4,7 @@
 // anthropic child (the older ones are superseded), the parent completes, and the call counters
 // show that openai and mistral were called once. Saves the panel's screenshot.
 import type { Page } from '@playwright/test';
-import { hostPerFile } from './fixtures/flow-pages';
+import { hostPerFile, nodeCard } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
@@ -38,7 +38,7 @@ test('llm-fanout: the parent exhausts its attempts, Fix anthropic, Retry failed 
   const view = page.getByTestId('flow-view');
   await expect(view).toHaveAttribute('data-queue', 'llm-orchestrator');
   const rootKey = `bull:llm-orchestrator:${await view.getAttribute('data-job-id')}`;
-  const root = page.locator(`[data-testid="flow-node"][data-job-key="${rootKey}"]`);
+  const root = nodeCard(page, rootKey);
   await expect(root).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
   await expect(page.locator('[data-testid="flow-node"][data-bucket="ignored"]')).toHaveCount(3);
   await expect(calls(page, 'anthropic')).toHaveAttribute('data-count', '3');

@@ -8,13 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { FlowProducer } from 'bullmq';
 import type { Page } from '@playwright/test';
 import type { FlowTree } from '../../shared/domain';
-import { addFlow, flowUrl, hostPerFile, keyOf } from './fixtures/flow-pages';
+import { addFlow, flowUrl, hostPerFile, keyOf, nodeCard } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 const host = hostPerFile();
 test.use({ viewport: { width: 1440, height: 900 } });
 
-const node = (key: string) => `[data-testid="flow-node"][data-job-key="${key}"]`;
 const item = (key: string) => `[data-testid="flow-item"][data-job-key="${key}"]`;
 
 const reportId = randomUUID();
@@ -48,7 +47,7 @@ async function addReport(page: Page): Promise<{ root: string; fetch: string; all
 async function expectInView(page: Page, key: string) {
   const canvas = await page.locator('.react-flow').boundingBox();
   await expect(async () => {
-    const box = await page.locator(node(key)).boundingBox();
+    const box = await nodeCard(page, key).boundingBox();
     expect(box && canvas).toBeTruthy();
     expect(box!.x).toBeGreaterThanOrEqual(canvas!.x);
     expect(box!.y).toBeGreaterThanOrEqual(canvas!.y);
@@ -80,11 +79,11 @@ test('finds a child from anything a ticket holds and opens its whole flow with t
 
   await items.click();
   await expect(page).toHaveURL(new RegExp(`#/flow/e2e-s-reports/${reportId}\\?job=${encodeURIComponent(fetch)}$`));
-  await expect(page.locator(node(root))).toBeVisible();
+  await expect(nodeCard(page, root)).toBeVisible();
   // The whole flow, not a one-node graph of the child.
   await expect(page.getByTestId('flow-node')).toHaveCount(all.length);
-  await expect(page.locator(node(fetch))).toHaveAttribute('data-selected', 'true');
-  await expect(page.locator(node(fetch))).toHaveAttribute('data-found', 'true');
+  await expect(nodeCard(page, fetch)).toHaveAttribute('data-selected', 'true');
+  await expect(nodeCard(page, fetch)).toHaveAttribute('data-found', 'true');
   await expectInView(page, fetch);
   await expect(items).toHaveAttribute('aria-current', 'page');
   await expect(search).toHaveValue(fetchId);
@@ -137,8 +136,8 @@ test('a child beyond the first page of a big bucket is brought into view', async
   await page.goto(host().openUrl);
   await page.getByLabel('Search by job id').fill(hidden);
   await page.locator(item(hidden)).click();
-  await expect(page.locator(node(hidden))).toHaveAttribute('data-found', 'true', { timeout: 20_000 });
-  await expect(page.locator(node(hidden))).toHaveAttribute('data-selected', 'true');
+  await expect(nodeCard(page, hidden)).toHaveAttribute('data-found', 'true', { timeout: 20_000 });
+  await expect(nodeCard(page, hidden)).toHaveAttribute('data-selected', 'true');
   await expectInView(page, hidden);
 });
 
@@ -147,7 +146,7 @@ test('the list scope: picking a flow of every queue does not narrow it; reloads 
   const heading = page.locator('.flow-list h2');
   await expect(heading).toHaveText('Flows in every queue');
   await page.locator(item(root)).click();
-  await expect(page.locator(node(root))).toBeVisible();
+  await expect(nodeCard(page, root)).toBeVisible();
   await expect(heading).toHaveText('Flows in every queue');
   await expect(page.locator('[data-testid="queue"] button[aria-pressed="true"]')).toHaveCount(0);
 
@@ -156,7 +155,7 @@ test('the list scope: picking a flow of every queue does not narrow it; reloads 
   await expect(heading).toHaveText('Flows in e2e-s-work');
   await page.getByLabel('Search by job id').fill('page');
   await page.reload();
-  await expect(page.locator(node(root))).toBeVisible();
+  await expect(nodeCard(page, root)).toBeVisible();
   await expect(heading).toHaveText('Flows in every queue');
   await expect(page.getByLabel('Search by job id')).toHaveValue('');
 
@@ -166,7 +165,7 @@ test('the list scope: picking a flow of every queue does not narrow it; reloads 
   await page.getByLabel('Search by job id').fill('nothing-like-this');
   await expect(page.getByTestId('no-flows')).toBeVisible();
   await page.evaluate((hash) => (window.location.hash = hash), `#/flow/e2e-s-other/${other.job.id}`);
-  await expect(page.locator(node(keyOf(other)))).toBeVisible();
+  await expect(nodeCard(page, keyOf(other))).toBeVisible();
   await expect(heading).toHaveText('Flows in every queue');
   await expect(page.getByLabel('Search by job id')).toHaveValue('');
   await expect(page.locator(item(keyOf(other)))).toBeVisible();
@@ -181,7 +180,7 @@ test('"Could not open job" offers Try again and clears itself when the job appea
 
   // The job appears (a scenario re-run, a producer catching up): the view opens by itself.
   const late = await addFlow(await host().redis(), { name: 'late', queueName: 'e2e-s-later', opts: { jobId: 'late-1' }, children: [{ name: 'kid', queueName: 'e2e-s-later' }] });
-  await expect(page.locator(node(keyOf(late)))).toBeVisible();
+  await expect(nodeCard(page, keyOf(late))).toBeVisible();
   await expect(error).toHaveCount(0);
 });
 

@@ -4,7 +4,7 @@
 // a leaf found by search is "a child in the flow of …", not "a parent inside a bigger flow".
 import { UnrecoverableError, Worker } from 'bullmq';
 import { JobOutcomes } from '../helpers/flows';
-import { addFlow, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { addFlow, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -45,7 +45,7 @@ test('an unrecoverable failure, the failed bucket, plurals and a leaf search hit
   await expect(page.getByTestId('flow-stats')).toContainText(/^1 job in view/);
 
   await openFlow(page, host(), root);
-  const card = page.locator(`[data-testid="flow-node"][data-job-key="${keyOf(child)}"]`);
+  const card = nodeCard(page, keyOf(child));
   await expect(card).toHaveAttribute('data-state', 'failed');
   await expect(card).toHaveAttribute('data-bucket', 'failed');
   // One "failed" badge: the bucket badge that said the same is gone, its meaning in the pill's title.
