@@ -45,6 +45,15 @@ export function parseJobKey(key: string, prefix: string): JobKeyParts | null {
   return { queueKey, queue: queueKey.slice(prev + 1), id };
 }
 
+/**
+ * The same, never null: a key that is not `P:Q:id` (bad data, shown with an error) keeps what it
+ * has, its queue key standing for the queue name.
+ */
+export function jobKeyPartsOf(key: string, prefix: string): JobKeyParts {
+  const { queueKey, id } = splitJobKey(key);
+  return parseJobKey(key, prefix) ?? { queueKey, queue: queueKey, id };
+}
+
 /** Distinct queue keys of some job keys, in first-seen order. */
 export function queueKeysOf(keys: Iterable<string>): string[] {
   const seen = new Set<string>();

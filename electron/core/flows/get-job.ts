@@ -20,7 +20,8 @@ import {
 } from '../../../shared/answer-limits';
 import { FlowscopeError } from '../../../shared/errors';
 import { luaScript, RoundTrips } from '../lua/round-trips';
-import { jobKeyParts, loadTree } from '../tree';
+import { jobKeyPartsOf } from '../../../shared/job-keys';
+import { loadTree } from '../tree';
 import jobFieldsLua from './job-fields.lua?raw';
 import logTailLua from './log-tail.lua?raw';
 import utf8CutLua from './utf8-cut.lua?raw';
@@ -89,7 +90,7 @@ async function readBig(redis: RedisClient, key: string, field: JobField, size: n
 }
 
 export async function getJob(redis: RedisClient, prefix: string, key: string, logLines = 100): Promise<JobDetail> {
-  const { queue, id } = jobKeyParts(prefix, key);
+  const { queue, id } = jobKeyPartsOf(key, prefix);
   const trips = new RoundTrips(redis);
   const [tree, replies] = await Promise.all([
     loadTree(redis, prefix, queue, id, { depth: 0 }),

@@ -12,23 +12,22 @@
 import { MIN_ID_PREFIX, type FlowFilterState, type FlowList, type FlowSearch, type FlowSummary, type JobState } from '../../../shared/domain';
 import type { RedisClient } from '../connection/redis-client';
 import { discoverQueueNames } from '../queues/discover-queues';
-import { jobKey, jobKeyParts } from '../tree';
+import { jobKey, jobKeyPartsOf } from '../../../shared/job-keys';
 import { ancestorsCall, parseAncestors } from '../tree/ancestors';
 import { LevelLoad, type LevelRecord } from '../tree/load-level';
 import { parseJobHash } from '../tree/parse-job-hash';
 import { luaScript, RoundTrips } from '../lua/round-trips';
 import countBlockingLua from './count-blocking.lua?raw';
-import { scanFlowKeys, type FlowKeys } from './find-parents';
 import { FlowIndex, INDEXED_SETS } from './flow-index';
 import { decodeWalkCursor, encodeWalkCursor, FlowWalk, WALK_BUDGET, type Candidate } from './flow-walk';
-import { idVariants, parseJobSearch, searchScope } from './job-search';
+import { findJobsByIdPrefix, idVariants, parseJobSearch, searchScope } from './job-search';
 import { queueExists } from './missing-job';
 import type { CoreContext } from '../core-context';
 
 const COUNT_BLOCKING = luaScript('count-blocking', countBlockingLua);
 const BLOCKING_BATCH = 200;
-/** How long a SCAN of the prefix (and the queue names) serves later searches. */
-const PARENTS_CACHE_MS = 3000;
+/** How long the queue names found without a registry serve later searches. */
+const QUEUE_NAMES_CACHE_MS = 3000;
 /** Most jobs one search answers with (a prefix can match many). */
 const MAX_SEARCH_HITS = 200;
 
@@ -50,20 +49,6 @@ async function countBlocking(trips: RoundTrips, keys: string[]): Promise<Map<str
   return new Map(keys.map((key, i) => [key, Number((replies[i] as unknown[] | undefined)?.[0] ?? 0)]));
 }
 
-/** Ids whose lower case starts with `idPrefix` (lower case), among the scanned job keys of `queues`. */
-function prefixHits(prefix: string, keys: FlowKeys, queues: readonly string[], idPrefix: string): string[] {
-  const scope = new Set(queues);
-  const hits: string[] = [];
-  for (const key of keys.jobs) {
-    const parts = jobKeyParts(prefix, key);
-    if (scope.has(parts.queue) && parts.id.toLowerCase().startsWith(idPrefix)) {
-      hits.push(key);
-      if (hits.length >= MAX_SEARCH_HITS) break;
-    }
-  }
-  return hits;
-}
-
 /** The keys among `keys` that exist: one EXISTS each, written back to back (one round trip). */
 async function existing(redis: RedisClient, keys: string[]): Promise<string[]> {
   const found = await Promise.all(keys.map((key) => redis.exists(key)));
@@ -72,7 +57,7 @@ async function existing(redis: RedisClient, keys: string[]): Promise<string[]> {
 
 /**
  * A flow lister: the list walks the state sets (remembering what it walked, flow-index.ts); a
- * search by id prefix reads a short-lived cache of the prefix's SCAN (and of the queue names).
+ * search by id prefix walks the searched queues' state sets (job-search.ts findJobsByIdPrefix).
  */
 export function createFlowLister(
   ctx: Pick<CoreContext, 'redis' | 'prefix'>,
@@ -80,20 +65,11 @@ export function createFlowLister(
   knownQueues?: () => Promise<string[]>,
 ) {
   const redis = () => ctx.redis();
-  let cache: { scope: string; at: number; keys: FlowKeys } | undefined;
   let queueCache: { prefix: string; at: number; names: string[] } | undefined;
   /** What this core's walks found (flow-index.ts): the next listing walks only what is new. */
   let flowIndex: FlowIndex | undefined;
 
-  const fresh = (at: number) => Date.now() - at < PARENTS_CACHE_MS;
-
-  const flowKeys = async (prefix: string, queue: string | undefined, rescan: boolean): Promise<FlowKeys> => {
-    const scope = `${prefix}\n${queue ?? ''}`;
-    if (!rescan && cache && fresh(cache.at) && (cache.scope === scope || cache.scope === `${prefix}\n`)) return cache.keys;
-    const keys = await scanFlowKeys(redis(), prefix, queue);
-    cache = { scope, at: Date.now(), keys };
-    return keys;
-  };
+  const fresh = (at: number) => Date.now() - at < QUEUE_NAMES_CACHE_MS;
 
   const queueNames = async (prefix: string): Promise<string[]> => {
     if (queueCache && queueCache.prefix === prefix && fresh(queueCache.at)) return queueCache.names;
@@ -132,8 +108,8 @@ export function createFlowLister(
       answer.queues = queues;
     }
     if (terms.id.length < MIN_ID_PREFIX) return { keys: [], search: answer };
-    const keys = await flowKeys(prefix, queues.length === 1 ? queues[0] : undefined, false);
-    const hits = prefixHits(prefix, keys, queues, terms.id.toLowerCase());
+    // The searched queues' own state sets, never the keyspace; nothing is kept after the answer.
+    const hits = await findJobsByIdPrefix(redis(), prefix, queues, terms.id, MAX_SEARCH_HITS);
     return { keys: hits, search: { ...answer, prefixSearched: true, match: hits.length > 0 ? 'id-prefix' : 'none' } };
   };
 
@@ -248,7 +224,7 @@ const newestFirst = (a: FlowSummary, b: FlowSummary) => (b.timestamp ?? 0) - (a.
 function summaryOf(prefix: string, record: LevelRecord, filter: FlowFilter, rootKey?: string): FlowSummary | undefined {
   const hash = parseJobHash(record.fields);
   if (filter.name && !(hash.name ?? '').toLowerCase().includes(filter.name.toLowerCase())) return undefined;
-  const { queue, id } = jobKeyParts(prefix, record.key);
+  const { queue, id } = jobKeyPartsOf(record.key, prefix);
   return {
     key: record.key,
     queue,
@@ -259,7 +235,7 @@ function summaryOf(prefix: string, record: LevelRecord, filter: FlowFilter, root
     isRoot: hash.parentKey === null,
     childCounts: record.counts,
     blockingFailures: 0,
-    ...(rootKey ? { root: { key: rootKey, ...pick(jobKeyParts(prefix, rootKey)) } } : {}),
+    ...(rootKey ? { root: { key: rootKey, ...pick(jobKeyPartsOf(rootKey, prefix)) } } : {}),
   };
 }
 

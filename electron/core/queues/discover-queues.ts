@@ -10,6 +10,7 @@ import { isCluster } from '../connection/redis-client';
 import { scanKeys } from '../connection/scan-keys';
 import { hashTagOf } from '../connection/topology';
 import type { QueueInfo } from '../../../shared/domain';
+import { queueKeys } from '../../../shared/job-keys';
 import { judgeVersion } from '../actions/version-guard';
 
 const SCAN_COUNT = 1000;
@@ -43,21 +44,21 @@ const toNumber = (entry: [Error | null, unknown] | undefined): number => {
 async function countQueues(redis: RedisClient, prefix: string, names: string[]): Promise<[Error | null, unknown][]> {
   const pipeline = redis.pipeline();
   for (const name of names) {
-    const k = `${prefix}:${name}`;
-    pipeline.llen(`${k}:wait`);
-    pipeline.llen(`${k}:paused`);
-    pipeline.llen(`${k}:active`);
-    pipeline.zcard(`${k}:delayed`);
-    pipeline.zcard(`${k}:prioritized`);
-    pipeline.zcard(`${k}:waiting-children`);
-    pipeline.zcard(`${k}:completed`);
-    pipeline.zcard(`${k}:failed`);
-    pipeline.hmget(`${k}:meta`, 'version', 'paused');
-    pipeline.exists(`${k}:priority`);
+    const k = queueKeys(`${prefix}:${name}`);
+    pipeline.llen(k.wait);
+    pipeline.llen(k.paused);
+    pipeline.llen(k.active);
+    pipeline.zcard(k.delayed);
+    pipeline.zcard(k.prioritized);
+    pipeline.zcard(k.waitingChildren);
+    pipeline.zcard(k.completed);
+    pipeline.zcard(k.failed);
+    pipeline.hmget(k.meta, 'version', 'paused');
+    pipeline.exists(k.legacyPriority);
     // What makes it a queue for discovery: its meta hash or its id counter (one EXISTS each:
     // on a cluster the two keys may sit in different slots).
-    pipeline.exists(`${k}:meta`);
-    pipeline.exists(`${k}:id`);
+    pipeline.exists(k.meta);
+    pipeline.exists(k.id);
   }
   return (await pipeline.exec()) ?? [];
 }

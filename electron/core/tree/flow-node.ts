@@ -2,7 +2,7 @@
 // Its free texts (name, failedReason) are cut at MAX_NODE_TEXT_BYTES (shared/answer-limits.ts),
 // so a tree's answer is bounded by its node count; getJobField reads them whole.
 import type { Bucket, FlowNode } from '../../../shared/domain';
-import { parseJobKey, splitJobKey } from '../../../shared/job-keys';
+import { jobKeyPartsOf } from '../../../shared/job-keys';
 import type { LevelRecord } from './load-level';
 import { parseJobHash } from './parse-job-hash';
 import { cutText } from '../../../shared/answer-limits';
@@ -14,8 +14,7 @@ export type Placement =
 
 export function toFlowNode(prefix: string, record: LevelRecord, placement: Placement): FlowNode {
   // A key that is not `P:Q:id` still gets a node (with errors): its queue key stands for the queue.
-  const split = splitJobKey(record.key);
-  const { queue, id } = parseJobKey(record.key, prefix) ?? { queue: split.queueKey, id: split.id };
+  const { queue, id } = jobKeyPartsOf(record.key, prefix);
   const errors = [...record.errors];
   const isJob = record.kind === 'hash';
   if (record.kind === 'none') errors.unshift('job hash is missing');

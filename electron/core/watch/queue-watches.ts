@@ -7,7 +7,8 @@
 import type { RedisClient } from '../connection/redis-client';
 import type { Logger } from '../log/logger';
 import type { WatchEvent } from '../../../shared/domain';
-import { jobKeyParts } from '../tree';
+import { BUCKETS, bucketKey } from '../../../shared/buckets';
+import { jobKeyPartsOf } from '../../../shared/job-keys';
 import { ancestorsCall, parseAncestors } from '../tree/ancestors';
 import { RoundTrips } from '../lua/round-trips';
 import { createStreamReader, lastStreamId, type StreamEntry, type StreamReader } from '../live/stream-reader';
@@ -29,7 +30,6 @@ export interface QueueWatchesDeps {
 
 const MAX_STUCK_REMEMBERED = 1000;
 /** The keys that hold a parent's children, one per bucket: a job with any of them is a flow's parent. */
-const CHILD_BUCKET_KEYS = ['processed', 'dependencies', 'failed', 'unsuccessful'] as const;
 
 export function createQueueWatches(deps: QueueWatchesDeps) {
   const watches = new Map<string, QueueWatch>();
@@ -52,16 +52,16 @@ export function createQueueWatches(deps: QueueWatchesDeps) {
     for (const key of keys) {
       pipeline.hmget(key, 'parentKey', 'name', 'failedReason');
       // One EXISTS per key: a cluster routes each to its own slot.
-      for (const bucket of CHILD_BUCKET_KEYS) pipeline.exists(`${key}:${bucket}`);
+      for (const bucket of BUCKETS) pipeline.exists(bucketKey(key, bucket));
     }
     const replies = (await pipeline.exec()) ?? [];
     const blockers: { key: string; queue: string; name: string | null; reason: string | null; parentKey: string }[] = [];
     keys.forEach((key, i) => {
-      const at = i * (1 + CHILD_BUCKET_KEYS.length);
+      const at = i * (1 + BUCKETS.length);
       const [parentKey, name, failedReason] = (replies[at]?.[1] ?? []) as (string | null)[];
-      const hasChildren = CHILD_BUCKET_KEYS.some((_, b) => Number(replies[at + 1 + b]?.[1] ?? 0) > 0);
+      const hasChildren = BUCKETS.some((_, b) => Number(replies[at + 1 + b]?.[1] ?? 0) > 0);
       const { queue, event } = finished.get(key)!;
-      const { id } = jobKeyParts(deps.prefix, key);
+      const { id } = jobKeyPartsOf(key, deps.prefix);
       if (!parentKey) {
         if (!hasChildren) return; // a plain job, not a flow
         const detail = event === 'completed' ? `${queue}/${id} completed` : `${queue}/${id} failed${failedReason ? `: ${failedReason}` : ''}`;
@@ -76,15 +76,15 @@ export function createQueueWatches(deps: QueueWatchesDeps) {
     if (blockers.length === 0) return;
     // Still listed by its parent as unprocessed: it blocks; the flow's root is found by climbing.
     const check = redis.pipeline();
-    for (const b of blockers) check.sismember(`${b.parentKey}:dependencies`, b.key);
+    for (const b of blockers) check.sismember(bucketKey(b.parentKey, 'unprocessed'), b.key);
     const listed = (await check.exec()) ?? [];
     const stuck = blockers.filter((_, i) => Number(listed[i]?.[1] ?? 0) === 1);
     if (stuck.length === 0) return;
     const climbs = await new RoundTrips(redis).run(stuck.map((b) => ancestorsCall(b.key)));
     stuck.forEach((b, i) => {
       const rootKey = parseAncestors(b.key, climbs[i]).keys[0] ?? b.parentKey;
-      const root = jobKeyParts(deps.prefix, rootKey);
-      const detail = `${b.queue}/${jobKeyParts(deps.prefix, b.key).id}${b.name ? ` (${b.name})` : ''} failed${b.reason ? ` (${b.reason})` : ''} with no failure policy: the flow waits for ever`;
+      const root = jobKeyPartsOf(rootKey, deps.prefix);
+      const detail = `${b.queue}/${jobKeyPartsOf(b.key, deps.prefix).id}${b.name ? ` (${b.name})` : ''} failed${b.reason ? ` (${b.reason})` : ''} with no failure policy: the flow waits for ever`;
       for (const watch of watchesOf(b.queue)) {
         if (watch.stuck.has(rootKey)) continue;
         if (watch.stuck.size >= MAX_STUCK_REMEMBERED) watch.stuck.clear();
