@@ -6,7 +6,7 @@
 // already running: BullMQ refuses to complete a parent with pending dependencies.
 import { WaitingChildrenError, type Job, type Processor } from 'bullmq';
 import { NO_FAILURE } from './knobs';
-import { flowSpec, toFlowJob } from './flow-builder';
+import { flowSpec, seedFlows } from './flow-builder';
 import { requireToken } from './job-token';
 import type { ScenarioDefinition } from './scenario-types';
 import { stepProcessor } from './step-processor';
@@ -126,18 +126,16 @@ export const continueOnFailure: ScenarioDefinition = {
       [Q.testRunner]: step,
     };
   },
-  async seed(ctx) {
-    const knobs = ctx.knobs();
-    const roots: string[] = [];
-    for (let i = 0; i < knobs.flows; i++) {
-      const uploads = flowSpec(
+  seed: (ctx) =>
+    seedFlows(ctx, (i) => [
+      flowSpec(
         'upload-batch',
         Q.uploads,
         'none',
         [1, 2, 3].map((n) => flowSpec(`upload-to-server-${n}`, Q.fileUploads, 'continue-parent', undefined, { server: `server-${n}` })),
         { batchId: `batch-${123 + i}` },
-      );
-      const tests = flowSpec(
+      ),
+      flowSpec(
         'test-suite',
         Q.testResults,
         'none',
@@ -147,12 +145,6 @@ export const continueOnFailure: ScenarioDefinition = {
           flowSpec('ui-tests', Q.testRunner, 'none', undefined, { type: 'ui' }),
         ],
         { suite: 'integration' },
-      );
-      for (const tree of [uploads, tests]) {
-        const node = await ctx.flows.add(toFlowJob(tree, knobs));
-        roots.push(ctx.key(node.job.queueName, node.job.id ?? ''));
-      }
-    }
-    return roots;
-  },
+      ),
+    ]),
 };

@@ -3,7 +3,7 @@
 // one child's result. The links carry failParentOnFailure: a failing step fails the steps
 // above it instead of leaving them waiting.
 import type { Processor } from 'bullmq';
-import { flowSpec, toFlowJob } from './flow-builder';
+import { flowSpec, seedFlows } from './flow-builder';
 import { leafWork } from './leaf-work';
 import type { ScenarioContext, ScenarioDefinition } from './scenario-types';
 import { seededRandom } from './seeded-random';
@@ -70,21 +70,17 @@ export const etlChain: ScenarioDefinition = {
   targets: ['extract', 'transform', 'load', 'notify'],
   defaults: { failures: {}, seed: 3, latencyMs: 400, attempts: 2, backoffMs: 300, parentAttempts: 1, flows: 1, fanout: 8 },
   processors,
-  async seed(ctx) {
-    const knobs = ctx.knobs();
-    const roots: string[] = [];
-    for (let i = 0; i < knobs.flows; i++) {
+  seed: (ctx) =>
+    seedFlows(ctx, (i) => {
       const pipelineId = `pipeline-${i + 1}`;
-      const chain = flowSpec('notify', Q.notify, 'none', [
-        flowSpec('load', Q.load, 'fail-parent', [
-          flowSpec('transform', Q.transform, 'fail-parent', [
-            flowSpec('extract', Q.extract, 'fail-parent', undefined, { pipelineId, stage: 'extract' }),
-          ], { pipelineId, stage: 'transform' }),
-        ], { pipelineId, stage: 'load' }),
-      ], { pipelineId, stage: 'notify' });
-      const node = await ctx.flows.add(toFlowJob(chain, knobs));
-      roots.push(ctx.key(node.job.queueName, node.job.id ?? ''));
-    }
-    return roots;
-  },
+      return [
+        flowSpec('notify', Q.notify, 'none', [
+          flowSpec('load', Q.load, 'fail-parent', [
+            flowSpec('transform', Q.transform, 'fail-parent', [
+              flowSpec('extract', Q.extract, 'fail-parent', undefined, { pipelineId, stage: 'extract' }),
+            ], { pipelineId, stage: 'transform' }),
+          ], { pipelineId, stage: 'load' }),
+        ], { pipelineId, stage: 'notify' }),
+      ];
+    }),
 };

@@ -3,9 +3,9 @@
 // marks each parent with a deferred failure and the next worker on its queue fails it
 // without running its processor, so every ancestor queue needs a worker (all are started).
 import { NO_FAILURE } from './knobs';
-import { flowSpec, toFlowJob } from './flow-builder';
+import { flowSpec, seedFlows } from './flow-builder';
 import type { ScenarioDefinition } from './scenario-types';
-import { stepProcessor } from './step-processor';
+import { stepsOn } from './step-processor';
 
 export const FAIL_FAST_QUEUES = {
   deploy: 'ff-deploy',
@@ -63,19 +63,6 @@ export const failFast: ScenarioDefinition = {
     flows: 1,
     fanout: 8,
   },
-  processors(ctx) {
-    const step = stepProcessor(ctx);
-    return Object.fromEntries(Object.values(Q).map((q) => [q, step]));
-  },
-  async seed(ctx) {
-    const knobs = ctx.knobs();
-    const roots: string[] = [];
-    for (let i = 0; i < knobs.flows; i++) {
-      for (const tree of [deployTree(i), paymentTree(i)]) {
-        const node = await ctx.flows.add(toFlowJob(tree, knobs));
-        roots.push(ctx.key(node.job.queueName, node.job.id ?? ''));
-      }
-    }
-    return roots;
-  },
+  processors: (ctx) => stepsOn(ctx, Object.values(Q)),
+  seed: (ctx) => seedFlows(ctx, (i) => [deployTree(i), paymentTree(i)]),
 };

@@ -2,7 +2,7 @@
 // Seeded latencies make them finish out of order, the same way on every run; the aggregator
 // returns their results in item order (getChildrenValues is a hash: it has no order).
 import type { Processor } from 'bullmq';
-import { flowSpec, toFlowJob } from './flow-builder';
+import { flowSpec, seedFlows } from './flow-builder';
 import { leafWork } from './leaf-work';
 import type { ScenarioContext, ScenarioDefinition } from './scenario-types';
 import { seededRandom } from './seeded-random';
@@ -52,21 +52,17 @@ export const fanOutAggregator: ScenarioDefinition = {
   targets: ['process-item', 'aggregate-results'],
   defaults: { failures: {}, seed: 6, latencyMs: 400, attempts: 2, backoffMs: 300, parentAttempts: 1, flows: 1, fanout: 8 },
   processors,
-  async seed(ctx) {
-    const knobs = ctx.knobs();
-    const roots: string[] = [];
-    for (let i = 0; i < knobs.flows; i++) {
+  seed: (ctx) =>
+    seedFlows(ctx, (i, knobs) => {
       const batchId = `batch-${i + 1}`;
-      const tree = flowSpec(
-        'aggregate-results',
-        Q.aggregator,
-        'none',
-        Array.from({ length: knobs.fanout }, (_, index) => flowSpec('process-item', Q.items, 'none', undefined, { batchId, index, item: index + 1 })),
-        { batchId, totalItems: knobs.fanout },
-      );
-      const node = await ctx.flows.add(toFlowJob(tree, knobs));
-      roots.push(ctx.key(node.job.queueName, node.job.id ?? ''));
-    }
-    return roots;
-  },
+      return [
+        flowSpec(
+          'aggregate-results',
+          Q.aggregator,
+          'none',
+          Array.from({ length: knobs.fanout }, (_, index) => flowSpec('process-item', Q.items, 'none', undefined, { batchId, index, item: index + 1 })),
+          { batchId, totalItems: knobs.fanout },
+        ),
+      ];
+    }),
 };

@@ -3,6 +3,7 @@
 // run once (their fate is what a scenario shows).
 import type { FlowJob, FlowJobNode, JobsOptions } from 'bullmq';
 import type { Knobs } from './knobs';
+import type { ScenarioContext } from './scenario-types';
 
 export type ChildPolicy = 'fail-parent' | 'continue-parent' | 'ignore' | 'remove' | 'none';
 
@@ -42,4 +43,20 @@ function toNode(spec: FlowSpec, knobs: Knobs): FlowJobNode {
   const base = { name: spec.name, queueName: spec.queue, data: spec.data ?? {}, opts };
   const children = spec.children?.map((c) => toNode(c, knobs));
   return children ? { ...base, children } : base;
+}
+
+/**
+ * A scenario's seed: for each of the knobs' `flows`, the trees `treesOf(i)` describes, added with
+ * the knobs' attempts and backoff; answers their root keys, in order.
+ */
+export async function seedFlows(ctx: ScenarioContext, treesOf: (i: number, knobs: Knobs) => FlowSpec[]): Promise<string[]> {
+  const knobs = ctx.knobs();
+  const roots: string[] = [];
+  for (let i = 0; i < knobs.flows; i++) {
+    for (const tree of treesOf(i, knobs)) {
+      const node = await ctx.flows.add(toFlowJob(tree, knobs));
+      roots.push(ctx.key(node.job.queueName, node.job.id ?? ''));
+    }
+  }
+  return roots;
 }

@@ -3,9 +3,9 @@
 // critical path carries failParentOnFailure (a failure deep down fails the order); shipping
 // is ignoreDependencyOnFailure (the order is confirmed without a quote). The seed's
 // "diamond" (one payment job under two parents) cannot exist in BullMQ: a job has one parent.
-import { flowSpec, toFlowJob, type FlowSpec } from './flow-builder';
+import { flowSpec, seedFlows, type FlowSpec } from './flow-builder';
 import type { ScenarioDefinition } from './scenario-types';
-import { stepProcessor } from './step-processor';
+import { stepsOn } from './step-processor';
 
 // A test seam: exported for test/integration/scenarios/order-workflow.test.ts.
 export const ORDER_QUEUES = {
@@ -60,17 +60,6 @@ export const orderWorkflow: ScenarioDefinition = {
     'send-confirmation',
   ],
   defaults: { failures: {}, seed: 4, latencyMs: 300, attempts: 2, backoffMs: 300, parentAttempts: 1, flows: 2, fanout: 8 },
-  processors(ctx) {
-    const step = stepProcessor(ctx);
-    return Object.fromEntries(Object.values(Q).map((q) => [q, step]));
-  },
-  async seed(ctx) {
-    const knobs = ctx.knobs();
-    const roots: string[] = [];
-    for (let i = 0; i < knobs.flows; i++) {
-      const node = await ctx.flows.add(toFlowJob(orderTree(`order-${1001 + i}`), knobs));
-      roots.push(ctx.key(node.job.queueName, node.job.id ?? ''));
-    }
-    return roots;
-  },
+  processors: (ctx) => stepsOn(ctx, Object.values(Q)),
+  seed: (ctx) => seedFlows(ctx, (i) => [orderTree(`order-${1001 + i}`)]),
 };

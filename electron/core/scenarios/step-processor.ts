@@ -23,3 +23,9 @@ export function stepProcessor(ctx: ScenarioContext): Processor<unknown, StepResu
 export async function onlyChildValue(job: { getChildrenValues(): Promise<Record<string, unknown>> }): Promise<unknown> {
   return Object.values((await job.getChildrenValues()) ?? {})[0];
 }
+
+/** The same step processor on every queue named (scenarios whose jobs all just do their step). */
+export function stepsOn(ctx: ScenarioContext, queues: readonly string[]): Record<string, Processor> {
+  const step = stepProcessor(ctx);
+  return Object.fromEntries(queues.map((q) => [q, step]));
+}

@@ -3,9 +3,9 @@
 // waiting-children for ever and no event says so: the case Flowscope shows as
 // "failed — blocking its parent" and repairs with "Retry failed children".
 import { NO_FAILURE } from './knobs';
-import { flowSpec, toFlowJob } from './flow-builder';
+import { flowSpec, seedFlows } from './flow-builder';
 import type { ScenarioDefinition } from './scenario-types';
-import { stepProcessor } from './step-processor';
+import { stepsOn } from './step-processor';
 
 export const STUCK_QUEUES = { reports: 'stuck-reports', fetch: 'stuck-fetch' } as const;
 const Q = STUCK_QUEUES;
@@ -32,24 +32,15 @@ export const stuckParent: ScenarioDefinition = {
     flows: 1,
     fanout: 8,
   },
-  processors(ctx) {
-    const step = stepProcessor(ctx);
-    return { [Q.reports]: step, [Q.fetch]: step };
-  },
-  async seed(ctx) {
-    const knobs = ctx.knobs();
-    const roots: string[] = [];
-    for (let i = 0; i < knobs.flows; i++) {
-      const tree = flowSpec(
+  processors: (ctx) => stepsOn(ctx, [Q.reports, Q.fetch]),
+  seed: (ctx) =>
+    seedFlows(ctx, (i) => [
+      flowSpec(
         'nightly-report',
         Q.reports,
         'none',
         ['fetch-sales', 'fetch-inventory', 'fetch-returns'].map((name) => flowSpec(name, Q.fetch, 'none')),
         { night: i + 1 },
-      );
-      const node = await ctx.flows.add(toFlowJob(tree, knobs));
-      roots.push(ctx.key(node.job.queueName, node.job.id ?? ''));
-    }
-    return roots;
-  },
+      ),
+    ]),
 };
