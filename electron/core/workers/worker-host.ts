@@ -3,7 +3,7 @@
 // close() stops fetching and waits for running jobs); after a timeout the jobs still running
 // are moved back to wait with their own lock token, so no job stays locked by a worker of
 // ours that is gone (see running-jobs.ts).
-import { Worker, type Processor, type RedisOptions } from 'bullmq';
+import { Worker, type Job, type Processor, type RedisOptions } from 'bullmq';
 import { FlowscopeError } from '../../../shared/errors';
 import type { Logger } from '../log/logger';
 import { probeRedis } from './probe-redis';
@@ -170,34 +170,26 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       };
       // Without a listener an 'error' event would throw in the emitter.
       worker.on('error', (error) => log.warn('worker error', { worker: id, error: error.message }));
-      worker.on('completed', (job) => {
-        h.completed++;
+      const jobEvent = (job: Job, outcome: 'completed' | 'failed', final: boolean, failedReason?: string) =>
         emitJob({
           workerId: id,
           queue: spec.queue,
           jobId: job.id ?? '',
           key: `${job.queueQualifiedName}:${job.id}`,
           name: job.name,
-          outcome: 'completed',
-          final: true,
+          outcome,
+          final,
           attemptsMade: job.attemptsMade,
+          ...(failedReason !== undefined ? { failedReason } : {}),
         });
+      worker.on('completed', (job) => {
+        h.completed++;
+        jobEvent(job, 'completed', true);
       });
       worker.on('failed', (job, error) => {
         h.failed++;
-        if (!job) return;
-        emitJob({
-          workerId: id,
-          queue: spec.queue,
-          jobId: job.id ?? '',
-          key: `${job.queueQualifiedName}:${job.id}`,
-          name: job.name,
-          outcome: 'failed',
-          // A failure that BullMQ will retry leaves finishedOn unset.
-          final: Boolean(job.finishedOn),
-          attemptsMade: job.attemptsMade,
-          failedReason: job.failedReason ?? error.message,
-        });
+        // A failure that BullMQ will retry leaves finishedOn unset.
+        if (job) jobEvent(job, 'failed', Boolean(job.finishedOn), job.failedReason ?? error.message);
       });
       hosted.set(id, h);
       // Redis answered the probe, but ioredis retries for ever: keep a deadline all the same.
