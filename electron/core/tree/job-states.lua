@@ -42,6 +42,18 @@ local STEPS = {
 
 --- @include "key-type"
 
+-- The ids of `left` that have no state yet, in order.
+local function undecided(left, state)
+  local rest, r = {}, 0
+  for j = 1, #left do
+    if not state[left[j]] then
+      r = r + 1
+      rest[r] = left[j]
+    end
+  end
+  return rest
+end
+
 -- Ids of `left` in the zset get `code`; returns those that are not.
 local hasZmscore = true
 local function zsetPass(key, left, code, state)
@@ -76,14 +88,7 @@ local function zsetPass(key, left, code, state)
   if not hit then
     return left
   end
-  local rest, r = {}, 0
-  for j = 1, n do
-    if not state[left[j]] then
-      r = r + 1
-      rest[r] = left[j]
-    end
-  end
-  return rest
+  return undecided(left, state)
 end
 
 -- Ids of `left` in the list get `code`; returns those that are not. LPOS runs in C (~30 ns per
@@ -126,14 +131,7 @@ local function listPass(key, left, code, state)
       return left
     end
   end
-  local rest, r = {}, 0
-  for j = 1, n do
-    if not state[left[j]] then
-      r = r + 1
-      rest[r] = left[j]
-    end
-  end
-  return rest
+  return undecided(left, state)
 end
 
 -- Decides the unique `ids` of one queue: returns id -> code and the error, if a state key has
