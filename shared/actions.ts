@@ -70,3 +70,13 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   message?: string;
 }
+
+/** The audit entries that name a flow's jobs (listFlowHistory), newest first. */
+export interface FlowHistory {
+  entries: AuditEntry[];
+  /**
+   * False when older entries may exist that were not looked at: the answer hit its limit, or the
+   * log is longer than one question reads back (electron/core/audit/flow-history.ts).
+   */
+  complete: boolean;
+}

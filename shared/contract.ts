@@ -2,7 +2,7 @@
 // an output type each) and the push events. Both transports, the preload and the renderer's
 // clients are derived from this file.
 import { z } from 'zod';
-import type { AuditEntry, PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryResult } from './actions';
+import type { AuditEntry, FlowHistory, PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryResult } from './actions';
 import { SCENARIO_NAMES, knobsPatchSchema, type Knobs, type ScenarioInfo, type ScenarioRun, type StoppedScenario, type WorkerInfo } from './scenarios';
 import {
   BUCKETS,
@@ -148,6 +148,14 @@ export const methods = {
   removeJob: method<RemoveJobResult>('redis-unless-dry-run')(z.strictObject({ key: jobKeySchema, dryRun: z.boolean().default(false) })),
   promoteJob: method<PromoteResult>('redis')(z.strictObject({ key: jobKeySchema })),
   listAudit: method<AuditEntry[]>()(z.strictObject({ limit: z.int().min(1).max(10_000).optional() })),
+  /** The audit entries naming any of `keys` (the jobs of a flow in view), newest first, bounded. */
+  listFlowHistory: method<FlowHistory>()(
+    z.strictObject({ keys: z.array(jobKeySchema).min(1, 'keys must name at least one job').max(10_000), limit: z.int().min(1).max(500).optional() }),
+  ),
+  /** A flow's tree exactly as `flowscope tree --json` prints it (nodes in the printed order). */
+  exportFlow: method<FlowTree>()(
+    z.strictObject({ queue: queueNameSchema, jobId: jobIdSchema, depth: depthSchema.optional(), pageSize: pageSizeSchema.optional() }),
+  ),
   listScenarios: method<ScenarioInfo[]>()(noArgs),
   listScenarioRuns: method<ScenarioRun[]>()(noArgs),
   runScenario: method<{ run: ScenarioRun; seeded: string[] }>('redis')(

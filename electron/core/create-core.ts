@@ -25,6 +25,8 @@ import { createQueueRegistry } from './queues/queue-registry';
 import { createQueueWatcher } from './queues/queue-watcher';
 import { queuesInAnswer } from './queues/queues-seen';
 import { APP_VERSION } from './version';
+import { auditHandlers } from './audit/audit-handlers';
+import { exportHandlers } from './flow-export/export-handlers';
 import { createWatchService } from './watch/watch-service';
 import { watchHandlers } from './watch/watch-handlers';
 
@@ -38,6 +40,7 @@ const NEEDS_NO_REDIS = new Set<string>([
   'testConnection',
   'useConnection',
   'listAudit',
+  'listFlowHistory',
   'listScenarios',
   'unsubscribeFlow',
   'unwatch',
@@ -186,17 +189,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const ready = active.open(connections.initial);
 
   const { auditRefusal, ...actions } = actionHandlers(ctx, options.dataDir);
+  const flows = flowHandlers(
+    ctx,
+    (session, subscriptionId, page) => subscriptions.adoptPage(session, subscriptionId, page),
+    flowListQueues(queues, ctx.redis),
+  );
   const dispatchNow = createDispatch(
     {
       getAppInfo: () => ({ name: 'Flowscope', version: APP_VERSION, shell: options.shell }),
       getConnectionStatus: () => active.status(),
       ...connections.handlers,
       ...queueHandlers(queues),
-      ...flowHandlers(
-        ctx,
-        (session, subscriptionId, page) => subscriptions.adoptPage(session, subscriptionId, page),
-        flowListQueues(queues, ctx.redis),
-      ),
+      ...flows,
+      ...exportHandlers(flows.getFlowTree),
+      ...auditHandlers(options.dataDir),
       ...jobFieldHandlers(ctx),
       ...liveHandlers(() => subscriptions),
       ...actions,

@@ -3,8 +3,10 @@
 // order, the graph's (shared/sibling-order.ts: creation time, then name, then id), never the
 // order Redis happened to list a bucket in; `--json` lists its nodes in the same order.
 import type { FlowNode, FlowTree } from '../../shared/domain';
-import { compareSiblings } from '../../shared/sibling-order';
+import { childrenOf } from '../../shared/tree-order';
 import { clip } from './format-output';
+
+export { orderTree } from '../../shared/tree-order';
 
 /** Longest failure reason printed on a tree line; a longer one (or one of several lines) ends in "…". */
 export const REASON_WIDTH = 120;
@@ -17,42 +19,6 @@ function describe(node: FlowNode): string {
   if (node.failedReason) parts.push(`— ${clip(node.failedReason, REASON_WIDTH)}`);
   if (node.error) parts.push(`(!) ${node.error}`);
   return parts.join('  ');
-}
-
-/** Each parent's children in view, in sibling order. */
-function childrenOf(tree: FlowTree): Map<string, FlowNode[]> {
-  const children = new Map<string, FlowNode[]>();
-  for (const node of tree.nodes) {
-    if (node.key === tree.root || !node.parentKey) continue;
-    const list = children.get(node.parentKey) ?? [];
-    list.push(node);
-    children.set(node.parentKey, list);
-  }
-  for (const list of children.values()) list.sort(compareSiblings);
-  return children;
-}
-
-/**
- * The tree with its nodes in the order `formatTree` prints them: the root, then each child
- * followed by its own subtree, siblings in sibling order. Nodes the walk does not reach (none
- * in a sound tree) keep their place at the end.
- */
-export function orderTree(tree: FlowTree): FlowTree {
-  const children = childrenOf(tree);
-  const byKey = new Map(tree.nodes.map((n) => [n.key, n]));
-  const ordered: FlowNode[] = [];
-  const seen = new Set<string>();
-  const stack = byKey.has(tree.root) ? [byKey.get(tree.root)!] : [];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (seen.has(node.key)) continue;
-    seen.add(node.key);
-    ordered.push(node);
-    const kids = children.get(node.key) ?? [];
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
-  }
-  for (const node of tree.nodes) if (!seen.has(node.key)) ordered.push(node);
-  return { ...tree, nodes: ordered };
 }
 
 export function formatTree(tree: FlowTree): string {

@@ -59,34 +59,23 @@ function bounded(entry: AuditEntry, maxChanged: number): AuditEntry {
 }
 
 /**
- * The newest entries, newest first (all of them without a limit). Lines that are not entries
- * are skipped. The answer is bounded: each entry lists at most `maxChanged` changed keys (with
- * `changedTotal`), and entries stop once their lines add up to `maxBytes` (the newest one always
- * comes), so a log of actions on 20,000 children each is not read out whole.
+ * Every entry of the log, newest first, read from the end in chunks: stopping early costs only
+ * what was read. Lines that are not entries (torn or foreign) are skipped. `bytesRead` says how
+ * far back the walk has come, for callers that bound a search by bytes.
  */
-export async function readAudit(
-  file: string,
-  opts: { limit?: number; maxChanged?: number; maxBytes?: number } = {},
-): Promise<AuditEntry[]> {
-  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-  const maxChanged = opts.maxChanged ?? MAX_AUDIT_CHANGED_KEYS;
-  const maxBytes = opts.maxBytes ?? MAX_AUDIT_ANSWER_BYTES;
-  let bytes = 0;
-  let full = false;
-  if (limit <= 0) return [];
+export async function* auditEntriesNewestFirst(file: string): AsyncGenerator<{ entry: AuditEntry; line: string; bytesRead: number }> {
   let handle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
   try {
     const { size } = await handle.stat();
-    const out: AuditEntry[] = [];
     let position = size;
     let tail = Buffer.alloc(0);
-    while (position > 0 && out.length < limit && !full) {
+    while (position > 0) {
       const length = Math.min(CHUNK, position);
       position -= length;
       const chunk = Buffer.alloc(length);
@@ -94,32 +83,52 @@ export async function readAudit(
       tail = Buffer.concat([chunk, tail]);
       // Whole lines only: the first line of the buffer may continue in the previous chunk.
       let end = tail.length;
-      for (let i = tail.length - 1; i >= 0 && out.length < limit && !full; i--) {
+      for (let i = tail.length - 1; i >= 0; i--) {
         if (tail[i] !== 0x0a && !(i === 0 && position === 0)) continue;
         const start = tail[i] === 0x0a ? i + 1 : 0;
         const line = tail.subarray(start, end).toString('utf8').trim();
         end = i;
         if (!line) continue;
+        let parsed: unknown;
         try {
-          const parsed: unknown = JSON.parse(line);
-          if (isEntry(parsed)) {
-            const entry = bounded(parsed, maxChanged);
-            const size = entry === parsed ? line.length : JSON.stringify(entry).length;
-            if (out.length > 0 && bytes + size > maxBytes) {
-              full = true;
-              break;
-            }
-            bytes += size;
-            out.push(entry);
-          }
+          parsed = JSON.parse(line);
         } catch {
-          // A torn or foreign line: skip it, keep the rest of the log readable.
+          continue; // A torn or foreign line: skip it, keep the rest of the log readable.
         }
+        if (isEntry(parsed)) yield { entry: parsed, line, bytesRead: size - position - start };
       }
       tail = tail.subarray(0, end);
     }
-    return out;
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The newest entries, newest first (all of them without a limit), or only those `match` keeps.
+ * The answer is bounded: each entry lists at most `maxChanged` changed keys (with
+ * `changedTotal`; `match` sees them all), and entries stop once their lines add up to
+ * `maxBytes` (the newest one always comes), so a log of actions on 20,000 children each is not
+ * read out whole.
+ */
+export async function readAudit(
+  file: string,
+  opts: { limit?: number; maxChanged?: number; maxBytes?: number; match?: (entry: AuditEntry) => boolean } = {},
+): Promise<AuditEntry[]> {
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const maxChanged = opts.maxChanged ?? MAX_AUDIT_CHANGED_KEYS;
+  const maxBytes = opts.maxBytes ?? MAX_AUDIT_ANSWER_BYTES;
+  const out: AuditEntry[] = [];
+  if (limit <= 0) return out;
+  let bytes = 0;
+  for await (const { entry: parsed, line } of auditEntriesNewestFirst(file)) {
+    if (opts.match && !opts.match(parsed)) continue;
+    const entry = bounded(parsed, maxChanged);
+    const size = entry === parsed ? line.length : JSON.stringify(entry).length;
+    if (out.length > 0 && bytes + size > maxBytes) break;
+    bytes += size;
+    out.push(entry);
+    if (out.length >= limit) break;
+  }
+  return out;
 }

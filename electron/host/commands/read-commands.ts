@@ -5,7 +5,8 @@ import { JOB_STATES, type FlowFilterState } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import { intOption } from '../cli-options';
 import { formatAudit, formatFlows, formatQueues } from '../format-output';
-import { formatTree, orderTree } from '../format-tree';
+import { TREE_DEFAULT_DEPTH, TREE_DEFAULT_PAGE_SIZE } from '../../../shared/tree-order';
+import { formatTree } from '../format-tree';
 import type { CliContext } from './cli-context';
 
 export function addReadCommands(program: Command, cli: CliContext): void {
@@ -35,10 +36,11 @@ export function addReadCommands(program: Command, cli: CliContext): void {
     .description("the subtree of a job, with every node's state, bucket and policy")
     .argument('<queue>', 'queue of the job')
     .argument('<jobId>', 'job id')
-    .addOption(new Option('--depth <n>', 'levels below the job to load').default(10).argParser(intOption(0, 1000)))
-    .addOption(new Option('--page-size <n>', 'children shown per bucket of each parent').default(200).argParser(intOption(1, 10_000)))
+    .addOption(new Option('--depth <n>', 'levels below the job to load').default(TREE_DEFAULT_DEPTH).argParser(intOption(0, 1000)))
+    .addOption(new Option('--page-size <n>', 'children shown per bucket of each parent').default(TREE_DEFAULT_PAGE_SIZE).argParser(intOption(1, 10_000)))
     .action(async (queue: string, jobId: string, opts: { depth: number; pageSize: number }) => {
-      const tree = orderTree(await cli.withCore((core) => cli.call(core, 'getFlowTree', { queue, jobId, depth: opts.depth, pageSize: opts.pageSize })));
+      // exportFlow answers the tree in the printed order, the same JSON the app's Export saves.
+      const tree = await cli.withCore((core) => cli.call(core, 'exportFlow', { queue, jobId, depth: opts.depth, pageSize: opts.pageSize }));
       cli.print(tree, () => formatTree(tree));
     });
 
