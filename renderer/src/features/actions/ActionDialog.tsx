@@ -3,10 +3,12 @@
 // lets the person set the retry options (each change asks for a new preview), runs the action
 // on confirm and then shows what changed. The graph behind it updates by itself from the
 // live patches the action causes; nothing here reloads it.
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useApp } from '../../store/use-app';
 import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
+import { queryKeys } from '../../transport/query-cache';
 import { Modal } from '../dialog/Modal';
 import { useJob } from '../flow-view/use-flow';
 import { callAction, DEFAULT_OPTIONS, type ActionAnswer, type ActionOptions } from './action-calls';
@@ -43,6 +45,7 @@ function Options({ kind, options, onChange, disabled }: { kind: ActionKind; opti
 
 export function ActionDialog({ kind, jobKey, onClose }: { kind: ActionKind; jobKey: string; onClose(): void }) {
   const client = useClient();
+  const queries = useQueryClient();
   const readOnly = useApp((s) => s.status?.readOnly ?? false);
   const job = useJob(jobKey);
   const words = ACTION_WORDS[kind];
@@ -84,6 +87,8 @@ export function ActionDialog({ kind, jobKey, onClose }: { kind: ActionKind; jobK
       setError(`${words.label} did not run: ${errorInWords(err)}`);
       setPhase('preview');
     }
+    // The run (done, refused or failed) is in the audit log now: the flow's History reads it again.
+    void queries.invalidateQueries({ queryKey: queryKeys.flowHistory });
   };
 
   const summary = phase === 'done' && result ? summarise(result, true) : preview ? summarise(preview, false) : null;

@@ -6,8 +6,9 @@ import type { MethodInput } from '../../../../shared/contract';
 import type { ConnectionList, ConnectionStatus, ConnectionTest, SavedConnection } from '../../../../shared/domain';
 import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
+import type { Outcome } from '../../transport/result';
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+export type { Outcome } from '../../transport/result';
 
 export interface Connections {
   list: ConnectionList | null;

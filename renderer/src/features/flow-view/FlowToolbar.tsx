@@ -7,6 +7,7 @@ import { parseJobKey } from '../../../../shared/job-keys';
 import { shortId } from '../../navigation/job-key';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { CopyButton } from '../inspector/CopyButton';
+import { ExportButton } from '../history/ExportButton';
 import { WatchButton } from '../watch/WatchButton';
 import type { LiveState } from './flow-store';
 import { useFlow, useFlowController, useJob } from './use-flow';
@@ -57,15 +58,17 @@ function Breadcrumb() {
   );
 }
 
-export type FlowShown = 'graph' | 'timeline';
+export type FlowShown = 'graph' | 'timeline' | 'history';
 
-/** Graph or timeline: the same jobs, as a tree or on a time axis. */
+const SHOWN_LABEL: Record<FlowShown, string> = { graph: 'Graph', timeline: 'Timeline', history: 'History' };
+
+/** Graph, timeline or history: the same jobs as a tree, on a time axis, or the repairs run on them. */
 function ViewSwitch({ shown, onShow }: { shown: FlowShown; onShow(view: FlowShown): void }) {
   return (
     <span className="view-switch" role="group" aria-label="Show the flow as">
-      {(['graph', 'timeline'] as const).map((v) => (
+      {(['graph', 'timeline', 'history'] as const).map((v) => (
         <button key={v} type="button" aria-pressed={shown === v} className={shown === v ? 'on' : ''} onClick={() => onShow(v)} data-testid={`show-${v}`}>
-          {v === 'graph' ? 'Graph' : 'Timeline'}
+          {SHOWN_LABEL[v]}
         </button>
       ))}
     </span>
@@ -124,6 +127,7 @@ export function FlowToolbar({ shown = 'graph', onShow }: { shown?: FlowShown; on
         >
           Open in new window
         </button>
+        <ExportButton queue={queue} jobId={jobId} disabled={phase !== 'ready'} />
         <WatchButton />
         {noFailures && <span className="muted">No failed jobs in view.</span>}
       </div>

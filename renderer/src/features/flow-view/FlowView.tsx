@@ -11,6 +11,8 @@ import { FlowCanvas } from '../graph/FlowCanvas';
 import { JobInspector } from '../inspector/JobInspector';
 import { useTreeKeys } from '../keyboard/use-tree-keys';
 import { FlowLoading } from './FlowLoading';
+import { FlowHistory } from '../history/FlowHistory';
+import { useSeenKeys } from '../history/use-flow-history';
 import { FlowTimeline } from '../timeline/FlowTimeline';
 import { FlowToolbar, type FlowShown } from './FlowToolbar';
 import { FlowContext, useFlow, useFlowController, useOpenFlow } from './use-flow';
@@ -36,6 +38,7 @@ function FlowBody() {
   const liveNote = useFlow((s) => s.liveNote);
   const empty = useFlow((s) => s.phase === 'ready' && !s.jobsByKey.has(s.rootKey));
   const [shown, setShown] = useState<FlowShown>('graph');
+  const seenKeys = useSeenKeys();
   return (
     <>
       <FlowToolbar shown={shown} onShow={setShown} />
@@ -69,7 +72,9 @@ function FlowBody() {
             <p>This job no longer exists in Redis (it was removed or its queue was cleaned). Pick another flow on the left.</p>
           </div>
         )}
-        {phase === 'ready' && !empty && (shown === 'graph' ? <FlowCanvas /> : <FlowTimeline />)}
+        {phase === 'ready' && !empty && shown === 'graph' && <FlowCanvas />}
+        {phase === 'ready' && !empty && shown === 'timeline' && <FlowTimeline />}
+        {phase === 'ready' && shown === 'history' && <FlowHistory keys={seenKeys} />}
         <JobInspector />
       </div>
     </>

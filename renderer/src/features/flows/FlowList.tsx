@@ -102,12 +102,11 @@ export function FlowList() {
   const route = useNavigation((s) => s.route);
   const listReset = useNavigation((s) => s.listReset);
   const navigation = useNavigationApi();
-  const counts = useApp((s) => JSON.stringify(s.queues?.filter((q) => !queue || q.name === queue).map((q) => q.counts) ?? null));
   const connected = useApp((s) => s.status?.state === 'connected');
   const connectionId = useApp((s) => s.status?.connectionId ?? null);
   const [filters, setFilters] = useState<FlowFilters>(NO_FILTERS);
   const settled = useDebounced(filters, 250);
-  const list = useFlowList(queue, settled, counts, connectionId);
+  const list = useFlowList(queue, settled, connectionId);
   const set = (patch: Partial<FlowFilters>) => setFilters((f) => ({ ...f, ...patch }));
   // A flow opened from outside (a link, back/forward) starts the list afresh: no stale search.
   useEffect(() => {

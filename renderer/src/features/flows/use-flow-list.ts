@@ -1,10 +1,12 @@
 // The flow list's data: the first page for the current queue and filters, more pages on
-// request, and a quiet refresh of the first page when the queue's counts move (so a new or
-// finished flow shows up without a click), unless the person has paged further.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FlowSearch, FlowSummary } from '../../../../shared/domain';
+// request (one TanStack infinite query per queue, filters and connection). The push wiring
+// (transport/query-cache.ts) refreshes the first page quietly when the queue's counts move, so
+// a new or finished flow shows up without a click, unless the person has paged further.
+import { useInfiniteQuery } from '@tanstack/react-query';
+import type { FlowList, FlowSearch, FlowSummary } from '../../../../shared/domain';
 import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
+import { queryKeys } from '../../transport/query-cache';
 import { flowQuery, type FlowFilters } from './flow-query';
 
 export interface FlowListState {
@@ -16,61 +18,43 @@ export interface FlowListState {
   search: FlowSearch | null;
 }
 
-/** `connectionId`: another connection lists other flows, so switching reloads the first page. */
-export function useFlowList(queue: string | null, filters: FlowFilters, countsSignature: string, connectionId: string | null) {
-  const client = useClient();
-  const [state, setState] = useState<FlowListState>({ flows: null, nextCursor: null, loading: true, error: null, search: null });
-  const generation = useRef(0);
-  const pages = useRef(1);
-
-  const loadFirst = useCallback(
-    async (quiet: boolean) => {
-      const mine = ++generation.current;
-      pages.current = 1;
-      if (!quiet) setState((s) => ({ ...s, loading: true, error: null, flows: null }));
-      try {
-        const list = await client.call('listFlows', flowQuery(queue, filters));
-        if (mine === generation.current) setState({ flows: list.flows, nextCursor: list.nextCursor, loading: false, error: null, search: list.search ?? null });
-      } catch (err) {
-        if (mine === generation.current) setState((s) => ({ ...s, loading: false, error: errorInWords(err) }));
-      }
-    },
-    // connectionId is not read inside: a new value only has to start a fresh load.
-    [client, queue, filters, connectionId],
-  );
-
-  useEffect(() => {
-    void loadFirst(false);
-  }, [loadFirst]);
-
-  const quietRefresh = useRef(loadFirst);
-  const lastCounts = useRef(countsSignature);
-  useEffect(() => {
-    quietRefresh.current = loadFirst;
-  }, [loadFirst]);
-  useEffect(() => {
-    if (lastCounts.current === countsSignature) return;
-    lastCounts.current = countsSignature;
-    if (pages.current === 1) void quietRefresh.current(true);
-  }, [countsSignature]);
-
-  const loadMore = async () => {
-    const cursor = state.nextCursor;
-    if (!cursor || state.loading) return;
-    const mine = generation.current;
-    setState((s) => ({ ...s, loading: true, error: null }));
-    try {
-      const list = await client.call('listFlows', flowQuery(queue, filters, cursor));
-      if (mine !== generation.current) return;
-      pages.current += 1;
-      setState((s) => {
-        const seen = new Set((s.flows ?? []).map((f) => f.key));
-        return { ...s, flows: [...(s.flows ?? []), ...list.flows.filter((f) => !seen.has(f.key))], nextCursor: list.nextCursor, loading: false, error: null };
-      });
-    } catch (err) {
-      if (mine === generation.current) setState((s) => ({ ...s, loading: false, error: errorInWords(err) }));
+/** The pages in order, a flow a later page repeats (the list moved under the cursor) shown once. */
+function merged(pages: FlowList[]): FlowSummary[] {
+  const seen = new Set<string>();
+  const out: FlowSummary[] = [];
+  for (const page of pages) {
+    for (const flow of page.flows) {
+      if (seen.has(flow.key)) continue;
+      seen.add(flow.key);
+      out.push(flow);
     }
-  };
+  }
+  return out;
+}
 
-  return { ...state, loadMore, reload: () => void loadFirst(false) };
+/** `connectionId`: another connection lists other flows, so it is part of the query's key. */
+export function useFlowList(queue: string | null, filters: FlowFilters, connectionId: string | null) {
+  const client = useClient();
+  const query = useInfiniteQuery({
+    queryKey: [...queryKeys.flowList(queue, filters), connectionId],
+    queryFn: ({ pageParam }) => client.call('listFlows', flowQuery(queue, filters, pageParam ?? undefined)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const pages = query.data?.pages ?? null;
+  const state: FlowListState = {
+    flows: pages ? merged(pages) : null,
+    nextCursor: pages ? (pages[pages.length - 1]!.nextCursor ?? null) : null,
+    loading: query.isFetching,
+    error: query.error ? errorInWords(query.error) : null,
+    search: pages?.[0]?.search ?? null,
+  };
+  return {
+    ...state,
+    loadMore: async () => {
+      if (!query.hasNextPage || query.isFetching) return;
+      await query.fetchNextPage();
+    },
+    reload: () => void query.refetch(),
+  };
 }

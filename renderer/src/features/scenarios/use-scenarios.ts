@@ -6,8 +6,9 @@ import type { KnobsPatch, ScenarioInfo, ScenarioName, ScenarioRun, StoppedScenar
 import { useApp } from '../../store/use-app';
 import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
+import type { Outcome as Answer } from '../../transport/result';
 
-export type Answer<T> = { ok: true; value: T } | { ok: false; message: string };
+export type { Outcome as Answer } from '../../transport/result';
 
 export interface Scenarios {
   infos: ScenarioInfo[] | null;

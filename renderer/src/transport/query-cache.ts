@@ -1,0 +1,97 @@
+// The renderer's requests go through one TanStack Query cache. Its keys are named here, and
+// the core's push events keep it current: a push that carries the data itself (scenarioRuns)
+// writes it into the cache; one that says data moved invalidates what it moved (queues: the
+// flow lists, when a count changed; watchEvent: the watch list); a switch to another
+// connection drops every answer of the old one, and Redis coming back refetches them all.
+// The live flow view is not here: its store (features/flow-view/flow-store.ts) is fed by
+// flowSnapshot/flowPatch pushes and applies them per animation frame.
+import { QueryClient } from '@tanstack/react-query';
+import type { FlowscopeClient } from '../../../shared/contract';
+import type { ConnectionStatus, QueueInfo } from '../../../shared/domain';
+
+export const queryKeys = {
+  connections: ['connections'] as const,
+  scenarios: ['scenarios'] as const,
+  scenarioRuns: ['scenarioRuns'] as const,
+  stoppedScenarios: ['stoppedScenarios'] as const,
+  /** Every flow list; one per queue and filters under it. */
+  flows: ['flows'] as const,
+  flowList: (queue: string | null, filters: unknown) => ['flows', queue, filters] as const,
+  /** Every flow's history; one per root key under it. */
+  flowHistory: ['flowHistory'] as const,
+  flowHistoryOf: (rootKey: string) => ['flowHistory', rootKey] as const,
+  watches: ['watches'] as const,
+};
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      // The core is local and pushes what changes: no retries on error (the error is shown with
+      // a Try again), no refetch on focus; an answer is stale as soon as it arrives, so a panel
+      // that opens asks again.
+      queries: { retry: false, refetchOnWindowFocus: false, staleTime: 0 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** Each queue's counts, which move when a flow is added or finishes. */
+function countsOf(queues: QueueInfo[]): Map<string, string> {
+  return new Map(queues.map((q) => [q.name, JSON.stringify(q.counts)]));
+}
+
+/** The queues whose counts differ between two lists (one that came or went counts too). */
+function moved(before: Map<string, string>, after: Map<string, string>): Set<string> {
+  const names = new Set<string>();
+  for (const [name, counts] of after) if (before.get(name) !== counts) names.add(name);
+  for (const name of before.keys()) if (!after.has(name)) names.add(name);
+  return names;
+}
+
+/** Feeds the cache from the client's push events; returns the unsubscribe. */
+export function connectPushToCache(client: Pick<FlowscopeClient, 'onEvent'>, cache: QueryClient): () => void {
+  let status: ConnectionStatus | null = null;
+  let counts: Map<string, string> | null = null;
+  return client.onEvent((push) => {
+    switch (push.event) {
+      case 'connectionStatus': {
+        const before = status;
+        status = push.payload;
+        const switched = before !== null && push.payload.connectionId !== '' && push.payload.connectionId !== before.connectionId;
+        if (switched) {
+          // Another Redis: nothing cached is true of it, even for a moment.
+          counts = null;
+          void cache.resetQueries();
+        } else if (push.payload.state === 'connected' && before !== null && before.state !== 'connected') {
+          void cache.invalidateQueries();
+        }
+        break;
+      }
+      case 'queues': {
+        const next = countsOf(push.payload);
+        const changed = counts === null ? new Set<string>() : moved(counts, next);
+        counts = next;
+        if (changed.size === 0) break;
+        // The list of a queue whose counts moved (or of every queue) refreshes, if it shows only
+        // its first page: one paged further keeps its place.
+        void cache.invalidateQueries({
+          queryKey: queryKeys.flows,
+          predicate: (q) => {
+            const queue = q.queryKey[1];
+            const firstPageOnly = ((q.state.data as { pages?: unknown[] } | undefined)?.pages?.length ?? 1) <= 1;
+            return firstPageOnly && (queue === null || (typeof queue === 'string' && changed.has(queue)));
+          },
+        });
+        break;
+      }
+      case 'scenarioRuns':
+        cache.setQueryData(queryKeys.scenarioRuns, push.payload);
+        break;
+      case 'watchEvent':
+        void cache.invalidateQueries({ queryKey: queryKeys.watches });
+        break;
+      default:
+        break;
+    }
+  });
+}
