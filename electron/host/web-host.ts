@@ -15,6 +15,7 @@ import { FlowscopeError, type ErrorCode } from '../../shared/errors';
 import type { ConnectionStatus } from '../../shared/domain';
 import type { Dispatch } from '../core/dispatch';
 import { clip, type Logger } from '../core/log/logger';
+import { webHostCsp } from '../../shared/csp';
 import { checkRequest, TOKEN_COOKIE, type HostIdentity } from './host-guards';
 import { resolveStatic, sendFile } from './static-files';
 
@@ -101,20 +102,6 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   BUSY: 429,
   INTERNAL: 500,
 };
-
-function contentSecurityPolicy(identity: HostIdentity): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    `connect-src 'self' ws://${identity.host}:${identity.port} ws://localhost:${identity.port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -247,7 +234,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const headers: Record<string, string> = {
-      'content-security-policy': contentSecurityPolicy(identity),
+      'content-security-policy': webHostCsp(identity.host, identity.port),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',

@@ -1,11 +1,11 @@
 // The app's own scheme, `app://renderer/…`, instead of file:// (Electron security checklist 18):
 // a privileged standard scheme whose handler serves only the files of out/renderer, each with
-// the renderer's CSP as a header. Which file a request gets is a pure function that never leaves
+// the renderer's CSP (shared/csp.ts) as a header. Which file a request gets is a pure function that never leaves
 // the renderer folder (unit-tested in test/unit/desktop-app-protocol.test.ts); index.ts hands
 // it to protocol.handle.
 import { extname, isAbsolute, join, normalize, relative } from 'node:path';
 import type { CustomScheme } from 'electron';
-import { RENDERER_CSP } from './guards';
+import { DESKTOP_CSP } from '../../shared/csp';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'renderer';
@@ -80,7 +80,7 @@ export interface AppResponse {
 
 /** What the handler answers: the file with its type and the CSP, or 404 for anything refused or missing. */
 export async function serveAppRequest(requestUrl: string, root: string, readFile: (file: string) => Promise<Uint8Array>): Promise<AppResponse> {
-  const headers = { 'Content-Security-Policy': RENDERER_CSP, 'X-Content-Type-Options': 'nosniff' };
+  const headers = { 'Content-Security-Policy': DESKTOP_CSP, 'X-Content-Type-Options': 'nosniff' };
   const file = resolveAppFile(requestUrl, root);
   if (file) {
     try {

@@ -3,19 +3,10 @@
 // docs/DESKTOP-SECURITY.md); installSessionGuards (once for the app) and installWindowGuards
 // (per window) wire them to Electron.
 import type { Session, WebContents } from 'electron';
+import { DESKTOP_CSP } from '../../shared/csp';
 
-/** The renderer's CSP: only its own scripts, no remote anything. */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The renderer's CSP (shared/csp.ts): only its own scripts, no remote anything. */
+export const RENDERER_CSP = DESKTOP_CSP;
 
 /**
  * The renderer's own page: `app://renderer/index.html` (the app's scheme, app-protocol.ts), a
