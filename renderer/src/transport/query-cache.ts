@@ -2,7 +2,8 @@
 // the core's push events keep it current: a push that carries the data itself (scenarioRuns)
 // writes it into the cache; one that says data moved invalidates what it moved (queues: the
 // flow lists, when a count changed; watchEvent: the watch list); a switch to another
-// connection drops every answer of the old one, and Redis coming back refetches them all.
+// connection drops every answer of the old one (not the saved connections or the scenario
+// catalogue), and Redis coming back refetches them all.
 // The live flow view is not here: its store (features/flow-view/flow-store.ts) is fed by
 // flowSnapshot/flowPatch pushes and applies them per animation frame.
 import { QueryClient } from '@tanstack/react-query';
@@ -22,6 +23,9 @@ export const queryKeys = {
   flowHistoryOf: (rootKey: string) => ['flowHistory', rootKey] as const,
   watches: ['watches'] as const,
 };
+
+/** Answers that do not depend on the Redis in use: a switch keeps them. */
+const SAME_ON_EVERY_CONNECTION = new Set<string>([queryKeys.connections[0], queryKeys.scenarios[0]]);
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -61,7 +65,7 @@ export function connectPushToCache(client: Pick<FlowscopeClient, 'onEvent'>, cac
         if (switched) {
           // Another Redis: nothing cached is true of it, even for a moment.
           counts = null;
-          void cache.resetQueries();
+          void cache.resetQueries({ predicate: (q) => !SAME_ON_EVERY_CONNECTION.has(String(q.queryKey[0])) });
         } else if (push.payload.state === 'connected' && before !== null && before.state !== 'connected') {
           void cache.invalidateQueries();
         }

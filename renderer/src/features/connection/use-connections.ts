@@ -1,12 +1,13 @@
-// The connection picker's data: the list (sandbox first, then the one given at start, then
-// saved ones), and the calls that change it. Every call answers with words for the person;
+// The connection picker's data, through the query cache: the list (sandbox first, then the one
+// given at start, then saved ones), and the calls that change it. Every call answers with words for the person;
 // nothing here throws into React.
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { MethodInput } from '../../../../shared/contract';
 import type { ConnectionList, ConnectionStatus, ConnectionTest, SavedConnection } from '../../../../shared/domain';
 import { useClient } from '../../transport/client-context';
 import { errorInWords } from '../../transport/error-words';
-import type { Outcome } from '../../transport/result';
+import { queryKeys } from '../../transport/query-cache';
+import { outcomeOf, type Outcome } from '../../transport/result';
 
 export type { Outcome } from '../../transport/result';
 
@@ -22,33 +23,21 @@ export interface Connections {
 
 export function useConnections(): Connections {
   const client = useClient();
-  const [list, setList] = useState<ConnectionList | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-
-  const reload = useCallback(async () => {
-    try {
-      setList(await client.call('listConnections', {}));
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorInWords(err));
-    }
-  }, [client]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const queries = useQueryClient();
+  const connections = useQuery({ queryKey: queryKeys.connections, queryFn: () => client.call('listConnections', {}) });
+  const reload = async () => {
+    await connections.refetch();
+  };
 
   /** Runs a call, reloads the list after it, and turns a thrown error into words. */
   const attempt = async <T,>(call: () => Promise<T>): Promise<Outcome<T>> => {
-    try {
-      const value = await call();
-      await reload();
-      return { ok: true, value };
-    } catch (err) {
-      return { ok: false, message: errorInWords(err) };
-    }
+    const outcome = await outcomeOf(call);
+    if (outcome.ok) await queries.invalidateQueries({ queryKey: queryKeys.connections });
+    return outcome;
   };
 
+  const list = connections.data ?? null;
+  const loadError = connections.error ? errorInWords(connections.error) : null;
   return {
     list,
     loadError,
