@@ -14,6 +14,7 @@ import type { ClientFrame, DispatchResult, PushEvent, ServerFrame } from '../../
 import { FlowscopeError, type ErrorCode } from '../../shared/errors';
 import type { ConnectionStatus } from '../../shared/domain';
 import type { Dispatch } from '../core/dispatch';
+import { attachSession } from '../core/client-session';
 import { clip, type Logger } from '../core/log/logger';
 import { webHostCsp } from '../../shared/csp';
 import { checkRequest, TOKEN_COOKIE, type HostIdentity } from './host-guards';
@@ -344,7 +345,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         done?.();
       }
     };
-    const unsubscribe = core.onEvent((push) => send({ push }), session);
+    const client = attachSession(core, session, (push) => send({ push }));
     // A client that (re)connects learns the connection state at once.
     send({ push: { event: 'connectionStatus', payload: core.status() } });
 
@@ -370,8 +371,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           // A slot freed here may be another client's to take (its share grows as this one idles).
           for (const q of callQueues) q.runNext();
         };
-        core
-          .dispatch(frame.method, frame.args, session)
+        client
+          .call(frame.method, frame.args)
           .catch((err: unknown): DispatchResult => ({ ok: false, error: new FlowscopeError('INTERNAL', clip(String(err))).toPayload() }))
           .then((result) => send({ id: frame.id, ...result }, release));
       }
@@ -405,8 +406,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       callQueues.delete(queue);
       for (const q of callQueues) q.runNext();
       sockets.delete(ws);
-      unsubscribe();
-      core.closeSession(session);
+      client.close();
     });
     ws.on('error', (err) => log.warn('websocket error', { message: clip(err.message) }));
   });

@@ -7,7 +7,7 @@
 import type { DispatchResult } from '../../shared/contract';
 import { FlowscopeError } from '../../shared/errors';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/preload-api';
-import type { Core } from '../core/create-core';
+import { attachSession, type ClientSession, type SessionCore } from '../core/client-session';
 import type { Logger } from '../core/log/logger';
 import { isTrustedSender } from './guards';
 
@@ -33,7 +33,7 @@ export interface BridgedContents {
   on(event: 'did-navigate', listener: () => void): unknown;
 }
 
-export type BridgedCore = Pick<Core, 'dispatch' | 'onEvent' | 'closeSession'>;
+export type BridgedCore = SessionCore;
 
 export interface DesktopBridge {
   /** Connects one window; it is detached by itself when its contents are destroyed. */
@@ -66,7 +66,7 @@ export function callSession(event: CallEvent, attached: ReadonlySet<number>, ren
 }
 
 export function bridgeCore(ipc: CallRegistry, core: BridgedCore, rendererUrl: string, log: Logger): DesktopBridge {
-  const windows = new Map<number, () => void>();
+  const windows = new Map<number, { client: ClientSession; detach: () => void }>();
 
   ipc.handle(IPC_CALL_CHANNEL, async (event: CallEvent, method: unknown, args: unknown): Promise<DispatchResult> => {
     const decision = callSession(event, new Set(windows.keys()), rendererUrl);
@@ -74,31 +74,25 @@ export function bridgeCore(ipc: CallRegistry, core: BridgedCore, rendererUrl: st
       log.warn('refused ipc call', { reason: decision.refused, url: event.senderFrame?.url });
       return refused(decision.refused);
     }
-    return core.dispatch(method, args, decision.session);
+    return windows.get(event.sender.id)!.client.call(method, args);
   });
 
   const attach = (contents: BridgedContents): (() => void) => {
     const id = contents.id;
     const existing = windows.get(id);
-    if (existing) return existing;
-    const session = sessionOf(id);
-    const unsubscribe = core.onEvent((push) => {
+    if (existing) return existing.detach;
+    const client = attachSession(core, sessionOf(id), (push) => {
       if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, push);
-    }, session);
-    let detached = false;
+    });
     const detach = () => {
-      if (detached) return;
-      detached = true;
+      if (windows.get(id)?.client !== client) return;
       windows.delete(id);
-      unsubscribe();
-      core.closeSession(session);
+      client.close();
     };
-    windows.set(id, detach);
+    windows.set(id, { client, detach });
     contents.once('destroyed', detach);
     // A reload is a new page: the views the old one opened are closed, the window stays bridged.
-    contents.on('did-navigate', () => {
-      if (!detached) core.closeSession(session);
-    });
+    contents.on('did-navigate', () => client.endViews());
     return detach;
   };
 
@@ -106,7 +100,7 @@ export function bridgeCore(ipc: CallRegistry, core: BridgedCore, rendererUrl: st
     attach,
     sessions: () => [...windows.keys()].map(sessionOf),
     close() {
-      for (const detach of [...windows.values()]) detach();
+      for (const { detach } of [...windows.values()]) detach();
       ipc.removeHandler(IPC_CALL_CHANNEL);
     },
   };
