@@ -15,6 +15,7 @@ import { FlowscopeError, type ErrorCode } from '../../shared/errors';
 import type { ConnectionStatus } from '../../shared/domain';
 import type { Dispatch } from '../core/dispatch';
 import { attachSession } from '../core/client-session';
+import { MAX_BODY, parseClientFrame, parseJson, parseTarget, readBody } from './request-input';
 import { clip, type Logger } from '../core/log/logger';
 import { webHostCsp } from '../../shared/csp';
 import { checkRequest, TOKEN_COOKIE, type HostIdentity } from './host-guards';
@@ -47,7 +48,6 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1024 * 1024;
 // A test seam: exported for the host's limit tests (test/integration/reliability/host-call-limits.test.ts, host-fairness.test.ts).
 /**
  * Calls one WebSocket client may have running at once; more wait in its queue. While N > 1
@@ -107,64 +107,6 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
-}
-
-/**
- * The request body, or null when it is over MAX_BODY. An oversized body is read to its end
- * and dropped (not cut off with a reset) so the client gets its 413.
- */
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-// A test seam: exported for test/unit/host-guards.test.ts.
-/**
- * A request target as a URL, or null when it is not an origin-form path ("/…"). Parsed
- * against a fixed origin by concatenation, so `//`, `/\`, `//@/` or `//a:99999/x` are paths
- * here, never hosts (`new URL('//…', base)` reads them as hosts, and throws on bad ones).
- */
-export function parseTarget(target: string | undefined): URL | null {
-  if (!target || !target.startsWith('/')) return null;
-  try {
-    return new URL(`http://host.invalid${target}`);
-  } catch {
-    return null;
-  }
-}
-
-/** Parses a JSON text; a FlowscopeError BAD_REQUEST when it is not JSON. */
-function parseJson(text: string, what: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new FlowscopeError('BAD_REQUEST', `${what} is not valid JSON: ${clip((err as Error).message)}`);
-  }
-}
-
-// A test seam: exported for test/unit/host-guards.test.ts.
-/** Validates a WebSocket frame's envelope; the dispatcher validates its arguments. */
-export function parseClientFrame(raw: string): ClientFrame {
-  const value = parseJson(raw, 'Frame');
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FlowscopeError('BAD_REQUEST', 'Frame must be a JSON object {id, method, args}');
-  }
-  const frame = value as Record<string, unknown>;
-  if (typeof frame.id !== 'number' || !Number.isSafeInteger(frame.id)) {
-    throw new FlowscopeError('BAD_REQUEST', 'Frame needs an integer "id"');
-  }
-  if (typeof frame.method !== 'string') throw new FlowscopeError('BAD_REQUEST', 'Frame needs a string "method"');
-  return { id: frame.id, method: frame.method, args: frame.args };
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {

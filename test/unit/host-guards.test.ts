@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRequest, TOKEN_COOKIE } from '../../electron/host/host-guards';
-import { parseClientFrame, parseTarget } from '../../electron/host/web-host';
+import { parseClientFrame, parseTarget } from '../../electron/host/request-input';
 import { resolveStatic } from '../../electron/host/static-files';
 import { FlowscopeError } from '../../shared/errors';
 
