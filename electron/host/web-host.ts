@@ -15,6 +15,7 @@ import { FlowscopeError, type ErrorCode } from '../../shared/errors';
 import type { ConnectionStatus } from '../../shared/domain';
 import type { Dispatch } from '../core/dispatch';
 import { attachSession } from '../core/client-session';
+import { HTTP_STATUS, refusal, sendJson } from './http-reply';
 import { MAX_BODY, parseClientFrame, parseJson, parseTarget, readBody } from './request-input';
 import { clip, type Logger } from '../core/log/logger';
 import { webHostCsp } from '../../shared/csp';
@@ -90,24 +91,7 @@ export const MAX_HTTP_CALLS_IN_FLIGHT = 32;
 /** Live views belong to a WebSocket (they end with it); over HTTP they could never end. */
 const WEBSOCKET_ONLY = new Set(['subscribeFlow', 'resyncFlow', 'unsubscribeFlow']);
 
-const HTTP_STATUS: Record<ErrorCode, number> = {
-  BAD_REQUEST: 400,
-  UNKNOWN_METHOD: 404,
-  UNAUTHORIZED: 401,
-  FORBIDDEN_ORIGIN: 403,
-  REDIS_UNAVAILABLE: 503,
-  NO_REDIS_BINARY: 503,
-  NOT_FOUND: 404,
-  READ_ONLY: 409,
-  REFUSED: 409,
-  BUSY: 429,
-  INTERNAL: 500,
-};
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { core, log } = options;
@@ -115,7 +99,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(18).toString('base64url');
   const identity: HostIdentity = { host, port: 0, token };
 
-  const refusal = (code: ErrorCode, message: string) => ({ ok: false, error: { code, message } });
   const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   let httpCallsInFlight = 0;
 
