@@ -4,25 +4,18 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'vite';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from '../../helpers/built-cli';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
-const root = resolve(import.meta.dirname, '../../..');
 let redis: TestRedis;
 let outDir: string;
 let dataDir: string;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  // Inside the project, so the bundle finds node_modules as out/host/cli.js does.
-  outDir = mkdtempSync(join(root, 'node_modules', '.flowscope-cli-'));
-  await build({ configFile: join(root, 'electron/host/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  writeFileSync(
-    join(outDir, 'run.mjs'),
-    "const { runCli, processIo } = await import('./cli.js');\nprocess.exitCode = await runCli(process.argv.slice(2), processIo());\n",
-  );
+  outDir = dirname((await buildCli()).run);
   dataDir = mkdtempSync(join(tmpdir(), 'flowscope-epipe-'));
   // Far more output than a pipe holds (64 KiB), so the CLI is still writing when the reader leaves.
   const entries = Array.from({ length: 3000 }, (_, i) =>

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'vite';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from '../../helpers/built-cli';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -19,13 +19,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  // Inside the project, so the bundle finds node_modules as out/host/cli.js does.
-  outDir = mkdtempSync(join(root, 'node_modules', '.flowscope-cli-'));
-  await build({ configFile: join(root, 'electron/host/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  writeFileSync(
-    join(outDir, 'run.mjs'),
-    "const { runCli, processIo } = await import('./cli.js');\nprocess.exitCode = await runCli(process.argv.slice(2), processIo());\n",
-  );
+  outDir = dirname((await buildCli()).run);
   dataDir = mkdtempSync(join(tmpdir(), 'flowscope-startup-'));
 }, 60_000);
 
