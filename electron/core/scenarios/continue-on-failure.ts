@@ -5,7 +5,7 @@
 // the same hash as the deprecated getFailedChildrenValues), and waits only for the children
 // already running: BullMQ refuses to complete a parent with pending dependencies.
 import { WaitingChildrenError, type Job, type Processor } from 'bullmq';
-import { NO_FAILURE } from './knobs';
+import { NO_FAILURE, scenarioDefaults } from './knobs';
 import { flowSpec, seedFlows } from './flow-builder';
 import { requireToken } from './job-token';
 import type { ScenarioDefinition } from './scenario-types';
@@ -104,7 +104,7 @@ export const continueOnFailure: ScenarioDefinition = {
     { name: Q.testRunner, concurrency: 1 },
   ],
   targets: ['upload-to-server-1', 'upload-to-server-2', 'upload-to-server-3', 'auth-tests', 'api-tests', 'ui-tests'],
-  defaults: {
+  defaults: scenarioDefaults({
     failures: {
       'upload-to-server-1': { ...NO_FAILURE, mode: 'always' },
       'auth-tests': { ...NO_FAILURE, mode: 'always' },
@@ -113,10 +113,7 @@ export const continueOnFailure: ScenarioDefinition = {
     latencyMs: 500,
     attempts: 1,
     backoffMs: 200,
-    parentAttempts: 1,
-    flows: 1,
-    fanout: 8,
-  },
+  }),
   processors(ctx) {
     const step = stepProcessor(ctx);
     return {

@@ -8,6 +8,7 @@ import { leafWork } from './leaf-work';
 import type { ScenarioContext, ScenarioDefinition } from './scenario-types';
 import { seededRandom } from './seeded-random';
 import { onlyChildValue } from './step-processor';
+import { scenarioDefaults } from './knobs';
 
 export const ETL_QUEUES = {
   extract: 'etl-extract',
@@ -68,7 +69,7 @@ export const etlChain: ScenarioDefinition = {
     'A failing step fails every step above it.',
   queues: Object.values(Q).map((name) => ({ name, concurrency: 2 })),
   targets: ['extract', 'transform', 'load', 'notify'],
-  defaults: { failures: {}, seed: 3, latencyMs: 400, attempts: 2, backoffMs: 300, parentAttempts: 1, flows: 1, fanout: 8 },
+  defaults: scenarioDefaults({ seed: 3 }),
   processors,
   seed: (ctx) =>
     seedFlows(ctx, (i) => {

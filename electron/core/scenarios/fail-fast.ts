@@ -2,7 +2,7 @@
 // failParentOnFailure. A failing grandchild fails its parent, which fails the root: BullMQ
 // marks each parent with a deferred failure and the next worker on its queue fails it
 // without running its processor, so every ancestor queue needs a worker (all are started).
-import { NO_FAILURE } from './knobs';
+import { NO_FAILURE, scenarioDefaults } from './knobs';
 import { flowSpec, seedFlows } from './flow-builder';
 import type { ScenarioDefinition } from './scenario-types';
 import { stepsOn } from './step-processor';
@@ -50,19 +50,13 @@ export const failFast: ScenarioDefinition = {
     'validate-card and send-receipt still complete.',
   queues: Object.values(Q).map((name) => ({ name, concurrency: 3 })),
   targets: ['compile', 'lint', 'run-tests', 'update-docs', 'validate-card', 'check-fraud', 'send-receipt'],
-  defaults: {
+  defaults: scenarioDefaults({
     failures: {
       compile: { ...NO_FAILURE, mode: 'always' },
       'check-fraud': { ...NO_FAILURE, mode: 'always', error: 'unrecoverable' },
     },
     seed: 1,
-    latencyMs: 400,
-    attempts: 2,
-    backoffMs: 300,
-    parentAttempts: 1,
-    flows: 1,
-    fanout: 8,
-  },
+  }),
   processors: (ctx) => stepsOn(ctx, Object.values(Q)),
   seed: (ctx) => seedFlows(ctx, (i) => [deployTree(i), paymentTree(i)]),
 };

@@ -6,6 +6,7 @@ import { flowSpec, seedFlows } from './flow-builder';
 import { leafWork } from './leaf-work';
 import type { ScenarioContext, ScenarioDefinition } from './scenario-types';
 import { seededRandom } from './seeded-random';
+import { scenarioDefaults } from './knobs';
 
 export const FANOUT_QUEUES = { aggregator: 'fanout-aggregator', items: 'fanout-items' } as const;
 const Q = FANOUT_QUEUES;
@@ -50,7 +51,7 @@ export const fanOutAggregator: ScenarioDefinition = {
     { name: Q.items, concurrency: 8 },
   ],
   targets: ['process-item', 'aggregate-results'],
-  defaults: { failures: {}, seed: 6, latencyMs: 400, attempts: 2, backoffMs: 300, parentAttempts: 1, flows: 1, fanout: 8 },
+  defaults: scenarioDefaults({ seed: 6 }),
   processors,
   seed: (ctx) =>
     seedFlows(ctx, (i, knobs) => {

@@ -2,7 +2,7 @@
 // mock providers; by default one provider fails until the presenter fixes it, so the parent
 // spends its attempts re-spawning only that provider and finally fails naming it.
 import type { Processor } from 'bullmq';
-import { NO_FAILURE } from './knobs';
+import { NO_FAILURE, scenarioDefaults } from './knobs';
 import { PROVIDERS, callMockProvider, providerQueue, type ProviderQuery } from './mock-provider';
 import { ORCHESTRATOR_QUEUE, initialOrchestratorData, orchestratorProcessor } from './llm-orchestrator';
 import type { ScenarioDefinition } from './scenario-types';
@@ -27,16 +27,7 @@ export const llmFanout: ScenarioDefinition = {
     ...PROVIDERS.map((p) => ({ name: providerQueue(p), concurrency: 5 })),
   ],
   targets: PROVIDERS,
-  defaults: {
-    failures: { anthropic: { ...NO_FAILURE, mode: 'until-fixed' } },
-    seed: 42,
-    latencyMs: 500,
-    attempts: 2,
-    backoffMs: 500,
-    parentAttempts: 3,
-    flows: 1,
-    fanout: 8,
-  },
+  defaults: scenarioDefaults({ failures: { anthropic: { ...NO_FAILURE, mode: 'until-fixed' } }, seed: 42, latencyMs: 500, backoffMs: 500, parentAttempts: 3 }),
   processors(ctx) {
     const processors: Record<string, Processor> = { [ORCHESTRATOR_QUEUE]: orchestratorProcessor(ctx) };
     for (const provider of PROVIDERS) {

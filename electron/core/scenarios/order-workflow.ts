@@ -6,6 +6,7 @@
 import { flowSpec, seedFlows, type FlowSpec } from './flow-builder';
 import type { ScenarioDefinition } from './scenario-types';
 import { stepsOn } from './step-processor';
+import { scenarioDefaults } from './knobs';
 
 // A test seam: exported for test/integration/scenarios/order-workflow.test.ts.
 export const ORDER_QUEUES = {
@@ -59,7 +60,7 @@ export const orderWorkflow: ScenarioDefinition = {
     'fulfill-order',
     'send-confirmation',
   ],
-  defaults: { failures: {}, seed: 4, latencyMs: 300, attempts: 2, backoffMs: 300, parentAttempts: 1, flows: 2, fanout: 8 },
+  defaults: scenarioDefaults({ seed: 4, latencyMs: 300, flows: 2 }),
   processors: (ctx) => stepsOn(ctx, Object.values(Q)),
   seed: (ctx) => seedFlows(ctx, (i) => [orderTree(`order-${1001 + i}`)]),
 };

@@ -2,7 +2,7 @@
 // policy fails for good and stays in its parent's `:dependencies`, so the parent waits in
 // waiting-children for ever and no event says so: the case Flowscope shows as
 // "failed — blocking its parent" and repairs with "Retry failed children".
-import { NO_FAILURE } from './knobs';
+import { NO_FAILURE, scenarioDefaults } from './knobs';
 import { flowSpec, seedFlows } from './flow-builder';
 import type { ScenarioDefinition } from './scenario-types';
 import { stepsOn } from './step-processor';
@@ -22,16 +22,7 @@ export const stuckParent: ScenarioDefinition = {
     { name: Q.fetch, concurrency: 3 },
   ],
   targets: ['fetch-sales', 'fetch-inventory', 'fetch-returns'],
-  defaults: {
-    failures: { 'fetch-returns': { ...NO_FAILURE, mode: 'until-fixed' } },
-    seed: 5,
-    latencyMs: 400,
-    attempts: 2,
-    backoffMs: 300,
-    parentAttempts: 1,
-    flows: 1,
-    fanout: 8,
-  },
+  defaults: scenarioDefaults({ failures: { 'fetch-returns': { ...NO_FAILURE, mode: 'until-fixed' } }, seed: 5 }),
   processors: (ctx) => stepsOn(ctx, [Q.reports, Q.fetch]),
   seed: (ctx) =>
     seedFlows(ctx, (i) => [
