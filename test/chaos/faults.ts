@@ -19,9 +19,9 @@ import type { PushEvent } from '../../shared/contract';
 import type { FlowSnapshot } from '../../shared/domain';
 import { startSandbox, type Sandbox } from '../../electron/core/connection/sandbox';
 import { startTcpProxy } from '../helpers/tcp-proxy';
+import { openWsTestClient, type WsTestClient } from '../helpers/ws-test-client';
 import type { ChaosRig } from './hosts';
 import { fail, newTally, type Tally } from './tally';
-import { openWsClient, type WsClient } from './ws-client';
 
 export type FaultName = 'stop' | 'sleep' | 'blackhole' | 'flushall' | 'restart';
 export const FAULTS: FaultName[] = ['stop', 'sleep', 'blackhole', 'flushall', 'restart'];
@@ -53,11 +53,11 @@ export async function runFaults(rig: ChaosRig, opts: { rounds: number; faults?: 
   };
   await writeFlow();
   const host = await rig.startHost(proxy.url, PREFIX);
-  const clients: WsClient[] = [await openWsClient(host), await openWsClient(host)];
+  const clients: WsTestClient[] = [await openWsTestClient(host, { callTimeoutMs: 15_000 }), await openWsTestClient(host, { callTimeoutMs: 15_000 })];
   const views: string[] = [];
   for (const c of clients) {
     const opened = await c.call('subscribeFlow', { queue: QUEUE, jobId: ROOT_ID });
-    if (!opened.ok) throw new Error(`could not open a view: ${opened.error?.message}`);
+    if (!opened.ok) throw new Error(`could not open a view: ${opened.error.message}`);
     views.push((opened.result as FlowSnapshot).subscriptionId);
   }
   const noticed: number[] = [];
@@ -71,7 +71,7 @@ export async function runFaults(rig: ChaosRig, opts: { rounds: number; faults?: 
       callsDuring++;
       const res = await c.call('getFlowTree', { queue: QUEUE, jobId: ROOT_ID }, ANSWER_MS);
       if (res.hung) fail(tally, 'hungCalls', `${fault}: getFlowTree not answered in ${ANSWER_MS} ms`);
-      else if (res.error?.code === 'INTERNAL') fail(tally, 'unexpectedErrors', `${fault}: INTERNAL ${res.error.message}`);
+      else if (!res.ok && res.error.code === 'INTERNAL') fail(tally, 'unexpectedErrors', `${fault}: INTERNAL ${res.error.message}`);
     }
   };
   const expectPush = async (fault: string, since: number, what: string, predicate: (p: PushEvent) => boolean, withinMs: number) => {
@@ -157,7 +157,7 @@ export async function runFaults(rig: ChaosRig, opts: { rounds: number; faults?: 
     if (host.crashed()) fail(tally, 'crashes', `the host exited: ${host.logTail().slice(-500)}`);
   } finally {
     peak = host.peakRssMiB();
-    for (const c of clients) c.close();
+    await Promise.all(clients.map((c) => c.close()));
     try {
       process.kill(server.pid, 'SIGCONT');
     } catch {

@@ -4,16 +4,12 @@
 // byte, multi-byte characters included); long log lines are cut; and a WebSocket client that
 // never reads its socket is disconnected once its unread output passes the host's limit, while
 // another client is served.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { DispatchResult, ServerFrame } from '../../../shared/contract';
 import type { FlowTree, JobDetail } from '../../../shared/domain';
 import {
   LOG_LINE_CUT_MARK,
@@ -29,6 +25,7 @@ import { memoryLogger } from '../../../electron/core/log/logger';
 import { MAX_WEBSOCKET_CLIENTS, startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { waitUntil } from '../../helpers/actions-wait';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { openNonReadingWsClient, openWsTestClient } from '../../helpers/ws-test-client';
 
 const BUFFER_LIMIT = 1024 * 1024;
 
@@ -84,33 +81,12 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-type Answer = { id: number | null } & DispatchResult & { bytes: number };
-
-async function openClient() {
-  const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`, { maxPayload: 0 });
-  const waiters = new Map<number, (a: Answer) => void>();
-  ws.on('message', (data: Buffer) => {
-    const frame = JSON.parse(data.toString()) as ServerFrame;
-    if ('push' in frame || frame.id === null) return;
-    waiters.get(frame.id)?.({ ...frame, bytes: data.length });
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let next = 0;
-  const call = (method: string, args: unknown) =>
-    new Promise<Answer>((resolve) => {
-      const id = ++next;
-      waiters.set(id, resolve);
-      ws.send(JSON.stringify({ id, method, args }));
-    });
-  return { ws, call };
-}
+const openClient = () => openWsTestClient(host, { maxPayload: 0 });
 
 describe('answer sizes', () => {
   it('a job with a 20 MB return value: answered cut at 256 KiB with `cut`, read back whole with getJobField; long log lines cut', async () => {
-    const { ws, call } = await openClient();
+    const tab = await openClient();
+    const { call } = tab;
     try {
       const answer = await call('getJob', { key: bigKey });
       expect(answer.ok).toBe(true);
@@ -153,52 +129,15 @@ describe('answer sizes', () => {
       const slowScripts = slow.filter((e) => e[2] >= 50_000 && /^(EVAL|EVALSHA)/i.test(String(e[3]?.[0])));
       expect(slowScripts).toEqual([]);
     } finally {
-      ws.close();
+      await tab.close();
     }
   });
 });
 
-/** A WebSocket client written by hand over a raw socket, so it can stop reading: it sends frames and never reads a byte. */
-async function nonReadingClient(): Promise<{ socket: Socket; send: (frame: unknown) => void }> {
-  const socket = connect(host.port, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('error', reject);
-  });
-  socket.write(
-    `GET /ws?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
-  await new Promise<void>((resolve) => {
-    let head = '';
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      if (head.includes('\r\n\r\n')) {
-        socket.off('data', onData);
-        resolve();
-      }
-    };
-    socket.on('data', onData);
-  });
-  expect(socket.listenerCount('data')).toBe(0);
-  socket.pause(); // from here on the client reads nothing
-  socket.on('error', () => undefined);
-  const send = (frame: unknown) => {
-    const payload = Buffer.from(JSON.stringify(frame));
-    const mask = randomBytes(4);
-    const header =
-      payload.length < 126
-        ? Buffer.from([0x81, 0x80 | payload.length])
-        : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-    const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
-    socket.write(Buffer.concat([header, mask, masked]));
-  };
-  return { socket, send };
-}
-
 describe('node texts', () => {
   it("a tree's node carries at most 4 KiB of a job's name and failedReason (cut, marked); getJobField reads them whole", async () => {
-    const { ws, call } = await openClient();
+    const tab = await openClient();
+    const { call } = tab;
     try {
       const answer = await call('getFlowTree', { queue: 'bounds', jobId: flowRoot });
       expect(answer.ok).toBe(true);
@@ -213,7 +152,7 @@ describe('node texts', () => {
       const whole = await call('getJobField', { key: childKey, field: 'failedReason', offset: 0 });
       expect(whole).toMatchObject({ ok: true, result: { text: longReason, next: null, size: Buffer.byteLength(longReason) } });
     } finally {
-      ws.close();
+      await tab.close();
     }
   });
 });
@@ -222,7 +161,8 @@ describe("a client's share of the host", () => {
   it('a client that never reads is disconnected once 1 MiB waits for it; another client is answered meanwhile', async () => {
     const other = await openClient();
     const before = new Set(closedSessions);
-    const slow = await nonReadingClient();
+    const slow = await openNonReadingWsClient(host);
+    expect(slow.socket.listenerCount('data')).toBe(0); // from here on the client reads nothing
     try {
       // 300 frames asking for a 200 KB job: far more than the socket's buffers hold.
       for (let id = 1; id <= 300; id++) slow.send({ id, method: 'getJob', args: { key: mediumKey } });
@@ -239,8 +179,8 @@ describe("a client's share of the host", () => {
       expect(listed.ok).toBe(true);
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
-      slow.socket.destroy();
-      other.ws.close();
+      slow.close();
+      await other.close();
     }
   });
 });
@@ -249,26 +189,14 @@ describe('clients at once', () => {
   it(`a WebSocket client past ${MAX_WEBSOCKET_CLIENTS} is refused with 503 BUSY until one closes`, async () => {
     const clients = await Promise.all(Array.from({ length: MAX_WEBSOCKET_CLIENTS }, () => openClient()));
     try {
-      const refused = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`);
-      const status = await new Promise<number>((resolve) => {
-        refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        refused.once('open', () => resolve(101));
-      });
-      expect(status).toBe(503);
-      const closed = new Promise((resolve) => clients[0]!.ws.once('close', resolve));
-      clients[0]!.ws.close();
-      await closed;
+      await expect(openWsTestClient(host)).rejects.toMatchObject({ status: 503 });
+      await clients[0]!.close();
       await waitUntil(async () => {
-        const again = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`);
-        const opened = await new Promise<boolean>((resolve) => {
-          again.once('open', () => resolve(true));
-          again.once('unexpected-response', () => resolve(false));
-        });
-        if (opened) clients.push({ ws: again, call: clients[0]!.call });
-        return opened;
+        clients.push(await openWsTestClient(host));
+        return true;
       }, 'a place to free up');
     } finally {
-      for (const c of clients) c.ws.close();
+      await Promise.all(clients.map((c) => c.close()));
     }
   });
 });

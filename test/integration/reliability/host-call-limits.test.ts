@@ -7,13 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { DispatchResult, ServerFrame } from '../../../shared/contract';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import type { Dispatch } from '../../../electron/core/dispatch';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED, MAX_HTTP_CALLS_IN_FLIGHT, startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { openWsTestClient } from '../../helpers/ws-test-client';
 
 let redis: TestRedis;
 let core: Core;
@@ -70,43 +69,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openClient() {
-  const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`);
-  type Answer = { id: number | null } & DispatchResult;
-  const answers: Answer[] = [];
-  const listeners: (() => void)[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as ServerFrame;
-    if ('push' in frame) return;
-    answers.push(frame as Answer);
-    for (const l of listeners) l();
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    answers,
-    /** Resolves once `n` answers have come. */
-    answered: (n: number) =>
-      new Promise<void>((resolve) => {
-        const check = () => answers.length >= n && resolve();
-        listeners.push(check);
-        check();
-      }),
-    /** Resolves with the answer to `id`. */
-    answerTo: (id: number) =>
-      new Promise<Answer>((resolve) => {
-        const check = () => {
-          const found = answers.find((a) => a.id === id);
-          if (found) resolve(found);
-        };
-        listeners.push(check);
-        check();
-      }),
-  };
-}
+const openClient = () => openWsTestClient(host);
 
 describe('calls in flight per WebSocket client', () => {
   it('a burst of 200 getFlowTree frames: 8 run, 64 wait, the rest get BUSY at once; another client is served while they run', async () => {
@@ -116,7 +79,7 @@ describe('calls in flight per WebSocket client', () => {
     const other = await openClient();
     const burst = 200;
     const refused = burst - MAX_CALLS_IN_FLIGHT - MAX_CALLS_QUEUED;
-    for (let i = 1; i <= burst; i++) greedy.ws.send(JSON.stringify({ id: i, method: 'getFlowTree', args: { queue: 'limits', jobId: rootId } }));
+    for (let i = 1; i <= burst; i++) greedy.send({ id: i, method: 'getFlowTree', args: { queue: 'limits', jobId: rootId } });
 
     // Over the limit: refused at once, while the admitted calls are still held.
     await greedy.answered(refused);
@@ -125,7 +88,7 @@ describe('calls in flight per WebSocket client', () => {
     const session = [...running.keys()].find((s) => s.startsWith('ws-') && running.get(s)! > 0)!;
     expect(running.get(session)).toBe(MAX_CALLS_IN_FLIGHT);
     // The burst never reaches the other client: its call is answered while the burst is held.
-    other.ws.send(JSON.stringify({ id: 1, method: 'listQueues', args: {} }));
+    other.send({ id: 1, method: 'listQueues', args: {} });
     expect(await other.answerTo(1)).toMatchObject({ id: 1, ok: true, result: [{ name: 'limits' }] });
 
     open();
@@ -138,10 +101,10 @@ describe('calls in flight per WebSocket client', () => {
     expect(peak.get(session)).toBe(MAX_CALLS_IN_FLIGHT);
 
     // Once its burst is answered, the same client is served again.
-    greedy.ws.send(JSON.stringify({ id: 999, method: 'getAppInfo' }));
+    greedy.send({ id: 999, method: 'getAppInfo' });
     expect(await greedy.answerTo(999)).toMatchObject({ ok: true });
-    greedy.ws.close();
-    other.ws.close();
+    await greedy.close();
+    await other.close();
   });
 });
 

@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { DispatchResult, ServerFrame } from '../../../shared/contract';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import type { Dispatch } from '../../../electron/core/dispatch';
 import { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED, SHARED_CALLS_IN_FLIGHT, startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { openWsTestClient } from '../../helpers/ws-test-client';
 
 let redis: TestRedis;
 let core: Core;
@@ -69,34 +68,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openClient(to: WebHost) {
-  const ws = new WebSocket(`${to.url.replace('http', 'ws')}/ws?token=${to.token}`);
-  const waiters = new Map<number, (a: DispatchResult) => void>();
-  ws.on('message', (data: Buffer) => {
-    // Big answers are not parsed (this process is the host too: parsing 1.5 MB answers would
-    // take the host's time, which a real client on its own would not).
-    if (data.length > 100_000) {
-      const id = Number(/^\{"id":(\d+),"ok":true/.exec(data.subarray(0, 40).toString())?.[1]);
-      waiters.get(id)?.({ ok: true, result: null });
-      return;
-    }
-    const frame = JSON.parse(data.toString()) as ServerFrame;
-    if ('push' in frame || frame.id === null) return;
-    waiters.get(frame.id)?.(frame);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let next = 0;
-  const call = (method: string, args: unknown) =>
-    new Promise<DispatchResult>((resolve) => {
-      const id = ++next;
-      waiters.set(id, resolve);
-      ws.send(JSON.stringify({ id, method, args }));
-    });
-  return { ws, call };
-}
+// Big answers are not parsed (this process is the host too: parsing 1.5 MB answers would take
+// the host's time, which a real client on its own would not).
+const openClient = (to: WebHost) => openWsTestClient(to, { parseUpTo: 100_000 });
 
 const sessionsNow = () => new Set(startedWith.keys());
 /** Resolves once `predicate` holds, checked whenever a call reaches the core. */
@@ -131,7 +105,7 @@ describe('one client cannot make another wait', () => {
     const startedBeside = startedWith.get(greedySession)!.filter((_, i) => i >= startsBefore && others[i]! > 0);
     expect(startedBeside.every((n) => n <= SHARED_CALLS_IN_FLIGHT / 2)).toBe(true);
     for (const answer of await Promise.all(answers)) expect(answer.ok).toBe(true);
-    greedy.ws.close();
-    other.ws.close();
+    await greedy.close();
+    await other.close();
   });
 });

@@ -5,16 +5,14 @@
 // is answered, and the host keeps serving. Before the per-client bounds, 100 such frames took
 // the host from 83 MiB to about 1.1 GiB.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { buildCli, type BuiltCli } from '../../helpers/built-cli';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { openNonReadingWsClient, openWsTestClient } from '../../helpers/ws-test-client';
 
 const FRAMES = 200;
 /** What the flood may add to the host's peak resident memory. */
@@ -70,43 +68,22 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const wsUrl = () => `ws://${url.host}/ws?token=memory-test`;
+const target = () => ({ url: `http://${url.host}`, token: 'memory-test' });
+const treeLoad = (id: number) => ({ id, method: 'getFlowTree', args: { queue: 'memory', jobId: rootId, pageSize: 10_000 } });
 
 /** Sends `n` frames at once and resolves when every one is answered (answers are counted, not parsed). */
 async function flood(n: number): Promise<void> {
-  const ws = new WebSocket(wsUrl());
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let answered = 0;
-  const all = new Promise<void>((resolve) => {
-    ws.on('message', (data: Buffer) => {
-      if (data.subarray(0, 8).toString() === '{"push":') return;
-      if (++answered === n) resolve();
-    });
-  });
-  for (let id = 1; id <= n; id++) ws.send(JSON.stringify({ id, method: 'getFlowTree', args: { queue: 'memory', jobId: rootId, pageSize: 10_000 } }));
-  await all;
-  ws.close();
+  const client = await openWsTestClient(target(), { parseUpTo: 1000 });
+  for (let id = 1; id <= n; id++) client.send(treeLoad(id));
+  await client.answered(n);
+  await client.close();
 }
 
 /** A client that sends `n` frames by hand over a raw socket and never reads a byte. */
 async function floodWithoutReading(n: number): Promise<() => void> {
-  const socket = connect(Number(url.port), url.hostname);
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.on('error', () => undefined);
-  socket.write(
-    `GET /ws?token=memory-test HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
-  socket.pause();
-  for (let id = 1; id <= n; id++) {
-    const payload = Buffer.from(JSON.stringify({ id, method: 'getFlowTree', args: { queue: 'memory', jobId: rootId, pageSize: 10_000 } }));
-    const mask = randomBytes(4);
-    socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]), mask, Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!))]));
-  }
-  return () => socket.destroy();
+  const client = await openNonReadingWsClient(target());
+  for (let id = 1; id <= n; id++) client.send(treeLoad(id));
+  return client.close;
 }
 
 describe('the web host under a flood', () => {
