@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { DispatchResult, ServerFrame } from '../../shared/contract';
 import type { QueueInfo } from '../../shared/domain';
 import { createCore, type Core } from '../../electron/core/create-core';
 import { memoryLogger } from '../../electron/core/log/logger';
 import { startWebHost, type WebHost } from '../../electron/host/web-host';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { openWsTestClient, type WsTestClient } from '../helpers/ws-test-client';
 
 const KEYS = 2_000_000;
 const WINDOW_MS = 8_000;
@@ -76,33 +75,14 @@ async function cpuShare(during: () => Promise<void> = async () => undefined): Pr
   return (cpu1 - cpu0) / wallSeconds;
 }
 
-type Answer = { id: number | null } & DispatchResult;
-
 /** A UI tab: a WebSocket that asks for the queue list and opens a live view of the flow. */
-async function openTab(host: WebHost) {
-  const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws?token=${host.token}`);
-  const waiters = new Map<number, (a: Answer) => void>();
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as ServerFrame;
-    if ('push' in frame || frame.id === null) return;
-    waiters.get(frame.id)?.(frame);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let next = 0;
-  const call = (method: string, args: unknown) =>
-    new Promise<Answer>((resolve) => {
-      const id = ++next;
-      waiters.set(id, resolve);
-      ws.send(JSON.stringify({ id, method, args }));
-    });
-  const list = await call('listQueues', {});
+async function openTab(host: WebHost): Promise<WsTestClient> {
+  const tab = await openWsTestClient(host);
+  const list = await tab.call('listQueues', {});
   expect(list.ok).toBe(true);
-  const view = await call('subscribeFlow', { queue: 'load-a', jobId: rootId });
+  const view = await tab.call('subscribeFlow', { queue: 'load-a', jobId: rootId });
   expect(view).toMatchObject({ ok: true });
-  return { ws, call };
+  return tab;
 }
 
 describe('Flowscope on an idle 2M-key Redis', () => {
@@ -113,7 +93,7 @@ describe('Flowscope on an idle 2M-key Redis', () => {
     const core: Core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
     await core.ready;
     const host = await startWebHost({ core, staticDir: dataDir, log: memoryLogger() });
-    const tabs: Awaited<ReturnType<typeof openTab>>[] = [];
+    const tabs: WsTestClient[] = [];
     try {
       // The one discovery (a SCAN of the 2M keys) happens once, when the core connects.
       const first = await core.dispatch('listQueues', {});
@@ -138,7 +118,7 @@ describe('Flowscope on an idle 2M-key Redis', () => {
       expect(ten - baseline).toBeLessThan(MAX_SHARE);
       expect(listMs).toBeLessThan(200);
     } finally {
-      for (const tab of tabs) tab.ws.close();
+      await Promise.all(tabs.map((tab) => tab.close()));
       await host.close();
       await core.close();
     }
