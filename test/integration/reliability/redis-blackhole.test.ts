@@ -2,42 +2,24 @@
 // forwarding without closing a socket (a blackhole). Within 2 s every client is told Redis is
 // not responding and calls fail fast with REDIS_UNAVAILABLE; when the proxy forwards again the
 // status is connected, the live view gets a fresh snapshot and stays live.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FlowProducer, Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { ConnectionStatus, FlowSnapshot } from '../../../shared/domain';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { coreForFile } from '../../helpers/core-per-file';
+import { sessionPushes } from '../../helpers/core-pushes';
 import { nextStatus } from '../../helpers/core-status';
-import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy';
+import { startTcpProxy } from '../../helpers/tcp-proxy';
 
-let redis: TestRedis;
-let proxy: TcpProxy;
-let core: Core;
-let dataDir: string;
+// The core reaches Redis through a TCP proxy of this test.
+const { redis, core, via: proxy } = coreForFile({ redis: { own: true }, via: (r) => startTcpProxy(r.connection) });
 let rootId: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis({ own: true });
-  proxy = await startTcpProxy(redis.connection);
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-blackhole-'));
-  core = await createCore({ shell: 'web', dataDir, redisUrl: proxy.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
   const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
   const added = await flows.add({ name: 'root', queueName: 'cut', children: [{ name: 'a', queueName: 'cut' }, { name: 'b', queueName: 'cut' }] });
   rootId = added.job.id!;
   await flows.close();
-});
-
-afterAll(async () => {
-  await core.close();
-  await proxy.close();
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const notResponding = (s: ConnectionStatus) => s.state !== 'connected' && s.code === 'NOT_RESPONDING';
@@ -45,21 +27,7 @@ const notResponding = (s: ConnectionStatus) => s.state !== 'connected' && s.code
 describe('Redis behind a network blackhole', () => {
   it('"not responding" within 2 s, calls fail fast, then connected, a fresh snapshot and live patches once it forwards again', async () => {
     const session = 'blackholed';
-    const pushes: PushEvent[] = [];
-    let onPush = () => undefined as void;
-    const off = core.onEvent((e) => {
-      pushes.push(e);
-      onPush();
-    }, session);
-    const nextPush = (predicate: (e: PushEvent) => boolean) =>
-      new Promise<PushEvent>((resolve) => {
-        const check = () => {
-          const found = pushes.find(predicate);
-          if (found) resolve(found);
-        };
-        onPush = check;
-        check();
-      });
+    const { pushes, next: nextPush, off } = sessionPushes(core, session);
     const opened = await core.dispatch('subscribeFlow', { queue: 'cut', jobId: rootId }, session);
     expect(opened.ok).toBe(true);
     const view = (opened as { ok: true; result: FlowSnapshot }).result;

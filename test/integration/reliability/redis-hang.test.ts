@@ -1,41 +1,23 @@
 // A Redis that stops answering without closing its socket (DEBUG SLEEP, kill -STOP): within
 // 2 s every client is told it is not responding, calls fail fast with REDIS_UNAVAILABLE instead
 // of hanging, and when Redis answers again the status says connected and live views resync.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FlowProducer, Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { ConnectionStatus, FlowSnapshot } from '../../../shared/domain';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { coreForFile } from '../../helpers/core-per-file';
+import { sessionPushes } from '../../helpers/core-pushes';
 import { nextStatus } from '../../helpers/core-status';
 
-let redis: TestRedis;
-let core: Core;
-let dataDir: string;
+const { redis, core } = coreForFile({ redis: { own: true } });
 let rootId: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis({ own: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-hang-'));
-  core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
   const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
   const added = await flows.add({ name: 'root', queueName: 'hang', children: [{ name: 'a', queueName: 'hang' }, { name: 'b', queueName: 'hang' }] });
   rootId = added.job.id!;
   await flows.close();
 });
-
-afterAll(async () => {
-  await core.close();
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-/** Resolves with the first status push that satisfies `predicate`, and when it came. */
 
 const notResponding = (s: ConnectionStatus) => s.state !== 'connected' && s.code === 'NOT_RESPONDING';
 const connected = (s: ConnectionStatus) => s.state === 'connected';
@@ -73,21 +55,7 @@ describe('a Redis that stops answering', () => {
 
   it('kill -STOP / -CONT under a live view: "not responding" within 2 s, a read in flight fails fast, an action in flight gets its outcome, then connected, the view resyncs and stays live', async () => {
     const session = 'stopped-view';
-    const pushes: PushEvent[] = [];
-    let onPush: () => void = () => undefined;
-    const off = core.onEvent((e) => {
-      pushes.push(e);
-      onPush();
-    }, session);
-    const nextPush = (predicate: (e: PushEvent) => boolean) =>
-      new Promise<PushEvent>((resolve) => {
-        const check = () => {
-          const found = pushes.find(predicate);
-          if (found) resolve(found);
-        };
-        onPush = check;
-        check();
-      });
+    const { pushes, next: nextPush, off } = sessionPushes(core, session);
     const subscribed = await core.dispatch('subscribeFlow', { queue: 'hang', jobId: rootId }, session);
     expect(subscribed.ok).toBe(true);
     const view = (subscribed as { result: FlowSnapshot }).result;
