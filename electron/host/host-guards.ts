@@ -3,8 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { clip } from '../core/log/logger';
-
-export const TOKEN_COOKIE = 'flowscope_token';
+import { cookieToken } from './token-cookie';
 
 export interface HostIdentity {
   host: string;
@@ -28,20 +27,6 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** The token cookie's value; a value that is not valid percent-encoding counts as no token (never a throw). */
-function cookieToken(headers: IncomingHttpHeaders): string | undefined {
-  for (const part of (headers.cookie ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name !== TOKEN_COOKIE) continue;
-    try {
-      return decodeURIComponent(rest.join('='));
-    } catch {
-      continue; // e.g. `flowscope_token=%`: a later, well-formed cookie of the same name may follow
-    }
-  }
-  return undefined;
 }
 
 /** The token a request presents: `?token=`, `Authorization: Bearer`, or the cookie set on first load. */

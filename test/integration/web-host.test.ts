@@ -1,6 +1,6 @@
 // The web host over real HTTP and WebSocket, with a real core on a real Redis: the token,
 // the Origin check, and bad input that is refused, logged, and harms no one else.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -16,12 +16,20 @@ let redis: TestRedis;
 let core: Core;
 let host: WebHost;
 let staticDir: string;
+let outsideDir: string;
 const log = memoryLogger();
 
 beforeAll(async () => {
   redis = await startTestRedis();
   staticDir = mkdtempSync(join(tmpdir(), 'flowscope-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Flowscope test page</title>');
+  mkdirSync(join(staticDir, 'assets'));
+  writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log("flowscope asset");');
+  // Links inside the renderer folder to a folder beside it: never served.
+  outsideDir = mkdtempSync(join(tmpdir(), 'flowscope-outside-'));
+  writeFileSync(join(outsideDir, 'secret.txt'), 'outside secret');
+  symlinkSync(join(outsideDir, 'secret.txt'), join(staticDir, 'linked-secret.txt'));
+  symlinkSync(outsideDir, join(staticDir, 'linked-dir'));
   core = await createCore({ shell: 'web', dataDir: staticDir, redisUrl: redis.url, prefix: redis.prefix, log });
   await core.ready;
   host = await startWebHost({ core, staticDir, log });
@@ -35,6 +43,7 @@ afterAll(async () => {
   await core.close();
   await redis.stop();
   rmSync(staticDir, { recursive: true, force: true });
+  rmSync(outsideDir, { recursive: true, force: true });
 });
 
 const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -107,6 +116,49 @@ describe('web host: access', () => {
     expect(await upgradeStatus(`${wsUrl}?token=${host.token}`, { origin: 'https://evil.example' })).toBe(403);
     expect(await upgradeStatus(`${wsUrl.replace('/ws', '/other')}?token=${host.token}`)).toBe(403);
     expect(log.entries).toContainEqual(expect.objectContaining({ message: 'refused websocket upgrade' }));
+  });
+});
+
+describe('web host: the renderer files', () => {
+  const get = (path: string) => fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.token}` } });
+
+  it('serves a file of the folder with its type, the CSP and the security headers, never cached', async () => {
+    const res = await get('/assets/app.js');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('console.log("flowscope asset");');
+    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('answers index.html, with the CSP, for a path that names no file (the page routes itself)', async () => {
+    for (const path of ['/flow/q/1', '/assets/missing.js', '/assets', '/index.html/', '/%E0%A4%A']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(await res.text(), path).toContain('Flowscope test page');
+      expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+    }
+    const head = await fetch(`${host.url}/flow/q/1`, { method: 'HEAD', headers: { authorization: `Bearer ${host.token}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('never serves a file outside the folder through a symlink in it: 404, and the refusal is logged', async () => {
+    for (const path of ['/linked-secret.txt', '/linked-dir/secret.txt']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.text(), path).not.toContain('outside secret');
+    }
+    expect(log.entries).toContainEqual(expect.objectContaining({ message: 'refused static file outside the renderer folder' }));
+  });
+
+  it('refuses other methods than GET and HEAD on the page with 405', async () => {
+    const res = await fetch(`${host.url}/`, { method: 'PUT', headers: { authorization: `Bearer ${host.token}` } });
+    expect(res.status).toBe(405);
   });
 });
 

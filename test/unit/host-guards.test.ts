@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest, TOKEN_COOKIE } from '../../electron/host/host-guards';
+import { checkRequest } from '../../electron/host/host-guards';
+import { TOKEN_COOKIE } from '../../electron/host/token-cookie';
 import { parseClientFrame, parseTarget } from '../../electron/host/request-input';
 import { resolveStatic } from '../../electron/host/static-files';
 import { FlowscopeError } from '../../shared/errors';
