@@ -1,36 +1,24 @@
 // A Redis wiped under a live view (FLUSHALL, or a restart with nothing saved): the view is told
 // the flow is gone (a snapshot of the missing root with a NOT_FOUND warning) instead of keeping
 // the old tree silently, and shows the flow again when it comes back.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowProducer } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { FlowSnapshot } from '../../../shared/domain';
-import { createCore, type Core } from '../../../electron/core/create-core';
 import { startSandbox, type Sandbox } from '../../../electron/core/connection/sandbox';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { coreForFile } from '../../helpers/core-per-file';
+import { sessionPushes } from '../../helpers/core-pushes';
 import { nextStatus } from '../../helpers/core-status';
 
-let redis: TestRedis;
-let core: Core;
-let dataDir: string;
+const file = coreForFile({ redis: { own: true } });
+const { redis, core } = file;
 let restarted: Sandbox | undefined;
 
-beforeAll(async () => {
-  redis = await startTestRedis({ own: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-wiped-'));
-  core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-});
-
+// Runs before the core closes: the core may reconnect to the restarted server until then.
 afterAll(async () => {
-  await core.close();
-  await redis.stop();
   await restarted?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function addFlow(jobId: string): Promise<void> {
@@ -41,28 +29,13 @@ async function addFlow(jobId: string): Promise<void> {
 
 /** Opens a view for `session` and collects its snapshot pushes. */
 async function openView(session: string, jobId: string) {
-  const snapshots: FlowSnapshot[] = [];
-  const waiters: { predicate: (s: FlowSnapshot) => boolean; resolve: (s: FlowSnapshot) => void }[] = [];
-  const off = core.onEvent((e: PushEvent) => {
-    if (e.event !== 'flowSnapshot') return;
-    snapshots.push(e.payload);
-    for (const w of [...waiters]) {
-      if (w.predicate(e.payload)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(e.payload);
-      }
-    }
-  }, session);
+  const { next: nextPush, off } = sessionPushes(core, session);
   const opened = await core.dispatch('subscribeFlow', { queue: 'wiped', jobId }, session);
   expect(opened.ok).toBe(true);
   const view = (opened as { ok: true; result: FlowSnapshot }).result;
   expect(view.tree.nodes).toHaveLength(3);
-  const next = (predicate: (s: FlowSnapshot) => boolean) =>
-    new Promise<FlowSnapshot>((resolve) => {
-      const found = snapshots.find((s) => s.subscriptionId === view.subscriptionId && predicate(s));
-      if (found) resolve(found);
-      else waiters.push({ predicate: (s) => s.subscriptionId === view.subscriptionId && predicate(s), resolve });
-    });
+  const next = async (predicate: (s: FlowSnapshot) => boolean) =>
+    (await nextPush<Extract<PushEvent, { event: 'flowSnapshot' }>>((e) => e.event === 'flowSnapshot' && e.payload.subscriptionId === view.subscriptionId && predicate(e.payload))).payload;
   const close = async () => {
     off();
     await core.dispatch('unsubscribeFlow', { subscriptionId: view.subscriptionId }, session);
@@ -104,7 +77,7 @@ describe('a Redis wiped under a live view', () => {
     await redis.stop();
     await down;
     const up = nextStatus(core, (s) => s.state === 'connected');
-    const dir = mkdtempSync(join(dataDir, 'restarted-'));
+    const dir = mkdtempSync(join(file.dataDir, 'restarted-'));
     restarted = await startSandbox({ dataDir: dir, persist: false, port });
     await up;
     const told = await gone;
