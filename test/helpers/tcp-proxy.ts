@@ -2,8 +2,11 @@
 // way a network does: `blackhole()` stops forwarding in both directions without closing any
 // socket (bytes wait, as TCP retransmissions would, and new connections are accepted but get
 // nothing through), `restore()` forwards again (what waited is delivered, in order), `reset()`
-// closes every connection at once (a cable pulled, a NAT entry dropped).
+// closes every connection at once (a cable pulled, a NAT entry dropped). With
+// `bytesPerSecond`, what Redis sends is passed on to each client at that rate (a slow link):
+// a big reply then takes seconds to read while a small one on another connection does not.
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { Transform, type Writable } from 'node:stream';
 
 export interface TcpProxy {
   port: number;
@@ -17,19 +20,50 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+/** Passes bytes on at `bytesPerSecond` (slices of 20 ms worth, each when it is due). */
+function throttle(bytesPerSecond: number): Transform {
+  const slice = Math.max(1, Math.floor(bytesPerSecond / 50));
+  let due = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const send = (offset: number) => {
+        while (offset < chunk.length) {
+          const now = Date.now();
+          if (due > now) {
+            setTimeout(() => send(offset), due - now);
+            return;
+          }
+          const part = chunk.subarray(offset, offset + slice);
+          this.push(part);
+          offset += part.length;
+          due = Math.max(due, now) + (part.length * 1000) / bytesPerSecond;
+        }
+        done();
+      };
+      send(0);
+    },
+  });
+}
+
+export interface TcpProxyOptions {
+  /** The rate at which Redis's replies reach each client (default: as fast as they come). */
+  bytesPerSecond?: number;
+}
+
+export async function startTcpProxy(target: { host: string; port: number }, options: TcpProxyOptions = {}): Promise<TcpProxy> {
   let holding = false;
-  const pairs = new Set<{ client: Socket; upstream: Socket; flowing: boolean }>();
-  const flow = (pair: { client: Socket; upstream: Socket; flowing: boolean }, on: boolean) => {
+  type Pair = { client: Socket; upstream: Socket; down: Writable; flowing: boolean };
+  const pairs = new Set<Pair>();
+  const flow = (pair: Pair, on: boolean) => {
     if (pair.flowing === on) return;
     pair.flowing = on;
     if (on) {
       pair.client.pipe(pair.upstream);
-      pair.upstream.pipe(pair.client);
+      pair.upstream.pipe(pair.down);
     } else {
       // Unpiped and paused: nothing is read, so nothing is lost; the sockets stay open.
       pair.client.unpipe(pair.upstream);
-      pair.upstream.unpipe(pair.client);
+      pair.upstream.unpipe(pair.down);
       pair.client.pause();
       pair.upstream.pause();
     }
@@ -38,7 +72,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
 
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
-    const pair = { client, upstream, flowing: true };
+    let down: Writable = client;
+    if (options.bytesPerSecond) {
+      const slow = throttle(options.bytesPerSecond);
+      slow.pipe(client);
+      down = slow;
+    }
+    const pair: Pair = { client, upstream, down, flowing: true };
     pairs.add(pair);
     pair.flowing = holding; // so that flow() below sets it up either way
     flow(pair, !holding);

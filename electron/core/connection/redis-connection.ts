@@ -6,7 +6,9 @@
 //
 // A Redis can also stop answering without closing the socket (kill -STOP, DEBUG SLEEP, a long
 // script, a network blackhole): ioredis then says nothing. The health check PINGs every
-// HEALTH_INTERVAL_MS (every master of a cluster); a PING unanswered for HEALTH_TIMEOUT_MS makes
+// HEALTH_INTERVAL_MS (every master of a cluster), on connections of its own
+// (health-connections.ts: a PING on the command connection would wait behind the replies the
+// host is still reading); a PING unanswered for HEALTH_TIMEOUT_MS makes
 // the status "reconnecting" with code NOT_RESPONDING, and `redis` refuses calls at once with
 // REDIS_UNAVAILABLE until a PING is answered again. Every command also times out after
 // COMMAND_TIMEOUT_MS. The health check only watches a client ioredis calls ready: while ioredis
@@ -17,6 +19,7 @@ import type { ConnectionState, Topology } from '../../../shared/domain';
 import { FlowscopeError } from '../../../shared/errors';
 import type { ConnectionSettings } from '../../../shared/redis-url';
 import { clusterPlan, planClient, type ClientPlan } from './client-options';
+import { openHealthConnections } from './health-connections';
 import { describeTopology } from './topology';
 import { reviveEnded, type RedisClient } from './redis-client';
 
@@ -56,12 +59,6 @@ const COMMAND_OPTIONS: RedisOptions = {
 const notRespondingMessage = () =>
   `Redis is not responding: no answer to PING within ${HEALTH_TIMEOUT_MS} ms (paused, busy or cut off); calls fail until it answers`;
 
-/** PING on every node that serves commands: the client itself, or each master of a cluster. */
-function pingAll(client: RedisClient): Promise<unknown> {
-  if (client instanceof Cluster) return Promise.all(client.nodes('master').map((node) => node.ping()));
-  return client.ping();
-}
-
 /** Opens the client a plan describes. */
 export function openPlannedClient(plan: ClientPlan): RedisClient {
   return plan.kind === 'cluster' ? new Cluster(plan.nodes, plan.options) : new Redis(plan.options);
@@ -97,6 +94,7 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
   };
 
   const plan = planClient(settings, COMMAND_OPTIONS);
+  const healthConnections = openHealthConnections();
   let client: RedisClient = openPlannedClient(plan);
   if (client instanceof Redis && plan.endpoint.topology === 'sentinel') reviveEnded(client, () => closed);
 
@@ -119,6 +117,7 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
       return; // the next reconnect tries again
     }
     if (from !== client || closed) return;
+    healthConnections.follow(from);
     settled = true; // the client is usable before anyone hears it is connected
     set('connected');
     settle();
@@ -143,17 +142,18 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
       if (mine === probeGeneration && !closed && state === 'connected' && c === client && c.status === 'ready') setResponding(false);
     }, HEALTH_TIMEOUT_MS);
     timer.unref();
-    pingAll(c).then(
+    healthConnections.pingAll(c).then(
       () => {
         clearTimeout(timer);
+        if (mine !== probeGeneration) return; // a PING of a connection since replaced
         probing = false;
-        if (mine === probeGeneration && c === client && !closed) setResponding(true);
+        if (c === client && !closed) setResponding(true);
       },
       () => {
-        // A reply error still came from Redis; a timeout or a closed socket is left to the
-        // timer above and to ioredis's own events.
+        // A reply error still came from Redis; a timeout or a closed socket (a health
+        // connection killed, moved) is left to the timer above and to ioredis's own events.
         clearTimeout(timer);
-        probing = false;
+        if (mine === probeGeneration) probing = false;
       },
     );
   };
@@ -218,6 +218,7 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
     async close() {
       closed = true;
       clearInterval(health);
+      healthConnections.close();
       emitter.removeAllListeners();
       client.disconnect();
       settle();

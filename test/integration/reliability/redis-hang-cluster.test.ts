@@ -5,9 +5,10 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestCluster, type TestCluster } from '../../helpers/topologies';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/topologies';
 import { dataDir } from '../../helpers/topology-checks';
 import { nextStatus } from '../../helpers/core-status';
+import { healthConnectionsOn } from './health-clients';
 
 let cluster: TestCluster;
 let core: Core;
@@ -40,6 +41,12 @@ async function pidOf(port: number): Promise<number> {
 describe('a cluster master that stops answering', () => {
   it('kill -STOP of one master: "not responding" within 2 s, calls fail fast; kill -CONT: connected again', async () => {
     expect(core.status()).toMatchObject({ state: 'connected', topology: { kind: 'cluster', masters: 3 } });
+    // The health check has a connection of its own to every master.
+    const perMaster = await waitFor('a health connection on every master', async () => {
+      const counts = await Promise.all(cluster.masters.map((m) => healthConnectionsOn({ host: '127.0.0.1', port: m.port })));
+      return counts.every((n) => n > 0) ? counts : false;
+    });
+    expect(perMaster).toEqual([1, 1, 1]);
     const pid = await pidOf(cluster.masters[1]!.port);
     const down = nextStatus(core, (s) => s.code === 'NOT_RESPONDING');
     const start = Date.now();

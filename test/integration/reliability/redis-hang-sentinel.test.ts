@@ -1,13 +1,15 @@
 // The health check does not fight a Sentinel failover: the master stopped with kill -STOP is
 // shown "not responding" within 2 s, the Sentinel promotes the replica, and the connection
-// follows it to the new master (connected, calls work) while the old one is still stopped.
+// follows it to the new master (connected, calls work) while the old one is still stopped; the
+// health check's own connection follows it there too.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestSentinel, type TestSentinel } from '../../helpers/topologies';
+import { startTestSentinel, waitFor, type TestSentinel } from '../../helpers/topologies';
 import { dataDir } from '../../helpers/topology-checks';
 import { nextStatus } from '../../helpers/core-status';
+import { healthConnectionsOn } from './health-clients';
 
 let sentinel: TestSentinel;
 let core: Core;
@@ -31,6 +33,8 @@ describe('Sentinel: a master that stops answering', () => {
     const oldMaster = sentinel.master;
     const replica = sentinel.replicas[0]!;
     expect(core.status()).toMatchObject({ state: 'connected', topology: { kind: 'sentinel', master: `${oldMaster.host}:${oldMaster.port}` } });
+    await waitFor('the health connection on the master', async () => (await healthConnectionsOn(oldMaster)) === 1);
+    expect(await healthConnectionsOn(replica)).toBe(0);
     const probe = new Redis({ host: oldMaster.host, port: oldMaster.port });
     const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))![1]);
     probe.disconnect();
@@ -43,6 +47,7 @@ describe('Sentinel: a master that stops answering', () => {
       expect((await down).at - start).toBeLessThan(2000);
       await moved;
       expect(await core.dispatch('listQueues', {})).toMatchObject({ ok: true, result: [] });
+      await waitFor('the health connection on the new master', async () => (await healthConnectionsOn(replica)) === 1);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
