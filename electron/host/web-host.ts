@@ -21,11 +21,7 @@ import { rendererFiles } from './static-files';
 import { upgradeGate } from './upgrade-gate';
 import { MAX_BUFFERED_BYTES, serveSocket, type HostedCore } from './ws-protocol';
 
-// The host's limits, importable from the host itself (the limit tests do).
-export { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED, SHARED_CALLS_IN_FLIGHT } from './call-queue';
-export { MAX_HTTP_CALLS_IN_FLIGHT } from './http-api';
-export { MAX_WEBSOCKET_CLIENTS } from './upgrade-gate';
-export { MAX_BUFFERED_BYTES, type HostedCore } from './ws-protocol';
+export type { HostedCore } from './ws-protocol';
 
 export interface WebHostOptions {
   core: HostedCore;

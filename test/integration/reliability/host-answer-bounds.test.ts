@@ -22,7 +22,8 @@ import {
 } from '../../../shared/answer-limits';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { MAX_WEBSOCKET_CLIENTS, startWebHost, type WebHost } from '../../../electron/host/web-host';
+import { MAX_WEBSOCKET_CLIENTS } from '../../../electron/host/upgrade-gate';
+import { startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { waitUntil } from '../../helpers/actions-wait';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 import { openNonReadingWsClient, openWsTestClient } from '../../helpers/ws-test-client';

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import type { Dispatch } from '../../../electron/core/dispatch';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED, MAX_HTTP_CALLS_IN_FLIGHT, startWebHost, type WebHost } from '../../../electron/host/web-host';
+import { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED } from '../../../electron/host/call-queue';
+import { MAX_HTTP_CALLS_IN_FLIGHT } from '../../../electron/host/http-api';
+import { startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 import { openWsTestClient } from '../../helpers/ws-test-client';
 

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import type { Dispatch } from '../../../electron/core/dispatch';
-import { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED, SHARED_CALLS_IN_FLIGHT, startWebHost, type WebHost } from '../../../electron/host/web-host';
+import { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED, SHARED_CALLS_IN_FLIGHT } from '../../../electron/host/call-queue';
+import { startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 import { openWsTestClient } from '../../helpers/ws-test-client';
 
