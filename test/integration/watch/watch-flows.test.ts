@@ -2,56 +2,20 @@
 // when it completes, fails (a fail-parent child) or becomes stuck (a child failed with no
 // policy), and again when a repair lets it complete; a closed session ends its watches; an
 // unwatched flow tells nobody; bad input is refused and changes nothing.
-import { FlowProducer, type Job, type Worker } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName } from '../../../shared/contract';
 import { MAX_WATCHES_PER_SESSION, type WatchInfo } from '../../../shared/domain';
-import { createCore, type Core } from '../../../electron/core/create-core';
 import { ANONYMOUS_SESSION } from '../../../electron/core/dispatch';
-import { memoryLogger } from '../../../electron/core/log/logger';
 import { DEFAULT_PAGE_SIZE, loadTree } from '../../../electron/core/tree';
-import { JobOutcomes, startWorker } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
-import { callAs, watchClient } from '../../helpers/watch-client';
+import { JobOutcomes } from '../../helpers/flows';
+import { coreForFile } from '../../helpers/core-per-file';
+import { callAs, watchTestKit } from '../../helpers/watch-client';
 
-let redis: TestRedis;
-let core: Core;
-const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  core = await createCore({ shell: 'web', dataDir: '/tmp', redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-});
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-afterAll(async () => {
-  await core.close();
-  await redis.stop();
-});
+const file = coreForFile();
+const { redis, core } = file;
+const { client, producer, workers } = watchTestKit(file);
 
 const call = <M extends MethodName>(method: M, args: MethodInput<M>, session: string) => callAs(core, method, args, session);
-
-function client(session: string) {
-  const c = watchClient(core, session);
-  closers.push(async () => c.close());
-  return c;
-}
-
-function producer() {
-  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
-  closers.push(() => flows.close());
-  return flows;
-}
-
-function workers(outcomes: JobOutcomes, queues: string[], processor?: (job: Job) => Promise<unknown>): Worker[] {
-  return queues.map((q) => {
-    const worker = startWorker(outcomes, redis.connection, redis.prefix, q, processor);
-    closers.push(() => worker.close());
-    return worker;
-  });
-}
 
 describe('watching a flow', () => {
   it('tells the client once when the flow completes', async () => {

@@ -2,49 +2,15 @@
 // read-only connection (watching writes nothing, so read-only allows it): a watched queue tells
 // of the flows rooted in it that complete or fail and of its jobs that block their flow, never
 // of plain jobs; a connection switch ends every watch with a reason.
-import { FlowProducer, Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { JobOutcomes, startWorker } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
-import { callAs, watchClient } from '../../helpers/watch-client';
+import { Queue } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { JobOutcomes } from '../../helpers/flows';
+import { coreForFile } from '../../helpers/core-per-file';
+import { callAs, watchTestKit } from '../../helpers/watch-client';
 
-let redis: TestRedis;
-let core: Core;
-const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  core = await createCore({ shell: 'web', dataDir: '/tmp', redisUrl: redis.url, prefix: redis.prefix, readOnly: true, log: memoryLogger() });
-  await core.ready;
-});
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-afterAll(async () => {
-  await core.close();
-  await redis.stop();
-});
-
-function client(session: string) {
-  const c = watchClient(core, session);
-  closers.push(async () => c.close());
-  return c;
-}
-
-function producer() {
-  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
-  closers.push(() => flows.close());
-  return flows;
-}
-
-function workers(outcomes: JobOutcomes, queues: string[]) {
-  for (const q of queues) {
-    const worker = startWorker(outcomes, redis.connection, redis.prefix, q);
-    closers.push(() => worker.close());
-  }
-}
+const file = coreForFile({ core: { readOnly: true } });
+const { redis, core } = file;
+const { client, producer, workers, closing } = watchTestKit(file);
 
 describe('watching on a read-only connection', () => {
   it('watches a flow although repairs are refused', async () => {
@@ -62,7 +28,7 @@ describe('watching a queue', () => {
   it('tells of flows rooted in it that complete or fail, and of its jobs that block a flow; not of plain jobs', async () => {
     const flows = producer();
     const plain = new Queue('q-orders', { connection: redis.connection, prefix: redis.prefix });
-    closers.push(() => plain.close());
+    closing(() => plain.close());
     // The queue must exist to be watched.
     await plain.add('warm-up', {}, { delay: 3_600_000 });
     const support = client('queue-a');
