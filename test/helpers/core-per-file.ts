@@ -129,11 +129,18 @@ export function webHostForFile<V extends Between = Between>(options: WebHostForF
   };
 }
 
-/** Closes what a test opened (workers, producers, listeners) after each test, last opened first. */
-export function closeAfterEach(): (close: () => Promise<unknown> | unknown) => void {
+type Closer = (...closes: (() => Promise<unknown> | unknown)[]) => void;
+
+function closeAfter(hook: typeof afterEach | typeof afterAll): Closer {
   const closers: (() => Promise<unknown> | unknown)[] = [];
-  afterEach(async () => {
+  hook(async () => {
     for (const close of closers.splice(0).reverse()) await close();
   });
-  return (close) => void closers.push(close);
+  return (...closes) => void closers.push(...closes);
 }
+
+/** Closes what a test opened (workers, producers, listeners) after each test, last opened first. */
+export const closeAfterEach = (): Closer => closeAfter(afterEach);
+
+/** Closes what the file opened after its last test, last opened first (before coreForFile's core, when called after it). */
+export const closeAfterAll = (): Closer => closeAfter(afterAll);

@@ -2,27 +2,13 @@
 // while it waits for its children, while it waits for a worker and runs, and once it completed.
 // (A demo's orchestrator root vanished from the list once it left waiting-children.)
 import { FlowProducer, Queue, Worker } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FlowList } from '../../../shared/domain';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { closeAfterAll, coreForFile } from '../../helpers/core-per-file';
 import { waitFor } from '../../helpers/topologies';
 
-let redis: TestRedis;
-let core: Core;
-const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  core = await createCore({ shell: 'web', dataDir: '/tmp', redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-  closers.push(() => core.close());
-});
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  await redis.stop();
-});
+const { redis, core } = coreForFile();
+const closing = closeAfterAll();
 
 async function listed(): Promise<string[]> {
   const result = await core.dispatch('listFlows', {});
@@ -34,10 +20,10 @@ describe('the flow list of a long-lived core', () => {
   it('keeps a root listed through waiting-children, wait, active and completed', async () => {
     const { connection, prefix } = redis;
     const flows = new FlowProducer({ connection, prefix });
-    closers.push(() => flows.close());
+    closing(() => flows.close());
     // Plain jobs finish around it, as in a demo.
     const plain = new Queue('fim-plain', { connection, prefix });
-    closers.push(() => plain.close());
+    closing(() => plain.close());
     const { job } = await flows.add({ name: 'root', queueName: 'fim-root', children: [{ name: 'kid', queueName: 'fim-kids' }] });
     const key = `${prefix}:fim-root:${job.id}`;
     expect(await listed()).toContain(`${key}:waiting-children`);
@@ -47,7 +33,7 @@ describe('the flow list of a long-lived core', () => {
     const kids = new Worker('fim-kids', async () => 'ok', { connection, prefix });
     const roots = new Worker('fim-root', async () => held.then(() => 'done'), { connection, prefix });
     const plainWorker = new Worker('fim-plain', async () => 'plain', { connection, prefix });
-    closers.push(() => kids.close(), () => roots.close(), () => plainWorker.close());
+    closing(() => kids.close(), () => roots.close(), () => plainWorker.close());
     await waitFor('the root listed while it runs', async () => (await listed()).includes(`${key}:active`));
     for (let i = 0; i < 20; i++) await plain.add('p', {});
     release();

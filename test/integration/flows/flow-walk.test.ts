@@ -5,19 +5,16 @@
 // resuming inside one score (ties) and across calls is exercised.
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FlowList, FlowSummary } from '../../../shared/domain';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
 import { RoundTrips } from '../../../electron/core/lua/round-trips';
 import { FlowWalk, type Candidate, type WalkCursor } from '../../../electron/core/flows/flow-walk';
 import { JobOutcomes, startWorker } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { closeAfterAll, coreForFile } from '../../helpers/core-per-file';
 
-let redis: TestRedis;
+const { redis, core } = coreForFile({ core: { shell: 'cli' } });
+const closing = closeAfterAll();
 let client: Redis;
-let core: Core;
-const closers: (() => Promise<unknown>)[] = [];
 const completedRoots: string[] = [];
 const waitingRoots: string[] = [];
 const openRoots: string[] = [];
@@ -50,14 +47,11 @@ async function allPages(args: Record<string, unknown>): Promise<FlowList[]> {
 }
 
 beforeAll(async () => {
-  redis = await startTestRedis();
   client = redis.client();
   const { connection, prefix } = redis;
-  core = await createCore({ shell: 'cli', dataDir: '/tmp', redisUrl: redis.url, prefix, log: memoryLogger() });
-  await core.ready;
   const flows = new FlowProducer({ connection, prefix });
   const done = new Queue('fw-done', { connection, prefix });
-  closers.push(() => flows.close(), () => done.close());
+  closing(() => flows.close(), () => done.close());
   const expected: Record<string, 'completed'> = {};
   // 24 flows whose roots complete, each after 12 plain jobs of the same queue.
   for (let i = 0; i < 24; i++) {
@@ -84,16 +78,11 @@ beforeAll(async () => {
   nestedParent = `${prefix}:fw-open:${nested.children![0]!.job.id}`;
   for (const q of ['fw-kids', 'fw-done']) {
     const worker = startWorker(outcomes, connection, prefix, q, undefined, 1);
-    closers.push(() => worker.close());
+    closing(() => worker.close());
   }
   await outcomes.until(expected, 30_000);
 }, 60_000);
 
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  await core.close();
-  await redis.stop();
-});
 
 const keysOf = (pages: FlowList[]) => pages.flatMap((p) => p.flows.map((f) => f.key));
 

@@ -4,16 +4,13 @@
 // lookups are EXISTS calls, prefix lookups reuse the flow list's cached SCAN.
 import { randomUUID } from 'node:crypto';
 import { FlowProducer } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FlowList } from '../../../shared/domain';
 import { searchMissWords } from '../../../shared/search-words';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
 import { parseJobSearch } from '../../../electron/core/flows/job-search';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { coreForFile } from '../../helpers/core-per-file';
 
-let redis: TestRedis;
-let core: Core;
+const { redis, core } = coreForFile({ core: { shell: 'cli' } });
 let prefix: string;
 const rootId = randomUUID();
 const childId = randomUUID();
@@ -33,10 +30,7 @@ async function calls(command: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  redis = await startTestRedis();
   prefix = redis.prefix;
-  core = await createCore({ shell: 'cli', dataDir: '/tmp', redisUrl: redis.url, prefix, log: memoryLogger() });
-  await core.ready;
   const flows = new FlowProducer({ connection: redis.connection, prefix });
   const report = await flows.add({
     name: 'nightly-report',
@@ -58,11 +52,6 @@ beforeAll(async () => {
   await flows.close();
 });
 
-afterAll(async () => {
-  await core.close();
-  await redis.stop();
-});
-
 const child = () => ({
   key: `${prefix}:js-fetch:${childId}`,
   queue: 'js-fetch',
@@ -82,6 +71,8 @@ describe('reading a search text', () => {
     expect(parseJobSearch('`bull:stuck-fetch:3f34`', 'bull')).toEqual({ id: '3f34', queues: ['stuck-fetch', 'bull:stuck-fetch'] });
     expect(parseJobSearch('bull:legacy:q:#9', 'bull')).toEqual({ id: '9', queues: ['legacy:q', 'bull:legacy:q'] });
     expect(parseJobSearch('http://127.0.0.1:5/?token=t#/flow/billing%3Aeu/order%2042', 'bull')).toEqual({ id: 'order 42', queues: ['billing:eu'] });
+    expect(parseJobSearch('flowscope://flow/billing%3Aeu/order%2042', 'bull')).toEqual({ id: 'order 42', queues: ['billing:eu'] });
+    expect(parseJobSearch(' <flowscope://flow/js-fetch/17?connection=staging> ', 'bull')).toEqual({ id: '17', queues: ['js-fetch'] });
     expect(parseJobSearch('q:', 'bull')).toBeNull();
     expect(parseJobSearch('#', 'bull')).toBeNull();
   });
@@ -94,6 +85,7 @@ describe('listFlows search', () => {
     ['the full key (Copy key, the audit log)', () => `${prefix}:js-fetch:${childId}`],
     ['queue:id (the CLI flow column)', () => `js-fetch:${childId} (child)`],
     ['a Flowscope link', () => `http://127.0.0.1:1/?token=x#/flow/js-fetch/${childId}`],
+    ['a desktop deep link', () => `flowscope://flow/js-fetch/${childId}?connection=staging`],
   ])('finds a child in another queue by %s, with its flow root', async (_, text) => {
     const found = await list({ search: text() });
     expect(found.flows).toEqual([expect.objectContaining(child())]);

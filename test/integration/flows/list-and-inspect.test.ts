@@ -1,17 +1,14 @@
 // The flow list and the job inspector over the contract, against real BullMQ flows run by
 // real workers.
 import { FlowProducer, Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FlowList, JobDetail } from '../../../shared/domain';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
 import { JobOutcomes, startWorker } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { closeAfterAll, coreForFile } from '../../helpers/core-per-file';
 
-let redis: TestRedis;
-let core: Core;
+const { redis, core } = coreForFile({ core: { shell: 'cli' } });
+const closing = closeAfterAll();
 const ids: Record<string, string> = {};
-const closers: (() => Promise<unknown>)[] = [];
 
 async function call<T>(method: string, args: unknown): Promise<T> {
   const result = await core.dispatch(method, args);
@@ -20,12 +17,9 @@ async function call<T>(method: string, args: unknown): Promise<T> {
 }
 
 beforeAll(async () => {
-  redis = await startTestRedis();
   const { connection, prefix } = redis;
-  core = await createCore({ shell: 'cli', dataDir: '/tmp', redisUrl: redis.url, prefix, log: memoryLogger() });
-  await core.ready;
   const flows = new FlowProducer({ connection, prefix });
-  closers.push(() => flows.close());
+  closing(() => flows.close());
   // stuck: a child with no policy fails and blocks its parent for ever
   const stuck = await flows.add({ name: 'stuck-report', queueName: 'lf-reports', children: [
     { name: 'fetch', queueName: 'lf-work', data: { fail: 'timeout' } },
@@ -47,7 +41,7 @@ beforeAll(async () => {
   const outcomes = new JobOutcomes();
   for (const q of ['lf-work', 'lf-mail']) {
     const worker = startWorker(outcomes, connection, prefix, q);
-    closers.push(() => worker.close());
+    closing(() => worker.close());
   }
   await outcomes.until({
     [`${prefix}:lf-work:${stuck.children![0]!.job.id}`]: 'failed',
@@ -59,11 +53,6 @@ beforeAll(async () => {
   await queue.close();
 });
 
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  await core.close();
-  await redis.stop();
-});
 
 describe('listFlows', () => {
   it('lists roots and parents in waiting-children, newest first', async () => {
