@@ -188,7 +188,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const ready = active.open(connections.initial);
 
-  const { auditRefusal, ...actions } = actionHandlers(ctx, options.dataDir);
+  // The remove-policy search reads the queues the registry knows instead of scanning the keyspace.
+  const { auditRefusal, ...actions } = actionHandlers(ctx, options.dataDir, {
+    queues: async () => (await queues.list()).map((q) => q.key),
+  });
   const flows = flowHandlers(
     ctx,
     (session, subscriptionId, page) => subscriptions.adoptPage(session, subscriptionId, page),

@@ -11,8 +11,12 @@
 // median of RUNS runs. One more run of each action has its queue shared
 // with 15,000 other jobs (failed ones for the retry: the remove-policy search reads every job
 // that failed while the flow existed; waiting ones for the removal: its list pass), to show
-// what that costs.
+// what that costs. The Flowscope calls get the queue list from a queue registry, as the core's
+// dispatcher passes its own (queues/queue-registry.ts): the remove-policy search then scans no
+// keys. Last, a retry of 20,000 failed children with the event loop's longest stall measured
+// (perf_hooks.monitorEventLoopDelay) while it is previewed and while it runs.
 import { FlowProducer, Job, Queue, Worker } from 'bullmq';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadavg } from 'node:os';
 import { previewRemoveUnprocessed, previewRetryFailedChildren, removeUnprocessed, retryFailedChildren } from '../../electron/core/actions';
@@ -21,6 +25,7 @@ import { READ_LOCKS } from '../../electron/core/actions/read-subtree';
 import { REMOVE_UNPROCESSED } from '../../electron/core/actions/remove-unprocessed';
 import { RETRY_FAILED_CHILDREN } from '../../electron/core/actions/retry-failed-children';
 import type { RedisClient } from '../../electron/core/connection/redis-client';
+import { createQueueRegistry } from '../../electron/core/queues/queue-registry';
 import { ANCESTORS } from '../../electron/core/tree/ancestors';
 import { CHILDREN_PAGE } from '../../electron/core/tree/children-page';
 import { JOB_STATES_SCRIPT, LOAD_LEVEL } from '../../electron/core/tree/load-level';
@@ -37,6 +42,8 @@ afterAll(async () => redis.stop());
 const CHILDREN = 10_000;
 const RUNS = 3;
 const OTHERS = 15_000;
+/** Failed children of the event-loop case. */
+const BIG = 20_000;
 const SLOW_US = 50_000;
 /** While one of our actions runs, every command slower than this is logged, to find the longest script. */
 const PROFILE_US = 1_000;
@@ -115,6 +122,10 @@ it('retries 5,000 failed children and removes 5,000 unprocessed ones, against th
   };
   const result: BenchResult = { name: 'actions', rows: [], notes: [] };
   const loadBefore = load();
+  // The queues the core would know: its registry, rescanned (untimed) before each action as the
+  // core's watcher does within seconds of new keys.
+  const registry = createQueueRegistry({ redis: () => client, prefix: () => prefix, onList: () => undefined });
+  const search = { queues: async () => (await registry.list()).map((q) => q.key) };
 
   // Identical fan-outs whose even children fail (ignore policy), processed by real workers, each
   // with an items queue of its own. The naive loop's flow is made first and retried last, so
@@ -157,8 +168,9 @@ it('retries 5,000 failed children and removes 5,000 unprocessed ones, against th
   }
   const retryOnce = async (id: string): Promise<Run> => {
     const key = `${prefix}:ba-parents:${id}`;
-    const preview = await timed(() => previewRetryFailedChildren(client, prefix, key));
-    const run = await timed(() => retryFailedChildren(client, prefix, key));
+    await registry.rescan();
+    const preview = await timed(() => previewRetryFailedChildren(client, prefix, key, search));
+    const run = await timed(() => retryFailedChildren(client, prefix, key, search));
     expect(run.value.retried).toHaveLength(CHILDREN / 2);
     expect(run.value.reopened).toEqual([key]);
     expect(preview.value.retried).toHaveLength(CHILDREN / 2);
@@ -228,8 +240,9 @@ it('retries 5,000 failed children and removes 5,000 unprocessed ones, against th
   }
   const removeOnce = async (name: string): Promise<Run> => {
     const key = `${prefix}:br-parents:${removeIds.get(name)}`;
-    const preview = await timed(() => previewRemoveUnprocessed(client, prefix, key));
-    const run = await timed(() => removeUnprocessed(client, prefix, key));
+    await registry.rescan();
+    const preview = await timed(() => previewRemoveUnprocessed(client, prefix, key, search));
+    const run = await timed(() => removeUnprocessed(client, prefix, key, search));
     expect(run.value.removed).toHaveLength(CHILDREN / 2);
     expect(preview.value.removed).toHaveLength(CHILDREN / 2);
     const longest = preview.longest.us > run.longest.us ? preview.longest : run.longest;
@@ -272,6 +285,63 @@ it('retries 5,000 failed children and removes 5,000 unprocessed ones, against th
     },
   });
 
+  // 20,000 failed children (ignore policy) of one completed parent, laid out by hand as BullMQ
+  // leaves them (a FlowProducer flow whose children are then failed as moveToFinished fails
+  // them): the event loop's longest stall while Flowscope previews and runs the retry.
+  const bigItems = queue('bl-items');
+  const bigParents = queue('bl-parents');
+  const { job: bigParent } = await producer.add({
+    name: 'big',
+    queueName: 'bl-parents',
+    children: Array.from({ length: BIG }, (_, n) => ({ name: 'item', queueName: 'bl-items', data: { n }, opts: { attempts: 1, ignoreDependencyOnFailure: true } })),
+  });
+  await bigItems.waitUntilReady();
+  await bigParents.waitUntilReady();
+  const bigKey = `${prefix}:bl-parents:${bigParent.id}`;
+  const childKeys = await client.smembers(`${bigKey}:dependencies`);
+  const failedAt = Date.now();
+  for (let i = 0; i < childKeys.length; i += 1000) {
+    const pipe = client.pipeline();
+    for (const child of childKeys.slice(i, i + 1000)) {
+      const id = child.slice(child.lastIndexOf(':') + 1);
+      pipe.hset(child, 'finishedOn', failedAt, 'failedReason', 'broken', 'atm', 1, 'ats', 1, 'processedOn', failedAt);
+      pipe.zadd(`${prefix}:bl-items:failed`, failedAt, id);
+      pipe.hset(`${bigKey}:failed`, child, 'broken');
+    }
+    await pipe.exec();
+  }
+  await client
+    .multi()
+    .del(`${prefix}:bl-items:wait`, `${bigKey}:dependencies`, `${prefix}:bl-items:marker`)
+    .zrem(`${prefix}:bl-parents:waiting-children`, bigParent.id!)
+    .zadd(`${prefix}:bl-parents:completed`, failedAt, bigParent.id!)
+    .hset(bigKey, 'finishedOn', failedAt, 'processedOn', failedAt, 'returnvalue', '"done"')
+    .exec();
+  const stalls = async <T>(fn: () => Promise<T>) => {
+    const monitor = monitorEventLoopDelay({ resolution: 5 });
+    monitor.enable();
+    const started = performance.now();
+    const value = await fn();
+    const elapsed = performance.now() - started;
+    monitor.disable();
+    return { value, ms: elapsed, maxStall: monitor.max / 1e6, p99: monitor.percentile(99) / 1e6 };
+  };
+  await registry.rescan();
+  const bigPreview = await stalls(() => previewRetryFailedChildren(client, prefix, bigKey, search));
+  const bigRun = await stalls(() => retryFailedChildren(client, prefix, bigKey, search));
+  expect(bigPreview.value.retried).toHaveLength(BIG);
+  expect(bigRun.value.retried).toHaveLength(BIG);
+  const stallText = (r: { maxStall: number; p99: number }) => `${ms(r.maxStall)} (p99 ${ms(r.p99)})`;
+  result.rows.push({
+    case: `retry ${BIG.toLocaleString('en')} failed children: the event loop's longest stall (monitorEventLoopDelay) while previewing / running`,
+    figures: {
+      Flowscope: ms(bigRun.ms),
+      preview: ms(bigPreview.ms),
+      'longest event-loop stall (run / preview)': `${stallText(bigRun)} / ${stallText(bigPreview)}`,
+      target: `<= 100 ms: ${Math.max(bigRun.maxStall, bigPreview.maxStall) <= 100 ? 'met' : 'missed'}`,
+    },
+  });
+
   await setSlowlog(SLOW_US);
   const fmt = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
   const ours50 = slowOver50.filter((e) => e.command.startsWith('Flowscope'));
@@ -281,6 +351,8 @@ it('retries 5,000 failed children and removes 5,000 unprocessed ones, against th
       `removal runs: ${fmt(removeRuns.map((r) => r.run))}, previews ${fmt(removeRuns.map((r) => r.preview))}, naive ${fmt(removeNaiveRuns)}. ` +
       `Time is the action's own, in process, from the call to its answer. Every retry run had the first naive flow's 5,000 failed jobs beside it under the prefix (the remove-policy search reads them too).`,
     'The naive retry loop also leaves its parent completed: nothing aggregates the retried results. Flowscope reopens the parent first.',
+    "Flowscope's calls are given the queue list of a queue registry (electron/core/queues/queue-registry.ts), as the core's dispatcher gives its own, rescanned untimed before each action (the core's watcher picks up new queues within seconds): the remove-policy search reads those queues' failed sets and scans no keys.",
+    `Event-loop case: one FlowProducer flow of ${BIG.toLocaleString('en')} children whose jobs were then failed by hand as BullMQ's moveToFinished fails an ignoreDependencyOnFailure child (failed zset, finishedOn, the parent's :failed hash), the parent completed; monitorEventLoopDelay (resolution 5 ms) over the whole call.`,
     ownRedis
       ? `SLOWLOG (slowlog-log-slower-than ${SLOW_US} µs, the whole bench): Flowscope scripts at 50 ms or longer: ${
           ours50.length === 0 ? 'none' : ours50.map((e) => `${e.command} ${ms(e.us / 1000)}`).join('; ')

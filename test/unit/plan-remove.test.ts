@@ -53,11 +53,35 @@ describe('planRemoveUnprocessed', () => {
       releasesParent: false,
     });
     expect(plan.items).toEqual([
-      { key: k('i:w'), state: 'waiting', leaf: true, subtree: [k('i:w')] },
-      { key: k('i:d'), state: 'delayed', leaf: true, subtree: [k('i:d')] },
-      { key: k('i:sub'), state: 'waiting-children', leaf: false, subtree: [k('i:g1'), k('i:g2'), k('i:sub')] },
-      { key: k('i:gone'), state: 'missing', leaf: true, subtree: [] },
+      { key: k('i:w'), state: 'waiting', leaf: true, subtree: [k('i:w')], extras: [] },
+      { key: k('i:d'), state: 'delayed', leaf: true, subtree: [k('i:d')], extras: [] },
+      { key: k('i:sub'), state: 'waiting-children', leaf: false, subtree: [k('i:g1'), k('i:g2'), k('i:sub')], extras: [] },
+      { key: k('i:gone'), state: 'missing', leaf: true, subtree: [], extras: [] },
     ]);
+  });
+
+  it("takes a removed child's failed remove-policy children (in no bucket) with it, at any depth; never the parent's own", () => {
+    const snap = snapshot([
+      job('p:1', 'waiting-children', { dependencies: ['i:sub', 'i:w'] }),
+      job('i:sub', 'waiting-children', { dependencies: ['i:g1'] }),
+      job('i:g1', 'waiting'),
+      job('r:x', 'failed'),
+      job('r:y', 'failed'),
+      job('r:z', 'failed'),
+      // Had only remove-policy children: no bucket left, so it would have been planned as a leaf.
+      job('i:w', 'waiting'),
+      job('r:own', 'failed'),
+    ]);
+    snap.removed.set(k('i:sub'), [k('r:x')]);
+    snap.removed.set(k('r:x'), [k('r:y')]);
+    snap.removed.set(k('i:w'), [k('r:z')]);
+    snap.removed.set(k('p:1'), [k('r:own')]);
+    const plan = planRemoveUnprocessed(snap);
+    expect(plan.items).toEqual([
+      { key: k('i:sub'), state: 'waiting-children', leaf: false, subtree: [k('i:g1'), k('r:y'), k('r:x'), k('i:sub')], extras: [k('r:x'), k('r:y')] },
+      { key: k('i:w'), state: 'waiting', leaf: false, subtree: [k('r:z'), k('i:w')], extras: [k('r:z')] },
+    ]);
+    expect(plan.result.removed).not.toContain(k('r:own'));
   });
 
   it('releases a waiting-children parent when every pending child goes (a dangling entry counts)', () => {

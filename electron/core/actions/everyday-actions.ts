@@ -15,7 +15,7 @@ import queueMetaLua from './queue-meta.lua?raw';
 import { ActionCost, withStats } from './cost';
 import { CLOCK_SKEW_MS, findRemovedFailures, queuesWithFailedSets, type RemovedFailure } from './find-failed-children';
 import { guardPlan, planFrom, runRetry } from './retry-failed-children';
-import type { PromoteResult, RemoveJobResult, RetryOptions, RetryResult } from './types';
+import type { PromoteResult, RemoveJobResult, RetryOptions, RetryResult, SearchOptions } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
 
 const REMOVE_JOB = luaWriteScript('remove-job', queueMetaLua, removeSubtreeLua, removeJobLua);
@@ -79,14 +79,14 @@ const MAX_EXTRA_ROUNDS = 8;
  * job's creation on; those whose parent is in the subtree join it, and the dry run is made again
  * with them (their own subtrees may hold more). Then the guard over every queue it names.
  */
-async function guardedRemovePreview(redis: RedisClient, prefix: string, key: string, cost: ActionCost) {
+async function guardedRemovePreview(redis: RedisClient, prefix: string, key: string, cost: ActionCost, search: SearchOptions) {
   assertJobKey(prefix, key);
   const [preview0, created] = await Promise.all([removeJobScript(redis, key, null, [], cost), redis.hget(key, 'timestamp')]);
   let preview = preview0;
   let extras: string[] = [];
   const since = (Number(created) || 0) - CLOCK_SKEW_MS;
   cost.add();
-  const queues = new Set(await queuesWithFailedSets(redis, prefix, cost));
+  const queues = new Set(await (search.queues?.() ?? queuesWithFailedSets(redis, prefix, cost)));
   for (const q of queueKeysOf(preview.removed)) queues.add(q);
   const failures: RemovedFailure[] = await findRemovedFailures(cost, [...queues], since);
   for (let round = 0; round < MAX_EXTRA_ROUNDS; round++) {
@@ -102,14 +102,14 @@ async function guardedRemovePreview(redis: RedisClient, prefix: string, key: str
 }
 
 /** What removing the job would delete (the job and its whole subtree) and whether its parent would be released. */
-export async function previewRemoveJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
+export async function previewRemoveJob(redis: RedisClient, prefix: string, key: string, search: SearchOptions = {}): Promise<RemoveJobResult> {
   const cost = new ActionCost(redis);
-  return withStats((await guardedRemovePreview(redis, prefix, key, cost)).preview, cost);
+  return withStats((await guardedRemovePreview(redis, prefix, key, cost, search)).preview, cost);
 }
 
-export async function removeJob(redis: RedisClient, prefix: string, key: string): Promise<RemoveJobResult> {
+export async function removeJob(redis: RedisClient, prefix: string, key: string, search: SearchOptions = {}): Promise<RemoveJobResult> {
   const cost = new ActionCost(redis);
-  const { layouts, extras } = await guardedRemovePreview(redis, prefix, key, cost);
+  const { layouts, extras } = await guardedRemovePreview(redis, prefix, key, cost, search);
   return withStats(await removeJobScript(redis, key, layouts, extras, cost), cost);
 }
 

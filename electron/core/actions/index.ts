@@ -2,7 +2,7 @@
 // Each throws FlowscopeError: NOT_FOUND (no such job), BAD_REQUEST (not a job key of the
 // prefix, or a job in the wrong state), REFUSED (an active job in the way, an untested BullMQ
 // version, or Redis changing under the action).
-export type { PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryOptions, RetryResult, SkippedJob } from './types';
+export type { PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryOptions, RetryResult, SearchOptions, SkippedJob } from './types';
 export { previewRetryFailedChildren, retryFailedChildren } from './retry-failed-children';
 export { previewRemoveUnprocessed, removeUnprocessed } from './remove-unprocessed';
 export { previewRemoveJob, previewRetryJob, promoteJob, removeJob, retryJob } from './everyday-actions';

@@ -7,9 +7,12 @@
 // with its whole subtree (every bucket, children before their parent, as
 // Job.remove({ removeChildren: true })). Stricter than BullMQ: a child with an active job
 // anywhere under it is skipped (BullMQ deletes the child and orphans the running job). A
-// dangling entry (no job hash) is dropped from `:dependencies`, as BullMQ drops it.
+// dangling entry (no job hash) is dropped from `:dependencies`, as BullMQ drops it. A job of
+// such a subtree may have failed remove-policy children, which BullMQ keeps in no bucket (the
+// reader finds them: Snapshot.removed): they go with it (as with Remove job), instead of being
+// left failed, naming a parent that is gone.
 import { FlowscopeError } from '../../../shared/errors';
-import { BUCKET_KEYS, isActive, jobOf, type JobState, type Snapshot } from './snapshot';
+import { BUCKET_KEYS, isActive, jobOf, type JobState, type SnapJob, type Snapshot } from './snapshot';
 import type { RemoveUnprocessedResult } from './types';
 
 export interface RemoveItem {
@@ -21,6 +24,8 @@ export interface RemoveItem {
   leaf: boolean;
   /** What goes with it: its subtree, children first, the child last; empty for a dangling entry. */
   subtree: string[];
+  /** The failed remove-policy jobs of that subtree (in no bucket: the script's walk cannot reach them). */
+  extras: string[];
 }
 
 export interface RemovePlan {
@@ -40,33 +45,43 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
     result.stillBlocking.push(key);
   };
 
+  // A job's children: every bucket's, then its failed remove-policy ones (in no bucket).
+  const childrenOf = (job: SnapJob): string[] => {
+    const out: string[] = [];
+    for (const bucket of BUCKET_KEYS) for (const child of job.children?.[bucket] ?? []) out.push(child);
+    for (const child of snapshot.removed.get(job.key) ?? []) out.push(child);
+    return out;
+  };
   // The first active job at or under `key` (a job no worker holds had its children read).
   const findActive = (key: string, seen: Set<string>): string | null => {
     if (seen.has(key)) return null;
     seen.add(key);
     const job = jobOf(snapshot, key);
     if (isActive(job)) return key;
-    for (const bucket of BUCKET_KEYS) {
-      for (const child of job.children?.[bucket] ?? []) {
-        const found = findActive(child, seen);
-        if (found) return found;
-      }
+    for (const child of childrenOf(job)) {
+      const found = findActive(child, seen);
+      if (found) return found;
     }
     return null;
   };
-  // Existing jobs at and under `key`, children before parents (the order they are removed in).
-  const collect = (key: string, seen: Set<string>, out: string[]) => {
+  // Existing jobs at and under `key`, children before parents (the order they are removed in);
+  // the remove-policy failures met on the way also go to `extras`.
+  const collect = (key: string, seen: Set<string>, out: string[], extras: string[]) => {
     if (seen.has(key)) return;
     seen.add(key);
     const job = jobOf(snapshot, key);
-    for (const bucket of BUCKET_KEYS) for (const child of job.children?.[bucket] ?? []) collect(child, seen, out);
+    const removed = new Set(snapshot.removed.get(key) ?? []);
+    for (const child of childrenOf(job)) {
+      if (removed.has(child) && !seen.has(child)) extras.push(child);
+      collect(child, seen, out, extras);
+    }
     if (job.exists) out.push(key);
   };
 
   for (const key of children) {
     const job = jobOf(snapshot, key);
     if (!job.exists) {
-      items.push({ key, state: 'missing', leaf: true, subtree: [] });
+      items.push({ key, state: 'missing', leaf: true, subtree: [], extras: [] });
     } else if (isActive(job)) {
       skip(key, 'active (a worker holds it)');
     } else if (job.state === 'failed') {
@@ -83,9 +98,10 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
         continue;
       }
       const subtree: string[] = [];
-      collect(key, above(), subtree);
-      const leaf = BUCKET_KEYS.every((b) => job.counts[b] === 0);
-      items.push({ key, state: job.state, leaf, subtree });
+      const extras: string[] = [];
+      collect(key, above(), subtree, extras);
+      const leaf = extras.length === 0 && BUCKET_KEYS.every((b) => job.counts[b] === 0);
+      items.push({ key, state: job.state, leaf, subtree, extras });
       result.removed.push(...subtree);
     }
   }

@@ -357,8 +357,24 @@ class Planner {
   }
 }
 
+/**
+ * A bucket key of another type than BullMQ's, anywhere the read went, is REFUSED with the key
+ * and its type (the read saw it as empty: a retry would re-link nothing from it, or stop on
+ * WRONGTYPE half-way through its batches).
+ */
+function refuseBadBuckets(snapshot: Snapshot): void {
+  const bad = snapshot.badBuckets?.[0];
+  if (!bad) return;
+  throw new FlowscopeError(
+    'REFUSED',
+    `${bad.key} is a ${bad.type}, not the ${bad.expected} BullMQ keeps a parent's children in: Flowscope will not retry under ${snapshot.start} until that key is fixed or deleted; nothing was changed.`,
+    { key: bad.key, type: bad.type, expected: bad.expected },
+  );
+}
+
 /** The plan for `snapshot` (pure: reads nothing, writes nothing). Throws NOT_FOUND, BAD_REQUEST or REFUSED as the actions do. */
 export function planRetry(snapshot: Snapshot, options: PlanRetryOptions): RetryPlan {
+  refuseBadBuckets(snapshot);
   const planner = new Planner(snapshot, options);
   return options.mode === 'job' ? planner.forJob() : planner.forChildren();
 }

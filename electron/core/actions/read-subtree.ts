@@ -24,7 +24,18 @@ import { MAX_PAGE_SIZE } from '../tree/tree-options';
 import type { ActionCost } from './cost';
 import { CLOCK_SKEW_MS, findRemovedFailures, queuesWithFailedSets, type RemovedFailure } from './find-failed-children';
 import readLocksLua from './read-locks.lua?raw';
-import { BUCKET_KEYS, hasBucketChildren, isActive, missingJob, type BucketKey, type JobState, type SnapJob, type Snapshot } from './snapshot';
+import {
+  badBucketOf,
+  BUCKET_KEYS,
+  hasBucketChildren,
+  isActive,
+  missingJob,
+  type BadBucket,
+  type BucketKey,
+  type JobState,
+  type SnapJob,
+  type Snapshot,
+} from './snapshot';
 
 // A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const READ_LOCKS = luaScript('read-locks', readLocksLua);
@@ -66,6 +77,8 @@ export interface ReadSubtreeOptions {
   ancestors?: boolean;
   /** Search the failed remove-policy children of the subtree (they are in no bucket). */
   removed?: boolean;
+  /** The other queues that search reads (default: queuesWithFailedSets, a SCAN kept 10 s). */
+  queues?: () => Promise<string[]>;
   /** Locks of every job read; otherwise of the start job, its ancestors and children listed in `:dependencies`. */
   allLocks?: boolean;
   /** The start job's buckets whose children are read (default all four); below it, always all four. */
@@ -137,10 +150,17 @@ export async function readSubtree(
   const trips = cost.trips;
   const jobs = new Map<string, SnapJob>();
   const removed = new Map<string, string[]>();
-  const snapshot: Snapshot = { start, ancestors: [], jobs, removed };
+  const badBuckets: BadBucket[] = [];
+  const snapshot: Snapshot = { start, ancestors: [], jobs, removed, badBuckets };
+  const noteErrors = (record: LevelRecord) => {
+    for (const error of record.errors) {
+      const bad = badBucketOf(record.key, error);
+      if (bad) badBuckets.push(bad);
+    }
+  };
   // The other queues with a failed set (the remove-policy search): listed beside the first
   // round trips, or known from a recent listing on this connection.
-  const failedQueues = options.removed ? queuesWithFailedSets(redis, prefix, cost) : null;
+  const failedQueues = options.removed ? (options.queues?.() ?? queuesWithFailedSets(redis, prefix, cost)) : null;
   let otherQueues: string[] | null = null;
   failedQueues?.then(
     (queues) => void (otherQueues = queues),
@@ -183,6 +203,7 @@ export async function readSubtree(
   const replies = await trips.run(first);
   const offset = options.ancestors ? 1 : 0;
   const [startRecord] = startLoad.decodeAll(replies.slice(offset, offset + startLoad.calls.length));
+  noteErrors(startRecord!);
   const startJob = toSnapJob(startRecord!, readLocks([start], replies.slice(offset + startLoad.calls.length)).has(start), 'full');
   startJob.parentBuckets = startRecord!.parentBuckets.map((b) => BUCKET_KEY_SUFFIX[b]);
   jobs.set(start, startJob);
@@ -348,6 +369,7 @@ export async function readSubtree(
     const held: { records: LevelRecord[]; kind: ReadKind }[] = [];
     const place = (records: LevelRecord[], kind: ReadKind) => {
       for (const record of records) {
+        if (record.errors.length > 0) noteErrors(record);
         const job = toSnapJob(record, locked.has(record.key), kind);
         jobs.set(record.key, job);
         if (kind === 'full') job.parentBuckets = record.parentBuckets.map((b) => BUCKET_KEY_SUFFIX[b]);

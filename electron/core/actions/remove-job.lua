@@ -11,6 +11,7 @@
            cannot reach them; each one whose parentKey names a job of the subtree (checked here)
            is removed with its own subtree, before the jobs of the walk (children first).
 
+  The walk never goes into the job's ancestors (by parentKey), whatever a bucket under it lists.
   As BullMQ: refused while the job or any job under it is locked (isLocked.lua, here over every
   bucket), refused for the current delayed job of a job scheduler (isJobSchedulerJob.lua, -8);
   the job leaves its parent's :dependencies and, if that empties them while the parent is in
@@ -35,10 +36,14 @@ if rjk then
   local prevMillis = rcall("ZSCORE", queueKey .. ":repeat", rjk)
   if prevMillis and id == "repeat:" .. rjk .. ":" .. prevMillis then return { "scheduler" } end
 end
-local activeKey = findActive(key, {})
+-- The walk never enters the job's ancestors (a bucket under it listing one of them is data
+-- BullMQ never writes): they stay, as in the preview.
+local above = ancestorsOf(key)
+above[key] = nil
+local activeKey = findActive(key, fenced(above))
 if activeKey then return { "active", activeKey } end
 
-local seen = {}
+local seen = fenced(above)
 local walked = {}
 collectSubtree(key, seen, walked)
 local inSubtree = {}
@@ -46,31 +51,8 @@ for _, k in ipairs(walked) do inSubtree[k] = true end
 
 -- The remove-policy failures under the subtree, as many rounds as they nest.
 local removed = {}
-local pending = cjson.decode(ARGV[4] or "[]")
-local progress = true
-while progress and #pending > 0 do
-  progress = false
-  local rest = {}
-  for _, extra in ipairs(pending) do
-    if not seen[extra] then
-      local parent = keyType(extra) == "hash" and rcall("HGET", extra, "parentKey")
-      if parent and inSubtree[parent] then
-        local activeUnder = findActive(extra, {})
-        if activeUnder then return { "active", activeUnder } end
-        local sub = {}
-        collectSubtree(extra, seen, sub)
-        for _, k in ipairs(sub) do
-          removed[#removed + 1] = k
-          inSubtree[k] = true
-        end
-        progress = true
-      else
-        rest[#rest + 1] = extra
-      end
-    end
-  end
-  pending = rest
-end
+local activeUnder = collectRemovedFailures(cjson.decode(ARGV[4] or "[]"), seen, inSubtree, removed)
+if activeUnder then return { "active", activeUnder } end
 for _, k in ipairs(walked) do removed[#removed + 1] = k end
 
 local released = ""

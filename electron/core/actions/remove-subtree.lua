@@ -55,6 +55,65 @@ local function collectSubtree(key, seen, out)
   if keyType(key) == "hash" then out[#out + 1] = key end
 end
 
+-- `key`'s ancestors by parentKey (not `key` itself, unless a parentKey loop leads back to it),
+-- as a set: a walk of a job's buckets never goes into them. On data BullMQ never writes (a
+-- bucket under the job listing one of them, a parentKey cycle) it would otherwise lead back up
+-- and remove an ancestor of the job, or the parent an action started from.
+local function ancestorsOf(key)
+  local above = {}
+  local at = key
+  for _ = 1, 1000 do
+    if keyType(at) ~= "hash" then break end
+    local up = rcall("HGET", at, "parentKey")
+    if not up or up == "" or above[up] then break end
+    above[up] = true
+    at = up
+  end
+  return above
+end
+
+-- A fresh `seen` set for a walk: the keys it must not enter.
+local function fenced(keys)
+  local seen = {}
+  for k in pairs(keys) do seen[k] = true end
+  return seen
+end
+
+-- The failed remove-policy jobs `extras` (found by the caller's search: BullMQ keeps them in no
+-- bucket, so a walk of the buckets cannot reach them) whose parentKey names a job of
+-- `inSubtree`: each one's own subtree is appended to `out` (children first) and joins
+-- `inSubtree`, as many rounds as they nest; those of other parents are left alone. `seen` is
+-- the walk's (a job is taken once). Returns the first active job under one of them, or nil
+-- (then `out` may hold part of them: the caller writes nothing or skips the whole).
+local function collectRemovedFailures(extras, seen, inSubtree, out)
+  local pending = extras
+  local progress = true
+  while progress and #pending > 0 do
+    progress = false
+    local rest = {}
+    for _, extra in ipairs(pending) do
+      if not seen[extra] then
+        local parent = keyType(extra) == "hash" and rcall("HGET", extra, "parentKey")
+        if parent and inSubtree[parent] then
+          local activeUnder = findActive(extra, fenced(seen))
+          if activeUnder then return activeUnder end
+          local sub = {}
+          collectSubtree(extra, seen, sub)
+          for _, k in ipairs(sub) do
+            out[#out + 1] = k
+            inSubtree[k] = true
+          end
+          progress = true
+        else
+          rest[#rest + 1] = extra
+        end
+      end
+    end
+    pending = rest
+  end
+  return nil
+end
+
 -- removeJobFromAnyState.lua, for many jobs at once. The zsets answer per job (the planned
 -- state first, when the caller knows it); the lists (wait, paused, active) are searched once per
 -- list for all the jobs of one call: LREM per job scans the list each time, O(jobs x length) on

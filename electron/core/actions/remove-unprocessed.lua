@@ -8,11 +8,14 @@
   KEYS[1]   parent key P:Q:id
   ARGV[1]   timestamp in ms (for a delayed parent's release)
   ARGV[2]   JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
-  ARGV[3]   the children, one JSON array of [key, planned state, "1" if it had no children]
+  ARGV[3]   the children, one JSON array of [key, planned state, "1" if it had no children,
+            extras], extras being the failed remove-policy jobs of its subtree (an array, found
+            by the remove-policy search)
 
   Per child, as BullMQ: skipped when it is no longer in :dependencies, active (locked) or failed
   (a failed child with no policy stays in :dependencies), or completed; otherwise removed from
-  :dependencies and deleted with its whole subtree (remove-subtree.lua), `removed` per job. A
+  :dependencies and deleted with its whole subtree (remove-subtree.lua), `removed` per job,
+  with the failed remove-policy jobs under it whose parentKey still names a job of it. A
   child planned as a leaf is checked to have no `:dependencies` still instead of being walked.
   The checks are asked in bulk before the batch writes anything (see below). Stricter than BullMQ: a child with an active job anywhere under it is skipped (BullMQ
   deletes the child and orphans the running job); a dangling entry (no job hash) is dropped from
@@ -40,22 +43,9 @@ local depsKey = parentKey .. ":dependencies"
 -- The parent and its ancestors (by parentKey) are never part of a child's subtree: on data
 -- BullMQ never writes (a child's bucket listing the parent back, a parentKey cycle) the walk
 -- would otherwise lead back up and remove the parent itself.
-local above = { [parentKey] = true }
-do
-  local key = parentKey
-  for _ = 1, 1000 do
-    if keyType(key) ~= "hash" then break end
-    local up = rcall("HGET", key, "parentKey")
-    if not up or up == "" or above[up] then break end
-    above[up] = true
-    key = up
-  end
-end
-local function guarded()
-  local seen = {}
-  for key in pairs(above) do seen[key] = true end
-  return seen
-end
+local above = ancestorsOf(parentKey)
+above[parentKey] = true
+local function guarded() return fenced(above) end
 
 local removed, skipped = {}, {}
 local toRemove, hints, unlinked, leaves = {}, {}, {}, {}
@@ -183,13 +173,20 @@ for i, item in ipairs(ITEMS) do
     leaves[child] = true
   else
     local activeBelow = findActive(child, guarded())
+    local walked, seen, withExtras = {}, guarded(), {}
+    if not activeBelow then
+      collectSubtree(child, seen, walked)
+      -- Its failed remove-policy children (at any depth), in no bucket: found by the caller's search.
+      local inSubtree = {}
+      for _, key in ipairs(walked) do inSubtree[key] = true end
+      activeBelow = collectRemovedFailures(item[4] or {}, seen, inSubtree, withExtras)
+    end
     if activeBelow then
       skip(child, "has an active job under it (" .. activeBelow .. "); removing it would orphan that job")
     else
-      local subtree = {}
-      collectSubtree(child, guarded(), subtree)
-        unlinked[#unlinked + 1] = child
-      for _, key in ipairs(subtree) do
+      for _, key in ipairs(walked) do withExtras[#withExtras + 1] = key end
+      unlinked[#unlinked + 1] = child
+      for _, key in ipairs(withExtras) do
         removed[#removed + 1] = key
         toRemove[#toRemove + 1] = key
       end

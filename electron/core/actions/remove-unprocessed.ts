@@ -3,7 +3,11 @@
 // with a pure function (plan-remove.ts): the preview is that plan. The run checks the BullMQ
 // version of every queue it will write (version-guard.ts), then hands the plan to
 // remove-unprocessed.lua in batches (~1,000 jobs each, all in one round trip, each atomic),
-// which re-checks every child as it removes it and skips, with the reason, what changed.
+// which re-checks every child as it removes it and skips, with the reason, what changed. The
+// read includes the remove-policy search (find-failed-children.ts): a removed child's failed
+// remove-policy children, in no bucket, go with it. Batches take the children oldest first
+// (by queue, creation time, id), the order they sit in a wait list from its tail, where the
+// script's list pass starts: each batch then finds its jobs near the tail.
 import type { RedisClient } from '../connection/redis-client';
 import { ActionCost, withStats } from './cost';
 import { queueKeysOf } from '../../../shared/job-keys';
@@ -12,7 +16,8 @@ import { asStrings, luaWriteScript } from './lua-script';
 import { planRemoveUnprocessed, type RemoveItem, type RemovePlan } from './plan-remove';
 import { readSubtree } from './read-subtree';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
-import type { RemoveUnprocessedResult, SkippedJob } from './types';
+import { jobOf, type Snapshot } from './snapshot';
+import type { RemoveUnprocessedResult, SearchOptions, SkippedJob } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
 
 // A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
@@ -36,6 +41,19 @@ function parseReply(reply: unknown): BatchReply {
   return { removed: asStrings(removed), skipped: out, released: released === '1' };
 }
 
+/** By queue, then creation time, then id (numerically when both are numbers): the order BullMQ pushed them. */
+function oldestFirst(snapshot: Snapshot): (a: RemoveItem, b: RemoveItem) => number {
+  return (a, b) => {
+    const x = jobOf(snapshot, a.key);
+    const y = jobOf(snapshot, b.key);
+    if (x.queueKey !== y.queueKey) return x.queueKey < y.queueKey ? -1 : 1;
+    if (x.timestamp !== y.timestamp) return x.timestamp - y.timestamp;
+    const [m, n] = [Number(x.id), Number(y.id)];
+    if (Number.isFinite(m) && Number.isFinite(n) && m !== n) return m - n;
+    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  };
+}
+
 function batchesOf(items: RemoveItem[]): RemoveItem[][] {
   const batches: RemoveItem[][] = [];
   let current: RemoveItem[] = [];
@@ -55,17 +73,31 @@ function batchesOf(items: RemoveItem[]): RemoveItem[][] {
 }
 
 /** The plan and, for a run, the layouts of every queue it may write (refused before anything is written). */
-async function planned(redis: RedisClient, prefix: string, parentKey: string, cost: ActionCost): Promise<{ plan: RemovePlan; layouts: ScriptLayouts }> {
+async function planned(
+  redis: RedisClient,
+  prefix: string,
+  parentKey: string,
+  cost: ActionCost,
+  search: SearchOptions,
+): Promise<{ plan: RemovePlan; layouts: ScriptLayouts }> {
   assertJobKey(prefix, parentKey);
   const guard = new CompatGuard(redis, () => cost.add());
   const snapshot = await readSubtree(
     redis,
     prefix,
     parentKey,
-    { ancestors: true, allLocks: true, startBuckets: ['dependencies'], onQueues: (q) => guard.prefetch(q) },
+    {
+      ancestors: true,
+      allLocks: true,
+      startBuckets: ['dependencies'],
+      removed: true,
+      queues: search.queues,
+      onQueues: (q) => guard.prefetch(q),
+    },
     cost,
   );
   const plan = planRemoveUnprocessed(snapshot);
+  plan.items.sort(oldestFirst(snapshot));
   const layouts = await guard.assert(queueKeysOf([parentKey, ...plan.result.removed]), ACTION);
   return { plan, layouts };
 }
@@ -79,7 +111,7 @@ async function apply(redis: RedisClient, plan: RemovePlan, layouts: ScriptLayout
     batches.map((batch) => ({
       script: REMOVE_UNPROCESSED,
       keys: [plan.routeKey],
-      args: [now, layoutArg, JSON.stringify(batch.map((item) => [item.key, item.state, item.leaf ? '1' : '0']))],
+      args: [now, layoutArg, JSON.stringify(batch.map((item) => [item.key, item.state, item.leaf ? '1' : '0', item.extras]))],
     })),
   );
   for (const reply of replies) {
@@ -92,14 +124,24 @@ async function apply(redis: RedisClient, plan: RemovePlan, layouts: ScriptLayout
   return result;
 }
 
-export async function previewRemoveUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
+export async function previewRemoveUnprocessed(
+  redis: RedisClient,
+  prefix: string,
+  parentKey: string,
+  search: SearchOptions = {},
+): Promise<RemoveUnprocessedResult> {
   const cost = new ActionCost(redis);
-  const { plan } = await planned(redis, prefix, parentKey, cost);
+  const { plan } = await planned(redis, prefix, parentKey, cost, search);
   return withStats(plan.result, cost);
 }
 
-export async function removeUnprocessed(redis: RedisClient, prefix: string, parentKey: string): Promise<RemoveUnprocessedResult> {
+export async function removeUnprocessed(
+  redis: RedisClient,
+  prefix: string,
+  parentKey: string,
+  search: SearchOptions = {},
+): Promise<RemoveUnprocessedResult> {
   const cost = new ActionCost(redis);
-  const { plan, layouts } = await planned(redis, prefix, parentKey, cost);
+  const { plan, layouts } = await planned(redis, prefix, parentKey, cost, search);
   return withStats(await apply(redis, plan, layouts, cost), cost);
 }

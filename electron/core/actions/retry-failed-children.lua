@@ -125,10 +125,10 @@ end
 -- state zset, a job hash that exists) read what was there before this batch, since the checks
 -- write nothing: they are asked first, one command per key and CHUNK members (ZMSCORE, HMGET,
 -- EXISTS), instead of one command per operation. found[i] / exists[i] answer operation i.
-local found, exists = {}, {}
+local found, exists, pendingIn = {}, {}, {}
 do
   -- key -> { members = {...}, ops = {...} } in first-seen order
-  local zsetAsks, hashAsks = newGroups(), newGroups()
+  local zsetAsks, hashAsks, setAsks = newGroups(), newGroups(), newGroups()
   local function ask(groups, key, i, member)
     local g = groups.lists[key]
     if not g then
@@ -162,6 +162,7 @@ do
       if queueKey and (c == "failed" or c == "completed") then ask(zsetAsks, queueKey .. ":" .. c, i, id) end
       retryKeys[#retryKeys + 1] = a
       retryOps[#retryOps + 1] = i
+      if b ~= "" then ask(setAsks, b .. ":dependencies", i, a) end
     end
   end)
   local hasZmscore = true
@@ -175,18 +176,34 @@ do
     for j, m in ipairs(members) do scores[j] = rcall("ZSCORE", key, m) end
     return scores
   end
-  local function answer(groups, read)
+  local function answer(groups, read, into)
     for _, key in ipairs(groups.order) do
       local g = groups.lists[key]
       for from = 1, #g.members, CHUNK do
         local to = math.min(from + CHUNK - 1, #g.members)
         local replies = read(key, { unpack(g.members, from, to) })
-        for j = from, to do found[g.ops[j]] = replies[j - from + 1] ~= false end
+        for j = from, to do into[g.ops[j]] = replies[j - from + 1] ~= false end
       end
     end
   end
-  answer(zsetAsks, zscores)
-  answer(hashAsks, function(key, members) return rcall("HMGET", key, unpack(members)) end)
+  local hasSmismember = true
+  local function members(key, list)
+    if hasSmismember then
+      local replies = redis.pcall("SMISMEMBER", key, unpack(list))
+      if type(replies) == "table" and not replies.err then
+        for j = 1, #replies do replies[j] = replies[j] == 1 end
+        return replies
+      end
+      hasSmismember = false -- before Redis 6.2
+    end
+    local replies = {}
+    for j, m in ipairs(list) do replies[j] = rcall("SISMEMBER", key, m) == 1 end
+    return replies
+  end
+  answer(zsetAsks, zscores, found)
+  answer(hashAsks, function(key, list) return rcall("HMGET", key, unpack(list)) end, found)
+  -- A retry's parent's :dependencies (before this batch; links earlier in it are willLink's).
+  answer(setAsks, members, pendingIn)
   for from = 1, #retryKeys, CHUNK do
     local to = math.min(from + CHUNK - 1, #retryKeys)
     local all = rcall("EXISTS", unpack(retryKeys, from, to)) == to - from + 1
@@ -209,10 +226,14 @@ local function isWaitingParent(parent)
   return parentWaiting[parent]
 end
 
-local function checkParentReady(key, parent)
+local function checkParentReady(key, parent, i)
   if parent == "" then return nil end
   local linked = willLink[parent]
-  if not (linked and linked[key]) and rcall("SISMEMBER", parent .. ":dependencies", key) == 0 then
+  if linked and linked[key] then
+    -- re-linked earlier in this batch
+  elseif pendingIn[i] == nil then
+    if rcall("SISMEMBER", parent .. ":dependencies", key) == 0 then return "is not pending in its parent " .. parent end
+  elseif not pendingIn[i] then
     return "is not pending in its parent " .. parent
   end
   if not isWaitingParent(parent) then return "its parent " .. parent .. " is not waiting for children" end
@@ -253,7 +274,7 @@ local function check(i, op, a, b, c)
       return a, "is active (locked by a worker)"
     end
     if not inState(queueKey, id, b) then return a, "is no longer " .. b end
-    local reason = checkParentReady(a, c)
+    local reason = checkParentReady(a, c, i)
     if reason then return a, reason end
     willWait[a] = true
     return nil
@@ -263,7 +284,7 @@ local function check(i, op, a, b, c)
     -- A finished job holds no lock: moveToFinished-14.lua releases it in the same script.
     if c ~= "failed" and c ~= "completed" then return a, "cannot be retried from " .. tostring(c) end
     if not found[i] then return a, "is no longer " .. c end
-    local reason = checkParentReady(a, b)
+    local reason = checkParentReady(a, b, i)
     if reason then return a, reason end
     return nil
   end

@@ -74,7 +74,13 @@ export async function planFrom(
   cost: ActionCost,
 ): Promise<GuardedPlan> {
   const guard = new CompatGuard(redis, () => cost.add());
-  const snapshot = await readSubtree(redis, prefix, start, { ancestors: true, removed: true, onQueues: (q) => guard.prefetch(q) }, cost);
+  const snapshot = await readSubtree(
+    redis,
+    prefix,
+    start,
+    { ancestors: true, removed: true, queues: options.queues, onQueues: (q) => guard.prefetch(q) },
+    cost,
+  );
   return { plan: planRetry(snapshot, options), guard };
 }
 

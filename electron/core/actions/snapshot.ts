@@ -69,6 +69,22 @@ export interface Snapshot {
    * `parentKey` is the only link left), so the reader finds them in the queues' failed sets.
    */
   removed: Map<string, string[]>;
+  /** Bucket keys of the jobs read that hold another type than BullMQ's (the reader reads them as empty). */
+  badBuckets?: BadBucket[];
+}
+
+/** A bucket key of the wrong type: `P:Q:id:failed` a list, say (BullMQ keeps a hash there). */
+export interface BadBucket {
+  key: string;
+  type: string;
+  expected: string;
+}
+
+/** load-level.lua's error for a bucket key of the wrong type ("<key> is a <type>, not a <expected>"), or null. */
+export function badBucketOf(jobKey: string, error: string): BadBucket | null {
+  const m = /^(.+) is an? (\w+), not an? (\w+)$/.exec(error);
+  if (!m || !m[1]!.startsWith(`${jobKey}:`)) return null;
+  return { key: m[1]!, type: m[2]!, expected: m[3]! };
 }
 
 export const NO_COUNTS: Readonly<Record<BucketKey, number>> = Object.freeze({ dependencies: 0, processed: 0, failed: 0, unsuccessful: 0 });

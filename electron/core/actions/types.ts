@@ -3,7 +3,17 @@
 
 export type { PromoteResult, RemoveJobResult, RemoveUnprocessedResult, RetryResult, SkippedJob } from '../../../shared/actions';
 
-export interface RetryOptions {
+/** Where the remove-policy search (find-failed-children.ts) finds the queues beyond the subtree's own. */
+export interface SearchOptions {
+  /**
+   * The queue keys `P:Q` known under the prefix: the core passes its queue registry's
+   * (queues/queue-registry.ts), so an action lists no keys. Without it, one SCAN for
+   * `P:*:failed` zsets, kept LIST_TTL_MS per connection.
+   */
+  queues?: () => Promise<string[]>;
+}
+
+export interface RetryOptions extends SearchOptions {
   /** Keep `atm` / `ats` (attempts made / started) instead of resetting them. */
   keepAttempts?: boolean;
   /** Also retry failed children that a newer child of the same queue and name superseded. */
