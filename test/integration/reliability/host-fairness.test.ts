@@ -3,22 +3,14 @@
 // While several clients have calls, each runs an equal share of SHARED_CALLS_IN_FLIGHT (2 each
 // for two); alone, a client runs MAX_CALLS_IN_FLIGHT. Checked with the calls counted on their way
 // into the real core (real Redis, real BullMQ data).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FlowProducer } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../../electron/core/dispatch';
 import { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED, SHARED_CALLS_IN_FLIGHT } from '../../../electron/host/call-queue';
-import { startWebHost, type WebHost } from '../../../electron/host/web-host';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import type { WebHost } from '../../../electron/host/web-host';
+import { webHostForFile } from '../../helpers/core-per-file';
 import { openWsTestClient } from '../../helpers/ws-test-client';
 
-let redis: TestRedis;
-let core: Core;
-let dataDir: string;
 let bigRoot: string;
 /** getFlowTree calls wait here while it is set (the counted host only). */
 let gate: Promise<void> | null = null;
@@ -30,28 +22,24 @@ const running = new Map<string, number>();
 const startedWith = new Map<string, number[]>();
 const othersAtStart = new Map<string, number[]>();
 let onStart: () => void = () => undefined;
-let counted: WebHost;
+const dispatch: Dispatch = async (method, args, session) => {
+  const who = session ?? 'http';
+  running.set(who, (running.get(who) ?? 0) + 1);
+  startedWith.set(who, [...(startedWith.get(who) ?? []), running.get(who)!]);
+  const others = [...running].reduce((sum, [s, n]) => (s === who ? sum : sum + n), 0);
+  othersAtStart.set(who, [...(othersAtStart.get(who) ?? []), others]);
+  onStart();
+  try {
+    if (method === 'getFlowTree' && gate) await gate;
+    return await core.dispatch(method, args, session);
+  } finally {
+    running.set(who, running.get(who)! - 1);
+  }
+};
+// The host's calls, counted on their way into the real core.
+const { redis, core, host: counted } = webHostForFile({ hosted: (c) => ({ ...c, dispatch }) });
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-fair-'));
-  core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-  const dispatch: Dispatch = async (method, args, session) => {
-    const who = session ?? 'http';
-    running.set(who, (running.get(who) ?? 0) + 1);
-    startedWith.set(who, [...(startedWith.get(who) ?? []), running.get(who)!]);
-    const others = [...running].reduce((sum, [s, n]) => (s === who ? sum : sum + n), 0);
-    othersAtStart.set(who, [...(othersAtStart.get(who) ?? []), others]);
-    onStart();
-    try {
-      if (method === 'getFlowTree' && gate) await gate;
-      return await core.dispatch(method, args, session);
-    } finally {
-      running.set(who, running.get(who)! - 1);
-    }
-  };
-  counted = await startWebHost({ core: { ...core, dispatch }, staticDir: dataDir, log: memoryLogger() });
   const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
   const big = await flows.add({
     name: 'big',
@@ -61,13 +49,6 @@ beforeAll(async () => {
   bigRoot = big.job.id!;
   await flows.close();
 }, 60_000);
-
-afterAll(async () => {
-  await counted.close();
-  await core.close();
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 // Big answers are not parsed (this process is the host too: parsing 1.5 MB answers would take
 // the host's time, which a real client on its own would not).
