@@ -2,24 +2,14 @@
 // running and MAX_CALLS_QUEUED waiting (more are refused with BUSY at once), and another
 // client's call is answered while the first one's burst is still being worked through. Plain
 // HTTP calls are bounded over all connections the same way (429 BUSY).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FlowProducer } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../../electron/core/dispatch';
-import { memoryLogger } from '../../../electron/core/log/logger';
 import { MAX_CALLS_IN_FLIGHT, MAX_CALLS_QUEUED } from '../../../electron/host/call-queue';
 import { MAX_HTTP_CALLS_IN_FLIGHT } from '../../../electron/host/http-api';
-import { startWebHost, type WebHost } from '../../../electron/host/web-host';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { webHostForFile } from '../../helpers/core-per-file';
 import { openWsTestClient } from '../../helpers/ws-test-client';
 
-let redis: TestRedis;
-let core: Core;
-let host: WebHost;
-let dataDir: string;
 /** Calls the host has handed to the core and not had answered yet, per session, and the most seen at once. */
 const running = new Map<string, number>();
 const peak = new Map<string, number>();
@@ -33,27 +23,24 @@ let treeGate: Promise<void> | null = null;
 let onChange: () => void = () => undefined;
 let rootId: string;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-limits-'));
-  core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-  // The host's calls, counted on their way into the core (Redis and the core are real).
-  const dispatch: Dispatch = async (method, args, session) => {
-    const who = session ?? 'http';
-    running.set(who, (running.get(who) ?? 0) + 1);
-    peak.set(who, Math.max(peak.get(who) ?? 0, running.get(who)!));
+// The host's calls, counted on their way into the core (Redis and the core are real).
+const dispatch: Dispatch = async (method, args, session) => {
+  const who = session ?? 'http';
+  running.set(who, (running.get(who) ?? 0) + 1);
+  peak.set(who, Math.max(peak.get(who) ?? 0, running.get(who)!));
+  onChange();
+  try {
+    if (!session && httpGate) await httpGate;
+    if (method === 'getFlowTree' && treeGate) await treeGate;
+    return await core.dispatch(method, args, session);
+  } finally {
+    running.set(who, running.get(who)! - 1);
     onChange();
-    try {
-      if (!session && httpGate) await httpGate;
-      if (method === 'getFlowTree' && treeGate) await treeGate;
-      return await core.dispatch(method, args, session);
-    } finally {
-      running.set(who, running.get(who)! - 1);
-      onChange();
-    }
-  };
-  host = await startWebHost({ core: { ...core, dispatch, status: core.status, onEvent: core.onEvent, closeSession: core.closeSession }, staticDir: dataDir, log: memoryLogger() });
+  }
+};
+const { redis, core, host } = webHostForFile({ hosted: (c) => ({ ...c, dispatch }) });
+
+beforeAll(async () => {
   const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
   const added = await flows.add({
     name: 'root',
@@ -64,12 +51,6 @@ beforeAll(async () => {
   await flows.close();
 });
 
-afterAll(async () => {
-  await host.close();
-  await core.close();
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 const openClient = () => openWsTestClient(host);
 
