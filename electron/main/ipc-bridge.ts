@@ -8,7 +8,7 @@ import type { DispatchResult } from '../../shared/contract';
 import { FlowscopeError } from '../../shared/errors';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/preload-api';
 import { attachSession, type ClientSession, type SessionCore } from '../core/client-session';
-import type { Logger } from '../core/log/logger';
+import { clip, type Logger } from '../core/log/logger';
 import { isTrustedSender } from './guards';
 
 /** The part of an invoke event the bridge reads (Electron's IpcMainInvokeEvent has it). */
@@ -71,7 +71,7 @@ export function bridgeCore(ipc: CallRegistry, core: BridgedCore, rendererUrl: st
   ipc.handle(IPC_CALL_CHANNEL, async (event: CallEvent, method: unknown, args: unknown): Promise<DispatchResult> => {
     const decision = callSession(event, new Set(windows.keys()), rendererUrl);
     if ('refused' in decision) {
-      log.warn('refused ipc call', { reason: decision.refused, url: event.senderFrame?.url });
+      log.warn('refused ipc call', { reason: decision.refused, url: event.senderFrame ? clip(event.senderFrame.url) : undefined });
       return refused(decision.refused);
     }
     return windows.get(event.sender.id)!.client.call(method, args);

@@ -1,6 +1,7 @@
 // `npm run test:chaos`: the long proof of issue 12, against real processes — the CLI built from
 // the sources, `flowscope serve` hosts started from it, each CLI call a process — real
-// redis-servers and real BullMQ workers. In order: 10,000 fuzzed frames, every Redis fault
+// redis-servers and real BullMQ workers. In order: 10,000 fuzzed frames, 10,000 fuzzed calls to
+// the desktop shell's IPC bridge (in this process: there is no Electron binary), every Redis fault
 // under live views (CHAOS_FAULT_ROUNDS rounds, default 3), and the soak of 300 flows
 // (CHAOS_SOAK_SECONDS, default 120; CHAOS_SOAK_FLOWS, default 300; CHAOS_FAIL_RATE, default
 // 0.12 per leaf run) whose bursts are the
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { runFaults } from './faults';
 import { fuzzHost } from './fuzz';
+import { fuzzIpc } from './fuzz-ipc';
 import { processRig, type ChaosRig } from './hosts';
 import { chaosSeed } from './random';
 import { runSoak } from './soak';
@@ -19,6 +21,7 @@ import { MUST_BE_ZERO, saveTally, type Tally } from './tally';
 
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const FRAMES = num('CHAOS_FRAMES', 10_000);
+const IPC_CALLS = num('CHAOS_IPC_CALLS', 10_000);
 const FAULT_ROUNDS = num('CHAOS_FAULT_ROUNDS', 3);
 const SOAK_FLOWS = num('CHAOS_SOAK_FLOWS', 300);
 const SOAK_SECONDS = num('CHAOS_SOAK_SECONDS', 120);
@@ -55,6 +58,14 @@ describe('chaos', () => {
     const tally = await fuzzHost(host, { frames: FRAMES, seed, jobKeys, prefix: redis.prefix, redis: redis.client() });
     await host.close();
     record(tally);
+  });
+
+  it(`IPC fuzzing: ${IPC_CALLS} calls to the desktop bridge over a real core`, async () => {
+    const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
+    const added = await flows.add({ name: 'root', queueName: 'ipc', children: [{ name: 'a', queueName: 'ipc' }, { name: 'b', queueName: 'ipc' }] });
+    await flows.close();
+    const jobKeys = [added.job, ...added.children!.map((c) => c.job)].map((j) => `${redis.prefix}:ipc:${j.id}`);
+    record(await fuzzIpc({ calls: IPC_CALLS, seed, redisUrl: redis.url, jobKeys, prefix: redis.prefix, redis: redis.client() }));
   });
 
   it(`Redis faults under live views, ${FAULT_ROUNDS} rounds`, async () => {

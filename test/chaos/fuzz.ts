@@ -15,7 +15,7 @@ import { fail, newTally, type Tally } from './tally';
 import { rng, type Rng } from './random';
 
 /** Methods left out with a valid token: with arguments that happen to be valid they change state on purpose (seed data, switch Redis, …). */
-const CHANGES_ON_PURPOSE = new Set([
+export const CHANGES_ON_PURPOSE = new Set([
   'runScenario',
   'setScenarioKnobs',
   'stopScenario',
@@ -25,9 +25,9 @@ const CHANGES_ON_PURPOSE = new Set([
   'useConnection',
   'testConnection',
 ]);
-const METHODS = METHOD_NAMES.filter((m) => !CHANGES_ON_PURPOSE.has(m));
+export const METHODS = METHOD_NAMES.filter((m) => !CHANGES_ON_PURPOSE.has(m));
 const ACTIONS = new Set(['retryFailedChildren', 'removeUnprocessed', 'retryJob', 'removeJob', 'promoteJob']);
-const ANSWER_MS = 5000;
+export const ANSWER_MS = 5000;
 
 export interface FuzzOptions {
   frames: number;
@@ -38,7 +38,7 @@ export interface FuzzOptions {
   redis: RedisClient;
 }
 
-function randomValue(r: Rng, depth = 0): unknown {
+export function randomValue(r: Rng, depth = 0): unknown {
   switch (r.int(depth > 2 ? 6 : 9)) {
     case 0:
       return null;
@@ -63,14 +63,14 @@ function randomValue(r: Rng, depth = 0): unknown {
 }
 
 /** Arguments: mostly random; sometimes well-formed ones (actions always as dry runs on real keys). */
-function randomArgs(r: Rng, method: string, o: FuzzOptions): unknown {
+export function randomArgs(r: Rng, method: string, o: Pick<FuzzOptions, 'jobKeys' | 'prefix'>): unknown {
   if (r.int(3) > 0) return randomValue(r);
   const key = r.bool() && o.jobKeys.length > 0 ? r.pick(o.jobKeys) : `${o.prefix}:${r.string(6)}:${r.int(1000)}`;
   if (ACTIONS.has(method)) return method === 'promoteJob' ? { key: `${o.prefix}:nope:${r.int(100)}` } : { key, parentKey: key, dryRun: true };
   return { key, parentKey: key, queue: r.pick(['fuzz', r.string(5)]), jobId: String(r.int(50)), depth: r.int(12), pageSize: r.int(600) };
 }
 
-function randomMethodName(r: Rng): string {
+export function randomMethodName(r: Rng): string {
   const n = r.int(20);
   if (n < 14) return r.pick(METHODS);
   if (n < 18) return r.string(r.int(30));

@@ -17,7 +17,7 @@ const tallies = existsSync(dir)
       .filter((f) => f.endsWith('.json'))
       .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
   : [];
-const order = ['fuzz', 'faults', 'soak'];
+const order = ['fuzz', 'ipcfuzz', 'faults', 'soak'];
 tallies.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
 
 const counters = ['crashes', 'hungCalls', 'lostResults', 'stuckParents', 'orphanKeys', 'doubleRuns', 'unexpectedErrors', 'redisChanged', 'faultsMissed', 'unrepaired'];

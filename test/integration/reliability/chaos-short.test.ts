@@ -1,11 +1,13 @@
 // The short cases of `npm run test:chaos` (test/chaos/), run in `npm test`: the same scenario
 // code at small sizes, in-process (no build): a few hundred fuzzed frames, each Redis fault
 // once under live views, and a 20-flow soak with random failures and repairs from two hosts
-// and the CLI. Each case asserts every must-be-zero counter of its tally is 0.
+// and the CLI; and 500 fuzzed calls to the desktop shell's IPC bridge over a real core. Each
+// case asserts every must-be-zero counter of its tally is 0.
 import { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFaults } from '../../chaos/faults';
 import { fuzzHost } from '../../chaos/fuzz';
+import { fuzzIpc } from '../../chaos/fuzz-ipc';
 import { inProcessRig, type ChaosRig } from '../../chaos/hosts';
 import { chaosSeed } from '../../chaos/random';
 import { runSoak } from '../../chaos/soak';
@@ -41,6 +43,18 @@ describe('chaos, short', () => {
     const jobKeys = [`${redis.prefix}:fuzz:${added.job.id}`, `${redis.prefix}:fuzz:${added.children![0]!.job.id}`];
     const tally = await fuzzHost(host, { frames: 300, seed, jobKeys, prefix: redis.prefix, redis: redis.client() });
     expect(tally.facts.frames).toBe(300);
+    expectClean(tally);
+  });
+
+  it('IPC fuzzing: 500 calls to the desktop bridge, from its windows and from senders it must refuse: every one answered with a result or a typed error, refusals never reach the core, Redis unchanged, memory bounded', async () => {
+    const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
+    const added = await flows.add({ name: 'root', queueName: 'ipc', children: [{ name: 'a', queueName: 'ipc' }] });
+    await flows.close();
+    const jobKeys = [`${redis.prefix}:ipc:${added.job.id}`, `${redis.prefix}:ipc:${added.children![0]!.job.id}`];
+    const tally = await fuzzIpc({ calls: 500, seed, redisUrl: redis.url, jobKeys, prefix: redis.prefix, redis: redis.client() });
+    expect(tally.facts).toMatchObject({ calls: 500 });
+    expect(tally.facts.refused).toBeGreaterThan(50);
+    expect(tally.facts.answeredOk).toBeGreaterThan(0);
     expectClean(tally);
   });
 
