@@ -1,6 +1,6 @@
 // What a Redis server says of its clients (CLIENT LIST), for the health-check tests: which of
 // them are the core's health connections and what each ran last.
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { HEALTH_CONNECTION_NAME } from '../../../electron/core/connection/health-connections';
 
 export interface ListedClient {
@@ -11,9 +11,9 @@ export interface ListedClient {
   health: boolean;
 }
 
-/** The clients of the server at `node`, without the short connection that asks. */
-export async function clientsOn(node: { host: string; port: number }): Promise<ListedClient[]> {
-  const admin = new Redis({ host: node.host, port: node.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+/** The clients of the server at `node` (reached with `options`: password, TLS), without the short connection that asks. */
+export async function clientsOn(node: { host: string; port: number }, options: RedisOptions = {}): Promise<ListedClient[]> {
+  const admin = new Redis({ ...options, host: node.host, port: node.port, lazyConnect: true, maxRetriesPerRequest: 0 });
   try {
     await admin.connect();
     const self = String(await admin.client('ID'));
@@ -32,6 +32,6 @@ export async function clientsOn(node: { host: string; port: number }): Promise<L
 }
 
 /** How many health connections the server at `node` has. */
-export async function healthConnectionsOn(node: { host: string; port: number }): Promise<number> {
-  return (await clientsOn(node)).filter((c) => c.health).length;
+export async function healthConnectionsOn(node: { host: string; port: number }, options: RedisOptions = {}): Promise<number> {
+  return (await clientsOn(node, options)).filter((c) => c.health).length;
 }
