@@ -63,6 +63,11 @@ export interface AuditEntry {
   action: string;
   /** The job the action started from (the parent for the two repair actions). */
   parent: string | null;
+  /**
+   * The root of the flow that job was in when the action ran, so a flow's history still finds
+   * the entry after the job is gone. Entries written before it was recorded have none.
+   */
+  rootKey?: string;
   /** Keys the action changed (in a listAudit answer, at most MAX_AUDIT_CHANGED_KEYS of them). */
   changed: string[];
   /** How many keys it changed, when `changed` was cut for the answer (shared/answer-limits.ts). */

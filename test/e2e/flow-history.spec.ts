@@ -1,6 +1,7 @@
 // A flow's own history and its export, in the web host: a retry and a removal run from the
 // inspector show in the History view right after, with what was done, to which job and how it
-// ended; another flow's History shows none of them; Export downloads `<queue>-<jobId>.json`,
+// ended, and still after a reload (the removed job is no longer in view: the entries carry the
+// flow's root key); another flow's History shows none of them; Export downloads `<queue>-<jobId>.json`,
 // the tree as `flowscope tree --json` prints it. At 1024x700 and 1440x900 the History view
 // neither scrolls sideways nor cuts text; saves docs/screenshots/history-<width>.png.
 import { readFileSync } from 'node:fs';
@@ -90,6 +91,14 @@ for (const size of [
       const { stats: _a, ...exported } = tree;
       const { stats: _b, ...asked } = await host().api<FlowTree>('exportFlow', { queue: `e2e-hist-${tag}`, jobId: 'report-1' });
       expect(exported).toEqual(asked);
+
+      // After a reload the view holds no trace of the removed job: the entries carry the root.
+      await page.reload();
+      await expect(nodeCard(page, keyOf(root))).toBeVisible();
+      await page.getByTestId('show-history').click();
+      await expect(entries).toHaveCount(2);
+      await expect(entries.nth(0)).toHaveAttribute('data-root-key', keyOf(root));
+      await expect(entries.nth(0).getByTestId('history-root')).toHaveText(`in the flow of e2e-hist-${tag}/report-1`);
 
       // Another flow's History lists none of it.
       await openFlow(page, host(), other);

@@ -34,6 +34,7 @@ export async function appendAudit(file: string, input: AuditInput): Promise<Audi
     connection: cleanConnection(input.connection),
     action: input.action,
     parent: input.parent,
+    ...(input.rootKey !== undefined ? { rootKey: input.rootKey } : {}),
     changed: [...input.changed],
     outcome: input.outcome,
     ...(input.message !== undefined ? { message: scrub(input.message) } : {}),
@@ -47,7 +48,13 @@ export async function appendAudit(file: string, input: AuditInput): Promise<Audi
 function isEntry(value: unknown): value is AuditEntry {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.time === 'string' && typeof v.action === 'string' && Array.isArray(v.changed) && typeof v.outcome === 'string';
+  return (
+    typeof v.time === 'string' &&
+    typeof v.action === 'string' &&
+    Array.isArray(v.changed) &&
+    typeof v.outcome === 'string' &&
+    (v.rootKey === undefined || typeof v.rootKey === 'string')
+  );
 }
 
 const CHUNK = 64 * 1024;

@@ -1,5 +1,7 @@
 // The history of one flow (docs/SPEC.md §6): the audit entries that name any of its jobs, as
-// the action's target (`parent`) or among the keys it changed. The log is read newest first and
+// the action's target (`parent`), as the root of the flow the target was in (`rootKey`, so an
+// entry about a job since removed is still placed, after a reload too), or among the keys it
+// changed. Entries written before `rootKey` was recorded are matched by the other two. The log is read newest first and
 // the walk is bounded both by the entries it keeps and by how far back it reads, so a log of
 // many megabytes costs at most MAX_FLOW_HISTORY_SCAN_BYTES per question.
 import type { AuditEntry } from '../../../shared/actions';
@@ -14,6 +16,7 @@ export const DEFAULT_FLOW_HISTORY_LIMIT = 100;
 
 function names(entry: AuditEntry, keys: ReadonlySet<string>): boolean {
   if (entry.parent !== null && keys.has(entry.parent)) return true;
+  if (entry.rootKey !== undefined && keys.has(entry.rootKey)) return true;
   return entry.changed.some((key) => keys.has(key));
 }
 

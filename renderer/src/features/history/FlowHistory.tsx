@@ -1,5 +1,6 @@
 // The History view of an open flow: every repair the audit log holds for its jobs, newest
-// first — what was done, to which job, when, from which connection, and how it ended.
+// first — what was done, to which job (and in which flow, as the entry recorded it), when, from
+// which connection, and how it ended.
 import type { AuditEntry } from '../../../../shared/actions';
 import { parseJobKey } from '../../../../shared/job-keys';
 import { shortId } from '../../navigation/job-key';
@@ -21,12 +22,17 @@ const ACTION_NAMES: Record<string, string> = {
 
 const OUTCOME_WORDS: Record<AuditEntry['outcome'], string> = { ok: 'done', refused: 'refused', error: 'failed' };
 
+/** `queue/short id` of a key under the prefix; the key itself otherwise. */
+function whereOf(jobKey: string, prefix: string): string {
+  const parts = parseJobKey(jobKey, prefix);
+  return parts ? `${parts.queue}/${shortId(parts.id)}` : jobKey;
+}
+
 function JobName({ jobKey, prefix }: { jobKey: string; prefix: string }) {
   const controller = useFlowController();
   const job = useJob(jobKey);
   const inView = job !== undefined;
-  const parts = parseJobKey(jobKey, prefix);
-  const where = parts ? `${parts.queue}/${shortId(parts.id)}` : jobKey;
+  const where = whereOf(jobKey, prefix);
   const label = job?.name ? (
     <>
       <span className="history-job-name">{job.name}</span> {where}
@@ -46,7 +52,13 @@ function Entry({ entry, prefix }: { entry: AuditEntry; prefix: string }) {
   const when = Date.parse(entry.time);
   const changed = entry.changedTotal ?? entry.changed.length;
   return (
-    <li className={`history-entry outcome-${entry.outcome}`} data-testid="history-entry" data-action={entry.action} data-outcome={entry.outcome}>
+    <li
+      className={`history-entry outcome-${entry.outcome}`}
+      data-testid="history-entry"
+      data-action={entry.action}
+      data-outcome={entry.outcome}
+      data-root-key={entry.rootKey}
+    >
       <div className="history-line">
         <strong>{ACTION_NAMES[entry.action] ?? entry.action}</strong>
         {entry.parent && <JobName jobKey={entry.parent} prefix={prefix} />}
@@ -56,6 +68,11 @@ function Entry({ entry, prefix }: { entry: AuditEntry; prefix: string }) {
         <time dateTime={entry.time} title={entry.time}>
           {new Date(when).toLocaleString()} ({timeAgo(when)})
         </time>
+        {entry.rootKey && entry.rootKey !== entry.parent && (
+          <span data-testid="history-root">
+            in the flow of <code title={entry.rootKey}>{whereOf(entry.rootKey, prefix)}</code>
+          </span>
+        )}
         <span>
           from <code className="history-connection">{entry.connection}</code>
         </span>
