@@ -1,6 +1,8 @@
 // Switching connection stops the running scenarios (their workers belong to the old Redis);
 // the core remembers them, with their knobs, for that connection, so switching back offers
-// them again and restartStoppedScenarios runs them with the same knobs. Real redis-servers.
+// them again and restartStoppedScenarios runs them with the same knobs, seeding fresh flows on
+// that connection (new roots, not the ones the stopped run left, none on the other Redis).
+// Real redis-servers.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +72,35 @@ describe('scenarios across a connection switch', () => {
     expect(await call<StoppedScenario[]>('listStoppedScenarios')).toEqual([]);
     expect((await call<ScenarioRun[]>('listScenarioRuns')).map((r) => r.name)).toEqual(['etl-chain']);
     await call('stopScenario', { name: 'etl-chain' });
+  });
+
+  it('a restart after switching back seeds fresh flows on that connection, which run', async () => {
+    const before = await call<{ run: ScenarioRun; seeded: string[] }>('runScenario', { name: 'stuck-parent', knobs: { flows: 2 } });
+    const oldRoots = new Set(before.seeded);
+    const other = await call<SavedConnection>('saveConnection', { name: 'Other again', url: second.url, prefix: 'bull', readOnly: false });
+    await call('useConnection', { id: other.id });
+    await call('useConnection', { id: 'startup' });
+    const answer = await call<{ restarted: string[]; seeded: string[] }>('restartStoppedScenarios', {});
+    expect(answer.restarted).toEqual(['stuck-parent']);
+    expect(answer.seeded).toHaveLength(2);
+    expect(answer.seeded.filter((k) => oldRoots.has(k))).toEqual([]);
+    // The run holds the fresh roots only, and they are jobs of the first Redis, not the other.
+    const [run] = await call<ScenarioRun[]>('listScenarioRuns');
+    expect(run!.roots).toEqual(answer.seeded);
+    const firstRedis = first.client();
+    const otherRedis = second.client();
+    try {
+      for (const key of answer.seeded) {
+        expect(await firstRedis.exists(key), key).toBe(1);
+        expect(await otherRedis.exists(key), key).toBe(0);
+      }
+      // Workers run them: a fresh root soon has a processed child.
+      await expect.poll(() => firstRedis.exists(`${answer.seeded[0]}:processed`), { timeout: 20_000 }).toBe(1);
+    } finally {
+      firstRedis.disconnect();
+      otherRedis.disconnect();
+      await call('stopScenario', { name: 'stuck-parent' });
+    }
   });
 
   it('refuses an unknown scenario name, changing nothing', async () => {
