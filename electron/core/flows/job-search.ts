@@ -6,13 +6,15 @@
 //   3f34ce14…  or 3f34ce14     the short id the UI shows: ids starting with it (6+ characters)
 //   stuck-fetch:3f34…          `queue:id`, the CLI's flow column (a trailing " (child)" is fine)
 //   bull:stuck-fetch:3f34…     the full key, as Copy key and the audit log give it
-//   http://…/#/flow/q/17       a Flowscope link
+//   http://…/#/flow/q/17       a Flowscope link (the web host's)
+//   flowscope://flow/q/17      the desktop app's deep link (?connection=… is the UI's business)
 //
 // Cost: the exact id (and its lower- and upper-case forms) is one EXISTS per queue searched,
 // all sent at once; only when that finds nothing is the id matched as a prefix, by walking the
 // searched queues' state sets (findJobsByIdPrefix): the jobs of those queues, never the
 // keyspace, and nothing kept in the host.
 import type { RedisClient } from '../connection/redis-client';
+import { parseDeepLink } from '../../../shared/deep-link';
 import { jobKey, queueKeys } from '../../../shared/job-keys';
 
 /** What a search text asks for. */
@@ -28,6 +30,9 @@ const QUOTES = /^[`'"“”‘’<\s]+|[`'"“”‘’>\s]+$/g;
 export function parseJobSearch(text: string, prefix: string): SearchTerms | null {
   let t = text.replace(QUOTES, '').trim();
   t = t.replace(/\s*\(child\)$/, '');
+
+  const deepLink = parseDeepLink(t);
+  if (deepLink) return { queues: [deepLink.queue], id: deepLink.jobId };
 
   const link = /#\/flow\/([^/?#]+)\/([^/?#]+)/.exec(t);
   if (link) {
