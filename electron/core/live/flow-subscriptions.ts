@@ -77,6 +77,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
           follow: (v) => streams.follow(v),
           schedule,
           unfollowUnused: streams.unfollowUnused,
+          morePending: (v) => runner.hasPending(v.id),
         });
         if (patch) deps.sendPatch(view.session, patch);
       }

@@ -33,8 +33,15 @@ export interface StreamFollow {
   close(): Promise<void>;
 }
 
-const streamOf = (queueKey: string): string => queueKeys(queueKey).events;
-const EVENTS_SUFFIX = streamOf('').length;
+/** The events stream of a queue key (`P:Q` -> `P:Q:events`). */
+export const streamOf = (queueKey: string): string => queueKeys(queueKey).events;
+/** What streamOf appends. */
+export const EVENTS_SUFFIX = streamOf('');
+/**
+ * How far (stream time) the views' reader may fall behind a stream before it skips ahead and
+ * the views on it resync: what a view cannot take in within this is a burst, not a backlog.
+ */
+export const LIVE_MAX_LAG_MS = 1000;
 
 export function createStreamFollow(core: LiveCore, handlers: StreamFollowHandlers): StreamFollow {
   let reader: StreamReader | undefined;
@@ -44,7 +51,7 @@ export function createStreamFollow(core: LiveCore, handlers: StreamFollowHandler
     for (const entry of entries) {
       const jobId = entry.fields.jobId;
       if (!jobId) continue;
-      keys.add(`${entry.stream.slice(0, -EVENTS_SUFFIX)}:${jobId}`);
+      keys.add(`${entry.stream.slice(0, -EVENTS_SUFFIX.length)}:${jobId}`);
     }
     if (keys.size === 0) return;
     for (const view of handlers.views()) {
@@ -73,12 +80,12 @@ export function createStreamFollow(core: LiveCore, handlers: StreamFollowHandler
 
   return {
     async positions(queues) {
-      const positions = new Map<string, string>();
-      for (const queueKey of queues) positions.set(streamOf(queueKey), await lastStreamId(core.redis(), streamOf(queueKey)));
-      return positions;
+      // One round trip: the reads go out together.
+      const ids = await Promise.all(queues.map((queueKey) => lastStreamId(core.redis(), streamOf(queueKey))));
+      return new Map(queues.map((queueKey, i) => [streamOf(queueKey), ids[i]!]));
     },
     async follow(view, positions) {
-      reader ??= createStreamReader(core.redis(), { onEntries, onGap, onBadStreams });
+      reader ??= createStreamReader(core.redis(), { onEntries, onGap, onBadStreams }, { maxLagMs: LIVE_MAX_LAG_MS });
       const watched = new Set(reader.streams());
       const added = new Set<string>();
       for (const queueKey of view.queueKeys()) {

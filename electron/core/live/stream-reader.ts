@@ -9,6 +9,12 @@
 // leaves them out of the shared read and goes on with the others; every RECHECK_BAD_MS it
 // looks at them again, and a key that is a stream again (or gone) is read from its end on,
 // with a gap ('repaired') so the views of its queue resync.
+//
+// Entries go to the caller as soon as the XREAD answers; the trim check (one XINFO per stream
+// read) follows. A reader that falls more than MAX_LAG_MS of stream time behind a stream's
+// newest entry (`maxLagMs`, set by the live views: a burst bigger than they can take) skips to
+// that entry and reports a gap ('behind'): the views resync from a snapshot instead of working
+// through a backlog.
 import type { RedisClient } from '../connection/redis-client';
 import { openBlockingConnection, type BlockingConnection } from '../connection/blocking-connection';
 import { isCluster } from '../connection/redis-client';
@@ -23,14 +29,23 @@ export interface StreamReaderHandlers {
   /** Entries read in one XREAD call, in stream order per stream. */
   onEntries(entries: StreamEntry[]): void;
   /** The reader may have missed entries of these streams: resync whatever depends on them. */
-  onGap(streams: string[], why: 'reconnect' | 'trimmed' | 'repaired'): void;
+  onGap(streams: string[], why: GapReason): void;
   /** These followed keys are not streams: they are left out of the read until they are again. */
   onBadStreams?(streams: { stream: string; type: string }[]): void;
 }
 
+export type GapReason = 'reconnect' | 'trimmed' | 'repaired' | 'behind';
+
 export interface StreamReaderOptions {
   /** How often keys found of the wrong type are looked at again. */
   recheckBadMs?: number;
+  /**
+   * Most stream time (ms between entry ids) the reader may lag a stream's newest entry by
+   * before it skips ahead with a 'behind' gap. Default: no bound (every entry is read).
+   */
+  maxLagMs?: number;
+  /** Most entries one XREAD takes. */
+  count?: number;
 }
 
 export interface StreamReader {
@@ -68,6 +83,8 @@ function compareIds(a: string, b: string): number {
   return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
 }
 
+const idMs = (id: string): number => Number(id.slice(0, id.indexOf('-')));
+
 function toFields(flat: string[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
@@ -80,6 +97,8 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
   const bad = new Map<string, string>();
   let badCheckedAt = 0;
   const recheckBadMs = options.recheckBadMs ?? RECHECK_BAD_MS;
+  const maxLagMs = options.maxLagMs ?? Infinity;
+  const count = options.count ?? COUNT;
   let blocking: BlockingConnection | null = null;
   let blockingId: number | null = null;
   let closed = false;
@@ -123,25 +142,30 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
   };
 
   /**
-   * Which streams may have lost entries after the position we read from. Trimming removes the
-   * oldest entries and leaves no record of their ids, so the test is conservative: if even
-   * the stream's oldest remaining entry is newer than our position, entries between may be
-   * gone. One pipelined XINFO per reply; a false alarm costs one resync.
+   * After a read: which streams may have lost entries after the position we read from, and
+   * which the reader lags too far behind. Trimming removes the oldest entries and leaves no
+   * record of their ids, so the test is conservative: if even the stream's oldest remaining
+   * entry is newer than our position, entries between may be gone. One pipelined XINFO per
+   * reply; a false alarm costs one resync.
    */
-  async function trimmedAfter(positions: [stream: string, after: string][]): Promise<string[]> {
+  async function afterRead(positions: [stream: string, after: string][]): Promise<{ trimmed: string[]; behind: [string, string][] }> {
     const checked = positions.filter(([, after]) => after !== '0-0');
-    if (checked.length === 0) return [];
+    if (checked.length === 0) return { trimmed: [], behind: [] };
     const pipeline = command.pipeline();
     for (const [stream] of checked) pipeline.call('XINFO', 'STREAM', stream);
     const replies = (await pipeline.exec()) ?? [];
-    return checked
-      .filter(([, after], i) => {
-        const info = (replies[i]?.[1] ?? []) as unknown[];
-        const at = info.indexOf('first-entry');
-        const first = at >= 0 ? (info[at + 1] as [string, string[]] | null) : null;
-        return first !== null && compareIds(first[0], after) > 0;
-      })
-      .map(([stream]) => stream);
+    const trimmed: string[] = [];
+    const behind: [string, string][] = [];
+    checked.forEach(([stream, after], i) => {
+      const info = (replies[i]?.[1] ?? []) as unknown[];
+      const at = info.indexOf('first-entry');
+      const first = at >= 0 ? (info[at + 1] as [string, string[]] | null) : null;
+      if (first !== null && compareIds(first[0], after) > 0) trimmed.push(stream);
+      const newest = String(info[info.indexOf('last-generated-id') + 1] ?? '0-0');
+      const readTo = lastIds.get(stream);
+      if (readTo !== undefined && idMs(newest) - idMs(readTo) > maxLagMs) behind.push([stream, newest]);
+    });
+    return { trimmed, behind };
   }
 
   /** Types of `keys`, one pipeline. */
@@ -215,7 +239,7 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
         inFlightGeneration = generation;
         // With keys set aside, the read ends in time for their next look.
         const blockMs = bad.size > 0 ? Math.max(10, Math.min(BLOCK_MS, badCheckedAt + recheckBadMs - Date.now())) : BLOCK_MS;
-        const reply = (await blocking.client.xread('COUNT', COUNT, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map((k) => lastIds.get(k)!))) as
+        const reply = (await blocking.client.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map((k) => lastIds.get(k)!))) as
           | [string, [string, string[]][]][]
           | null;
         inFlightGeneration = null;
@@ -229,9 +253,13 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
           for (const [id, flat] of items) entries.push({ stream, id, fields: toFields(flat) });
           if (items.length > 0) lastIds.set(stream, items[items.length - 1]![0]);
         }
-        const gaps = await trimmedAfter(positions);
         if (entries.length > 0) handlers.onEntries(entries);
-        if (gaps.length > 0) handlers.onGap(gaps, 'trimmed');
+        const { trimmed, behind } = await afterRead(positions);
+        if (trimmed.length > 0) handlers.onGap(trimmed, 'trimmed');
+        // Too far behind: skip to the newest entry (not removed meanwhile) and resync instead.
+        const skipped = behind.filter(([stream]) => lastIds.has(stream));
+        for (const [stream, newest] of skipped) lastIds.set(stream, newest);
+        if (skipped.length > 0) handlers.onGap(skipped.map(([stream]) => stream), 'behind');
       } catch (err) {
         inFlightGeneration = null;
         if (closed) return;

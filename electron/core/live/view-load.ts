@@ -7,6 +7,7 @@ import { queueKeyOf } from '../../../shared/job-keys';
 import { missingJobError } from '../flows/missing-job';
 import { loadTree } from '../tree';
 import type { LiveFlowView } from './flow-view';
+import { EVENTS_SUFFIX, streamOf } from './stream-follow';
 import type { LiveCore, StreamFollow } from './stream-follow';
 
 export interface ViewLoadDeps {
@@ -23,10 +24,15 @@ export interface ViewLoadDeps {
  */
 export async function loadView(view: LiveFlowView, deps: ViewLoadDeps, onMissing: 'throw' | 'show' = 'throw'): Promise<FlowscopeError | null> {
   const { queue, jobId, depth, pageSize } = view.options;
-  // Positions of the streams known before the load, so nothing between is missed.
+  // Positions of the streams taken before the load, so nothing between is missed: the root's
+  // queue first, then each queue new in a level just before that level is read.
   const rootQueueKey = `${deps.core.prefix}:${queue}`;
   const positions = await deps.streams.positions([rootQueueKey]);
-  const tree = await loadTree(deps.core.redis(), deps.core.prefix, queue, jobId, { depth, pageSize });
+  const beforeLevel = async (keys: string[]) => {
+    const fresh = [...new Set(keys.map(queueKeyOf))].filter((q) => !positions.has(streamOf(q)));
+    for (const [stream, id] of await deps.streams.positions(fresh)) positions.set(stream, id);
+  };
+  const tree = await loadTree(deps.core.redis(), deps.core.prefix, queue, jobId, { depth, pageSize, beforeLevel });
   let gone: FlowscopeError | null = null;
   if (tree.nodes[0]?.state === 'missing') {
     gone = await missingJobError(deps.core.redis(), deps.core.prefix, queue, jobId);
@@ -34,10 +40,10 @@ export async function loadView(view: LiveFlowView, deps: ViewLoadDeps, onMissing
     tree.nodes.splice(1);
   }
   view.reset(tree);
-  // Streams of other queues are followed from now: re-read their nodes once, in case they
-  // changed between the load and now.
+  // Streams of queues without a position (none should be left) are followed from now: re-read
+  // their nodes once, in case they changed between the load and now.
   const late = await deps.streams.follow(view, positions);
-  late.delete(rootQueueKey);
+  for (const stream of positions.keys()) late.delete(stream.slice(0, -EVENTS_SUFFIX.length));
   if (late.size > 0) {
     const keys = [...view.nodes.keys()].filter((k) => late.has(queueKeyOf(k)));
     deps.schedule(view, keys);

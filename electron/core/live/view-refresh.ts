@@ -1,14 +1,21 @@
-// A live view's refresh: events named some jobs; re-read them and their parents in one pipeline
-// (BullMQ writes nothing on the parent's stream when a child changes bucket), drop the nodes no
-// bucket holds any more, load children that appeared (runtime-added children grow in place),
-// read moved children again, recompute the parents' truncation, and turn what changed into a
-// patch. Each step is a function over the view and the changes found so far.
+// A live view's refresh: events named some jobs; re-read them and their parents in one round
+// trip (BullMQ writes nothing on the parent's stream when a child changes bucket), drop the
+// nodes no bucket holds any more, load children that appeared (runtime-added children grow in
+// place), recompute the parents' truncation, and turn what changed into a patch. Each step is
+// a function over the view and the changes found so far.
+//
+// A parent is listed (its first page of each bucket read) only when it must be: a child not in
+// view named it, it is not shown whole, or its counts disagree with the children in view and
+// no further work is on its way to explain it. Otherwise it is read for its counts only: at
+// thousands of children in view that listing was most of a refresh. Children a listing shows
+// in another bucket than the view holds are read in the view's next run (merged with the
+// events that are usually on their way for them), not twice.
 import type { RedisClient } from '../connection/redis-client';
 import { BUCKETS, type Bucket, type FlowNode, type FlowPatch } from '../../../shared/domain';
 import { queueKeyOf } from '../../../shared/job-keys';
 import { RoundTrips } from '../lua/round-trips';
 import { toFlowNode } from '../tree/flow-node';
-import { loadLevel, type LevelRecord } from '../tree/load-level';
+import { loadLevel, loadLevelGroups, type LevelRecord } from '../tree/load-level';
 import { walkLevels } from '../tree/tree-walk';
 import type { LiveFlowView } from './flow-view';
 
@@ -21,6 +28,8 @@ export interface RefreshDeps {
   schedule(view: LiveFlowView, keys: string[]): void;
   /** Stops following streams no view needs any more (nodes were removed). */
   unfollowUnused(): void;
+  /** True when more work for the view came in meanwhile (its next run is certain). */
+  morePending(view: LiveFlowView): boolean;
 }
 
 /** What a refresh found so far. */
@@ -40,32 +49,79 @@ interface Seed {
 /** Re-reads the named jobs (and their parents) and turns the differences into a patch (null: nothing changed). */
 export async function refreshView(view: LiveFlowView, keys: Set<string>, deps: RefreshDeps): Promise<FlowPatch | null> {
   const trips = new RoundTrips(deps.redis);
-  const touched = await touchedKeys(view, keys, deps.redis, trips);
+  const { touched, newChildOf } = await touchedKeys(view, keys, deps.redis, trips);
   if (touched.size === 0) return null;
   const changes: Changes = { upserts: new Map(), removed: [], truncated: [] };
   /** The records of the parents read (in view, above the view's depth), by key. */
   const parents = new Map<string, LevelRecord>();
-  let toRead = [...touched];
-  // Two passes at most: the touched jobs, then children whose bucket their parent changed.
-  for (let pass = 0; pass < 2 && toRead.length > 0; pass++) {
-    const records = await loadLevel(trips, toRead, view.options.pageSize, true);
-    takeRecords(view, records, deps.prefix, changes, parents);
-    const { seeds, moved } = listedChildren(view, parents, touched);
-    await walkNewChildren(view, seeds, trips, deps.prefix, changes);
-    toRead = [...moved];
-    for (const k of moved) touched.add(k);
+  const listed = new Set<string>();
+  const toList: string[] = [];
+  const toCount: string[] = [];
+  for (const key of touched) (mustList(view, key, newChildOf) ? toList : toCount).push(key);
+  const [listedRecords, countedRecords] = await loadLevelGroups(
+    trips,
+    [
+      { keys: toList, pageSize: view.options.pageSize },
+      { keys: toCount, pageSize: 0 },
+    ],
+    true,
+  );
+  for (const key of toList) listed.add(key);
+  takeRecords(view, [...listedRecords!, ...countedRecords!], deps.prefix, changes, parents);
+  // Parents read for counts whose counts the children in view do not add up to: listed now,
+  // unless work already on its way re-reads them (then the next run looks again).
+  const unexplained = [...parents.keys()].filter((k) => !listed.has(k) && !addsUp(view, k, parents.get(k)!));
+  if (unexplained.length > 0) {
+    if (deps.morePending(view)) deps.schedule(view, unexplained);
+    else {
+      const relisted = await loadLevel(trips, unexplained, view.options.pageSize, true);
+      for (const key of unexplained) listed.add(key);
+      takeRecords(view, relisted, deps.prefix, changes, parents);
+    }
   }
-  retruncateParents(view, parents, changes);
+  const listedParents = new Map([...parents].filter(([k]) => listed.has(k)));
+  const { seeds, moved } = listedChildren(view, listedParents, touched);
+  await walkNewChildren(view, seeds, trips, deps.prefix, changes);
+  if (moved.size > 0) deps.schedule(view, [...moved]);
+  retruncateParents(view, listedParents, changes);
   await followLateQueues(view, changes, deps);
   return patchOf(view, changes, deps);
+}
+
+/**
+ * Whether a touched node must be listed: a child not in view named it (a child was added), or
+ * its children are not all in view (which page holds which child only a listing tells).
+ */
+function mustList(view: LiveFlowView, key: string, newChildOf: Set<string>): boolean {
+  const node = view.nodes.get(key);
+  if (!node || node.depth >= view.options.depth) return false;
+  if (newChildOf.has(key)) return true;
+  if ((view.truncated.get(key)?.length ?? 0) > 0) return true;
+  return !addsUpCounts(view, key, node.childCounts);
+}
+
+/** True when every bucket count of the parent equals its children in view in that bucket. */
+function addsUpCounts(view: LiveFlowView, key: string, counts: FlowNode['childCounts']): boolean {
+  return BUCKETS.every((b) => counts[b] === view.childrenIn(key, b));
+}
+
+function addsUp(view: LiveFlowView, key: string, record: LevelRecord): boolean {
+  return addsUpCounts(view, key, record.counts);
 }
 
 /**
  * The keys to re-read: the named jobs in view with their parents, and the parents in view of
  * named jobs not in view (a child just added to a job in view).
  */
-async function touchedKeys(view: LiveFlowView, keys: Set<string>, redis: RedisClient, trips: RoundTrips): Promise<Set<string>> {
+async function touchedKeys(
+  view: LiveFlowView,
+  keys: Set<string>,
+  redis: RedisClient,
+  trips: RoundTrips,
+): Promise<{ touched: Set<string>; newChildOf: Set<string> }> {
   const touched = new Set<string>();
+  /** Parents in view named by a job not in view: a child of theirs appeared. */
+  const newChildOf = new Set<string>();
   const unknown: string[] = [];
   for (const key of keys) {
     if (view.nodes.has(key)) {
@@ -79,9 +135,14 @@ async function touchedKeys(view: LiveFlowView, keys: Set<string>, redis: RedisCl
     for (const key of unknown) pipeline.hget(key, 'parentKey');
     trips.count++;
     const replies = (await pipeline.exec()) ?? [];
-    for (const [, parentKey] of replies) if (typeof parentKey === 'string' && view.nodes.has(parentKey)) touched.add(parentKey);
+    for (const [, parentKey] of replies) {
+      if (typeof parentKey === 'string' && view.nodes.has(parentKey)) {
+        touched.add(parentKey);
+        newChildOf.add(parentKey);
+      }
+    }
   }
-  return touched;
+  return { touched, newChildOf };
 }
 
 /** Takes fresh records of nodes in view: changed nodes become upserts, those no bucket holds are removed. */

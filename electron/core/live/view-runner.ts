@@ -38,6 +38,11 @@ export class ViewRunner {
     return this.running.has(id) || this.pending.has(id);
   }
 
+  /** True when work for the view is waiting for its next run. */
+  hasPending(id: string): boolean {
+    return this.pending.has(id);
+  }
+
   /** Waits for the view's run in progress, if any (its pending work stays). */
   async settled(id: string): Promise<void> {
     await this.running.get(id);

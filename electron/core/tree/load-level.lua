@@ -41,11 +41,17 @@ for j = 1, nFields do
   if FIELDS[j] == "parentKey" then parentKeyAt = j end
 end
 
+-- The types of parents' bucket keys, once per call: a batch's jobs are mostly siblings.
+local bucketTypes = {}
 local function bucketsHolding(parentKey, childKey)
   local found = {}
   for _, b in ipairs(BUCKET_NAMES) do
     local key = parentKey .. BUCKET_SUFFIX[b]
-    local t = keyType(key)
+    local t = bucketTypes[key]
+    if not t then
+      t = keyType(key)
+      bucketTypes[key] = t
+    end
     if t == BUCKET_TYPE[b] then
       local hit
       if t == "hash" then

@@ -91,6 +91,27 @@ export async function loadLevel(
 }
 
 /**
+ * Several loads in one round trip, each with its own page size (a live refresh lists the
+ * parents it must and reads the rest counts only): records per group, in key order.
+ */
+export async function loadLevelGroups(
+  trips: RoundTrips,
+  groups: { keys: string[]; pageSize: number }[],
+  withParentBucket = false,
+): Promise<LevelRecord[][]> {
+  const loads = groups.map((g) => (g.keys.length > 0 ? new LevelLoad(g.keys, { pageSize: g.pageSize, withParentBucket }) : null));
+  const calls = loads.flatMap((l) => l?.calls ?? []);
+  if (calls.length === 0) return groups.map(() => []);
+  const replies = await trips.run(calls);
+  let at = 0;
+  return loads.map((load) => {
+    if (!load) return [];
+    const mine = replies.slice(at, (at += load.calls.length));
+    return load.decodeAll(mine);
+  });
+}
+
+/**
  * Like loadLevel, but hands the records to `onRecords` batch by batch, in key order (`offset` =
  * index of the batch's first key), as the replies arrive: the caller works on one batch while
  * Redis runs the next.

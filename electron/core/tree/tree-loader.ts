@@ -18,6 +18,11 @@ export interface LoadTreeOptions {
   pageSize?: number;
   /** Most nodes in one tree (bounds memory); further children are reported truncated. Default 50,000. */
   maxNodes?: number;
+  /**
+   * Called before each level below the root is read, with its keys: a live view takes the
+   * positions of the event streams of queues new in that level, so it misses nothing between.
+   */
+  beforeLevel?: (keys: string[]) => Promise<void>;
 }
 
 export async function loadTree(
@@ -41,7 +46,7 @@ export async function loadTree(
     trips,
     prefix,
     [{ key: root, placement: { kind: 'root', depth: 0, parentExists: ancestry.keys.length > 0 } }],
-    { maxDepth: depth, pageSize, maxNodes, ancestors: new Set(ancestry.keys) },
+    { maxDepth: depth, pageSize, maxNodes, ancestors: new Set(ancestry.keys), ...(options.beforeLevel ? { beforeLevel: options.beforeLevel } : {}) },
     rootLoad.decodeAll(rootReplies),
   );
   const rootNode = nodes[0];

@@ -20,11 +20,59 @@ export interface WalkOptions {
   maxNodes: number;
   /** Keys already placed (the ancestors of the view): listing one of them is a cycle. */
   ancestors: ReadonlySet<string>;
+  /** Called before each level below the first is read, with its keys (a live view takes stream positions). */
+  beforeLevel?: (keys: string[]) => Promise<void>;
 }
 
 export interface WalkResult {
   nodes: FlowNode[];
   truncated: TruncatedBucket[];
+}
+
+/** Rounds of re-reads for jobs a call's listing budget cut short (each round lists more of them). */
+const MAX_RELIST_ROUNDS = 8;
+
+/**
+ * True when the script's listing budget (LIST_BUDGET child keys per call) cut a job's page
+ * short: a page holds min(pageSize, total) keys otherwise.
+ */
+const cutByBudget = (record: LevelRecord, pageSize: number): boolean =>
+  pageSize > 0 && BUCKETS.some((b) => record.pages[b].keys.length < Math.min(pageSize, record.counts[b]));
+
+/**
+ * Reads a level, placing its records in key order as they arrive; jobs whose listing a call's
+ * budget cut short (a level of many parents with many children each) are read again in a
+ * further round trip, in smaller calls, rather than shown truncated.
+ */
+async function readLevel(
+  trips: RoundTrips,
+  seeds: WalkSeed[],
+  pageSize: number,
+  place: (records: LevelRecord[], offset: number, seeds: WalkSeed[]) => void,
+): Promise<void> {
+  let pending = seeds;
+  for (let round = 0; pending.length > 0; round++) {
+    const current = pending;
+    const again: { seed: WalkSeed; record: LevelRecord }[] = [];
+    await streamLevel(trips, current.map((s) => s.key), pageSize, (records, offset) => {
+      const keep: LevelRecord[] = [];
+      const keptSeeds: WalkSeed[] = [];
+      records.forEach((record, j) => {
+        if (round < MAX_RELIST_ROUNDS && cutByBudget(record, pageSize)) again.push({ seed: current[offset + j]!, record });
+        else {
+          keep.push(record);
+          keptSeeds.push(current[offset + j]!);
+        }
+      });
+      if (keep.length > 0) place(keep, 0, keptSeeds);
+    });
+    pending = again.map((a) => a.seed);
+    // No progress (every job cut again: one job alone lists more than the budget): placed as read, truncated.
+    if (again.length === current.length) {
+      place(again.map((a) => a.record), 0, pending);
+      pending = [];
+    }
+  }
 }
 
 /**
@@ -55,9 +103,9 @@ export async function walkLevels(
     const depth = current[0]!.placement.depth;
     const listChildren = depth < options.maxDepth;
     const next: WalkSeed[] = [];
-    const place = (records: LevelRecord[], offset: number) => {
+    const place = (records: LevelRecord[], offset: number, of: WalkSeed[] = current) => {
       records.forEach((record, j) => {
-        const node = toFlowNode(prefix, record, current[offset + j]!.placement);
+        const node = toFlowNode(prefix, record, of[offset + j]!.placement);
         nodes.push(node);
         const problems: string[] = [];
         for (const bucket of BUCKETS) {
@@ -92,7 +140,10 @@ export async function walkLevels(
       });
     };
     if (prefetched) place(prefetched, 0);
-    else await streamLevel(trips, current.map((s) => s.key), listChildren ? options.pageSize : 0, place);
+    else {
+      await options.beforeLevel?.(current.map((s) => s.key));
+      await readLevel(trips, current, listChildren ? options.pageSize : 0, place);
+    }
     prefetched = undefined;
     level = next;
   }
