@@ -4,12 +4,9 @@
 // byte, multi-byte characters included); long log lines are cut; and a WebSocket client that
 // never reads its socket is disconnected once its unread output passes the host's limit, while
 // another client is served.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FlowTree, JobDetail } from '../../../shared/domain';
 import {
   LOG_LINE_CUT_MARK,
@@ -20,23 +17,22 @@ import {
   TEXT_CUT_MARK,
   type JobFieldChunk,
 } from '../../../shared/answer-limits';
-import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import { MAX_WEBSOCKET_CLIENTS } from '../../../electron/host/upgrade-gate';
-import { startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { waitUntil } from '../../helpers/actions-wait';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { webHostForFile } from '../../helpers/core-per-file';
 import { openNonReadingWsClient, openWsTestClient } from '../../helpers/ws-test-client';
 
 const BUFFER_LIMIT = 1024 * 1024;
 
-let redis: TestRedis;
-let client: Redis;
-let core: Core;
-let host: WebHost;
-let dataDir: string;
 const hostLog = memoryLogger();
 const closedSessions: string[] = [];
+// The host's end of each client session is recorded.
+const { redis, host } = webHostForFile({
+  hosted: (core) => ({ ...core, closeSession: (s) => (closedSessions.push(s), core.closeSession(s)) }),
+  host: { log: hostLog, maxBufferedBytes: BUFFER_LIMIT },
+});
+let client: Redis;
 let bigKey: string;
 let mediumKey: string;
 let bigValue: string;
@@ -45,17 +41,7 @@ let childKey: string;
 const longReason = `Request failed: ${'é'.repeat(500_000)}`;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
   client = redis.client();
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-bounds-'));
-  core = await createCore({ shell: 'web', dataDir, redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-  host = await startWebHost({
-    core: { ...core, closeSession: (s) => (closedSessions.push(s), core.closeSession(s)) },
-    staticDir: dataDir,
-    log: hostLog,
-    maxBufferedBytes: BUFFER_LIMIT,
-  });
   const queue = new Queue('bounds', { connection: redis.connection, prefix: redis.prefix });
   const big = await queue.add('big', { small: true });
   const medium = await queue.add('medium', { pad: 'm'.repeat(200_000) });
@@ -74,13 +60,6 @@ beforeAll(async () => {
   childKey = `${redis.prefix}:bounds:${flow.children![0]!.job.id}`;
   await client.hset(childKey, 'failedReason', longReason);
 }, 60_000);
-
-afterAll(async () => {
-  await host.close();
-  await core.close();
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 const openClient = () => openWsTestClient(host, { maxPayload: 0 });
 

@@ -1,38 +1,14 @@
 // Nothing from outside stops the web host. Request targets and cookies are sent over a plain
 // socket (node:net), exactly as an attacker's page or script would, with no token: each gets an
 // answer (400 / 401 / 413), and the host keeps serving everyone else.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { startWebHost, type WebHost } from '../../../electron/host/web-host';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { webHostForFile } from '../../helpers/core-per-file';
 import { openWsTestClient } from '../../helpers/ws-test-client';
 
-let redis: TestRedis;
-let core: Core;
-let host: WebHost;
-let staticDir: string;
 const log = memoryLogger();
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  staticDir = mkdtempSync(join(tmpdir(), 'flowscope-hostile-'));
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Flowscope test page</title>');
-  core = await createCore({ shell: 'web', dataDir: staticDir, redisUrl: redis.url, prefix: redis.prefix, log });
-  await core.ready;
-  host = await startWebHost({ core, staticDir, log });
-});
-
-afterAll(async () => {
-  await host.close();
-  await core.close();
-  await redis.stop();
-  rmSync(staticDir, { recursive: true, force: true });
-});
+const { host } = webHostForFile({ core: { log }, page: '<!doctype html><title>Flowscope test page</title>' });
 
 /**
  * Sends raw bytes and resolves with everything the server wrote until it closed the
