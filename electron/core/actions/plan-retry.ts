@@ -66,6 +66,11 @@ interface NodeWork {
 const REOPENABLE: ReadonlySet<string> = new Set<ReopenFrom>(['failed', 'completed', 'waiting', 'prioritized', 'delayed']);
 const RELEASED: ReadonlySet<string> = new Set<ReopenFrom>(['waiting', 'prioritized', 'delayed']);
 
+/** The planner's walk: a generator that pauses (yields) every STEP candidates it considers. */
+type Steps<T> = Generator<void, T, void>;
+/** Candidates considered between two pauses: ~1-2 ms of planning on an idle machine. */
+const STEP = 1000;
+
 const hasWork = (w: NodeWork) => w.retries.length + w.reopen.length + w.below.length > 0;
 const noWork = (): NodeWork => ({ links: [], retries: [], reopen: [], below: [] });
 
@@ -105,6 +110,7 @@ class Planner {
   private readonly visited = new Set<string>();
   private readonly result: RetryResult = { retried: [], reopened: [], skipped: [] };
   private readonly units: PlanUnit[] = [];
+  private steps = 0;
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -128,12 +134,12 @@ class Planner {
   }
 
   /** The plan for retrying what failed under the start job (and reopening what must be). */
-  forChildren(): RetryPlan {
+  *forChildren(): Steps<RetryPlan> {
     const parent = this.job(this.snapshot.start);
     if (!parent.exists) throw new FlowscopeError('NOT_FOUND', `No job ${parent.key}.`, { key: parent.key });
     refuseActive(parent, 'Parent');
     this.visited.add(parent.key);
-    const work = this.collect(parent);
+    const work = yield* this.collect(parent);
     if (hasWork(work)) {
       const head: RetryOp[] = [];
       if (parent.state !== 'waiting-children') {
@@ -147,13 +153,13 @@ class Planner {
   }
 
   /** The plan for retrying one failed job: its parent (and theirs) reopened as for its siblings. */
-  forJob(): RetryPlan {
+  *forJob(): Steps<RetryPlan> {
     const job = this.job(this.snapshot.start);
     if (!job.exists) throw new FlowscopeError('NOT_FOUND', `No job ${job.key}.`, { key: job.key });
     refuseActive(job, 'Job');
     if (job.state !== 'failed') throw new FlowscopeError('BAD_REQUEST', `Job ${job.key} is ${job.state}, not failed.`, { key: job.key });
     this.visited.add(job.key);
-    const work = this.hasChildren(job) ? this.collect(job) : noWork();
+    const work = this.hasChildren(job) ? yield* this.collect(job) : noWork();
     const { ops: head, waitingParent } = this.upward(job);
     if (hasWork(work) || job.counts.dependencies > 0) {
       head.push({ op: 'reopen', key: job.key, from: 'failed', parent: waitingParent });
@@ -206,20 +212,22 @@ class Planner {
   }
 
   /** What to do under a node, recursively (docs/SPEC.md §6 "Recursive"): the whole subtree. */
-  private collect(node: SnapJob): NodeWork {
+  private *collect(node: SnapJob): Steps<NodeWork> {
     const work = noWork();
     const candidates = this.candidates(node);
     if (candidates.length === 0) return work;
     const superseded = this.superseded(candidates);
 
     for (const { key, from } of candidates) {
+      // A pause for the caller every STEP candidates (planRetryYielding lets the event loop run).
+      if (++this.steps % STEP === 0) yield;
       const job = this.job(key);
       if (from === 'processed') {
-        this.collectFinished(node, job, work);
+        yield* this.collectFinished(node, job, work);
         continue;
       }
       if (from === 'dependencies' && job.exists && job.state !== 'failed') {
-        this.collectPending(node, job, work);
+        yield* this.collectPending(node, job, work);
         continue;
       }
       if (!job.exists) {
@@ -251,7 +259,7 @@ class Planner {
       this.visited.add(key);
       if (from !== 'dependencies') work.links.push({ op: 'link', child: key, parent: node.key, from });
       if (this.hasChildren(job)) {
-        const sub = this.collect(job);
+        const sub = yield* this.collect(job);
         // A child with work below, or with children still pending, waits for them again rather than re-running now.
         if (hasWork(sub) || job.counts.dependencies > 0) {
           work.reopen.push({ job, from: 'failed', work: sub });
@@ -270,7 +278,7 @@ class Planner {
    * `:dependencies` is what a run that stopped half-way leaves (re-linked, not reopened): it is
    * reopened, or run again when nothing under it is left to do. Active ones are left alone.
    */
-  private collectPending(node: SnapJob, job: SnapJob, work: NodeWork): void {
+  private *collectPending(node: SnapJob, job: SnapJob, work: NodeWork): Steps<void> {
     if (this.visited.has(job.key) || job.parentKey !== node.key) return;
     if (isActive(job)) {
       if (job.counts.unsuccessful + job.counts.failed > 0) {
@@ -279,7 +287,7 @@ class Planner {
       return;
     }
     this.visited.add(job.key);
-    const sub = this.hasChildren(job) ? this.collect(job) : noWork();
+    const sub = this.hasChildren(job) ? yield* this.collect(job) : noWork();
     if (job.state === 'waiting-children') {
       if (hasWork(sub)) work.below.push({ job, work: sub });
     } else if (RELEASED.has(job.state)) {
@@ -291,11 +299,11 @@ class Planner {
   }
 
   /** A processed (completed) child: reopened, and re-linked into `node`, when there is work under it. */
-  private collectFinished(node: SnapJob, job: SnapJob, work: NodeWork): void {
+  private *collectFinished(node: SnapJob, job: SnapJob, work: NodeWork): Steps<void> {
     if (!job.exists || job.state !== 'completed' || job.parentKey !== node.key || this.visited.has(job.key)) return;
     if (!this.hasChildren(job)) return;
     this.visited.add(job.key);
-    const sub = this.collect(job);
+    const sub = yield* this.collect(job);
     if (!hasWork(sub)) return;
     work.links.push({ op: 'link', child: job.key, parent: node.key, from: 'processed' });
     work.reopen.push({ job, from: 'completed', work: sub });
@@ -372,11 +380,32 @@ function refuseBadBuckets(snapshot: Snapshot): void {
   );
 }
 
-/** The plan for `snapshot` (pure: reads nothing, writes nothing). Throws NOT_FOUND, BAD_REQUEST or REFUSED as the actions do. */
-export function planRetry(snapshot: Snapshot, options: PlanRetryOptions): RetryPlan {
+function steps(snapshot: Snapshot, options: PlanRetryOptions): Steps<RetryPlan> {
   refuseBadBuckets(snapshot);
   const planner = new Planner(snapshot, options);
   return options.mode === 'job' ? planner.forJob() : planner.forChildren();
+}
+
+/** The plan for `snapshot` (pure: reads nothing, writes nothing). Throws NOT_FOUND, BAD_REQUEST or REFUSED as the actions do. */
+export function planRetry(snapshot: Snapshot, options: PlanRetryOptions): RetryPlan {
+  const run = steps(snapshot, options);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * planRetry, letting the event loop run every STEP candidates: a subtree of tens of thousands
+ * of children is planned in slices of a few ms, not in one block (the actions use this one).
+ */
+export async function planRetryYielding(snapshot: Snapshot, options: PlanRetryOptions): Promise<RetryPlan> {
+  const run = steps(snapshot, options);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Groups units into script batches of about `maxOps` operations, in order; an atomic unit is never split. */

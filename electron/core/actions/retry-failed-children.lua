@@ -122,9 +122,10 @@ local function parts(key)
 end
 
 -- The membership checks of the common operations (a child in its parent's bucket, a job in its
--- state zset, a job hash that exists) read what was there before this batch, since the checks
--- write nothing: they are asked first, one command per key and CHUNK members (ZMSCORE, HMGET,
--- EXISTS), instead of one command per operation. found[i] / exists[i] answer operation i.
+-- state zset, a job hash that exists, a retried job in its parent's :dependencies) read what
+-- was there before this batch, since the checks write nothing: they are asked first, one
+-- command per key and CHUNK members (ZMSCORE, HMGET, EXISTS, SMISMEMBER), instead of one
+-- command per operation. found[i] / exists[i] / pendingIn[i] answer operation i.
 local found, exists, pendingIn = {}, {}, {}
 do
   -- key -> { members = {...}, ops = {...} } in first-seen order

@@ -15,7 +15,7 @@ import { asStrings, luaWriteScript } from './lua-script';
 import { queueKeysOf } from '../../../shared/job-keys';
 import { assertJobKey } from './job-key';
 import retryLua from './retry-failed-children.lua?raw';
-import { packBatches, planRetry, type PlanRetryOptions, type RetryOp, type RetryPlan } from './plan-retry';
+import { packBatches, planRetryYielding, type PlanRetryOptions, type RetryOp, type RetryPlan } from './plan-retry';
 import { readSubtree } from './read-subtree';
 import type { RetryOptions, RetryResult } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
@@ -81,7 +81,7 @@ export async function planFrom(
     { ancestors: true, removed: true, queues: options.queues, onQueues: (q) => guard.prefetch(q) },
     cost,
   );
-  return { plan: planRetry(snapshot, options), guard };
+  return { plan: await planRetryYielding(snapshot, options), guard };
 }
 
 interface Applied {
