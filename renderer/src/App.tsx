@@ -12,6 +12,8 @@ import { ScenarioDock } from './features/scenarios/ScenarioDock';
 import { WatchList } from './features/watch/WatchList';
 import { useNavigation } from './navigation/use-navigation';
 import { useApp } from './store/use-app';
+import { useAppInfo, useQueues, useQueuesQuery } from './store/server-data';
+import { errorInWords } from './transport/error-words';
 
 function useSearchKey() {
   useEffect(() => {
@@ -30,7 +32,7 @@ function useSearchKey() {
 }
 
 function Home() {
-  const queues = useApp((s) => s.queues);
+  const queues = useQueues();
   return (
     <div className="empty-main" data-testid="home">
       {queues && queues.length === 0 ? (
@@ -45,8 +47,10 @@ function Home() {
 }
 
 export function App() {
-  const info = useApp((s) => s.info);
-  const error = useApp((s) => s.error);
+  const info = useAppInfo();
+  const statusError = useApp((s) => s.error);
+  const queuesError = useQueuesQuery().error;
+  const error = statusError ?? (queuesError ? errorInWords(queuesError) : null);
   const route = useNavigation((s) => s.route);
   useSearchKey();
   return (

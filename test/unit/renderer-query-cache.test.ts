@@ -1,7 +1,7 @@
 // The push → query cache wiring (renderer/src/transport/query-cache.ts), with a real
 // QueryClient and no browser: scenarioRuns pushes write the cache, a count change refreshes
 // the flow lists of that queue (first page only), a switch drops the old connection's answers,
-// Redis coming back refetches, a watch event invalidates the watch list.
+// Redis coming back refetches, a queues push is the queue list.
 import { describe, expect, it } from 'vitest';
 import type { FlowscopeClient, PushEvent } from '../../shared/contract';
 import type { ConnectionStatus, QueueInfo } from '../../shared/domain';
@@ -73,13 +73,14 @@ describe('push events → query cache', () => {
     expect(cache.getQueryData(queryKeys.flowHistoryOf('bull:q:1'))).toBeUndefined();
   });
 
-  it('invalidates the watch list on a watch event, and stops listening when told', () => {
+  it('writes each queues push as the queue list, and stops listening when told', () => {
     const cache = createQueryClient();
     const { client, push } = pushes();
     const stop = connectPushToCache(client, cache);
-    cache.setQueryData(queryKeys.watches, []);
-    push({ event: 'watchEvent', payload: {} as never });
-    expect(cache.getQueryState(queryKeys.watches)?.isInvalidated).toBe(true);
+    push({ event: 'queues', payload: [queue('a', 1)] });
+    expect(cache.getQueryData(queryKeys.queues)).toEqual([queue('a', 1)]);
+    push({ event: 'queues', payload: [queue('a', 2), queue('b', 0)] });
+    expect(cache.getQueryData<QueueInfo[]>(queryKeys.queues)?.map((q) => q.name)).toEqual(['a', 'b']);
     stop();
     push({ event: 'scenarioRuns', payload: [] });
     expect(cache.getQueryData(queryKeys.scenarioRuns)).toBeUndefined();

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { whereInFlow } from '../../renderer/src/features/flows/FlowList';
 import { attemptsWordsOf, isUnrecoverable, stateWordsOf, STATE_WORDS } from '../../renderer/src/features/graph/flow-words';
+import { bytesInWords } from '../../renderer/src/words/bytes';
 import { plural, pluralWord } from '../../renderer/src/words/plural';
 
 describe('plural', () => {
@@ -52,5 +53,17 @@ describe('where a search hit sits', () => {
     expect(whereInFlow({ root, childCounts: none })).toBe('a child in the flow of orders #1');
     expect(whereInFlow({ root, childCounts: { ...none, processed: 2 } })).toBe('a parent in the flow of orders #1');
     expect(whereInFlow({ childCounts: none })).toBe('a child inside a bigger flow');
+  });
+});
+
+describe('sizes in words', () => {
+  it('says bytes, KiB and MiB as the cut marker shows them, never more than it holds', () => {
+    expect(bytesInWords(1)).toBe('1 byte');
+    expect(bytesInWords(900)).toBe('900 bytes');
+    expect(bytesInWords(256 * 1024)).toBe('256 KiB');
+    expect(bytesInWords(1536)).toBe('1.5 KiB');
+    expect(bytesInWords(Math.round(3.15 * 1024 * 1024))).toBe('3.1 MiB');
+    expect(bytesInWords(1024 * 1024 - 1)).toBe('1,023 KiB');
+    expect(bytesInWords(20 * 1024 * 1024)).toBe('20 MiB');
   });
 });

@@ -1,9 +1,11 @@
 // The renderer's requests go through one TanStack Query cache. Its keys are named here, and
-// the core's push events keep it current: a push that carries the data itself (scenarioRuns)
-// writes it into the cache; one that says data moved invalidates what it moved (queues: the
-// flow lists, when a count changed; watchEvent: the watch list); a switch to another
-// connection drops every answer of the old one (not the saved connections or the scenario
-// catalogue), and Redis coming back refetches them all.
+// the core's push events keep it current: a push that carries the data itself (scenarioRuns,
+// queues) writes it into the cache; one that says data moved invalidates what it moved (queues:
+// the flow lists, when a count changed); a switch to another connection drops every answer of
+// the old one (not the saved connections, the app's version or the scenario catalogue), and
+// Redis coming back refetches them all. Watch events update the watch list in
+// features/watch/watch-store.ts, which also raises their notifications; the inspector's job
+// reads are invalidated when the live node they describe changes.
 // The live flow view is not here: its store (features/flow-view/flow-store.ts) is fed by
 // flowSnapshot/flowPatch pushes and applies them per animation frame.
 import { QueryClient } from '@tanstack/react-query';
@@ -11,6 +13,9 @@ import type { FlowscopeClient } from '../../../shared/contract';
 import type { ConnectionStatus, QueueInfo } from '../../../shared/domain';
 
 export const queryKeys = {
+  appInfo: ['appInfo'] as const,
+  /** The queue list (listQueues), written by every `queues` push. */
+  queues: ['queues'] as const,
   connections: ['connections'] as const,
   scenarios: ['scenarios'] as const,
   scenarioRuns: ['scenarioRuns'] as const,
@@ -22,10 +27,18 @@ export const queryKeys = {
   flowHistory: ['flowHistory'] as const,
   flowHistoryOf: (rootKey: string) => ['flowHistory', rootKey] as const,
   watches: ['watches'] as const,
+  /** Every read of a job (getJob); one per key and log-line count under it. */
+  job: ['job'] as const,
+  jobOf: (key: string) => ['job', key] as const,
+  jobDetail: (key: string, logLines: number) => ['job', key, logLines] as const,
+  /** The whole text of a job field getJob answered cut (getJobField, chunk by chunk). */
+  jobField: (key: string, field: string, size: number) => ['jobField', key, field, size] as const,
+  /** The repair actions' dry runs on a parent, per the node's version they were asked for. */
+  repairChecks: (key: string, version: string) => ['repairChecks', key, version] as const,
 };
 
 /** Answers that do not depend on the Redis in use: a switch keeps them. */
-const SAME_ON_EVERY_CONNECTION = new Set<string>([queryKeys.connections[0], queryKeys.scenarios[0]]);
+const SAME_ON_EVERY_CONNECTION = new Set<string>([queryKeys.connections[0], queryKeys.scenarios[0], queryKeys.appInfo[0]]);
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -72,6 +85,7 @@ export function connectPushToCache(client: Pick<FlowscopeClient, 'onEvent'>, cac
         break;
       }
       case 'queues': {
+        cache.setQueryData(queryKeys.queues, push.payload);
         const next = countsOf(push.payload);
         const changed = counts === null ? new Set<string>() : moved(counts, next);
         counts = next;
@@ -90,9 +104,6 @@ export function connectPushToCache(client: Pick<FlowscopeClient, 'onEvent'>, cac
       }
       case 'scenarioRuns':
         cache.setQueryData(queryKeys.scenarioRuns, push.payload);
-        break;
-      case 'watchEvent':
-        void cache.invalidateQueries({ queryKey: queryKeys.watches });
         break;
       default:
         break;

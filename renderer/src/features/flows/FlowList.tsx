@@ -1,6 +1,7 @@
 // The flow list of the selected queue (or of every queue): filters for stuck parents, failed
 // children, state and name, a search for one job from anything a ticket holds (focused with
-// `/`; the core reads ids, keys, `queue:id`, `#id`, short ids), pages of 50 with "Load more".
+// `/`; the core reads ids, keys, `queue:id`, `#id`, short ids, links; a pasted flowscope://
+// link opens its flow, PastedLink.tsx), pages of 50 with "Load more".
 // Each flow is a link to its deep-link route, so it can be opened in a new tab too; a search hit
 // inside a flow links to that flow's root with the hit selected. A search that finds nothing
 // says what it looked for and where.
@@ -10,21 +11,14 @@ import { searchMissWords } from '../../../../shared/search-words';
 import { formatRoute, type Route } from '../../navigation/route';
 import { useNavigation, useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
+import { useSettled } from '../../hooks/use-settled';
 import { shortId } from '../../navigation/job-key';
 import { timeAgo } from '../inspector/time-words';
 import { hasFilters, NO_FILTERS, STATE_FILTERS, type FlowFilters } from './flow-query';
 import { useFlowList } from './use-flow-list';
+import { PastedLink } from './PastedLink';
 
 export const FLOW_SEARCH_ID = 'flow-search';
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 // A test seam: exported for test/unit/renderer-navigation.test.ts.
 /** Where a row leads: its own flow, or for a search hit inside a flow, that flow's root with the hit selected. */
@@ -105,7 +99,7 @@ export function FlowList() {
   const connected = useApp((s) => s.status?.state === 'connected');
   const connectionId = useApp((s) => s.status?.connectionId ?? null);
   const [filters, setFilters] = useState<FlowFilters>(NO_FILTERS);
-  const settled = useDebounced(filters, 250);
+  const settled = useSettled(filters, 250);
   const list = useFlowList(queue, settled, connectionId);
   const set = (patch: Partial<FlowFilters>) => setFilters((f) => ({ ...f, ...patch }));
   // A flow opened from outside (a link, back/forward) starts the list afresh: no stale search.
@@ -126,7 +120,7 @@ export function FlowList() {
           type="search"
           placeholder="Job id, key or short id  ( / )"
           aria-label="Search by job id, key or short id"
-          title="A job id in any case, a full key (bull:queue:id), queue:id, #id, or the first 6+ characters of an id"
+          title="A job id in any case, a full key (bull:queue:id), queue:id, #id, the first 6+ characters of an id, or a flowscope:// link"
           value={filters.search}
           onChange={(e) => set({ search: e.target.value })}
         />
@@ -139,6 +133,7 @@ export function FlowList() {
           ))}
         </select>
       </div>
+      <PastedLink search={filters.search} />
       {list.error && (
         <div className="problem" role="alert" data-testid="flow-list-error">
           Could not list flows: {list.error}

@@ -1,23 +1,22 @@
 // The drawer for the selected job: everything a person needs to understand it (data, options
 // and policy in words, result, failure and stack, logs, times, attempts) and the way up to its
 // parent and root. The card at the top comes from the live flow store; the rest is read with
-// getJob and read again when the job changes.
-import { useEffect, useState, type ReactNode } from 'react';
-import { BUCKETS, type ChildCounts, type FlowNode, type JobDetail } from '../../../../shared/domain';
+// getJob through the query cache and read again when the job changes (use-job-detail.ts).
+import type { ReactNode } from 'react';
+import { BUCKETS, type FlowNode, type JobDetail } from '../../../../shared/domain';
+import type { JobField } from '../../../../shared/answer-limits';
 import { parseJobKey } from '../../../../shared/job-keys';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
-import { useClient } from '../../transport/client-context';
-import { errorInWords } from '../../transport/error-words';
 import { JobActions } from '../actions/JobActions';
 import { useFlow, useFlowController, useJob } from '../flow-view/use-flow';
 import { attemptsWordsOf, BLOCKING_EXPLAINED, BLOCKING_WORDS, BUCKET_WORDS, POLICY_WORDS, stateWordsOf } from '../graph/flow-words';
 import { CopyButton } from './CopyButton';
+import { CutField } from './CutField';
 import { JsonView } from './JsonView';
 import { duration, localTime } from './time-words';
+import { useJobDetail, useParentCounts } from './use-job-detail';
 import { plural } from '../../words/plural';
-
-const LOG_LINES = 200;
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
@@ -26,52 +25,6 @@ function Section({ title, children, testId }: { title: string; children: ReactNo
       {children}
     </section>
   );
-}
-
-/** The job's detail, read again (debounced) whenever its live node changes. */
-function useJobDetail(key: string, node: FlowNode | undefined) {
-  const client = useClient();
-  const [detail, setDetail] = useState<JobDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const version = node ? `${node.state}|${node.attemptsMade}|${node.processedOn}|${node.finishedOn}|${node.bucket}` : '';
-  useEffect(() => {
-    let stale = false;
-    const timer = setTimeout(async () => {
-      try {
-        const answer = await client.call('getJob', { key, logLines: LOG_LINES });
-        if (!stale) {
-          setDetail(answer);
-          setError(null);
-        }
-      } catch (err) {
-        if (!stale) setError(errorInWords(err));
-      }
-    }, 120);
-    return () => {
-      stale = true;
-      clearTimeout(timer);
-    };
-  }, [client, key, version]);
-  return { detail, error };
-}
-
-/** The parent's counts per bucket: from the flow when it is in view, else read once. */
-function useParentCounts(parentKey: string | null): ChildCounts | null {
-  const client = useClient();
-  const inView = useJob(parentKey)?.childCounts ?? null;
-  const [read, setRead] = useState<{ key: string; counts: ChildCounts } | null>(null);
-  useEffect(() => {
-    if (!parentKey || inView) return;
-    let stale = false;
-    client
-      .call('getJob', { key: parentKey, logLines: 0 })
-      .then((d) => !stale && setRead({ key: parentKey, counts: d.node.childCounts }))
-      .catch(() => undefined);
-    return () => {
-      stale = true;
-    };
-  }, [client, parentKey, inView]);
-  return inView ?? (read?.key === parentKey ? read.counts : null);
 }
 
 /** Opens a job: selects it when it is in this view, else opens its own flow. */
@@ -158,29 +111,47 @@ function Relatives({ node, rootKey }: { node: FlowNode; rootKey: string | null }
 }
 
 function Detail({ node, detail }: { node: FlowNode; detail: JobDetail }) {
+  const cutOf = (field: JobField) => detail.cut?.find((c) => c.field === field);
+  const cut = { data: cutOf('data'), opts: cutOf('opts'), returnvalue: cutOf('returnvalue'), stacktrace: cutOf('stacktrace') };
   return (
     <>
       {(node.failedReason || detail.stacktrace.length > 0) && (
         <Section title="Failure" testId="inspector-failure">
           {node.failedReason && <p className="failed-reason">{node.failedReason}</p>}
-          {detail.stacktrace.map((stack, i) => (
-            <JsonView key={i} raw={stack} />
-          ))}
+          {cut.stacktrace ? (
+            <CutField jobKey={node.key} cut={cut.stacktrace} start={detail.stacktrace[0] ?? null} />
+          ) : (
+            detail.stacktrace.map((stack, i) => <JsonView key={i} raw={stack} />)
+          )}
         </Section>
       )}
       <Section title="Data" testId="inspector-data">
-        {detail.dataError && <p className="problem-inline">The data is not valid JSON ({detail.dataError}); shown as stored.</p>}
-        {typeof detail.data === 'string' && detail.dataError ? <JsonView raw={detail.data} /> : <JsonView value={detail.data} />}
+        {cut.data ? (
+          <CutField jobKey={node.key} cut={cut.data} start={typeof detail.data === 'string' ? detail.data : null} />
+        ) : (
+          <>
+            {detail.dataError && <p className="problem-inline">The data is not valid JSON ({detail.dataError}); shown as stored.</p>}
+            {typeof detail.data === 'string' && detail.dataError ? <JsonView raw={detail.data} /> : <JsonView value={detail.data} />}
+          </>
+        )}
       </Section>
       <Section title="Return value" testId="inspector-return">
-        {detail.returnValue === null || detail.returnValue === undefined ? (
+        {cut.returnvalue ? (
+          <CutField jobKey={node.key} cut={cut.returnvalue} start={typeof detail.returnValue === 'string' ? detail.returnValue : null} />
+        ) : detail.returnValue === null || detail.returnValue === undefined ? (
           <p className="muted">{node.state === 'completed' ? 'Returned nothing.' : 'No result yet.'}</p>
         ) : (
           <JsonView value={detail.returnValue} />
         )}
       </Section>
       <Section title="Options" testId="inspector-opts">
-        {detail.opts ? <JsonView value={detail.opts} /> : <p className="muted">No options stored.</p>}
+        {cut.opts ? (
+          <CutField jobKey={node.key} cut={cut.opts} start={null} />
+        ) : detail.opts ? (
+          <JsonView value={detail.opts} />
+        ) : (
+          <p className="muted">No options stored.</p>
+        )}
       </Section>
       <Section title="Logs" testId="inspector-logs">
         {detail.logs.total === 0 ? (

@@ -1,9 +1,12 @@
 // The queue list: every queue under the prefix with its counts per state and the BullMQ that
 // wrote it (with why actions are off when they are), kept live by the core's queue events.
 // Picking a queue filters the flow list below it; picking it again shows every queue's flows.
+// Refresh looks for queues the core has not seen yet (a SCAN of the keyspace).
 import type { QueueInfo } from '../../../../shared/domain';
 import { useNavigation, useNavigationApi } from '../../navigation/use-navigation';
+import { useQueues, useRescanQueues } from '../../store/server-data';
 import { useApp } from '../../store/use-app';
+import { errorInWords } from '../../transport/error-words';
 import { WatchQueueButton } from '../watch/WatchButton';
 
 const SHOWN = ['waiting', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
@@ -42,9 +45,25 @@ function QueueRow({ queue, selected, onPick }: { queue: QueueInfo; selected: boo
   );
 }
 
+function RefreshQueues({ rescan }: { rescan: ReturnType<typeof useRescanQueues> }) {
+  return (
+    <button
+        type="button"
+        className="link refresh-queues"
+        data-testid="refresh-queues"
+        disabled={rescan.isPending}
+        title="Look for queues created since the list was read"
+        onClick={() => rescan.mutate()}
+      >
+      {rescan.isPending ? 'Refreshing…' : 'Refresh'}
+    </button>
+  );
+}
+
 export function QueueSidebar() {
-  const queues = useApp((s) => s.queues);
+  const queues = useQueues();
   const status = useApp((s) => s.status);
+  const rescan = useRescanQueues();
   const selected = useNavigation((s) => s.selectedQueue);
   const navigation = useNavigationApi();
   if (queues === null) {
@@ -63,7 +82,13 @@ export function QueueSidebar() {
             all queues
           </button>
         )}
+        <RefreshQueues rescan={rescan} />
       </h2>
+      {rescan.isError && (
+        <p className="problem queue-refresh-error" role="alert" data-testid="refresh-queues-error">
+          Could not look for new queues: {errorInWords(rescan.error)}
+        </p>
+      )}
       {queues.length === 0 ? (
         <p className="empty" data-testid="no-queues">
           No BullMQ queues under prefix <code>{status?.prefix ?? 'bull'}</code> yet. Add a job with BullMQ (or run

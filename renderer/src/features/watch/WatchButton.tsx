@@ -2,15 +2,15 @@
 // notification says when it completes, fails or becomes stuck.
 import { useFlow } from '../flow-view/use-flow';
 import { flowTarget, queueTarget, targetOf } from './watch-store';
-import { useWatchApi, useWatches } from './use-watches';
+import { useWatchApi, useWatchBusy, useWatchList } from './use-watches';
 
 export function WatchButton() {
   const api = useWatchApi();
   const queue = useFlow((s) => s.queue);
   const jobId = useFlow((s) => s.jobId);
   const target = flowTarget(queue, jobId);
-  const watching = useWatches((s) => s.watches.some((w) => targetOf(w) === target));
-  const busy = useWatches((s) => s.busy.includes(target));
+  const watching = useWatchList().some((w) => targetOf(w) === target);
+  const busy = useWatchBusy(target);
   return (
     <button
       type="button"
@@ -30,7 +30,8 @@ export function WatchButton() {
 export function WatchQueueButton({ queue }: { queue: string }) {
   const api = useWatchApi();
   const target = queueTarget(queue);
-  const watching = useWatches((s) => s.watches.some((w) => targetOf(w) === target));
+  const watching = useWatchList().some((w) => targetOf(w) === target);
+  const busy = useWatchBusy(target);
   return (
     <button
       type="button"
@@ -38,6 +39,7 @@ export function WatchQueueButton({ queue }: { queue: string }) {
       aria-pressed={watching}
       aria-label={watching ? `Stop watching queue ${queue}` : `Watch queue ${queue}`}
       data-testid="watch-queue"
+      disabled={busy}
       onClick={() => void api.toggleQueue(queue)}
       title={watching ? `Stop watching queue ${queue}` : `Get a notification when a flow of queue ${queue} completes, fails or becomes stuck`}
     >

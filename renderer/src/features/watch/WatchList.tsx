@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { useNavigationApi } from '../../navigation/use-navigation';
 import { shortId } from '../../navigation/job-key';
-import { useWatchApi, useWatches } from './use-watches';
+import { useWatchApi, useWatches, useWatchList } from './use-watches';
 import { watchLabel } from './watch-words';
 import './watch.css';
 
@@ -12,7 +12,7 @@ const OUTCOME_BADGE = { completed: 'completed', failed: 'failed', stuck: 'stuck'
 export function WatchList() {
   const api = useWatchApi();
   const navigation = useNavigationApi();
-  const watches = useWatches((s) => s.watches);
+  const watches = useWatchList();
   const error = useWatches((s) => s.error);
   const permission = useWatches((s) => s.permission);
   useEffect(() => {

@@ -1,12 +1,17 @@
-// The client's watches (one store per client): the list the core holds for this window or
-// page, kept current by `watchEvent` pushes; each event raises a notification, or, when the
-// browser or desktop will not show one, a toast in the page. After the link to the core comes
-// back (a new WebSocket is a new session, whose watches are gone) the flows watched before are
+// The client's watches (one per client): the list the core holds for this window or page is a
+// query (queryKeys.watches) that `watchEvent` pushes update in place; each event raises a
+// notification, or, when the browser or desktop will not show one, a toast in the page (the
+// store here holds the toasts, the permission and the last failed call). A Watch click is a
+// mutation keyed by its target, so a double click does not watch twice and the button knows it
+// is busy (useIsMutating). After the link to the core comes back (a new WebSocket is a new
+// session, whose watches are gone) the list is read again and the flows watched before are
 // watched again.
+import { MutationObserver, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { FlowscopeClient } from '../../../../shared/contract';
 import type { WatchEvent, WatchInfo } from '../../../../shared/domain';
 import { errorInWords } from '../../transport/error-words';
+import { queryKeys } from '../../transport/query-cache';
 import { askNotificationPermission, notify, type NotifyPermission } from './notify';
 import { watchBody, watchTitle } from './watch-words';
 
@@ -18,17 +23,18 @@ export interface Toast {
 }
 
 export interface WatchState {
-  watches: WatchInfo[];
   toasts: Toast[];
   permission: NotifyPermission | null;
   /** The last watch call that failed, in words. */
   error: string | null;
-  /** Watches (by queue and job id) with a call in flight, so a double click does not watch twice. */
-  busy: string[];
 }
 
 export interface WatchApi {
   store: StoreApi<WatchState>;
+  /** The watch list query (read by useQuery; pushes and clicks write it). */
+  listQuery: ReturnType<typeof watchesQuery>;
+  /** The list as cached now. */
+  watches(): WatchInfo[];
   toggleFlow(queue: string, jobId: string): Promise<void>;
   toggleQueue(queue: string): Promise<void>;
   unwatch(watchId: string): Promise<void>;
@@ -43,15 +49,49 @@ const SAME_NEWS_MS = 60_000;
 export const flowTarget = (queue: string, jobId: string) => `flow\u0000${queue}\u0000${jobId}`;
 export const queueTarget = (queue: string) => `queue\u0000${queue}`;
 export const targetOf = (w: WatchInfo) => (w.kind === 'flow' ? flowTarget(w.queue, w.jobId!) : queueTarget(w.queue));
+/** The key of the Watch / Stop watching calls on one target (useIsMutating tells they run). */
+export const watchMutationKey = (target: string) => ['watch', target] as const;
+
+/** The list after one event: an ended watch leaves it, a flow watch takes the outcome. */
+function withEvent(watches: WatchInfo[], event: WatchEvent): WatchInfo[] {
+  if (event.outcome === 'ended') return watches.filter((w) => w.id !== event.watchId);
+  return watches.map((w) => (w.id === event.watchId && w.kind === 'flow' ? { ...w, outcome: event.outcome as WatchInfo['outcome'] } : w));
+}
+
+/**
+ * The core's list; flows and queues in the list cached before that the core no longer has are
+ * watched again (a new session after the link came back). Pushes keep it current, so it stays
+ * fresh until invalidated.
+ */
+function watchesQuery(client: FlowscopeClient, cache: QueryClient) {
+  return queryOptions({
+    queryKey: queryKeys.watches,
+    staleTime: Infinity,
+    queryFn: async (): Promise<WatchInfo[]> => {
+      const held = await client.call('listWatches', {});
+      const heldTargets = new Set(held.map(targetOf));
+      const lost = (cache.getQueryData<WatchInfo[]>(queryKeys.watches) ?? []).filter((w) => !heldTargets.has(targetOf(w)));
+      const again: WatchInfo[] = [];
+      for (const w of lost) {
+        try {
+          again.push(await (w.kind === 'flow' ? client.call('watchFlow', { queue: w.queue, jobId: w.jobId! }) : client.call('watchQueue', { queue: w.queue })));
+        } catch {
+          // Gone with its connection or its job: it is dropped from the list.
+        }
+      }
+      return [...held, ...again];
+    },
+  });
+}
 
 // A test seam: exported for test/unit/renderer-watch-store.test.ts.
-export function createWatchApi(client: FlowscopeClient): WatchApi {
-  const store = createStore<WatchState>(() => ({ watches: [], toasts: [], permission: null, error: null, busy: [] }));
+export function createWatchApi(client: FlowscopeClient, cache: QueryClient): WatchApi {
+  const store = createStore<WatchState>(() => ({ toasts: [], permission: null, error: null }));
+  const listQuery = watchesQuery(client, cache);
+  const watches = () => cache.getQueryData<WatchInfo[]>(queryKeys.watches) ?? [];
+  const setWatches = (update: (list: WatchInfo[]) => WatchInfo[]) => cache.setQueryData<WatchInfo[]>(queryKeys.watches, (list) => update(list ?? []));
   let nextToast = 1;
   let open: (event: WatchEvent) => void = () => undefined;
-
-  const setBusy = (target: string, on: boolean) =>
-    store.setState((s) => ({ busy: on ? [...s.busy, target] : s.busy.filter((t) => t !== target) }));
 
   const told = new Map<string, number>();
   function tell(event: WatchEvent): void {
@@ -68,58 +108,37 @@ export function createWatchApi(client: FlowscopeClient): WatchApi {
 
   client.onEvent((push) => {
     if (push.event === 'watchEvent') {
-      const event = push.payload;
-      store.setState((s) => ({
-        watches:
-          event.outcome === 'ended'
-            ? s.watches.filter((w) => w.id !== event.watchId)
-            : s.watches.map((w) => (w.id === event.watchId && w.kind === 'flow' ? { ...w, outcome: event.outcome as WatchInfo['outcome'] } : w)),
-      }));
-      tell(event);
+      setWatches((list) => withEvent(list, push.payload));
+      tell(push.payload);
     } else if (push.event === 'connectionStatus' && push.payload.state === 'connected') {
-      void resync();
+      // Maybe a new session: read the list again (and watch again what it lost).
+      void cache.invalidateQueries({ queryKey: queryKeys.watches, refetchType: 'all' });
     }
   });
 
-  /** Takes the core's list; flows and queues watched here that the core no longer has are watched again. */
-  async function resync(): Promise<void> {
-    try {
-      const held = await client.call('listWatches', {});
-      const heldTargets = new Set(held.map(targetOf));
-      const lost = store.getState().watches.filter((w) => !heldTargets.has(targetOf(w)));
-      const again: WatchInfo[] = [];
-      for (const w of lost) {
-        try {
-          again.push(await (w.kind === 'flow' ? client.call('watchFlow', { queue: w.queue, jobId: w.jobId! }) : client.call('watchQueue', { queue: w.queue })));
-        } catch {
-          // Gone with its connection or its job: it is dropped from the list.
-        }
-      }
-      store.setState({ watches: [...held, ...again] });
-    } catch {
-      // The next 'connected' tries again.
-    }
+  /** Runs a Watch / Stop watching call as the target's mutation; a second one while it runs is dropped. */
+  async function mutate(target: string, run: () => Promise<void>): Promise<void> {
+    const mutationKey = watchMutationKey(target);
+    if (cache.isMutating({ mutationKey }) > 0) return;
+    await new MutationObserver(cache, { mutationKey, mutationFn: run }).mutate().catch(() => undefined);
   }
 
-  async function start(target: string, call: () => Promise<WatchInfo>): Promise<void> {
-    if (store.getState().busy.includes(target)) return;
-    setBusy(target, true);
+  async function start(call: () => Promise<WatchInfo>): Promise<void> {
     try {
       // The first Watch click is the gesture browsers want before they ask.
       if (store.getState().permission === null || store.getState().permission === 'default') {
         store.setState({ permission: await askNotificationPermission() });
       }
       const info = await call();
-      store.setState((s) => ({ watches: [...s.watches.filter((w) => w.id !== info.id), info], error: null }));
+      setWatches((list) => [...list.filter((w) => w.id !== info.id), info]);
+      store.setState({ error: null });
     } catch (err) {
       store.setState({ error: errorInWords(err) });
-    } finally {
-      setBusy(target, false);
     }
   }
 
   async function unwatch(watchId: string): Promise<void> {
-    store.setState((s) => ({ watches: s.watches.filter((w) => w.id !== watchId) }));
+    setWatches((list) => list.filter((w) => w.id !== watchId));
     try {
       await client.call('unwatch', { watchId });
     } catch (err) {
@@ -128,14 +147,18 @@ export function createWatchApi(client: FlowscopeClient): WatchApi {
   }
 
   async function toggle(target: string, call: () => Promise<WatchInfo>): Promise<void> {
-    const existing = store.getState().watches.find((w) => targetOf(w) === target);
-    if (existing) await unwatch(existing.id);
-    else await start(target, call);
+    await mutate(target, async () => {
+      const existing = watches().find((w) => targetOf(w) === target);
+      if (existing) await unwatch(existing.id);
+      else await start(call);
+    });
   }
 
-  void resync();
+  void cache.prefetchQuery(listQuery);
   return {
     store,
+    listQuery,
+    watches,
     toggleFlow: (queue, jobId) => toggle(flowTarget(queue, jobId), () => client.call('watchFlow', { queue, jobId })),
     toggleQueue: (queue) => toggle(queueTarget(queue), () => client.call('watchQueue', { queue })),
     unwatch,
@@ -149,9 +172,9 @@ export function createWatchApi(client: FlowscopeClient): WatchApi {
 const apis = new WeakMap<FlowscopeClient, WatchApi>();
 
 /** The one watch store of a client. */
-export function watchApiFor(client: FlowscopeClient): WatchApi {
+export function watchApiFor(client: FlowscopeClient, cache: QueryClient): WatchApi {
   let api = apis.get(client);
-  if (!api) apis.set(client, (api = createWatchApi(client)));
+  if (!api) apis.set(client, (api = createWatchApi(client, cache)));
   return api;
 }
 
