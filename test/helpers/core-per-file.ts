@@ -26,6 +26,8 @@ export interface CoreForFileOptions<V extends Between> {
   redis?: TestRedisOptions;
   /** Started once Redis is, before the core; the core connects through it; closed after the core. */
   via?: (redis: TestRedis) => Promise<V>;
+  /** Runs once Redis is up and the data folder made, before the core starts (files the core reads at start). */
+  before?: (started: { redis: TestRedis; dataDir: string }) => Promise<void> | void;
   /** The core's prefix (default the test Redis's). */
   prefix?: (redis: TestRedis) => string;
   /** The rest of the core's options (default: shell web, a memory logger). */
@@ -69,6 +71,7 @@ export function coreForFile<V extends Between = Between>(options: CoreForFileOpt
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'flowscope-core-'));
     via = await options.via?.(redis);
+    await options.before?.({ redis, dataDir });
     core = await createCore({
       shell: 'web',
       log: memoryLogger(),

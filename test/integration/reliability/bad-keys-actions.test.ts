@@ -3,35 +3,18 @@
 // up to A and delete A itself) are refused with a typed error that says what is wrong, before
 // anything is written, and the refusal is in the audit log; a child that lists the parent back
 // without a parentKey loop is removed without the parent.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { coreForFile } from '../../helpers/core-per-file';
 import { jobFields, parentFields, writeJobHash } from '../../helpers/flows';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
-let redis: TestRedis;
+const { redis, core } = coreForFile({ core: { shell: 'cli' } });
 let client: Redis;
-let core: Core;
-let dataDir: string;
 let P: string;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   P = redis.prefix;
   client = redis.client();
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-badkeys-'));
-  core = await createCore({ shell: 'cli', dataDir, redisUrl: redis.url, prefix: P, log: memoryLogger() });
-  await core.ready;
-});
-
-afterAll(async () => {
-  await core.close();
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const k = (queue: string, id: string) => `${P}:${queue}:${id}`;

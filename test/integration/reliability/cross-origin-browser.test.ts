@@ -4,29 +4,21 @@
 // host), cross-origin fetches (simple no-cors POSTs that carry the cookie, and CORS ones) and a
 // cross-origin WebSocket. The host survives and keeps serving, the page learns nothing (no
 // readable answer, no open socket), and Redis is unchanged, key for key.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { startWebHost, type WebHost } from '../../../electron/host/web-host';
 import { chromiumPath } from '../../helpers/browsers.js';
 import { dumpKeys } from '../../helpers/actions-dump';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { webHostForFile } from '../../helpers/core-per-file';
 
-let redis: TestRedis;
-let core: Core;
-let host: WebHost;
 let evil: Server;
 let evilUrl: string;
 let browser: Browser;
-let staticDir: string;
 let rootKey: string;
 const log = memoryLogger();
+const { redis, core, host } = webHostForFile({ core: { log }, page: '<!doctype html><title>Flowscope test page</title>' });
 
 /** The attacker's page: every attempt, then what it could observe, in window.__results. */
 function evilPage(target: string, jobKey: string): string {
@@ -71,12 +63,6 @@ window.__results = (async () => {
 }
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  staticDir = mkdtempSync(join(tmpdir(), 'flowscope-xorigin-'));
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Flowscope test page</title>');
-  core = await createCore({ shell: 'web', dataDir: staticDir, redisUrl: redis.url, prefix: redis.prefix, log });
-  await core.ready;
-  host = await startWebHost({ core, staticDir, log });
   const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
   const added = await flows.add({ name: 'root', queueName: 'xo', children: [{ name: 'a', queueName: 'xo' }] });
   rootKey = `${redis.prefix}:xo:${added.job.id}`;
@@ -93,10 +79,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => evil?.close(resolve));
-  await host.close();
-  await core.close();
-  await redis.stop();
-  rmSync(staticDir, { recursive: true, force: true });
 });
 
 describe('a page on another origin in Chromium', () => {
