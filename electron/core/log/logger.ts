@@ -69,7 +69,11 @@ export const CLIP_CHARS = 300;
 /** `text` cut to `max` characters, saying how long it was; for anything a client sent. */
 export function clip(text: unknown, max = CLIP_CHARS): string {
   const s = typeof text === 'string' ? text : String(text);
-  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length} chars)`;
+  if (s.length <= max) return s;
+  // A copy, not a slice: V8 keeps a slice's whole parent alive, so a clipped 2 MB field kept in
+  // a log buffer or an answer would keep its 2 MB (utf16le round trip: surrogates stay as they are).
+  const cut = Buffer.from(s.slice(0, max), 'utf16le').toString('utf16le');
+  return `${cut}… (${s.length} chars)`;
 }
 
 /** A stderr line is never longer than this, whatever a caller passed in its fields. */
