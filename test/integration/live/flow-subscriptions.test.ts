@@ -3,14 +3,12 @@
 // a lost blocking connection ends in a fresh snapshot.
 import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PushEvent } from '../../../shared/contract';
 import type { FlowPatch, FlowSnapshot, FlowTree } from '../../../shared/domain';
-import { patchTree } from '../../../shared/flow-model';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { loadTree } from '../../../electron/core/tree';
 import { JobOutcomes, startWorker, waitUntil } from '../../helpers/flows';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { subscribeAs as subscribeSession, untilViewMatches as untilMatches } from './live-session';
 
 let redis: TestRedis;
 let core: Core;
@@ -29,50 +27,14 @@ afterAll(async () => {
   await redis.stop();
 });
 
-/** A client session: subscribes, applies every patch it receives, and records what came. */
+/** A client session of this file's core, closed after the test. */
 async function subscribeAs(session: string, queue: string, jobId: string) {
-  const events: (FlowPatch | FlowSnapshot)[] = [];
-  let tree: FlowTree | undefined;
-  let seq = 0;
-  const gaps: number[] = [];
-  const off = core.onEvent((e: PushEvent) => {
-    if (e.event === 'flowPatch') {
-      events.push(e.payload);
-      if (e.payload.seq !== seq + 1) gaps.push(e.payload.seq);
-      seq = e.payload.seq;
-      tree = patchTree(tree!, e.payload);
-    } else if (e.event === 'flowSnapshot') {
-      events.push(e.payload);
-      seq = e.payload.seq;
-      tree = e.payload.tree;
-    }
-  }, session);
-  closers.push(async () => off());
-  const result = await core.dispatch('subscribeFlow', { queue, jobId }, session);
-  if (!result.ok) throw new Error(result.error.message);
-  const snapshot = result.result as FlowSnapshot;
-  tree = snapshot.tree;
-  seq = snapshot.seq;
-  return { snapshot, events, gaps, tree: () => tree!, seq: () => seq };
+  const view = await subscribeSession(core, session, queue, jobId);
+  closers.push(async () => view.off());
+  return view;
 }
 
-/** Nodes in a comparable form: sorted by key, stats left out. */
-function comparable(tree: FlowTree) {
-  return {
-    root: tree.root,
-    nodes: [...tree.nodes].sort((a, b) => a.key.localeCompare(b.key)),
-    truncated: [...tree.truncated].sort((a, b) => `${a.parentKey}${a.bucket}`.localeCompare(`${b.parentKey}${b.bucket}`)),
-  };
-}
-
-async function untilViewMatches(view: { tree(): FlowTree }, queue: string, jobId: string) {
-  await waitUntil(async () => {
-    const fresh = await loadTree(redis.client(), redis.prefix, queue, jobId);
-    return JSON.stringify(comparable(fresh)) === JSON.stringify(comparable(view.tree()));
-  });
-  const fresh = await loadTree(redis.client(), redis.prefix, queue, jobId);
-  expect(comparable(view.tree())).toEqual(comparable(fresh));
-}
+const untilViewMatches = (view: { tree(): FlowTree }, queue: string, jobId: string) => untilMatches(view, redis, queue, jobId);
 
 describe('live flow views', () => {
   it('patches rebuild the tree a fresh load shows, while real workers complete and fail children', async () => {
