@@ -2,37 +2,26 @@
 // CLI (built from the sources into a throwaway folder, run by node as bin.js runs it) must stop
 // writing quietly: no unhandled EPIPE stack trace, its own exit code.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../../helpers/built-cli';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtCliForFile } from '../../helpers/built-cli';
 
-let redis: TestRedis;
-let outDir: string;
-let dataDir: string;
+const cli = builtCliForFile();
+const { redis } = cli;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  outDir = dirname((await buildCli()).run);
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-epipe-'));
+beforeAll(() => {
   // Far more output than a pipe holds (64 KiB), so the CLI is still writing when the reader leaves.
   const entries = Array.from({ length: 3000 }, (_, i) =>
     JSON.stringify({ time: '2024-01-01T00:00:00.000Z', connection: 'x', action: 'remove-job', parent: `bull:q:${i}`, changed: [`bull:q:${i}`], outcome: 'ok' }),
   );
-  writeFileSync(join(dataDir, 'audit.jsonl'), `${entries.join('\n')}\n`);
-}, 60_000);
-
-afterAll(async () => {
-  await redis.stop();
-  rmSync(outDir, { recursive: true, force: true });
-  rmSync(dataDir, { recursive: true, force: true });
+  writeFileSync(join(cli.dataDir, 'audit.jsonl'), `${entries.join('\n')}\n`);
 });
+
 
 describe('the CLI when its stdout is closed early', () => {
   it('`audit --json | head -c 300`: exits quietly, without an EPIPE stack trace', async () => {
-    const child = spawn(process.execPath, [join(outDir, 'run.mjs'), 'audit', '--json', '--limit', '3000', '--redis', redis.url, '--data-dir', dataDir], {
+    const child = spawn(process.execPath, [cli.run, 'audit', '--json', '--limit', '3000', '--redis', redis.url, '--data-dir', cli.dataDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

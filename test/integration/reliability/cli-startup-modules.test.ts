@@ -4,30 +4,15 @@
 // none of the core; a read command loads ioredis but not BullMQ (that comes only with workers
 // and scenarios).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../../helpers/built-cli';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtCliForFile } from '../../helpers/built-cli';
 
 const root = resolve(import.meta.dirname, '../../..');
 const recorder = join(root, 'test/helpers/module-log/register.mjs');
-let redis: TestRedis;
-let outDir: string;
-let dataDir: string;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  outDir = dirname((await buildCli()).run);
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-startup-'));
-}, 60_000);
-
-afterAll(async () => {
-  await redis.stop();
-  rmSync(outDir, { recursive: true, force: true });
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const cli = builtCliForFile();
+const { redis } = cli;
 
 interface Run {
   code: number | null;
@@ -38,11 +23,11 @@ interface Run {
 }
 
 async function runRecorded(args: string[]): Promise<Run> {
-  const log = join(dataDir, `modules-${Math.random().toString(36).slice(2)}.log`);
+  const log = join(cli.dataDir, `modules-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(log, '');
-  const child = spawn(process.execPath, ['--import', recorder, join(outDir, 'run.mjs'), ...args], {
+  const child = spawn(process.execPath, ['--import', recorder, cli.run, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FLOWSCOPE_MODULE_LOG: log, REDIS_URL: '', FLOWSCOPE_DATA_DIR: dataDir },
+    env: { ...process.env, FLOWSCOPE_MODULE_LOG: log, REDIS_URL: '', FLOWSCOPE_DATA_DIR: cli.dataDir },
   });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -50,7 +35,7 @@ async function runRecorded(args: string[]): Promise<Run> {
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   const packages = new Set<string>();
   const chunks: string[] = [];
-  const outUrl = new URL(`file://${outDir}/`).href;
+  const outUrl = new URL(`file://${cli.outDir}/`).href;
   for (const url of urls) {
     if (url.startsWith(outUrl)) chunks.push(url.slice(outUrl.length));
     else {

@@ -5,22 +5,18 @@
 // is answered, and the host keeps serving. Before the per-client bounds, 100 such frames took
 // the host from 83 MiB to about 1.1 GiB.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, type BuiltCli } from '../../helpers/built-cli';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { builtCliForFile } from '../../helpers/built-cli';
 import { openNonReadingWsClient, openWsTestClient } from '../../helpers/ws-test-client';
 
 const FRAMES = 200;
 /** What the flood may add to the host's peak resident memory. */
 const MAX_GROWTH_MB = 250;
 
-let redis: TestRedis;
-let cli: BuiltCli;
-let dataDir: string;
+const cli = builtCliForFile();
+const { redis } = cli;
 let host: ChildProcess;
 let url: URL;
 let rootId: string;
@@ -32,8 +28,6 @@ function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-memory-'));
   const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
   const added = await flows.add({
     name: 'root',
@@ -42,8 +36,7 @@ beforeAll(async () => {
   });
   rootId = added.job.id!;
   await flows.close();
-  cli = await buildCli();
-  host = spawn(process.execPath, [cli.run, 'serve', '--redis', redis.url, '--prefix', redis.prefix, '--data-dir', dataDir, '--token', 'memory-test'], {
+  host = spawn(process.execPath, [cli.run, 'serve', '--redis', redis.url, '--prefix', redis.prefix, '--data-dir', cli.dataDir, '--token', 'memory-test'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   url = await new Promise<URL>((resolve, reject) => {
@@ -63,9 +56,6 @@ afterAll(async () => {
     host.kill('SIGTERM');
     await exited;
   }
-  cli.remove();
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const target = () => ({ url: `http://${url.host}`, token: 'memory-test' });
