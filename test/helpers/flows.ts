@@ -1,9 +1,10 @@
 // Flow-test helpers: BullMQ's own answer for every node of a flow (Job.getState(), the
 // parent's Job.getDependencies() and getDependenciesCount()), so tests compare the tree loader
-// with BullMQ node for node; a recorder of worker outcomes to await instead of sleeping; and
-// raw-key writers for bad-data fixtures. The oracle and the workers take the BullMQ module to use
-// (bullmq-versions.ts; BullMQ 6 by default), so a test can run with either major.
-import type { ConnectionOptions, Job, Processor, Queue, Worker } from 'bullmq';
+// with BullMQ node for node; a recorder of worker outcomes to await instead of sleeping;
+// raw-key writers for bad-data fixtures; and a small real flow for the reliability tests. The
+// oracle and the workers take the BullMQ module to use (bullmq-versions.ts; BullMQ 6 by
+// default), so a test can run with either major.
+import { FlowProducer, type ConnectionOptions, type Job, type Processor, type Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BUCKETS, type Bucket, type ChildCounts, type FlowTree } from '../../shared/domain';
 import { BULLMQ_6, type Bullmq } from './bullmq-versions';
@@ -262,4 +263,15 @@ export function parentFields(parentKey: string, flag?: 'fpof' | 'cpof' | 'idof' 
   const parent: Record<string, unknown> = { id, queueKey: `${prefix}:${queueName}` };
   if (flag) parent[flag] = true;
   return { parentKey, parent: JSON.stringify(parent) };
+}
+
+/** A small real flow written by BullMQ: a root with children a and b, all in `queue`. Returns the root's id. */
+export async function addSmallFlow(redis: { connection: ConnectionOptions; prefix: string }, queue: string, rootJobId?: string): Promise<string> {
+  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
+  try {
+    const added = await flows.add({ name: 'root', queueName: queue, ...(rootJobId ? { opts: { jobId: rootJobId } } : {}), children: [{ name: 'a', queueName: queue }, { name: 'b', queueName: queue }] });
+    return added.job.id!;
+  } finally {
+    await flows.close();
+  }
 }

@@ -2,13 +2,14 @@
 // forwarding without closing a socket (a blackhole). Within 2 s every client is told Redis is
 // not responding and calls fail fast with REDIS_UNAVAILABLE; when the proxy forwards again the
 // status is connected, the live view gets a fresh snapshot and stays live.
-import { FlowProducer, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { ConnectionStatus, FlowSnapshot } from '../../../shared/domain';
 import { coreForFile } from '../../helpers/core-per-file';
 import { sessionPushes } from '../../helpers/core-pushes';
 import { nextStatus } from '../../helpers/core-status';
+import { addSmallFlow } from '../../helpers/flows';
 import { startTcpProxy } from '../../helpers/tcp-proxy';
 
 // The core reaches Redis through a TCP proxy of this test.
@@ -16,10 +17,7 @@ const { redis, core, via: proxy } = coreForFile({ redis: { own: true }, via: (r)
 let rootId: string;
 
 beforeAll(async () => {
-  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
-  const added = await flows.add({ name: 'root', queueName: 'cut', children: [{ name: 'a', queueName: 'cut' }, { name: 'b', queueName: 'cut' }] });
-  rootId = added.job.id!;
-  await flows.close();
+  rootId = await addSmallFlow(redis, 'cut');
 });
 
 const notResponding = (s: ConnectionStatus) => s.state !== 'connected' && s.code === 'NOT_RESPONDING';

@@ -1,22 +1,20 @@
 // A Redis that stops answering without closing its socket (DEBUG SLEEP, kill -STOP): within
 // 2 s every client is told it is not responding, calls fail fast with REDIS_UNAVAILABLE instead
 // of hanging, and when Redis answers again the status says connected and live views resync.
-import { FlowProducer, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { ConnectionStatus, FlowSnapshot } from '../../../shared/domain';
 import { coreForFile } from '../../helpers/core-per-file';
 import { sessionPushes } from '../../helpers/core-pushes';
 import { nextStatus } from '../../helpers/core-status';
+import { addSmallFlow } from '../../helpers/flows';
 
 const { redis, core } = coreForFile({ redis: { own: true } });
 let rootId: string;
 
 beforeAll(async () => {
-  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
-  const added = await flows.add({ name: 'root', queueName: 'hang', children: [{ name: 'a', queueName: 'hang' }, { name: 'b', queueName: 'hang' }] });
-  rootId = added.job.id!;
-  await flows.close();
+  rootId = await addSmallFlow(redis, 'hang');
 });
 
 const notResponding = (s: ConnectionStatus) => s.state !== 'connected' && s.code === 'NOT_RESPONDING';

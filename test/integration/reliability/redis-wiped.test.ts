@@ -3,13 +3,13 @@
 // the old tree silently, and shows the flow again when it comes back.
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowProducer } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { FlowSnapshot } from '../../../shared/domain';
 import { startSandbox, type Sandbox } from '../../../electron/core/connection/sandbox';
 import { coreForFile } from '../../helpers/core-per-file';
 import { sessionPushes } from '../../helpers/core-pushes';
+import { addSmallFlow } from '../../helpers/flows';
 import { nextStatus } from '../../helpers/core-status';
 
 const file = coreForFile({ redis: { own: true } });
@@ -21,11 +21,7 @@ afterAll(async () => {
   await restarted?.stop();
 });
 
-async function addFlow(jobId: string): Promise<void> {
-  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
-  await flows.add({ name: 'root', queueName: 'wiped', opts: { jobId }, children: [{ name: 'a', queueName: 'wiped' }, { name: 'b', queueName: 'wiped' }] });
-  await flows.close();
-}
+const addFlow = (jobId: string) => addSmallFlow(redis, 'wiped', jobId);
 
 /** Opens a view for `session` and collects its snapshot pushes. */
 async function openView(session: string, jobId: string) {
