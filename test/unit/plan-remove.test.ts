@@ -78,7 +78,8 @@ describe('planRemoveUnprocessed', () => {
     snap.removed.set(k('p:1'), [k('r:own')]);
     const plan = planRemoveUnprocessed(snap);
     expect(plan.items).toEqual([
-      { key: k('i:sub'), state: 'waiting-children', leaf: false, subtree: [k('i:g1'), k('r:y'), k('r:x'), k('i:sub')], extras: [k('r:x'), k('r:y')] },
+      // In the order the script removes them: the remove-policy failures round by round, then the bucket walk.
+      { key: k('i:sub'), state: 'waiting-children', leaf: false, subtree: [k('r:x'), k('r:y'), k('i:g1'), k('i:sub')], extras: [k('r:x'), k('r:y')] },
       { key: k('i:w'), state: 'waiting', leaf: false, subtree: [k('r:z'), k('i:w')], extras: [k('r:z')] },
     ]);
     expect(plan.result.removed).not.toContain(k('r:own'));

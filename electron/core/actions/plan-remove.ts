@@ -45,6 +45,9 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
     result.stillBlocking.push(key);
   };
 
+  // The parent and its ancestors are never part of a child's subtree (a bucket that lists
+  // one of them back is data BullMQ never writes; remove-unprocessed.lua skips them too).
+  const above = () => new Set<string>([snapshot.start, ...snapshot.ancestors]);
   // A job's children: every bucket's, then its failed remove-policy ones (in no bucket).
   const childrenOf = (job: SnapJob): string[] => {
     const out: string[] = [];
@@ -77,6 +80,48 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
     }
     if (job.exists) out.push(key);
   };
+  // Existing jobs at and under `key` by the buckets alone (remove-subtree.lua's collectSubtree).
+  const walk = (key: string, seen: Set<string>, out: string[]) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const job = jobOf(snapshot, key);
+    for (const bucket of BUCKET_KEYS) for (const child of job.children?.[bucket] ?? []) walk(child, seen, out);
+    if (job.exists) out.push(key);
+  };
+  // The order remove-unprocessed.lua removes a child's subtree in: the remove-policy failures
+  // whose parent is already taken, round by round as they nest (collectRemovedFailures), each
+  // with its bucket subtree, then the child's own bucket walk.
+  const parentOfRemoved = new Map<string, string>();
+  for (const [parentKey, keys] of snapshot.removed) for (const k of keys) parentOfRemoved.set(k, parentKey);
+  const removalOrder = (key: string, extras: string[]): string[] => {
+    const seen = above();
+    const walked: string[] = [];
+    walk(key, seen, walked);
+    const taken = new Set(walked);
+    const out: string[] = [];
+    let pending = extras;
+    for (let progress = true; progress && pending.length > 0; ) {
+      progress = false;
+      const rest: string[] = [];
+      for (const extra of pending) {
+        if (seen.has(extra)) continue;
+        const parentKey = parentOfRemoved.get(extra);
+        if (!parentKey || !taken.has(parentKey)) {
+          rest.push(extra);
+          continue;
+        }
+        const sub: string[] = [];
+        walk(extra, seen, sub);
+        for (const k of sub) {
+          out.push(k);
+          taken.add(k);
+        }
+        progress = true;
+      }
+      pending = rest;
+    }
+    return [...out, ...walked];
+  };
 
   for (const key of children) {
     const job = jobOf(snapshot, key);
@@ -89,9 +134,6 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
     } else if (job.state === 'completed') {
       skip(key, 'completed');
     } else {
-      // The parent and its ancestors are never part of a child's subtree (a bucket that lists
-      // one of them back is data BullMQ never writes; remove-unprocessed.lua skips them too).
-      const above = () => new Set<string>([snapshot.start, ...snapshot.ancestors]);
       const activeBelow = findActive(key, above());
       if (activeBelow) {
         skip(key, `has an active job under it (${activeBelow}); removing it would orphan that job`);
@@ -100,6 +142,7 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
       const subtree: string[] = [];
       const extras: string[] = [];
       collect(key, above(), subtree, extras);
+      if (extras.length > 0) subtree.splice(0, subtree.length, ...removalOrder(key, extras));
       const leaf = extras.length === 0 && BUCKET_KEYS.every((b) => job.counts[b] === 0);
       items.push({ key, state: job.state, leaf, subtree, extras });
       result.removed.push(...subtree);

@@ -98,6 +98,8 @@ async function planned(
   );
   const plan = planRemoveUnprocessed(snapshot);
   plan.items.sort(oldestFirst(snapshot));
+  // The preview lists them in the order the run removes them.
+  plan.result.removed = plan.items.flatMap((item) => item.subtree);
   const layouts = await guard.assert(queueKeysOf([parentKey, ...plan.result.removed]), ACTION);
   return { plan, layouts };
 }
