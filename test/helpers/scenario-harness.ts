@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { createScenarioRunner, type ScenarioRunner } from '../../electron/core/scenarios';
 import { createWorkerHost, type HostJobEvent, type WorkerHost } from '../../electron/core/workers';
 import { memoryLogger } from '../../electron/core/log/logger';
+import { onTestFinished } from 'vitest';
 import { BullmqOracle, bullmqKeyParts } from './flows';
 import type { TestRedis } from './redis';
 
@@ -91,6 +92,7 @@ export interface ScenarioHarness {
   lockKeys(): Promise<string[]>;
   /** Jobs in `active` over the given queues. */
   activeCount(queues: readonly string[]): Promise<number>;
+  /** Stops the scenarios and closes the workers and queues (once; later calls wait for the same close). */
   close(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ export async function scenarioHarness(redis: TestRedis, closeTimeoutMs = 2_000):
   const oracle = new BullmqOracle(redis.connection);
   const client = redis.client();
   const queues = new Map<string, Queue>();
+  let closed: Promise<void> | undefined;
   const queue = (name: string) => {
     let q = queues.get(name);
     if (!q) queues.set(name, (q = new Queue(name, { connection: redis.connection, prefix })));
@@ -138,13 +141,23 @@ export async function scenarioHarness(redis: TestRedis, closeTimeoutMs = 2_000):
       const counts = await Promise.all(names.map((n) => client.llen(`${prefix}:${n}:active`)));
       return counts.reduce((a, b) => a + b, 0);
     },
-    async close() {
-      await runner.stopAll({ timeoutMs: 500 });
-      await host.closeAll({ timeoutMs: 500 });
-      await Promise.all([...queues.values()].map((q) => q.close()));
-      await oracle.close();
+    close() {
+      closed ??= (async () => {
+        await runner.stopAll({ timeoutMs: 500 });
+        await host.closeAll({ timeoutMs: 500 });
+        await Promise.all([...queues.values()].map((q) => q.close()));
+        await oracle.close();
+      })();
+      return closed;
     },
   };
+}
+
+/** A harness for the running test, closed when the test finishes (passed or failed). */
+export async function scenarioHarnessForTest(redis: TestRedis, closeTimeoutMs?: number): Promise<ScenarioHarness> {
+  const harness = await scenarioHarness(redis, closeTimeoutMs);
+  onTestFinished(() => harness.close());
+  return harness;
 }
 
 /** The queue name inside a full job key. */

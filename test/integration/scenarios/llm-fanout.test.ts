@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrchestratorData, OrchestratorResult } from '../../../electron/core/scenarios';
 import { PROVIDERS, providerCalls, providerQueue } from '../../../electron/core/scenarios';
-import { queueOf, scenarioHarness, type ScenarioHarness } from '../../helpers/scenario-harness';
+import { queueOf, scenarioHarnessForTest, type ScenarioHarness } from '../../helpers/scenario-harness';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
@@ -15,12 +15,8 @@ const redis = testRedisForFile();
 const FAST = { latencyMs: 20, attempts: 1, backoffMs: 50, parentAttempts: 3 };
 
 async function withHarness(test: (h: ScenarioHarness) => Promise<void>): Promise<void> {
-  const h = await scenarioHarness(redis);
-  try {
-    await test(h);
-  } finally {
-    await h.close();
-  }
+  const h = await scenarioHarnessForTest(redis);
+  await test(h);
 }
 
 /** Per-provider call counters, as the run exposes them. */

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyKnobs, listScenarios, SCENARIO_NAMES, seededRandom } from '../../../electron/core/scenarios';
 import { waitUntil } from '../../helpers/flows';
-import { scenarioHarness, type ScenarioHarness } from '../../helpers/scenario-harness';
+import { scenarioHarness, scenarioHarnessForTest, type ScenarioHarness } from '../../helpers/scenario-harness';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
@@ -81,57 +81,49 @@ describe('scenario runner', () => {
 
 describe('closing while jobs run', () => {
   it('host.closeAll() leaves no lock and nothing active; the interrupted flow completes when the scenario runs again', async () => {
-    const h = await scenarioHarness(redis);
-    try {
-      const providers = ['llm-openai', 'llm-anthropic', 'llm-mistral'];
-      const { seeded, run } = await h.runner.runScenario('llm-fanout', { latencyMs: 60_000, attempts: 1 });
-      const root = seeded[0]!;
-      const scenarioQueues = run.workers.map((w) => w.queue);
-      // No event says "a processor is running": poll the host's own count.
-      await waitUntil(async () => runningOn(h, providers) === 3);
-      // The three providers, and the orchestrator too if it has not reached waiting-children yet.
-      expect((await h.lockKeys()).length).toBeGreaterThanOrEqual(3);
+    const h = await scenarioHarnessForTest(redis);
+    const providers = ['llm-openai', 'llm-anthropic', 'llm-mistral'];
+    const { seeded, run } = await h.runner.runScenario('llm-fanout', { latencyMs: 60_000, attempts: 1 });
+    const root = seeded[0]!;
+    const scenarioQueues = run.workers.map((w) => w.queue);
+    // No event says "a processor is running": poll the host's own count.
+    await waitUntil(async () => runningOn(h, providers) === 3);
+    // The three providers, and the orchestrator too if it has not reached waiting-children yet.
+    expect((await h.lockKeys()).length).toBeGreaterThanOrEqual(3);
 
-      const t0 = Date.now();
-      await h.host.closeAll({ timeoutMs: 200 });
-      expect(Date.now() - t0).toBeLessThan(5_000);
-      expect(h.host.list()).toEqual([]);
-      expect(await h.lockKeys()).toEqual([]);
-      expect(await h.activeCount(scenarioQueues)).toBe(0);
-      expect(await h.oracle.state(root)).toBe('waiting-children');
-      const pending = (await h.oracle.dependencies(root)).unprocessed;
-      expect(pending).toHaveLength(3);
-      for (const key of pending) {
-        const job = await h.job(key);
-        expect(await job.getState()).toBe('waiting');
-        expect(job.attemptsMade).toBe(0);
-      }
-
-      // Run it again (fast, fixed): its workers come back and the same flow finishes at once,
-      // not after a lock expiry.
-      await h.runner.runScenario('llm-fanout', { latencyMs: 5, failures: { anthropic: { fixed: true } } });
-      await h.outcomes.until({ [root]: 'completed' }, 10_000);
-    } finally {
-      await h.close();
+    const t0 = Date.now();
+    await h.host.closeAll({ timeoutMs: 200 });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(h.host.list()).toEqual([]);
+    expect(await h.lockKeys()).toEqual([]);
+    expect(await h.activeCount(scenarioQueues)).toBe(0);
+    expect(await h.oracle.state(root)).toBe('waiting-children');
+    const pending = (await h.oracle.dependencies(root)).unprocessed;
+    expect(pending).toHaveLength(3);
+    for (const key of pending) {
+      const job = await h.job(key);
+      expect(await job.getState()).toBe('waiting');
+      expect(job.attemptsMade).toBe(0);
     }
+
+    // Run it again (fast, fixed): its workers come back and the same flow finishes at once,
+    // not after a lock expiry.
+    await h.runner.runScenario('llm-fanout', { latencyMs: 5, failures: { anthropic: { fixed: true } } });
+    await h.outcomes.until({ [root]: 'completed' }, 10_000);
   });
 
   it('stopScenario() closes only that scenario\'s workers, cleanly, while its jobs run', async () => {
-    const h = await scenarioHarness(redis);
-    try {
-      await h.runner.runScenario('etl-chain', { latencyMs: 10 });
-      const { run } = await h.runner.runScenario('stuck-parent', { latencyMs: 60_000 });
-      const stuckQueues = run.workers.map((w) => w.queue);
-      await waitUntil(async () => runningOn(h, stuckQueues) === 3);
+    const h = await scenarioHarnessForTest(redis);
+    await h.runner.runScenario('etl-chain', { latencyMs: 10 });
+    const { run } = await h.runner.runScenario('stuck-parent', { latencyMs: 60_000 });
+    const stuckQueues = run.workers.map((w) => w.queue);
+    await waitUntil(async () => runningOn(h, stuckQueues) === 3);
 
-      await h.runner.stopScenario('stuck-parent', { timeoutMs: 100 });
-      expect(h.runner.runs().map((r) => r.name)).toEqual(['etl-chain']);
-      expect(new Set(h.host.list().map((w) => w.owner))).toEqual(new Set(['etl-chain']));
-      expect(await h.lockKeys()).toEqual([]);
-      expect(await h.activeCount(stuckQueues)).toBe(0);
-      expect(await h.queue('stuck-fetch').getWaitingCount()).toBe(3);
-    } finally {
-      await h.close();
-    }
+    await h.runner.stopScenario('stuck-parent', { timeoutMs: 100 });
+    expect(h.runner.runs().map((r) => r.name)).toEqual(['etl-chain']);
+    expect(new Set(h.host.list().map((w) => w.owner))).toEqual(new Set(['etl-chain']));
+    expect(await h.lockKeys()).toEqual([]);
+    expect(await h.activeCount(stuckQueues)).toBe(0);
+    expect(await h.queue('stuck-fetch').getWaitingCount()).toBe(3);
   });
 });

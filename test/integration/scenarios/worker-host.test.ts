@@ -7,7 +7,7 @@ import type { Processor } from 'bullmq';
 import { FlowscopeError } from '../../../shared/errors';
 import { pause } from '../../../electron/core/scenarios/leaf-work';
 import { createWorkerHost } from '../../../electron/core/workers';
-import { scenarioHarness, type ScenarioHarness } from '../../helpers/scenario-harness';
+import { scenarioHarness, scenarioHarnessForTest, type ScenarioHarness } from '../../helpers/scenario-harness';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
@@ -99,44 +99,40 @@ describe('worker host', () => {
 
 describe('worker host, forced close', () => {
   it('gives running jobs back to wait after the timeout: no lock left, no attempt spent, even for a processor that ignores its signal', async () => {
-    const h = await scenarioHarness(redis);
-    try {
-      let aborted = 0;
-      const polite = announcing(async (_job, _token, signal) => {
-        try {
-          await pause(60_000, signal);
-        } catch (error) {
-          aborted++;
-          throw error;
-        }
-      });
-      // Ignores its signal: the host must not wait for it.
-      const stubborn = announcing(() => pause(3_000));
-      await h.host.start({ queue: 'wh-polite', processor: polite.processor });
-      await h.host.start({ queue: 'wh-stubborn', processor: stubborn.processor });
-      const a = await h.queue('wh-polite').add('long', {}, { attempts: 3 });
-      const b = await h.queue('wh-stubborn').add('long', {}, { attempts: 3 });
-      await Promise.all([polite.started(1), stubborn.started(1)]);
-      expect(await h.lockKeys()).toHaveLength(2);
-
-      const t0 = Date.now();
-      await h.host.closeAll({ timeoutMs: 200 });
-      expect(Date.now() - t0).toBeLessThan(2_500);
-
-      expect(h.host.list()).toEqual([]);
-      expect(await h.lockKeys()).toEqual([]);
-      expect(await h.activeCount(['wh-polite', 'wh-stubborn'])).toBe(0);
-      for (const [queue, job] of [['wh-polite', a], ['wh-stubborn', b]] as const) {
-        const back = await h.job(`${h.prefix}:${queue}:${job.id}`);
-        expect(await back.getState()).toBe('waiting');
-        expect(back.attemptsMade).toBe(0);
-        expect(back.failedReason).toBeFalsy();
+    const h = await scenarioHarnessForTest(redis);
+    let aborted = 0;
+    const polite = announcing(async (_job, _token, signal) => {
+      try {
+        await pause(60_000, signal);
+      } catch (error) {
+        aborted++;
+        throw error;
       }
-      expect(aborted).toBe(1);
-      expect(h.outcomes.all()).toEqual([]);
-      expect(h.log.entries.some((e) => e.level === 'warn' && e.message.includes('moving its running jobs back to wait'))).toBe(true);
-    } finally {
-      await h.close();
+    });
+    // Ignores its signal: the host must not wait for it.
+    const stubborn = announcing(() => pause(3_000));
+    await h.host.start({ queue: 'wh-polite', processor: polite.processor });
+    await h.host.start({ queue: 'wh-stubborn', processor: stubborn.processor });
+    const a = await h.queue('wh-polite').add('long', {}, { attempts: 3 });
+    const b = await h.queue('wh-stubborn').add('long', {}, { attempts: 3 });
+    await Promise.all([polite.started(1), stubborn.started(1)]);
+    expect(await h.lockKeys()).toHaveLength(2);
+
+    const t0 = Date.now();
+    await h.host.closeAll({ timeoutMs: 200 });
+    expect(Date.now() - t0).toBeLessThan(2_500);
+
+    expect(h.host.list()).toEqual([]);
+    expect(await h.lockKeys()).toEqual([]);
+    expect(await h.activeCount(['wh-polite', 'wh-stubborn'])).toBe(0);
+    for (const [queue, job] of [['wh-polite', a], ['wh-stubborn', b]] as const) {
+      const back = await h.job(`${h.prefix}:${queue}:${job.id}`);
+      expect(await back.getState()).toBe('waiting');
+      expect(back.attemptsMade).toBe(0);
+      expect(back.failedReason).toBeFalsy();
     }
+    expect(aborted).toBe(1);
+    expect(h.outcomes.all()).toEqual([]);
+    expect(h.log.entries.some((e) => e.level === 'warn' && e.message.includes('moving its running jobs back to wait'))).toBe(true);
   });
 });
