@@ -144,7 +144,7 @@ export function FlowList() {
           </p>
         </div>
       )}
-      {list.flows === null && list.loading && <p className="muted">{connected ? 'Loading flows…' : 'Waiting for Redis…'}</p>}
+      {list.flows === null && (list.loading || !connected) && <p className="muted">{connected ? 'Loading flows…' : 'Waiting for Redis…'}</p>}
       {miss && (
         <div className="empty" data-testid="no-flows" role="status">
           <p>{searchMissWords(miss)}</p>

@@ -32,7 +32,10 @@ function merged(pages: FlowList[]): FlowSummary[] {
   return out;
 }
 
-/** `connectionId`: another connection lists other flows, so it is part of the query's key. */
+/**
+ * `connectionId`: another connection lists other flows, so it is part of the query's key; until
+ * the connection is known (null) nothing is asked, so the list is not read twice at start-up.
+ */
 export function useFlowList(queue: string | null, filters: FlowFilters, connectionId: string | null) {
   const client = useClient();
   const query = useInfiniteQuery({
@@ -40,6 +43,7 @@ export function useFlowList(queue: string | null, filters: FlowFilters, connecti
     queryFn: ({ pageParam }) => client.call('listFlows', flowQuery(queue, filters, pageParam ?? undefined)),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled: connectionId !== null,
   });
   const pages = query.data?.pages ?? null;
   const state: FlowListState = {
