@@ -90,23 +90,19 @@ export async function refreshView(view: LiveFlowView, keys: Set<string>, deps: R
 
 /**
  * Whether a touched node must be listed: a child not in view named it (a child was added), or
- * its children are not all in view (which page holds which child only a listing tells).
+ * its children are not all in view (which page holds which child only a listing tells). Counts
+ * that do not add up are found once read (addsUp), not from the counts read last time: under
+ * steady work those rarely add up, as children finish between a read and their events.
  */
 function mustList(view: LiveFlowView, key: string, newChildOf: Set<string>): boolean {
   const node = view.nodes.get(key);
   if (!node || node.depth >= view.options.depth) return false;
-  if (newChildOf.has(key)) return true;
-  if ((view.truncated.get(key)?.length ?? 0) > 0) return true;
-  return !addsUpCounts(view, key, node.childCounts);
+  return newChildOf.has(key) || (view.truncated.get(key)?.length ?? 0) > 0;
 }
 
-/** True when every bucket count of the parent equals its children in view in that bucket. */
-function addsUpCounts(view: LiveFlowView, key: string, counts: FlowNode['childCounts']): boolean {
-  return BUCKETS.every((b) => counts[b] === view.childrenIn(key, b));
-}
-
+/** True when every bucket count of the parent just read equals its children in view in that bucket. */
 function addsUp(view: LiveFlowView, key: string, record: LevelRecord): boolean {
-  return addsUpCounts(view, key, record.counts);
+  return BUCKETS.every((b) => record.counts[b] === view.childrenIn(key, b));
 }
 
 /**

@@ -2,7 +2,8 @@
 // sandbox Redis, with real BullMQ producers and workers in this process:
 //   1. first paint of a 10,001-node flow (root -> 100 -> 99): from navigating to the flow
 //      to the frame where the root's node is visible, with the DOM size in that frame;
-//      target <= 2 s with at most ~1,500 graph nodes in the DOM.
+//      target <= 2 s with at most ~1,500 graph nodes in the DOM. The same for a 100,001-node
+//      flow (root -> 1,000 -> 99, issue 13): target <= 1 s opened in the loaded app.
 //   2. live update latency, event to DOM, while a rate-limited worker makes ~500 job events/s
 //      on the stream of the queue in view for 60 s: children of the open flow, in that same
 //      queue, complete at a steady pace; latency = the page's Date.now() when a child's node
@@ -25,34 +26,48 @@ test.afterAll(({}, testInfo) => reportParts(testInfo.project.outputDir));
 
 // ---- 1. first paint ---------------------------------------------------------------------
 
-const BIG_QUEUE = 'ui-big';
-const BIG_ID = 'inventory';
-const PAINT_RUNS = 5;
+/** A flow to paint: root -> `fan` -> `leaves` each, in queues of its own. */
+interface BigFlow {
+  label: string;
+  queue: string;
+  id: string;
+  fan: number;
+  leaves: number;
+  runs: number;
+  /** Target first paint (ms), and for which opening it is checked. */
+  targetMs: number;
+  targetOn: Opening | 'both';
+}
 
-function bigFlow(): FlowJob {
+const BIG_FLOWS: BigFlow[] = [
+  { label: '10,001-node flow', queue: 'ui-big', id: 'inventory', fan: 100, leaves: 99, runs: 5, targetMs: 2000, targetOn: 'both' },
+  { label: '100,001-node flow', queue: 'ui-huge', id: 'census', fan: 1000, leaves: 99, runs: 3, targetMs: 1000, targetOn: 'in app' },
+];
+
+function bigFlow(flow: BigFlow): FlowJob {
   return {
     name: 'inventory-count',
-    queueName: BIG_QUEUE,
-    opts: { jobId: BIG_ID },
-    children: Array.from({ length: 100 }, (_, i) => ({
+    queueName: flow.queue,
+    opts: { jobId: flow.id },
+    children: Array.from({ length: flow.fan }, (_, i) => ({
       name: `region-${i}`,
-      queueName: 'ui-big-regions',
+      queueName: `${flow.queue}-regions`,
       data: { region: i },
-      children: Array.from({ length: 99 }, (_, j) => ({ name: `store-${i}-${j}`, queueName: 'ui-big-stores', data: { store: j } })),
+      children: Array.from({ length: flow.leaves }, (_, j) => ({ name: `store-${i}-${j}`, queueName: `${flow.queue}-stores`, data: { store: j } })),
     })),
   };
 }
 
 type Opening = 'deep link' | 'in app';
-type PaintRun = FirstPaint & { ms: number };
+type PaintRun = FirstPaint & { ms: number; stats: string };
 
 /** One run in a fresh browser context: opens the flow and returns the first-paint figures. */
-async function paintOnce(browser: Browser, host: ServedHost, rootKey: string, how: Opening): Promise<PaintRun> {
+async function paintOnce(browser: Browser, host: ServedHost, flow: BigFlow, rootKey: string, how: Opening): Promise<PaintRun> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();
     await page.addInitScript(firstPaintProbe, rootKey);
-    const hash = `#/flow/${BIG_QUEUE}/${BIG_ID}`;
+    const hash = `#/flow/${flow.queue}/${flow.id}`;
     let started: number;
     if (how === 'deep link') {
       // Cold: the app's bundle loads, connects, and opens the flow from the URL.
@@ -68,75 +83,82 @@ async function paintOnce(browser: Browser, host: ServedHost, rootKey: string, ho
         return at;
       }, hash);
     }
-    const painted = await (await page.waitForFunction(readFirstPaint, undefined, { timeout: 60_000 })).jsonValue();
+    const painted = await (await page.waitForFunction(readFirstPaint, undefined, { timeout: 120_000 })).jsonValue();
     if (!painted) throw new Error('no first paint recorded');
-    // Correct, not just fast: the whole flow is in view and the root shows its real state.
-    await expect(page.getByTestId('flow-stats')).toContainText('10,001 jobs in view');
+    // Correct, not just fast: the flow is in view (the whole of a 10,001-node flow; what the
+    // view holds of a bigger one) and the root shows its real state.
+    const total = 1 + flow.fan * (1 + flow.leaves);
+    if (total <= 10_001) await expect(page.getByTestId('flow-stats')).toContainText(`${total.toLocaleString('en-US')} jobs in view`);
+    else await expect(page.getByTestId('flow-stats')).toContainText('jobs in view');
     await expect(page.locator(`[data-testid="flow-node"][data-job-key="${rootKey}"]`)).toHaveAttribute('data-state', 'waiting-children');
-    return { ...painted, ms: painted.at - started };
+    const stats = (await page.getByTestId('flow-stats').textContent()) ?? '';
+    return { ...painted, ms: painted.at - started, stats };
   } finally {
     await context.close();
   }
 }
 
-test('first paint of a 10,001-node flow', async ({ browser }) => {
-  test.setTimeout(180_000);
-  const loadBefore = load();
-  const host = await startServedHost();
-  try {
-    const connection = await host.redis();
-    const producer = new FlowProducer({ connection, prefix: PREFIX });
-    let writeMs: number;
-    let rootKey: string;
+for (const flow of BIG_FLOWS) {
+  test(`first paint of a ${flow.label}`, async ({ browser }) => {
+    test.setTimeout(flow.fan * flow.leaves > 10_000 ? 900_000 : 180_000);
+    const loadBefore = load();
+    const host = await startServedHost();
     try {
-      const started = performance.now();
-      const root = await producer.add(bigFlow());
-      writeMs = performance.now() - started;
-      rootKey = `${root.job.queueQualifiedName}:${root.job.id}`;
+      const connection = await host.redis();
+      const producer = new FlowProducer({ connection, prefix: PREFIX });
+      let writeMs: number;
+      let rootKey: string;
+      try {
+        const started = performance.now();
+        const root = await producer.add(bigFlow(flow));
+        writeMs = performance.now() - started;
+        rootKey = `${root.job.queueQualifiedName}:${root.job.id}`;
+      } finally {
+        await producer.close();
+      }
+
+      const runs: Record<Opening, PaintRun[]> = { 'deep link': [], 'in app': [] };
+      // Alternated, so both openings see the same machine.
+      for (let i = 0; i < flow.runs; i++) {
+        for (const how of ['deep link', 'in app'] as const) runs[how].push(await paintOnce(browser, host, flow, rootKey, how));
+      }
+
+      const rows = (['deep link', 'in app'] as const).map((how) => {
+        const list = runs[how];
+        const median = percentile(
+          list.map((r) => r.ms),
+          50,
+        );
+        const flowNodes = Math.max(...list.map((r) => r.flowNodes));
+        const elements = Math.max(...list.map((r) => r.elements));
+        const checked = flow.targetOn === 'both' || flow.targetOn === how;
+        const met = median <= flow.targetMs && flowNodes <= DOM_BUDGET;
+        return {
+          case:
+            how === 'deep link'
+              ? `first paint, ${flow.label}: deep link in a fresh page (app loads cold)`
+              : `first paint, ${flow.label}: opened in the loaded app (hash change)`,
+          figures: {
+            p50: msInt(median),
+            max: msInt(Math.max(...list.map((r) => r.ms))),
+            count: `${list.length} runs`,
+            'flow-node elements': flowNodes.toLocaleString('en-US'),
+            'DOM elements': elements.toLocaleString('en-US'),
+            target: checked ? `<= ${flow.targetMs / 1000} s, <= ~1,500 nodes: ${met ? 'met' : 'missed'}` : '',
+          },
+        };
+      });
+      const notes = [
+        `First paint (${flow.label}): Date.now() in the page at the first animation frame in which the root's [data-testid="flow-node"] is in the DOM, has a box, is not visibility:hidden and lies inside the window, minus Date.now() when navigation started (page.goto for the deep link; the location.hash change, in the page, for the loaded app). Each run in a fresh browser context (viewport ${VIEWPORT.width}x${VIEWPORT.height}); p50 is the median of the runs, max the slowest. Flow (root -> ${flow.fan.toLocaleString('en-US')} -> ${flow.leaves}) written with one FlowProducer.add in ${msInt(writeMs)}; every run also checked the flow stats ("${runs['in app'][0]?.stats ?? ''}") and the root's state.`,
+        `First paint runs (ms), ${flow.label}, deep link: ${runs['deep link'].map((r) => r.ms).join(', ')}; in app: ${runs['in app'].map((r) => r.ms).join(', ')}. flow-node elements and DOM elements are the largest seen at first paint over the runs; the ~1,500 budget is checked against flow-node elements (each node card is itself ~10 elements).`,
+        `Load average (1/5/15 min) before the ${flow.label} first-paint bench: ${loadBefore}; after: ${load()}.`,
+      ];
+      savePart(test.info().project.outputDir, `1-first-paint-${flow.queue}`, { rows, notes });
     } finally {
-      await producer.close();
+      await host.stop();
     }
-
-    const runs: Record<Opening, PaintRun[]> = { 'deep link': [], 'in app': [] };
-    // Alternated, so both openings see the same machine.
-    for (let i = 0; i < PAINT_RUNS; i++) {
-      for (const how of ['deep link', 'in app'] as const) runs[how].push(await paintOnce(browser, host, rootKey, how));
-    }
-
-    const rows = (['deep link', 'in app'] as const).map((how) => {
-      const list = runs[how];
-      const median = percentile(
-        list.map((r) => r.ms),
-        50,
-      );
-      const flowNodes = Math.max(...list.map((r) => r.flowNodes));
-      const elements = Math.max(...list.map((r) => r.elements));
-      const met = median <= 2000 && flowNodes <= DOM_BUDGET;
-      return {
-        case:
-          how === 'deep link'
-            ? 'first paint, 10,001-node flow: deep link in a fresh page (app loads cold)'
-            : 'first paint, 10,001-node flow: opened in the loaded app (hash change)',
-        figures: {
-          p50: msInt(median),
-          max: msInt(Math.max(...list.map((r) => r.ms))),
-          count: `${list.length} runs`,
-          'flow-node elements': flowNodes.toLocaleString('en-US'),
-          'DOM elements': elements.toLocaleString('en-US'),
-          target: `<= 2 s, <= ~1,500 nodes: ${met ? 'met' : 'missed'}`,
-        },
-      };
-    });
-    const notes = [
-      `First paint: Date.now() in the page at the first animation frame in which the root's [data-testid="flow-node"] is in the DOM, has a box, is not visibility:hidden and lies inside the window, minus Date.now() when navigation started (page.goto for the deep link; the location.hash change, in the page, for the loaded app). Each run in a fresh browser context (viewport ${VIEWPORT.width}x${VIEWPORT.height}); p50 is the median of the runs, max the slowest. Flow (root -> 100 -> 99) written with one FlowProducer.add in ${msInt(writeMs)}; every run also checked "10,001 jobs in view" and the root's state.`,
-      `First paint runs (ms), deep link: ${runs['deep link'].map((r) => r.ms).join(', ')}; in app: ${runs['in app'].map((r) => r.ms).join(', ')}. flow-node elements and DOM elements are the largest seen at first paint over the runs; the ~1,500 budget is checked against flow-node elements (each node card is itself ~10 elements).`,
-      `Load average (1/5/15 min) before the first-paint bench: ${loadBefore}; after: ${load()}.`,
-    ];
-    savePart(test.info().project.outputDir, '1-first-paint', { rows, notes });
-  } finally {
-    await host.stop();
-  }
-});
+  });
+}
 
 // ---- 2. live update latency ---------------------------------------------------------------
 
