@@ -19,6 +19,8 @@ export class LiveFlowView {
   private data: FlowData = emptyFlow();
   private edit = new FlowEdit(this.data, true);
   private lastSeq = 0;
+  /** queueKeys() as last computed, and whether a node came or went since (nodes are many, calls frequent). */
+  private queues: Set<string> | null = null;
 
   constructor(
     readonly id: string,
@@ -61,6 +63,7 @@ export class LiveFlowView {
 
   /** Replaces everything with a freshly loaded tree. */
   reset(tree: FlowTree): void {
+    this.queues = null;
     this.data = fromSnapshot(tree, this.lastSeq);
     this.edit = new FlowEdit(this.data, true);
   }
@@ -76,11 +79,13 @@ export class LiveFlowView {
 
   /** Adds or replaces a node; returns true when it changed. */
   put(node: FlowNode): boolean {
+    if (!this.nodes.has(node.key)) this.queues = null;
     return this.edit.upsert(node, this.root);
   }
 
   /** Removes a node with its subtree; returns every key removed. */
   removeSubtree(key: string): string[] {
+    this.queues = null;
     return this.edit.removeSubtree(key);
   }
 
@@ -91,13 +96,18 @@ export class LiveFlowView {
 
   /** A page of children loaded for this view, taken in as the client's store takes it. */
   adoptPage(page: ChildrenPage): void {
+    this.queues = null;
     mergePageInto(this.edit, this.data, page);
   }
 
-  childrenIn(parentKey: string, bucket: Bucket): number {
-    let n = 0;
-    for (const child of this.children.get(parentKey) ?? []) if (this.nodes.get(child)?.bucket === bucket) n++;
-    return n;
+  /** The parent's children in view per bucket, in one pass over them. */
+  childrenPerBucket(parentKey: string): Record<Bucket, number> {
+    const counts: Record<Bucket, number> = { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
+    for (const child of this.children.get(parentKey) ?? []) {
+      const bucket = this.nodes.get(child)?.bucket;
+      if (bucket) counts[bucket]++;
+    }
+    return counts;
   }
 
   /**
@@ -109,9 +119,10 @@ export class LiveFlowView {
     if (!parent) return null;
     const before = this.truncated.get(parentKey) ?? [];
     const entries: TruncatedBucket[] = [];
+    const inView = this.childrenPerBucket(parentKey);
     for (const bucket of BUCKETS) {
       const total = parent.childCounts[bucket];
-      const shown = this.childrenIn(parentKey, bucket);
+      const shown = inView[bucket];
       if (total <= shown) continue;
       // Below the view's depth nothing is listed: the whole bucket is cut, from its start.
       if (parent.depth >= this.options.depth) {
@@ -127,9 +138,10 @@ export class LiveFlowView {
   }
 
   /** Queue keys (`P:Q`) of every node in view: the event streams this view depends on. */
-  queueKeys(): Set<string> {
+  queueKeys(): ReadonlySet<string> {
+    if (this.queues) return this.queues;
     const queueKeys = new Set<string>();
     for (const key of this.nodes.keys()) queueKeys.add(queueKeyOf(key));
-    return queueKeys;
+    return (this.queues = queueKeys);
   }
 }

@@ -102,7 +102,8 @@ function mustList(view: LiveFlowView, key: string, newChildOf: Set<string>): boo
 
 /** True when every bucket count of the parent just read equals its children in view in that bucket. */
 function addsUp(view: LiveFlowView, key: string, record: LevelRecord): boolean {
-  return BUCKETS.every((b) => record.counts[b] === view.childrenIn(key, b));
+  const inView = view.childrenPerBucket(key);
+  return BUCKETS.every((b) => record.counts[b] === inView[b]);
 }
 
 /**
