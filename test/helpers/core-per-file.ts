@@ -15,6 +15,7 @@ import { memoryLogger } from '../../electron/core/log/logger';
 import { startWebHost, type HostedCore, type WebHost, type WebHostOptions } from '../../electron/host/web-host';
 import type { TestRedis, TestRedisOptions } from './redis';
 import { testRedisForFile } from './redis-per-file';
+import { standIn } from './stand-in';
 
 /** Something started between the core and Redis (a TCP proxy): the core connects to its url. */
 export interface Between {
@@ -43,24 +44,6 @@ export interface FileCore<V extends Between = Between> {
   via: V;
   /** A throwaway folder of this file's: the core's data folder. */
   readonly dataDir: string;
-}
-
-/** An object that stands for the value `get` returns once it is set. */
-function standIn<T extends object>(what: string, get: () => T | undefined): T {
-  const value = (): T => {
-    const v = get();
-    if (v === undefined) throw new Error(`${what} is read before the file's beforeAll started it`);
-    return v;
-  };
-  return new Proxy({} as T, {
-    get: (_, key) => Reflect.get(value(), key),
-    has: (_, key) => Reflect.has(value(), key),
-    ownKeys: () => Reflect.ownKeys(value()),
-    getOwnPropertyDescriptor: (_, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(value(), key);
-      return d && { ...d, configurable: true };
-    },
-  });
 }
 
 export function coreForFile<V extends Between = Between>(options: CoreForFileOptions<V> = {}): FileCore<V> {

@@ -7,9 +7,10 @@ import type { Redis } from 'ioredis';
 import { createScenarioRunner, type ScenarioRunner } from '../../electron/core/scenarios';
 import { createWorkerHost, type HostJobEvent, type WorkerHost } from '../../electron/core/workers';
 import { memoryLogger } from '../../electron/core/log/logger';
-import { onTestFinished } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { BullmqOracle, bullmqKeyParts } from './flows';
 import type { TestRedis } from './redis';
+import { standIn } from './stand-in';
 
 export type FinalOutcome = 'completed' | 'failed';
 
@@ -151,6 +152,16 @@ export async function scenarioHarness(redis: TestRedis, closeTimeoutMs = 2_000):
       return closed;
     },
   };
+}
+
+/** One harness for the tests of the describe block this is called in: made before its first test, closed after its last. */
+export function scenarioHarnessForSuite(redis: TestRedis, closeTimeoutMs?: number): ScenarioHarness {
+  let harness: ScenarioHarness | undefined;
+  beforeAll(async () => {
+    harness = await scenarioHarness(redis, closeTimeoutMs);
+  });
+  afterAll(async () => harness?.close());
+  return standIn('scenarioHarnessForSuite: the harness', () => harness);
 }
 
 /** A harness for the running test, closed when the test finishes (passed or failed). */

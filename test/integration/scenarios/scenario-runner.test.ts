@@ -2,10 +2,10 @@
 // typed errors, and a scenario's workers close cleanly while its jobs are running, through
 // the host's closeAll() or the runner's stopScenario(): no lock left, nothing active, and the
 // interrupted flow carries on when the scenario runs again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyKnobs, listScenarios, SCENARIO_NAMES, seededRandom } from '../../../electron/core/scenarios';
 import { waitUntil } from '../../helpers/flows';
-import { scenarioHarness, scenarioHarnessForTest, type ScenarioHarness } from '../../helpers/scenario-harness';
+import { scenarioHarnessForSuite, scenarioHarnessForTest, type ScenarioHarness } from '../../helpers/scenario-harness';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
@@ -43,11 +43,7 @@ describe('scenario registry', () => {
 });
 
 describe('scenario runner', () => {
-  let h: ScenarioHarness;
-  beforeAll(async () => {
-    h = await scenarioHarness(redis);
-  });
-  afterAll(async () => h.close());
+  const h = scenarioHarnessForSuite(redis);
 
   it('refuses unknown scenarios, bad knobs and knobs for a scenario that is not running, with typed errors', async () => {
     await expect(h.runner.runScenario('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });

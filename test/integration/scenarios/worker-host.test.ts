@@ -2,12 +2,12 @@
 // counts, concurrency, stop; and closeAll() that waits for running jobs, then gives back the
 // ones still running (back to wait, unlocked, no attempt spent) so no job stays locked by a
 // worker of ours that is gone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Processor } from 'bullmq';
 import { FlowscopeError } from '../../../shared/errors';
 import { pause } from '../../../electron/core/scenarios/leaf-work';
 import { createWorkerHost } from '../../../electron/core/workers';
-import { scenarioHarness, scenarioHarnessForTest, type ScenarioHarness } from '../../helpers/scenario-harness';
+import { scenarioHarnessForSuite, scenarioHarnessForTest } from '../../helpers/scenario-harness';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
@@ -27,11 +27,7 @@ function announcing(work: Processor): { processor: Processor; started: (n: numbe
 }
 
 describe('worker host', () => {
-  let h: ScenarioHarness;
-  beforeAll(async () => {
-    h = await scenarioHarness(redis);
-  });
-  afterAll(async () => h.close());
+  const h = scenarioHarnessForSuite(redis);
 
   it('starts, lists with live counts, changes concurrency and stops a worker', async () => {
     const before = Date.now();
