@@ -167,4 +167,23 @@ describe('queue registry', () => {
     expect(registry.stats().scans).toBe(2);
     await q.close();
   });
+
+  it('on a small keyspace the watcher finds a new queue even when the last SCAN looked slow (no backoff there)', async () => {
+    const prefix = `${redis.prefix}w`;
+    // A clock on which every SCAN seems to take a second (a host busy loading BullMQ): 200 s of backoff.
+    let clock = 0;
+    const now = () => (clock += 500);
+    const small = createQueueRegistry({ redis: () => client, prefix: () => prefix, onList: () => undefined, smallKeyspaceKeys: 1_000_000, now });
+    const big = createQueueRegistry({ redis: () => client, prefix: () => prefix, onList: () => undefined, now });
+    expect(await small.list()).toEqual([]);
+    expect(await big.list()).toEqual([]);
+    expect(small.stats().lastScanMs).toBeGreaterThanOrEqual(500);
+    const q = new Queue('late', { connection: redis.connection, prefix });
+    await q.add('x', {});
+    // What the watcher's tick asks: the small keyspace rescans, the big one waits out its backoff.
+    expect(names((await small.rescanIfChanged())!)).toEqual(['late']);
+    expect(await big.rescanIfChanged()).toBeNull();
+    expect(big.stats().scans).toBe(1);
+    await q.close();
+  });
 });

@@ -13,15 +13,15 @@
 //   again on demand (`listQueues {rescan: true}`, the sidebar's refresh), when the connection
 //   comes back, on a listQueues when the keyspace is small (under SMALL_KEYSPACE_KEYS, where a
 //   SCAN is a few ms) and its key count moved; and otherwise only when the keyspace's key count
-//   (DBSIZE, O(1)) moved since the last SCAN **and** a backoff has passed: RESCAN_LOAD_FACTOR
-//   times the last SCAN's duration, at least MIN_RESCAN_MS, at most MAX_RESCAN_MS. An idle Redis
-//   is never rescanned; a busy big one at most 1 part in 200 of the time;
+//   (DBSIZE, O(1)) moved since the last SCAN **and**, on a keyspace that is not small, a backoff
+//   has passed: RESCAN_LOAD_FACTOR times the last SCAN's duration, at least MIN_RESCAN_MS, at
+//   most MAX_RESCAN_MS. An idle Redis is never rescanned; a busy big one at most 1 part in 200 of
+//   the time; a busy small one at most once a watcher tick;
 // - queues met elsewhere (a tree, a job, a flow list answer naming a queue; see queues-seen.ts)
 //   are added at once, once their counts pipeline shows them there.
 //
 // The trade-off: a queue created behind Flowscope's back (no call of Flowscope met it) shows up
-// on a small Redis at the next listQueues, or by push within MIN_RESCAN_MS + one count interval
-// (about 3.5 s); on a big one after the next rescan, up to 200 times a SCAN's duration (about 5
+// on a small Redis at the next listQueues, or by push within one count interval (1.5 s); on a big one after the next rescan, up to 200 times a SCAN's duration (about 5
 // minutes for 2M keys, capped at 10), or at once on a refresh. A removed queue disappears within
 // one count interval.
 import type { QueueInfo } from '../../../shared/domain';
@@ -150,9 +150,13 @@ export function createQueueRegistry(options: QueueRegistryOptions): QueueRegistr
   const check = async (ignoreBackoff: boolean): Promise<QueueInfo[] | null> => {
     if (known === null) return rescan();
     if (scanning) return scanning;
-    if (!ignoreBackoff && now() - scannedAt < nextRescanDelay(lastScanMs)) return null;
+    const backingOff = !ignoreBackoff && now() - scannedAt < nextRescanDelay(lastScanMs);
+    // A small keyspace has no backoff (its SCAN is a few ms of Redis time: a slow one there was the
+    // host's own event loop, and 200 times it could hide a new queue for a minute).
+    if (backingOff && (keysAtScan === null || keysAtScan >= smallKeyspace)) return null;
     const keys = await keyCount(options.redis());
     if (keys === keysAtScan) return null;
+    if (backingOff && keys >= smallKeyspace) return null;
     return rescan();
   };
 
