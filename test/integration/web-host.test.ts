@@ -4,47 +4,31 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerFrame } from '../../shared/contract';
-import { createCore, type Core } from '../../electron/core/create-core';
 import { memoryLogger } from '../../electron/core/log/logger';
-import { startWebHost, type WebHost } from '../../electron/host/web-host';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { closeAfterAll, webHostForFile } from '../helpers/core-per-file';
+import { openWsTestClient } from '../helpers/ws-test-client';
 
-let redis: TestRedis;
-let core: Core;
-let host: WebHost;
-let staticDir: string;
-let outsideDir: string;
 const log = memoryLogger();
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  staticDir = mkdtempSync(join(tmpdir(), 'flowscope-static-'));
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Flowscope test page</title>');
-  mkdirSync(join(staticDir, 'assets'));
-  writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log("flowscope asset");');
-  // Links inside the renderer folder to a folder beside it: never served.
-  outsideDir = mkdtempSync(join(tmpdir(), 'flowscope-outside-'));
-  writeFileSync(join(outsideDir, 'secret.txt'), 'outside secret');
-  symlinkSync(join(outsideDir, 'secret.txt'), join(staticDir, 'linked-secret.txt'));
-  symlinkSync(outsideDir, join(staticDir, 'linked-dir'));
-  core = await createCore({ shell: 'web', dataDir: staticDir, redisUrl: redis.url, prefix: redis.prefix, log });
-  await core.ready;
-  host = await startWebHost({ core, staticDir, log });
-  const queue = new Queue('hosted', { connection: redis.connection, prefix: redis.prefix });
-  await queue.add('x', {});
-  await queue.close();
+// The renderer folder is the core's data folder; a folder beside it is linked from inside (never served).
+const outsideDir = mkdtempSync(join(tmpdir(), 'flowscope-outside-'));
+const { host } = webHostForFile({
+  core: { log },
+  page: '<!doctype html><title>Flowscope test page</title>',
+  before: async ({ redis, dataDir }) => {
+    mkdirSync(join(dataDir, 'assets'));
+    writeFileSync(join(dataDir, 'assets', 'app.js'), 'console.log("flowscope asset");');
+    writeFileSync(join(outsideDir, 'secret.txt'), 'outside secret');
+    symlinkSync(join(outsideDir, 'secret.txt'), join(dataDir, 'linked-secret.txt'));
+    symlinkSync(outsideDir, join(dataDir, 'linked-dir'));
+    const queue = new Queue('hosted', { connection: redis.connection, prefix: redis.prefix });
+    await queue.add('x', {});
+    await queue.close();
+  },
 });
-
-afterAll(async () => {
-  await host.close();
-  await core.close();
-  await redis.stop();
-  rmSync(staticDir, { recursive: true, force: true });
-  rmSync(outsideDir, { recursive: true, force: true });
-});
+closeAfterAll()(() => rmSync(outsideDir, { recursive: true, force: true }));
 
 const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${host.url}/api/${method}`, {
@@ -52,29 +36,6 @@ const api = (method: string, body: unknown, headers: Record<string, string> = {}
     headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}`, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-
-/** Opens a socket and collects its frames; `next` waits for the next answer frame. */
-async function openSocket(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
-  const frames: ServerFrame[] = [];
-  const waiters: ((f: ServerFrame) => void)[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as ServerFrame;
-    if ('push' in frame) return;
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    send: (text: string) => ws.send(text),
-    next: () => new Promise<ServerFrame>((resolve) => (frames.length ? resolve(frames.shift()!) : waiters.push(resolve))),
-  };
-}
 
 /** The HTTP status of a refused upgrade. */
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
@@ -184,27 +145,25 @@ describe('web host: calls', () => {
   });
 
   it('over WebSocket: answers calls, refuses malformed frames with BAD_REQUEST and keeps serving', async () => {
-    const wsUrl = `${host.url.replace('http', 'ws')}/ws?token=${host.token}`;
-    const a = await openSocket(wsUrl, { origin: host.url });
-    const b = await openSocket(wsUrl);
+    const a = await openWsTestClient(host, { origin: host.url });
+    const b = await openWsTestClient(host);
 
     a.send('this is not json');
-    expect(await a.next()).toMatchObject({ id: null, ok: false, error: { code: 'BAD_REQUEST' } });
-    a.send(JSON.stringify({ method: 'listQueues' }));
-    expect(await a.next()).toMatchObject({ id: null, ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"id"/) } });
-    a.send(JSON.stringify({ id: 1, method: 'nope' }));
-    expect(await a.next()).toMatchObject({ id: 1, ok: false, error: { code: 'UNKNOWN_METHOD' } });
-    a.send(JSON.stringify({ id: 2, method: 'listQueues', args: { extra: true } }));
-    expect(await a.next()).toMatchObject({ id: 2, ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await a.nextAnswer()).toMatchObject({ id: null, ok: false, error: { code: 'BAD_REQUEST' } });
+    a.send({ method: 'listQueues' });
+    expect(await a.nextAnswer()).toMatchObject({ id: null, ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"id"/) } });
+    a.send({ id: 1, method: 'nope' });
+    expect(await a.nextAnswer()).toMatchObject({ id: 1, ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    a.send({ id: 2, method: 'listQueues', args: { extra: true } });
+    expect(await a.nextAnswer()).toMatchObject({ id: 2, ok: false, error: { code: 'BAD_REQUEST' } });
 
     // The same socket and another client still work.
-    a.send(JSON.stringify({ id: 3, method: 'listQueues', args: {} }));
-    expect(await a.next()).toMatchObject({ id: 3, ok: true, result: [{ name: 'hosted' }] });
-    b.send(JSON.stringify({ id: 9, method: 'getAppInfo' }));
-    expect(await b.next()).toMatchObject({ id: 9, ok: true, result: { name: 'Flowscope', shell: 'web' } });
+    a.send({ id: 3, method: 'listQueues', args: {} });
+    expect(await a.nextAnswer()).toMatchObject({ id: 3, ok: true, result: [{ name: 'hosted' }] });
+    b.send({ id: 9, method: 'getAppInfo' });
+    expect(await b.nextAnswer()).toMatchObject({ id: 9, ok: true, result: { name: 'Flowscope', shell: 'web' } });
     expect(log.entries).toContainEqual(expect.objectContaining({ message: 'refused websocket frame' }));
-    a.ws.close();
-    b.ws.close();
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('sends the connection status to a socket as soon as it connects', async () => {
