@@ -1,6 +1,6 @@
 // The per-flow store against a scripted client: subscribe, patches batched per frame, a gap
 // answered by resyncFlow, pushed snapshots, the read-once fallback, pages and closing.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FlowscopeClient, MethodInput, MethodName, MethodOutput, PushEvent } from '../../shared/contract';
 import type { FlowNode, FlowPatch, FlowSnapshot, FlowTree } from '../../shared/domain';
 import { FlowscopeError } from '../../shared/errors';
@@ -274,6 +274,33 @@ describe('createFlowController', () => {
     push({ event: 'queues', payload: [] });
     await new Promise((r) => setTimeout(r, 0));
     expect(calls.filter((c) => c.method === 'subscribeFlow')).toHaveLength(opens);
+  });
+
+  it('a queues push just after Try again is not dropped: the view looks again once the second is up', async () => {
+    let exists = false;
+    const { client, push, calls } = fakeClient({
+      subscribeFlow: () => {
+        if (!exists) throw new FlowscopeError('NOT_FOUND', 'No job r in queue q (prefix bull)');
+        return snapshot(1);
+      },
+    });
+    let clock = 0;
+    const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule, now: () => clock });
+    await flow.open();
+    await flow.retry();
+    expect(flow.store.getState().phase).toBe('error');
+
+    // The job appears 200 ms after Try again, and its queue's push comes at once.
+    exists = true;
+    clock += 200;
+    push({ event: 'queues', payload: [] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(flow.store.getState().phase).toBe('error');
+    // The look it asked for runs when the second since Try again is up (RETRY_EVERY_MS).
+    clock += 800;
+    await vi.waitFor(() => expect(flow.store.getState()).toMatchObject({ phase: 'ready', loadError: null }), { timeout: 3000 });
+    expect(calls.filter((c) => c.method === 'subscribeFlow')).toHaveLength(3);
+    flow.close();
   });
 
   it('opens by itself when Redis comes back after the view could not open', async () => {

@@ -141,6 +141,8 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
   let pendingReveal: RevealTarget | null = null;
   let revealRun = 0;
   let retrying = false;
+  let retryAgain = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let lastRetry = -Infinity;
 
   const requestViewport = (kind: ViewportRequest['kind'], keys: string[] | null) => {
@@ -294,8 +296,22 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
   };
 
   /** Opens again without showing the loading state (the error stays until the flow is in). */
+  // A reason to look again that comes while a look runs, or within RETRY_EVERY_MS of the last
+  // one (a Try again just before the job appeared), is kept for when that ends, never dropped.
   const retryQuietly = async () => {
-    if (retrying || closed || now() - lastRetry < RETRY_EVERY_MS) return;
+    if (closed) return;
+    if (retrying) {
+      retryAgain = true;
+      return;
+    }
+    const wait = lastRetry + RETRY_EVERY_MS - now();
+    if (wait > 0) {
+      retryTimer ??= setTimeout(() => {
+        retryTimer = null;
+        if (!closed && get().phase === 'error') void retryQuietly();
+      }, wait);
+      return;
+    }
     retrying = true;
     lastRetry = now();
     try {
@@ -303,6 +319,10 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       await afterOpen();
     } finally {
       retrying = false;
+      if (retryAgain) {
+        retryAgain = false;
+        if (!closed && get().phase === 'error') void retryQuietly();
+      }
     }
   };
 
@@ -393,6 +413,8 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
 
     close() {
       closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
       cancelFrame?.();
       cancelFrame = null;
       stopEvents?.();
