@@ -167,7 +167,7 @@ export async function runRetry(
   }
   throw new FlowscopeError(
     'REFUSED',
-    `${action} stopped: ${lastConflict?.key} ${lastConflict?.reason} (RedisClient kept changing while the action ran). ` +
+    `${action} stopped: ${lastConflict?.key} ${lastConflict?.reason} (Redis kept changing while the action ran). ` +
       `${done.retried.length} retried and ${done.reopened.length} reopened so far; run it again.`,
     { ...done, conflict: lastConflict },
   );
