@@ -55,6 +55,10 @@ export function formatFlows(list: FlowList): string {
 export function formatAudit(entries: AuditEntry[]): string {
   if (entries.length === 0) return 'No actions recorded yet.';
   return entries
-    .map((e) => `${e.time}  ${e.outcome.padEnd(7)}  ${e.action}  ${e.parent ?? '-'}  (${e.changedTotal ?? e.changed.length} changed)  ${e.connection}${e.message ? `  — ${e.message}` : ''}`)
+    .map((e) => {
+      // The flow the job was in, when it is not the job itself (a removed child's entry still names its flow).
+      const flow = e.rootKey && e.rootKey !== e.parent ? `  in flow ${e.rootKey}` : '';
+      return `${e.time}  ${e.outcome.padEnd(7)}  ${e.action}  ${e.parent ?? '-'}${flow}  (${e.changedTotal ?? e.changed.length} changed)  ${e.connection}${e.message ? `  — ${e.message}` : ''}`;
+    })
     .join('\n');
 }
