@@ -1,8 +1,11 @@
 // A flow's own history (listFlowHistory) and its export (exportFlow), through the core against
 // a real Redis with real BullMQ workers: a retry and a remove run on one flow are listed for
 // that flow, newest first, and not for another flow; bad input is refused; the export is the
-// JSON `flowscope tree --json` prints.
-import { mkdtempSync, rmSync } from 'node:fs';
+// JSON `flowscope tree --json` prints. A removed job's history across reloads: every audit entry
+// records the root of the flow its job was in (read before the action runs), so a reloaded view,
+// which asks by the keys it holds (never the removed job), still lists the removal; entries
+// written before the root was recorded stay readable, found by their own keys.
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,5 +125,36 @@ describe('exportFlow', () => {
   it('says the job is missing, as tree does', async () => {
     const result = await core.dispatch('exportFlow', { queue: 'hist-export', jobId: 'no-such-id' });
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('the history of a removed job', () => {
+  it('is placed on its flow by the root key the entry carries, after the job is gone', async () => {
+    h.broken.add('bad-r');
+    h.leafWorker('hr-leaves');
+    // root ← middle ← bad-r: the removed job is two levels down, so its parent is not the root.
+    const root = await h.addFlow({
+      name: 'hr-root',
+      queueName: 'hr-parents',
+      children: [{ name: 'hr-middle', queueName: 'hr-parents', children: [leaf('bad-r', 'hr-leaves', 'none'), leaf('good-r', 'hr-leaves', 'none')] }],
+    });
+    const leaves = h.queue('hr-leaves');
+    const bad = await waitUntil(async () => (await leaves.getFailed()).find((j) => j.name === 'bad-r'), 'bad-r to fail');
+    const badKey = h.key('hr-leaves', bad.id!);
+    await call('removeJob', { key: badKey });
+
+    const entries = (await call('listAudit', {})).filter((e) => e.parent === badKey);
+    expect(entries.map((e) => [e.action, e.rootKey])).toEqual([['remove-job', root.key]]);
+    // What a reloaded view of the flow asks with: its root (and what is left; never the removed job).
+    const history = await call('listFlowHistory', { keys: [root.key] });
+    expect(history.entries.map((e) => [e.action, e.parent, e.rootKey])).toEqual([['remove-job', badKey, root.key]]);
+  });
+
+  it('reads entries written before the root key was recorded, found by their own keys', async () => {
+    const old = { time: '2026-01-02T03:04:05.000Z', connection: 'sandbox', action: 'remove-job', parent: `${h.prefix}:old:7`, changed: [`${h.prefix}:old:7`], outcome: 'ok' };
+    appendFileSync(join(dataDir, 'audit.jsonl'), `${JSON.stringify(old)}\n`);
+    expect((await call('listFlowHistory', { keys: [`${h.prefix}:old:7`] })).entries).toEqual([old]);
+    expect((await call('listFlowHistory', { keys: [`${h.prefix}:old:1`] })).entries).toEqual([]);
+    expect(await call('listAudit', {})).toContainEqual(old);
   });
 });
