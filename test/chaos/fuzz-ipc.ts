@@ -30,7 +30,7 @@ import { bridgeCore, type CallEvent } from '../../electron/main/ipc-bridge';
 import { dumpKeys } from '../helpers/actions-dump';
 import { ANSWER_MS, randomArgs, randomMethodName } from './fuzz';
 import { FOREIGN_URLS, hostileArgs, ipcArgs } from './ipc-payloads';
-import { StandInIpc, StandInWindow } from './ipc-stand-ins';
+import { StandInIpc, StandInWindow } from '../helpers/ipc-stand-ins';
 import { fail, newTally, peakRssMiB, type Tally } from './tally';
 import { rng } from './random';
 

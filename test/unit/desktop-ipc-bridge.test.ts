@@ -3,23 +3,15 @@
 // session, a reload closes its views, calls from windows or frames the app did not open are refused.
 import { describe, expect, it } from 'vitest';
 import type { DispatchResult, PushEvent } from '../../shared/contract';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/preload-api';
+import { IPC_CALL_CHANNEL } from '../../shared/preload-api';
 import { memoryLogger } from '../../electron/core/log/logger';
-import { bridgeCore, callSession, sessionOf, type BridgedCore, type CallEvent, type CallRegistry } from '../../electron/main/ipc-bridge';
+import { bridgeCore, callSession, sessionOf, type BridgedCore, type CallEvent } from '../../electron/main/ipc-bridge';
+import { StandInIpc, StandInWindow } from '../helpers/ipc-stand-ins';
 
 const RENDERER = 'file:///opt/flowscope/out/renderer/index.html';
 
-class FakeIpc implements CallRegistry {
-  handlers = new Map<string, (event: CallEvent, ...args: unknown[]) => unknown>();
-  registrations = 0;
-  handle(channel: string, listener: (event: CallEvent, ...args: unknown[]) => unknown) {
-    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`); // as Electron does
-    this.registrations++;
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string) {
-    this.handlers.delete(channel);
-  }
+/** ipcMain, with a call as a window's preload would send it. */
+class FakeIpc extends StandInIpc {
   call(from: FakeWindow, method: string, args: unknown = {}, frame: CallEvent['senderFrame'] = { url: `${RENDERER}#/flow/q/1`, parent: null }) {
     const handler = this.handlers.get(IPC_CALL_CHANNEL);
     if (!handler) throw new Error('No handler registered');
@@ -27,26 +19,10 @@ class FakeIpc implements CallRegistry {
   }
 }
 
-class FakeWindow {
-  sent: unknown[] = [];
-  destroyed = false;
-  private listeners = new Map<string, (() => void)[]>();
-  constructor(readonly id: number) {}
-  isDestroyed() {
-    return this.destroyed;
-  }
-  send(channel: string, payload: unknown) {
-    if (channel === IPC_EVENT_CHANNEL) this.sent.push(payload);
-  }
-  once(event: 'destroyed', listener: () => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-  }
-  on(event: 'did-navigate', listener: () => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-  }
-  emit(event: 'destroyed' | 'did-navigate') {
-    if (event === 'destroyed') this.destroyed = true;
-    for (const l of this.listeners.get(event) ?? []) l();
+/** A window that keeps what it was sent. */
+class FakeWindow extends StandInWindow {
+  constructor(id: number) {
+    super(id, true);
   }
 }
 
