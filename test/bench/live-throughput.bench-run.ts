@@ -15,7 +15,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PushEvent } from '../../shared/contract';
 import type { FlowPatch, FlowSnapshot, FlowTree } from '../../shared/domain';
@@ -23,6 +22,7 @@ import { patchTree } from '../../shared/flow-model';
 import { createCore, type Core } from '../../electron/core/create-core';
 import { memoryLogger } from '../../electron/core/log/logger';
 import { loadTree } from '../../electron/core/tree';
+import { addWideFlow } from '../helpers/flows';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { report, type BenchResult } from './measure';
 
@@ -76,14 +76,7 @@ function comparable(tree: FlowTree) {
 async function seedFlow(tag: string): Promise<{ rootQueue: string; items: string; itemsKey: string }> {
   const rootQueue = `live-${tag}-root`;
   const items = `live-${tag}-items`;
-  const producer = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
-  await producer.add({
-    name: 'root',
-    queueName: rootQueue,
-    opts: { jobId: 'root' },
-    children: Array.from({ length: CHILDREN }, (_, i) => ({ name: 'step', queueName: items, data: { i }, opts: { jobId: `c-${i}` } })),
-  });
-  await producer.close();
+  await addWideFlow(redis, rootQueue, items, CHILDREN);
   return { rootQueue, items, itemsKey: `${redis.prefix}:${items}` };
 }
 

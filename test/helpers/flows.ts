@@ -1,7 +1,7 @@
 // Flow-test helpers: BullMQ's own answer for every node of a flow (Job.getState(), the
 // parent's Job.getDependencies() and getDependenciesCount()), so tests compare the tree loader
 // with BullMQ node for node; a recorder of worker outcomes to await instead of sleeping;
-// raw-key writers for bad-data fixtures; and a small real flow for the reliability tests. The
+// raw-key writers for bad-data fixtures; and small and wide real flows (reliability, live and bench). The
 // oracle and the workers take the BullMQ module to use (bullmq-versions.ts; BullMQ 6 by
 // default), so a test can run with either major.
 import { FlowProducer, type ConnectionOptions, type Job, type Processor, type Queue, type Worker } from 'bullmq';
@@ -271,6 +271,21 @@ export async function addSmallFlow(redis: { connection: ConnectionOptions; prefi
   try {
     const added = await flows.add({ name: 'root', queueName: queue, ...(rootJobId ? { opts: { jobId: rootJobId } } : {}), children: [{ name: 'a', queueName: queue }, { name: 'b', queueName: queue }] });
     return added.job.id!;
+  } finally {
+    await flows.close();
+  }
+}
+
+/** A real flow written by BullMQ: root `root` in `rootQueue` with `children` waiting children `c-0`… (data `{ i }`) in `items`. */
+export async function addWideFlow(redis: { connection: ConnectionOptions; prefix: string }, rootQueue: string, items: string, children: number): Promise<void> {
+  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
+  try {
+    await flows.add({
+      name: 'root',
+      queueName: rootQueue,
+      opts: { jobId: 'root' },
+      children: Array.from({ length: children }, (_, i) => ({ name: 'step', queueName: items, data: { i }, opts: { jobId: `c-${i}` } })),
+    });
   } finally {
     await flows.close();
   }

@@ -3,11 +3,10 @@
 // a snapshot, never work through a backlog; afterwards the view goes on with patches and ends
 // equal to a fresh load. And a child that changed bucket with no event of its own is still
 // found by the parent's counts (the safety net of the counts-only parent reads).
-import { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
-import { JobOutcomes, startWorker, waitUntil } from '../../helpers/flows';
+import { addWideFlow, JobOutcomes, startWorker, waitUntil } from '../../helpers/flows';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 import { subscribeAs, untilViewMatches } from './live-session';
 
@@ -25,20 +24,9 @@ afterAll(async () => {
   await redis.stop();
 });
 
-async function seed(rootQueue: string, items: string, children: number): Promise<void> {
-  const flows = new FlowProducer({ connection: redis.connection, prefix: redis.prefix });
-  await flows.add({
-    name: 'root',
-    queueName: rootQueue,
-    opts: { jobId: 'root' },
-    children: Array.from({ length: children }, (_, i) => ({ name: 'step', queueName: items, data: { i }, opts: { jobId: `c-${i}` } })),
-  });
-  await flows.close();
-}
-
 describe('live views under bursts', () => {
   it('a burst that puts the reader over a second behind ends in a resync snapshot, then patches, then equals Redis', async () => {
-    await seed('burst-root', 'burst-items', 40);
+    await addWideFlow(redis, 'burst-root', 'burst-items', 40);
     const view = await subscribeAs(core, 'burst', 'burst-root', 'root');
     const stream = `${redis.prefix}:burst-items:events`;
     const client = redis.client();
@@ -71,7 +59,7 @@ describe('live views under bursts', () => {
   });
 
   it('finds a child that moved bucket with no event of its own, from its parent counts', async () => {
-    await seed('quiet-root', 'quiet-items', 3);
+    await addWideFlow(redis, 'quiet-root', 'quiet-items', 3);
     const view = await subscribeAs(core, 'quiet', 'quiet-root', 'root');
     const root = `${redis.prefix}:quiet-root:root`;
     const moved = `${redis.prefix}:quiet-items:c-0`;
