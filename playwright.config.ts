@@ -4,7 +4,7 @@
 // host — one fixture switches (metadata.face, read by test/e2e/fixtures/web-host.ts) — plus
 // test/e2e/electron. Left out there: what only the web host has (its token).
 import { defineConfig } from '@playwright/test';
-import { chromiumPath, electronPath } from './test/helpers/browsers.js';
+import { chromiumLaunchOptions, electronPath } from './test/helpers/browsers.js';
 
 const electron = electronPath();
 
@@ -17,18 +17,7 @@ export default defineConfig({
   workers: 1,
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
-    launchOptions: {
-      executablePath: chromiumPath(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
     screenshot: 'only-on-failure',
   },
   projects: [

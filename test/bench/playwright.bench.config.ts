@@ -2,7 +2,7 @@
 // (run `npm run build` first). The tests in test/bench/ui/*.bench.ts measure and write
 // test-results/bench/ui.json through report(); they do not assert time targets.
 import { defineConfig } from '@playwright/test';
-import { chromiumPath } from '../helpers/browsers.js';
+import { chromiumLaunchOptions } from '../helpers/browsers.js';
 
 export default defineConfig({
   testDir: 'ui',
@@ -17,17 +17,6 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath: chromiumPath(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
 });
