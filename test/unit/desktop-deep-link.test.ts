@@ -145,6 +145,14 @@ function fakeDeps(over: Partial<DeepLinkDeps> = {}) {
   return { deps, shown, opened, problems, switched, noWindow: () => (hasWindow = false) };
 }
 
+/** A router on fake deps, past ready() (no link held from launch). */
+async function readyRouter() {
+  const f = fakeDeps();
+  const router = createDeepLinkRouter(f.deps);
+  await router.ready();
+  return { f, router };
+}
+
 describe('createDeepLinkRouter', () => {
   it('holds a link that arrives before the app is ready and follows it then (first launch)', async () => {
     const f = fakeDeps();
@@ -163,9 +171,7 @@ describe('createDeepLinkRouter', () => {
   });
 
   it('routes a link to the focused window, or opens a window on its route when there is none', async () => {
-    const f = fakeDeps();
-    const router = createDeepLinkRouter(f.deps);
-    await router.ready();
+    const { f, router } = await readyRouter();
     await router.openUrl('flowscope://flow/orders/42');
     expect(f.shown).toEqual([{ queue: 'orders', jobId: '42' }]);
     f.noWindow();
@@ -174,9 +180,7 @@ describe('createDeepLinkRouter', () => {
   });
 
   it('switches to the link\'s saved connection first, only when it is not the current one', async () => {
-    const f = fakeDeps();
-    const router = createDeepLinkRouter(f.deps);
-    await router.ready();
+    const { f, router } = await readyRouter();
     await router.openUrl('flowscope://flow/orders/42?connection=abc');
     await router.openUrl('flowscope://flow/orders/43?connection=abc');
     expect(f.switched).toEqual(['abc']);
@@ -187,9 +191,7 @@ describe('createDeepLinkRouter', () => {
   });
 
   it('a connection that cannot be used is reported and the link not followed', async () => {
-    const f = fakeDeps();
-    const router = createDeepLinkRouter(f.deps);
-    await router.ready();
+    const { f, router } = await readyRouter();
     await router.openUrl('flowscope://flow/orders/42?connection=missing');
     expect(f.shown).toEqual([]);
     expect(f.problems).toHaveLength(1);
@@ -198,9 +200,7 @@ describe('createDeepLinkRouter', () => {
   });
 
   it('a malformed open-url link is reported, changes nothing', async () => {
-    const f = fakeDeps();
-    const router = createDeepLinkRouter(f.deps);
-    await router.ready();
+    const { f, router } = await readyRouter();
     await router.openUrl('flowscope://flow/../../etc/passwd');
     await router.openUrl('https://evil.example/');
     expect(f.problems).toHaveLength(2);
