@@ -71,6 +71,20 @@ const patch = (seq: number, upserts: FlowNode[], removed: string[] = []): FlowPa
   truncated: [],
 });
 
+/** A view of job r that is not there until appear(), with a clock moved on by tick(ms). */
+function missingJobFlow() {
+  let exists = false;
+  let clock = 0;
+  const { client, push, calls } = fakeClient({
+    subscribeFlow: () => {
+      if (!exists) throw new FlowscopeError('NOT_FOUND', 'No job r in queue q (prefix bull)');
+      return snapshot(1);
+    },
+  });
+  const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule, now: () => clock });
+  return { flow, push, calls, appear: () => void (exists = true), tick: (ms: number) => void (clock += ms) };
+}
+
 describe('createFlowController', () => {
   it('subscribes, then applies the patches of one frame together', async () => {
     const { client, push } = fakeClient({ subscribeFlow: () => snapshot(5) });
@@ -247,15 +261,7 @@ describe('createFlowController', () => {
   });
 
   it('offers Try again after a failed open, and opens by itself once the job appears or Redis is back', async () => {
-    let exists = false;
-    const { client, push, calls } = fakeClient({
-      subscribeFlow: () => {
-        if (!exists) throw new FlowscopeError('NOT_FOUND', 'No job r in queue q (prefix bull)');
-        return snapshot(1);
-      },
-    });
-    let clock = 0;
-    const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule, now: () => clock });
+    const { flow, push, calls, appear, tick } = missingJobFlow();
     await flow.open();
     expect(flow.store.getState().phase).toBe('error');
 
@@ -264,8 +270,8 @@ describe('createFlowController', () => {
     expect(flow.store.getState()).toMatchObject({ phase: 'error', loadError: 'No job r in queue q (prefix bull)' });
 
     // The queue list changed (a scenario re-ran): the view looks again, quietly, and opens.
-    exists = true;
-    clock += 5000;
+    appear();
+    tick(5000);
     push({ event: 'queues', payload: [] });
     await new Promise((r) => setTimeout(r, 0));
     expect(flow.store.getState()).toMatchObject({ phase: 'ready', loadError: null, live: 'live' });
@@ -277,27 +283,19 @@ describe('createFlowController', () => {
   });
 
   it('a queues push just after Try again is not dropped: the view looks again once the second is up', async () => {
-    let exists = false;
-    const { client, push, calls } = fakeClient({
-      subscribeFlow: () => {
-        if (!exists) throw new FlowscopeError('NOT_FOUND', 'No job r in queue q (prefix bull)');
-        return snapshot(1);
-      },
-    });
-    let clock = 0;
-    const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule, now: () => clock });
+    const { flow, push, calls, appear, tick } = missingJobFlow();
     await flow.open();
     await flow.retry();
     expect(flow.store.getState().phase).toBe('error');
 
     // The job appears 200 ms after Try again, and its queue's push comes at once.
-    exists = true;
-    clock += 200;
+    appear();
+    tick(200);
     push({ event: 'queues', payload: [] });
     await new Promise((r) => setTimeout(r, 0));
     expect(flow.store.getState().phase).toBe('error');
     // The look it asked for runs when the second since Try again is up (RETRY_EVERY_MS).
-    clock += 800;
+    tick(800);
     await vi.waitFor(() => expect(flow.store.getState()).toMatchObject({ phase: 'ready', loadError: null }), { timeout: 3000 });
     expect(calls.filter((c) => c.method === 'subscribeFlow')).toHaveLength(3);
     flow.close();
