@@ -79,32 +79,27 @@ export class RoundTrips {
   async run(calls: ScriptCall[], onReply?: (index: number, value: unknown) => void): Promise<unknown[]> {
     if (calls.length === 0) return [];
     const replies = await this.send(calls, (i, value) => onReply?.(i, value));
-    const missing = replies.flatMap((reply, i) => (isNoScript(reply[0]) ? [i] : []));
-    if (missing.length > 0) {
-      // Sent again with their source (EVAL caches it): EVAL goes where its keys live, so on a
-      // cluster the node that lost the script (a restart, a failover) is the one that gets it.
+    // Sends the calls at these indices again (with their source) and puts their replies in place.
+    const sendAgain = async (indices: number[]): Promise<void> => {
       const again = await this.send(
-        missing.map((i) => calls[i]!),
-        (j, value) => onReply?.(missing[j]!, value),
+        indices.map((i) => calls[i]!),
+        (j, value) => onReply?.(indices[j]!, value),
         true,
       );
-      missing.forEach((callIndex, j) => {
+      indices.forEach((callIndex, j) => {
         replies[callIndex] = again[j]!;
       });
-    }
+    };
+    // Sent again with their source (EVAL caches it): EVAL goes where its keys live, so on a
+    // cluster the node that lost the script (a restart, a failover) is the one that gets it.
+    const missing = replies.flatMap((reply, i) => (isNoScript(reply[0]) ? [i] : []));
+    if (missing.length > 0) await sendAgain(missing);
     // Reads caught by a slot migration are read again once it has moved on (about 6 s at most).
     for (const wait of MIGRATION_WAITS_MS) {
       const caught = replies.flatMap((reply, i) => (isMigrating(reply[0]) && !calls[i]!.script.writes ? [i] : []));
       if (caught.length === 0) break;
       await pause(wait);
-      const again = await this.send(
-        caught.map((i) => calls[i]!),
-        (j, value) => onReply?.(caught[j]!, value),
-        true,
-      );
-      caught.forEach((callIndex, j) => {
-        replies[callIndex] = again[j]!;
-      });
+      await sendAgain(caught);
     }
     return replies.map(([error, value]) => {
       if (error) throw error;

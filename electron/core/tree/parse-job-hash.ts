@@ -1,7 +1,7 @@
 // Turns the small fields of a job hash (as load-level.lua returns them, in FIELDS order) into
 // typed values, decoding them the way BullMQ's rawToJobJson does. Bad values become defaults
 // plus a note; nothing here throws.
-import type { Policy } from '../../../shared/domain';
+import type { FlowNode, Policy } from '../../../shared/domain';
 
 /** Same order as FIELDS in load-level.lua. */
 export const JOB_FIELDS = [
@@ -19,17 +19,12 @@ export const JOB_FIELDS = [
   'parent',
 ] as const;
 
-export interface JobHash {
-  name: string | null;
-  attempts: number;
-  attemptsMade: number;
-  timestamp: number | null;
-  processedOn: number | null;
-  finishedOn: number | null;
-  delay: number;
-  priority: number;
-  failedReason: string | null;
-  parentKey: string | null;
+/** The node fields a job's own hash gives, typed as the tree's FlowNode types them. */
+export interface JobHash
+  extends Pick<
+    FlowNode,
+    'name' | 'attempts' | 'attemptsMade' | 'timestamp' | 'processedOn' | 'finishedOn' | 'delay' | 'priority' | 'failedReason' | 'parentKey'
+  > {
   /** From the `parent` JSON; null when that field is absent or unreadable (see `parentField`). */
   policy: Policy | null;
   parentField: 'absent' | 'unreadable' | 'ok';

@@ -1,12 +1,11 @@
 // React access to the app store, provided once at the root.
-import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import { requiredContext } from '../hooks/required-context';
 import type { AppState, AppStore } from './app-store';
 
-export const AppStoreContext = createContext<AppStore | null>(null);
+const [AppStoreContext, useAppStore] = requiredContext<AppStore>('AppStoreContext');
+export { AppStoreContext };
 
 export function useApp<T>(selector: (state: AppState) => T): T {
-  const store = useContext(AppStoreContext);
-  if (!store) throw new Error('AppStoreContext is missing');
-  return useStore(store, selector);
+  return useStore(useAppStore(), selector);
 }

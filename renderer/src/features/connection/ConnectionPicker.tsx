@@ -9,6 +9,7 @@ import { useClient } from '../../transport/client-context';
 import { Modal } from '../dialog/Modal';
 import { ConnectionForm, TestMessage } from './ConnectionForm';
 import { useConnections, type Connections } from './use-connections';
+import { LoadState } from '../../components/LoadState';
 
 type Editing = { mode: 'closed' } | { mode: 'add' } | { mode: 'edit'; connection: SavedConnection };
 
@@ -151,12 +152,7 @@ function ConnectionPicker({ onClose }: { onClose(): void }) {
             encrypted).
           </p>
         )}
-        {connections.loadError && (
-          <p className="problem" role="alert">
-            Could not list the connections: {connections.loadError}
-          </p>
-        )}
-        {list === null && !connections.loadError && <p className="muted">Loading connections…</p>}
+        <LoadState what="the connections" error={connections.loadError} loaded={list !== null} />
         {list && (
           <ul className="connection-rows">
             {list.connections.map((c) => (

@@ -1,18 +1,13 @@
 // React access to the open flow's store. Components select the smallest thing they need
 // (one job, one flag), so a live change re-renders only the node it concerns.
-import { createContext, useContext, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { FlowscopeClient } from '../../../../shared/contract';
 import type { FlowNode } from '../../../../shared/domain';
+import { requiredContext } from '../../hooks/required-context';
 import { createFlowController, type FlowController, type FlowViewState } from './flow-store';
 
-export const FlowContext = createContext<FlowController | null>(null);
-
-export function useFlowController(): FlowController {
-  const controller = useContext(FlowContext);
-  if (!controller) throw new Error('FlowContext is missing');
-  return controller;
-}
+export const [FlowContext, useFlowController] = requiredContext<FlowController>('FlowContext');
 
 export function useFlow<T>(selector: (state: FlowViewState) => T): T {
   return useStore(useFlowController().store, selector);

@@ -8,6 +8,15 @@ import { useNavigationApi } from '../../navigation/use-navigation';
 import { useApp } from '../../store/use-app';
 import { localTime } from '../inspector/time-words';
 
+/** The workers table's count columns after "queue": label and what it counts. */
+const WORKER_COLUMNS = [
+  ['conc.', 'concurrency: jobs it runs at once'],
+  ['run', 'running now'],
+  ['done', 'processed: runs that ended'],
+  ['ok', 'completed'],
+  ['failed', 'failed runs, retried ones included'],
+] as const;
+
 /** Seeded flows listed, newest first. */
 const ROOTS_SHOWN = 8;
 
@@ -74,21 +83,11 @@ export function RunStatus({ info, run, locked, busy, onFix, onStop }: RunStatusP
         <thead>
           <tr>
             <th scope="col">queue</th>
-            <th scope="col">
-              <abbr title="concurrency: jobs it runs at once">conc.</abbr>
-            </th>
-            <th scope="col">
-              <abbr title="running now">run</abbr>
-            </th>
-            <th scope="col">
-              <abbr title="processed: runs that ended">done</abbr>
-            </th>
-            <th scope="col">
-              <abbr title="completed">ok</abbr>
-            </th>
-            <th scope="col">
-              <abbr title="failed runs, retried ones included">failed</abbr>
-            </th>
+            {WORKER_COLUMNS.map(([label, title]) => (
+              <th key={label} scope="col">
+                <abbr title={title}>{label}</abbr>
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>

@@ -16,6 +16,7 @@ import { RunStatus } from './RunStatus';
 import { plural } from '../../words/plural';
 import { useScenarios, type Answer, type Scenarios } from './use-scenarios';
 import './scenario-dock.css';
+import { LoadState } from '../../components/LoadState';
 
 const READ_ONLY_WORDS = 'Read-only connection: scenarios start workers and write jobs, so they cannot run here.';
 
@@ -243,12 +244,7 @@ export function ScenarioDock() {
       <StoppedNotice scenarios={scenarios} />
       {open && (
         <div className="dock-body">
-          {scenarios.loadError && (
-            <p className="problem" role="alert">
-              Could not list the scenarios: {scenarios.loadError}
-            </p>
-          )}
-          {infos === null && !scenarios.loadError && <p className="muted">Loading scenarios…</p>}
+          <LoadState what="the scenarios" error={scenarios.loadError} loaded={infos !== null} />
           {infos && (
             <div className="scenario-columns">
               <ScenarioList infos={infos} runs={runs} picked={shown} onPick={setPicked} />
