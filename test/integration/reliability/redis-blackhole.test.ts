@@ -2,12 +2,10 @@
 // forwarding without closing a socket (a blackhole). Within 2 s every client is told Redis is
 // not responding and calls fail fast with REDIS_UNAVAILABLE; when the proxy forwards again the
 // status is connected, the live view gets a fresh snapshot and stays live.
-import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PushEvent } from '../../../shared/contract';
 import type { ConnectionStatus, FlowSnapshot } from '../../../shared/domain';
 import { coreForFile } from '../../helpers/core-per-file';
-import { sessionPushes } from '../../helpers/core-pushes';
+import { expectResynced, expectStillLive, sessionPushes } from '../../helpers/core-pushes';
 import { nextStatus } from '../../helpers/core-status';
 import { addSmallFlow } from '../../helpers/flows';
 import { startTcpProxy } from '../../helpers/tcp-proxy';
@@ -56,18 +54,9 @@ describe('Redis behind a network blackhole', () => {
     } finally {
       if (!restored) proxy.restore();
     }
-    const resynced = (await nextPush((e) => e.event === 'flowSnapshot' && e.payload.subscriptionId === view.subscriptionId)) as Extract<PushEvent, { event: 'flowSnapshot' }>;
-    expect(resynced.payload.seq).toBeGreaterThan(view.seq);
-    expect(resynced.payload.tree.nodes.map((n) => n.key).sort()).toEqual(view.tree.nodes.map((n) => n.key).sort());
+    await expectResynced(nextPush, view);
     expect(await core.dispatch('getFlowTree', { queue: 'cut', jobId: rootId })).toMatchObject({ ok: true });
-
-    // Still live: a change made now reaches the view.
-    const child = view.tree.nodes.find((n) => n.key !== view.tree.root)!;
-    const queue = new Queue('cut', { connection: redis.connection, prefix: redis.prefix });
-    await (await queue.getJob(child.key.split(':').pop()!))!.remove();
-    await queue.close();
-    const patch = (await nextPush((e) => e.event === 'flowPatch' && e.payload.subscriptionId === view.subscriptionId)) as Extract<PushEvent, { event: 'flowPatch' }>;
-    expect(patch.payload.removed).toContain(child.key);
+    await expectStillLive(nextPush, view, redis, 'cut');
     off();
   });
 });

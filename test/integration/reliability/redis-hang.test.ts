@@ -3,10 +3,9 @@
 // of hanging, and when Redis answers again the status says connected and live views resync.
 import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PushEvent } from '../../../shared/contract';
 import type { ConnectionStatus, FlowSnapshot } from '../../../shared/domain';
 import { coreForFile } from '../../helpers/core-per-file';
-import { sessionPushes } from '../../helpers/core-pushes';
+import { expectResynced, expectStillLive, sessionPushes } from '../../helpers/core-pushes';
 import { nextStatus } from '../../helpers/core-status';
 import { addSmallFlow } from '../../helpers/flows';
 
@@ -86,16 +85,9 @@ describe('a Redis that stops answering', () => {
     await nextStatus(core, connected);
     expect(await action).toMatchObject({ ok: true, result: { removed: [spareKey] } });
     // The view is read again from Redis once it answers: a fresh snapshot, newer than before.
-    const resynced = (await nextPush((e) => e.event === 'flowSnapshot' && e.payload.subscriptionId === view.subscriptionId)) as Extract<PushEvent, { event: 'flowSnapshot' }>;
-    expect(resynced.payload.seq).toBeGreaterThan(view.seq);
-    expect(resynced.payload.tree.nodes.map((n) => n.key).sort()).toEqual(view.tree.nodes.map((n) => n.key).sort());
+    await expectResynced(nextPush, view);
     // And it is still live: a change made now reaches it.
-    const child = view.tree.nodes.find((n) => n.key !== view.tree.nodes[0]!.key)!;
-    const queue = new Queue('hang', { connection: redis.connection, prefix: redis.prefix });
-    await (await queue.getJob(child.key.split(':').pop()!))!.remove();
-    await queue.close();
-    const patch = (await nextPush((e) => e.event === 'flowPatch' && e.payload.subscriptionId === view.subscriptionId)) as Extract<PushEvent, { event: 'flowPatch' }>;
-    expect(patch.payload.removed).toContain(child.key);
+    await expectStillLive(nextPush, view, redis, 'hang');
     off();
     await core.dispatch('unsubscribeFlow', { subscriptionId: view.subscriptionId }, session);
   });
