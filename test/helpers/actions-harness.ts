@@ -2,8 +2,12 @@
 // processors that count their calls (to prove successful children ran exactly once) and leaves
 // that fail while their name is in `broken` (the "bug" a support person waits to be fixed).
 // Queues, flows and workers come from the BullMQ module it is given (bullmq-versions.ts; BullMQ 6
-// by default).
-import type { FlowJob, FlowProducer, Job, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
+// by default). Also the fixtures the action tests share: a harness per test (closed after it),
+// workers started in one call, the broken leaf failing last, held-active jobs, a plain failed
+// job, and the flows most tests run.
+import type { FlowJob, FlowProducer, Job, JobType, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
+import { afterEach } from 'vitest';
+import { waitForState, waitUntil } from './actions-wait';
 import { BULLMQ_6, type Bullmq } from './bullmq-versions';
 import type { ConnectionOptions } from 'bullmq';
 import type { RedisClient } from '../../electron/core/connection/redis-client';
@@ -29,6 +33,7 @@ export class FlowHarness {
   readonly broken = new Set<string>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  private readonly holds: (() => void)[] = [];
   private producer: FlowProducer | null = null;
 
   constructor(
@@ -107,6 +112,53 @@ export class FlowHarness {
     );
   }
 
+  /** Jobs on `queue` stay active (a worker holds their locks) until the harness closes, then return `result`. */
+  heldWorker(queue: string, result: unknown = 'held'): Worker {
+    const held = new Promise<void>((resolve) => this.holds.push(resolve));
+    return this.worker(queue, async () => {
+      await held;
+      return result;
+    });
+  }
+
+  /** Starts the workers a flow needs before it is added: the jobs named in `broken` fail, parent workers on `parents`, leaf workers on `leaves`. */
+  start(workers: { broken?: string[]; parents?: string[]; leaves?: string[] }): this {
+    for (const name of workers.broken ?? []) this.broken.add(name);
+    for (const queue of workers.parents ?? []) this.parentWorker(queue);
+    for (const queue of workers.leaves ?? []) this.leafWorker(queue);
+    return this;
+  }
+
+  /** Waits until `queue` holds `n` jobs in `state`, by BullMQ's own counts. */
+  async until(queue: string, state: JobType, n: number): Promise<void> {
+    await waitUntil(async () => (await this.queue(queue).getJobCountByTypes(state)) === n, `${n} ${state} job(s) in ${queue}`);
+  }
+
+  /**
+   * The broken leaf fails last: once `completed` jobs of `leaves` are done, starts the leaf worker
+   * on `flaky`, and, given `failed`, waits until that many of its jobs have failed.
+   */
+  async flakyLast(completed: number, failed?: number): Promise<void> {
+    await this.until('leaves', 'completed', completed);
+    this.leafWorker('flaky');
+    if (failed !== undefined) await this.until('flaky', 'failed', failed);
+  }
+
+  /** A plain job `name` on `queue` (leaf worker started) that failed for good, then fixed (no longer broken): what retry job starts from. */
+  async failedJob(queue: string, name: string): Promise<Job> {
+    this.broken.add(name);
+    this.leafWorker(queue);
+    const job = await this.queue(queue).add(name, {}, { attempts: 1 });
+    await waitForState(this.queue(queue), job.id!, 'failed');
+    this.broken.delete(name);
+    return job;
+  }
+
+  /** What a job returned (BullMQ's Job.returnvalue). */
+  async returned(queue: string, id: string): Promise<unknown> {
+    return (await this.queue(queue).getJob(id))!.returnvalue;
+  }
+
   async addFlow(flow: FlowJob): Promise<{ key: string; id: string }> {
     const node = await this.flows.add(flow);
     const id = node.job.id!;
@@ -114,6 +166,7 @@ export class FlowHarness {
   }
 
   async close(): Promise<void> {
+    for (const release of this.holds.splice(0)) release();
     await Promise.all(this.workers.map((w) => w.close(true)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.producer?.close();
@@ -123,4 +176,44 @@ export class FlowHarness {
 /** A leaf child spec with a policy and one attempt (a failure is final at once). */
 export function leaf(name: string, queueName: string, policy: ChildPolicy, extra: Record<string, unknown> = {}): FlowJob {
   return { name, queueName, data: {}, opts: { attempts: 1, ...policyOpts(policy), ...extra } };
+}
+
+/** Leaf specs (leaf) named `names` on the `leaves` queue, all with `policy`. */
+export function leavesOf(policy: ChildPolicy, ...names: string[]): FlowJob[] {
+  return names.map((name) => leaf(name, 'leaves', policy));
+}
+
+/** The one-level flow of the action tests: parent `agg` on `parents` over `children`. */
+export function agg(children: FlowJob[], opts?: FlowJob['opts']): FlowJob {
+  return { name: 'agg', queueName: 'parents', ...(opts ? { opts } : {}), children };
+}
+
+/** The fail-parent cascade: root (roots) over mid (mids) over leaf (flaky) and leaf2 (leaves), all fail-parent, beside `siblings`. */
+export function cascadeFlow(siblings: FlowJob[]): FlowJob {
+  return {
+    name: 'root',
+    queueName: 'roots',
+    children: [
+      {
+        name: 'mid',
+        queueName: 'mids',
+        opts: { failParentOnFailure: true, attempts: 1 },
+        children: [leaf('leaf', 'flaky', 'fail-parent'), leaf('leaf2', 'leaves', 'fail-parent')],
+      },
+      ...siblings,
+    ],
+  };
+}
+
+/** A FlowHarness per test, closed after it: `const harness = harnessPerTest(redis);` then `const h = harness(bullmq);` in a test. */
+export function harnessPerTest(target: HarnessTarget): (bullmq?: Bullmq) => FlowHarness {
+  const open: FlowHarness[] = [];
+  afterEach(async () => {
+    for (const h of open.splice(0)) await h.close();
+  });
+  return (bullmq) => {
+    const h = new FlowHarness(target, bullmq);
+    open.push(h);
+    return h;
+  };
 }

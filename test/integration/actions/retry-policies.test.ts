@@ -5,14 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
 import { readEvents } from '../../helpers/actions-dump';
-import { FlowHarness, leaf } from '../../helpers/actions-harness';
+import { agg, harnessPerTest, leaf, leavesOf } from '../../helpers/actions-harness';
 import type { ChildPolicy } from '../../helpers/child-policies';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
-import { waitForState, waitUntil } from '../../helpers/actions-wait';
+import { waitForState } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
+const harness = harnessPerTest(redis);
 
 interface Case {
   policy: ChildPolicy;
@@ -34,53 +35,39 @@ const CASES: Case[] = [
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
   describe.each(CASES)('retry failed children, policy $policy', ({ policy, stuck, parentRunsBefore }) => {
     it(`repairs a parent left ${stuck}: it completes with all results, a and b ran once`, async () => {
-      const h = new FlowHarness(redis, bullmq);
-      try {
-        h.broken.add('c');
-        h.parentWorker('parents');
-        h.leafWorker('leaves');
-        const parent = await h.addFlow({
-          name: 'agg',
-          queueName: 'parents',
-          children: [leaf('a', 'leaves', policy), leaf('b', 'leaves', policy), leaf('c', 'flaky', policy)],
-        });
-        await waitUntil(async () => (await h.queue('leaves').getCompletedCount()) === 2, 'a and b to complete');
-        // c only starts once a and b are done, so a continue-parent release finds nothing pending.
-        h.leafWorker('flaky');
-        await waitUntil(async () => (await h.queue('flaky').getFailedCount()) === 1, 'c to fail');
-        await waitForState(h.queue('parents'), parent.id, stuck);
-        expect(h.count('agg')).toBe(parentRunsBefore);
-        const cId = (await h.queue('flaky').getFailed())[0]!.id!;
-        const cKey = h.key('flaky', cId);
+      const h = harness(bullmq);
+      const parent = await h.start({ broken: ['c'], parents: ['parents'], leaves: ['leaves'] }).addFlow(agg([...leavesOf(policy, 'a', 'b'), leaf('c', 'flaky', policy)]));
+      // c only starts once a and b are done, so a continue-parent release finds nothing pending.
+      await h.flakyLast(2, 1);
+      await waitForState(h.queue('parents'), parent.id, stuck);
+      expect(h.count('agg')).toBe(parentRunsBefore);
+      const cId = (await h.queue('flaky').getFailed())[0]!.id!;
+      const cKey = h.key('flaky', cId);
 
-        h.broken.delete('c');
-        const expected = {
-          retried: [cKey],
-          reopened: stuck === 'waiting-children' ? [] : [parent.key],
-          skipped: [],
-        };
-        expect(withoutStats(await previewRetryFailedChildren(h.client, h.prefix, parent.key))).toEqual(expected);
-        expect(withoutStats(await retryFailedChildren(h.client, h.prefix, parent.key))).toEqual(expected);
+      h.broken.delete('c');
+      const expected = {
+        retried: [cKey],
+        reopened: stuck === 'waiting-children' ? [] : [parent.key],
+        skipped: [],
+      };
+      expect(withoutStats(await previewRetryFailedChildren(h.client, h.prefix, parent.key))).toEqual(expected);
+      expect(withoutStats(await retryFailedChildren(h.client, h.prefix, parent.key))).toEqual(expected);
 
-        await waitForState(h.queue('parents'), parent.id, 'completed');
-        const done = await h.queue('parents').getJob(parent.id);
-        expect(done!.returnvalue).toEqual(['r:a', 'r:b', 'r:c']);
-        expect([h.count('a'), h.count('b'), h.count('c'), h.count('agg')]).toEqual([1, 1, 2, parentRunsBefore + 1]);
-        // The retried child went back through BullMQ's own events.
-        const cEvents = (await readEvents(h.client, `${h.prefix}:flaky`)).filter((e) => e.jobId === cId);
-        expect(cEvents.map((e) => e.event)).toEqual(expect.arrayContaining(['failed', 'waiting', 'completed']));
-        expect(cEvents.find((e) => e.event === 'waiting' && e.prev === 'failed')).toBeTruthy();
-        if (stuck !== 'waiting-children') {
-          const pEvents = (await readEvents(h.client, `${h.prefix}:parents`)).filter((e) => e.jobId === parent.id);
-          expect(pEvents.find((e) => e.event === 'waiting-children' && e.prev === stuck)).toBeTruthy();
-        }
-        // The failure fields are gone, attempts were reset before the new run.
-        const c = await h.queue('flaky').getJob(cId);
-        expect(c!.failedReason).toBeFalsy();
-        expect(c!.attemptsMade).toBe(1);
-      } finally {
-        await h.close();
+      await waitForState(h.queue('parents'), parent.id, 'completed');
+      expect(await h.returned('parents', parent.id)).toEqual(['r:a', 'r:b', 'r:c']);
+      expect([h.count('a'), h.count('b'), h.count('c'), h.count('agg')]).toEqual([1, 1, 2, parentRunsBefore + 1]);
+      // The retried child went back through BullMQ's own events.
+      const cEvents = (await readEvents(h.client, `${h.prefix}:flaky`)).filter((e) => e.jobId === cId);
+      expect(cEvents.map((e) => e.event)).toEqual(expect.arrayContaining(['failed', 'waiting', 'completed']));
+      expect(cEvents.find((e) => e.event === 'waiting' && e.prev === 'failed')).toBeTruthy();
+      if (stuck !== 'waiting-children') {
+        const pEvents = (await readEvents(h.client, `${h.prefix}:parents`)).filter((e) => e.jobId === parent.id);
+        expect(pEvents.find((e) => e.event === 'waiting-children' && e.prev === stuck)).toBeTruthy();
       }
+      // The failure fields are gone, attempts were reset before the new run.
+      const c = await h.queue('flaky').getJob(cId);
+      expect(c!.failedReason).toBeFalsy();
+      expect(c!.attemptsMade).toBe(1);
     });
   });
 });
