@@ -12,12 +12,13 @@ import {
   retryJob,
 } from '../../../electron/core/actions';
 import { dumpKeys } from '../../helpers/actions-dump';
-import { FlowHarness, leaf } from '../../helpers/actions-harness';
+import { agg, harnessPerTest, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState, waitUntil } from '../../helpers/actions-wait';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
+const harness = harnessPerTest(redis);
 
 const TESTED = 'tested with BullMQ 5.56–5.x and 6.x';
 const facts = (over: Partial<Parameters<typeof judgeVersion>[1] & object> = {}) => ({
@@ -65,79 +66,60 @@ describe('the compatibility table', () => {
 
 describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, version, major }) => {
   it('refuses an action touching a queue of an untested version, changing nothing; allows queues without a version', async () => {
-    const h = new FlowHarness(redis, bullmq);
-    try {
-      h.broken.add('c');
-      h.parentWorker('parents');
-      h.leafWorker('flaky');
-      const parent = await h.addFlow({
-        name: 'agg',
-        queueName: 'parents',
-        children: [leaf('c', 'flaky', 'ignore'), { name: 'w', queueName: 'idle' }],
-      });
-      await h.queue('parents').getVersion(); // the parents queue records its version; flaky has none
-      // Raw reads only for `flaky`: a Queue instance would record its version.
-      await waitUntil(async () => (await h.client.zcard(`${h.prefix}:flaky:failed`)) === 1, 'c to fail');
-      expect(await h.client.hget(`${h.prefix}:parents:meta`, 'version')).toBe(`bullmq:${version}`);
-      expect(await h.client.hget(`${h.prefix}:flaky:meta`, 'version')).toBeNull();
-      const compat = await readQueueCompat(h.client, [`${h.prefix}:parents`, `${h.prefix}:flaky`]);
-      expect(Object.fromEntries(compat)).toEqual({
-        [`${h.prefix}:parents`]: { ok: true, layout: major, basis: 'version' },
-        [`${h.prefix}:flaky`]: { ok: true, layout: null, basis: 'keys' },
-      });
-      expect((await previewRetryFailedChildren(h.client, h.prefix, parent.key)).retried).toHaveLength(1);
+    const h = harness(bullmq);
+    const parent = await h.start({ broken: ['c'], parents: ['parents'], leaves: ['flaky'] }).addFlow(agg([leaf('c', 'flaky', 'ignore'), { name: 'w', queueName: 'idle' }]));
+    await h.queue('parents').getVersion(); // the parents queue records its version; flaky has none
+    // Raw reads only for `flaky`: a Queue instance would record its version.
+    await waitUntil(async () => (await h.client.zcard(`${h.prefix}:flaky:failed`)) === 1, 'c to fail');
+    expect(await h.client.hget(`${h.prefix}:parents:meta`, 'version')).toBe(`bullmq:${version}`);
+    expect(await h.client.hget(`${h.prefix}:flaky:meta`, 'version')).toBeNull();
+    const compat = await readQueueCompat(h.client, [`${h.prefix}:parents`, `${h.prefix}:flaky`]);
+    expect(Object.fromEntries(compat)).toEqual({
+      [`${h.prefix}:parents`]: { ok: true, layout: major, basis: 'version' },
+      [`${h.prefix}:flaky`]: { ok: true, layout: null, basis: 'keys' },
+    });
+    expect((await previewRetryFailedChildren(h.client, h.prefix, parent.key)).retried).toHaveLength(1);
 
-      await h.client.hset(`${h.prefix}:flaky:meta`, 'version', 'bullmq:5.1.0');
-      await h.client.hset(`${h.prefix}:idle:meta`, 'version', 'bullmq-pro:7.3.0');
-      const before = await dumpKeys(h.client, h.prefix);
-      await expect(retryFailedChildren(h.client, h.prefix, parent.key)).rejects.toMatchObject({
-        code: 'REFUSED',
-        message: expect.stringMatching(new RegExp(`queue ${h.prefix}:flaky is written by BullMQ 5\\.1\\.0; .*${TESTED}`)),
-      });
-      await expect(removeUnprocessed(h.client, h.prefix, parent.key)).rejects.toMatchObject({
-        code: 'REFUSED',
-        message: expect.stringContaining(`queue ${h.prefix}:idle is written by bullmq-pro:7.3.0`),
-      });
-      expect(await dumpKeys(h.client, h.prefix)).toEqual(before);
+    await h.client.hset(`${h.prefix}:flaky:meta`, 'version', 'bullmq:5.1.0');
+    await h.client.hset(`${h.prefix}:idle:meta`, 'version', 'bullmq-pro:7.3.0');
+    const before = await dumpKeys(h.client, h.prefix);
+    await expect(retryFailedChildren(h.client, h.prefix, parent.key)).rejects.toMatchObject({
+      code: 'REFUSED',
+      message: expect.stringMatching(new RegExp(`queue ${h.prefix}:flaky is written by BullMQ 5\\.1\\.0; .*${TESTED}`)),
+    });
+    await expect(removeUnprocessed(h.client, h.prefix, parent.key)).rejects.toMatchObject({
+      code: 'REFUSED',
+      message: expect.stringContaining(`queue ${h.prefix}:idle is written by bullmq-pro:7.3.0`),
+    });
+    expect(await dumpKeys(h.client, h.prefix)).toEqual(before);
 
-      await h.client.hdel(`${h.prefix}:flaky:meta`, 'version');
-      h.broken.delete('c');
-      expect((await retryFailedChildren(h.client, h.prefix, parent.key)).retried).toHaveLength(1);
-      await waitUntil(async () => (await h.client.zcard(`${h.prefix}:flaky:completed`)) === 1, 'c to complete after the retry');
-    } finally {
-      await h.close();
-    }
+    await h.client.hdel(`${h.prefix}:flaky:meta`, 'version');
+    h.broken.delete('c');
+    expect((await retryFailedChildren(h.client, h.prefix, parent.key)).retried).toHaveLength(1);
+    await waitUntil(async () => (await h.client.zcard(`${h.prefix}:flaky:completed`)) === 1, 'c to complete after the retry');
   });
 
   it("a paused queue without a version: the retried job goes where the queue's keys say its BullMQ keeps paused jobs", async () => {
-    const h = new FlowHarness(redis, bullmq);
-    try {
-      h.broken.add('solo');
-      h.leafWorker('leaves');
-      const leaves = h.queue('leaves');
-      const solo = await leaves.add('solo', {}, { attempts: 1 });
-      await waitForState(leaves, solo.id!, 'failed');
-      await leaves.pause();
-      const other = await leaves.add('other', {});
-      await h.client.hdel(`${h.prefix}:leaves:meta`, 'version');
-      // BullMQ 5 added `other` to P:Q:paused, BullMQ 6 to P:Q:wait: the keys tell the layout.
-      const list = major === 5 ? 'paused' : 'wait';
-      expect(await h.client.lrange(`${h.prefix}:leaves:${list}`, 0, -1)).toEqual([other.id]);
-      expect((await readQueueCompat(h.client, [`${h.prefix}:leaves`])).get(`${h.prefix}:leaves`)).toEqual({
-        ok: true,
-        layout: major,
-        basis: 'keys',
-      });
+    const h = harness(bullmq);
+    const leaves = h.queue('leaves');
+    const solo = await h.failedJob('leaves', 'solo');
+    await leaves.pause();
+    const other = await leaves.add('other', {});
+    await h.client.hdel(`${h.prefix}:leaves:meta`, 'version');
+    // BullMQ 5 added `other` to P:Q:paused, BullMQ 6 to P:Q:wait: the keys tell the layout.
+    const list = major === 5 ? 'paused' : 'wait';
+    expect(await h.client.lrange(`${h.prefix}:leaves:${list}`, 0, -1)).toEqual([other.id]);
+    expect((await readQueueCompat(h.client, [`${h.prefix}:leaves`])).get(`${h.prefix}:leaves`)).toEqual({
+      ok: true,
+      layout: major,
+      basis: 'keys',
+    });
 
-      h.broken.delete('solo');
-      await retryJob(h.client, h.prefix, h.key('leaves', solo.id!));
-      expect(await h.client.lrange(`${h.prefix}:leaves:${list}`, 0, -1)).toEqual([solo.id, other.id]);
-      await leaves.resume();
-      await waitForState(leaves, solo.id!, 'completed');
-      await waitForState(leaves, other.id!, 'completed');
-      expect(Object.fromEntries(h.calls)).toEqual({ solo: 2, other: 1 });
-    } finally {
-      await h.close();
-    }
+    await retryJob(h.client, h.prefix, h.key('leaves', solo.id!));
+    expect(await h.client.lrange(`${h.prefix}:leaves:${list}`, 0, -1)).toEqual([solo.id, other.id]);
+    await leaves.resume();
+    await waitForState(leaves, solo.id!, 'completed');
+    await waitForState(leaves, other.id!, 'completed');
+    expect(Object.fromEntries(h.calls)).toEqual({ solo: 2, other: 1 });
   });
 });
