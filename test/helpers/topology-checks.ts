@@ -3,21 +3,23 @@
 // flows of every failure policy built by real BullMQ workers, `flowscope tree --json` equal to
 // BullMQ's own answers node for node, both repair actions end to end from the command line, and
 // a live view that follows the workers. Each topology file supplies a target; the checks are
-// written once here.
+// written once here. And topologyForFile: a topology (with its target, or a CLI core on it)
+// started for a whole file, in place of the beforeAll/afterAll pair each topology file wrote.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RemoveUnprocessedResult, RetryResult } from '../../shared/actions';
 import type { PushEvent } from '../../shared/contract';
 import type { ConnectionStatus, FlowNode, FlowSnapshot, FlowTree } from '../../shared/domain';
 import { createCore, type Core, type CoreOptions } from '../../electron/core/create-core';
 import { memoryLogger } from '../../electron/core/log/logger';
 import { FlowHarness, leaf, type HarnessTarget } from './actions-harness';
-import type { ChildPolicy } from './child-policies';
+import { CHILD_POLICIES, type ChildPolicy } from './child-policies';
 import { waitForState, waitUntil } from './actions-wait';
 import { runFlowscope } from './cli-io';
 import { BullmqOracle, loaderView } from './flows';
+import { standIn } from './stand-in';
 
 export interface TopologyTarget {
   /** What Flowscope is given: `--redis` / `redisUrl`. */
@@ -43,6 +45,63 @@ export const STUCK: Record<ChildPolicy, 'waiting-children' | 'failed' | 'complet
 export function dataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'flowscope-topology-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TopologyForFileOptions<T> {
+  /** Starts the topology (Cluster, Sentinel, TLS); it is stopped after the file's last test. */
+  start: () => Promise<T>;
+  /** The target the checks use, made once the topology is up. */
+  target?: (topology: T) => Promise<TopologyTarget> | TopologyTarget;
+  /** Options of a CLI core started on the topology once it is up (closed before it stops). */
+  core?: (topology: T) => Partial<CoreOptions> & Pick<CoreOptions, 'redisUrl' | 'prefix'>;
+}
+
+export interface TopologyForFile<T> {
+  /** The started topology (read inside hooks and tests). */
+  topology: T;
+  /** What `target` made (reading it when there is none throws). */
+  target: TopologyTarget;
+  /** The core `core` asked for (reading it when there is none throws). */
+  core: Core;
+  /** The file's throwaway data folder (the CLI's and the cores'). */
+  data: { dir: string };
+}
+
+/** A topology started before a file's first test, with its target or a CLI core on it, stopped after its last. */
+export function topologyForFile<T extends object & { stop(): Promise<void> }>(options: TopologyForFileOptions<T>): TopologyForFile<T> {
+  const data = dataDir();
+  let topology: T | undefined;
+  let target: TopologyTarget | undefined;
+  let core: Core | undefined;
+  beforeAll(async () => {
+    topology = await options.start();
+    target = await options.target?.(topology);
+    if (options.core) {
+      core = await createCore({ shell: 'cli', log: memoryLogger(), dataDir: data.dir, ...options.core(topology) });
+      await core.ready;
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await core?.close();
+    await topology?.stop();
+    data.remove();
+  });
+  return {
+    topology: standIn('topologyForFile: the topology', () => topology),
+    target: standIn('topologyForFile: the target', () => target),
+    core: standIn('topologyForFile: the core', () => core),
+    data,
+  };
+}
+
+/** The repair checks as tests of the calling describe: tree and retry for every policy, then remove-unprocessed. */
+export function itRepairsOn(target: TopologyTarget, data: { dir: string }): void {
+  it.each(CHILD_POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
+    await checkTreeAndRetry(target, policy, data.dir);
+  });
+  it('remove-unprocessed removes the children that have not started', async () => {
+    await checkRemoveUnprocessed(target, data.dir);
+  });
 }
 
 async function cli(target: TopologyTarget, h: FlowHarness, data: string, args: string[]) {

@@ -4,46 +4,29 @@
 // to arrive on the command connection, while Redis answers a PING at once. The health check's
 // PING goes on its own connection, so no NOT_RESPONDING is pushed and every read completes
 // (before, the PING waited behind the 8 MiB and the reads were refused with REDIS_UNAVAILABLE).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../shared/domain';
 import { MAX_FIELD_CHUNK_BYTES } from '../../../shared/answer-limits';
-import { createCore, type Core } from '../../../electron/core/create-core';
 import { HEALTH_TIMEOUT_MS } from '../../../electron/core/connection/redis-connection';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
-import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy';
+import { coreForFile } from '../../helpers/core-per-file';
+import { startTcpProxy } from '../../helpers/tcp-proxy';
 
 const RATE = 3 * 1024 * 1024;
 const READS = 4;
 
-let redis: TestRedis;
-let proxy: TcpProxy;
-let core: Core;
-let dataDir: string;
 let key: string;
 
-beforeAll(async () => {
-  redis = await startTestRedis({ own: true });
-  proxy = await startTcpProxy(redis.connection, { bytesPerSecond: RATE });
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-hol-'));
-  const queue = new Queue('big', { connection: redis.connection, prefix: redis.prefix });
-  const job = await queue.add('big', { blob: 'x'.repeat(2 * MAX_FIELD_CHUNK_BYTES) });
-  await queue.close();
-  key = `${redis.prefix}:big:${job.id}`;
-  core = await createCore({ shell: 'web', dataDir, redisUrl: proxy.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-});
-
-afterAll(async () => {
-  await core?.close();
-  await proxy?.close();
-  await redis?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+const { core, via: proxy } = coreForFile({
+  redis: { own: true },
+  via: (redis) => startTcpProxy(redis.connection, { bytesPerSecond: RATE }),
+  before: async ({ redis }) => {
+    const queue = new Queue('big', { connection: redis.connection, prefix: redis.prefix });
+    const job = await queue.add('big', { blob: 'x'.repeat(2 * MAX_FIELD_CHUNK_BYTES) });
+    await queue.close();
+    key = `${redis.prefix}:big:${job.id}`;
+  },
 });
 
 describe('the health check while the command connection reads megabytes', () => {

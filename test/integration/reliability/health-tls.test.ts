@@ -3,28 +3,16 @@
 // PINGs, and a server stopped with kill -STOP is noticed within 2 s, connected after -CONT.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
+import { describe, expect, it } from 'vitest';
 import { nextStatus } from '../../helpers/core-status';
-import { startTestTls, waitFor, type TestTls } from '../../helpers/topologies';
-import { dataDir } from '../../helpers/topology-checks';
+import { startTestTls, waitFor } from '../../helpers/topologies';
+import { topologyForFile } from '../../helpers/topology-checks';
 import { clientsOn } from './health-clients';
 
 const PASSWORD = `tls-${randomBytes(4).toString('hex')}`;
-let tls: TestTls;
-let core: Core;
-const data = dataDir();
-
-beforeAll(async () => {
-  tls = await startTestTls({ password: PASSWORD });
-  core = await createCore({ shell: 'cli', dataDir: data.dir, redisUrl: tls.url, redisTlsCaFile: tls.caFile, prefix: 'tlshealth', log: memoryLogger() });
-  await core.ready;
-}, 60_000);
-afterAll(async () => {
-  await core?.close();
-  await tls?.stop();
-  data.remove();
+const { topology: tls, core } = topologyForFile({
+  start: () => startTestTls({ password: PASSWORD }),
+  core: (tls) => ({ redisUrl: tls.url, redisTlsCaFile: tls.caFile, prefix: 'tlshealth' }),
 });
 
 describe('the health check over TLS with a password', () => {

@@ -2,29 +2,16 @@
 // open, it just stops answering) is noticed within 2 s as "not responding", calls fail fast,
 // and after kill -CONT the status says connected again and calls work.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/topologies';
-import { dataDir } from '../../helpers/topology-checks';
+import { describe, expect, it } from 'vitest';
+import { startTestCluster, waitFor } from '../../helpers/topologies';
+import { topologyForFile } from '../../helpers/topology-checks';
 import { nextStatus } from '../../helpers/core-status';
 import { healthConnectionsOn } from './health-clients';
 
-let cluster: TestCluster;
-let core: Core;
-const data = dataDir();
-
-beforeAll(async () => {
+const { topology: cluster, core } = topologyForFile({
   // A long node timeout: the other masters must not fail the stopped one over during the test.
-  cluster = await startTestCluster({ masters: 3, nodeTimeoutMs: 15_000 });
-  core = await createCore({ shell: 'cli', dataDir: data.dir, redisUrl: cluster.seedsUrl, prefix: '{hang}', log: memoryLogger() });
-  await core.ready;
-}, 60_000);
-
-afterAll(async () => {
-  await core?.close();
-  await cluster?.stop();
-  data.remove();
+  start: () => startTestCluster({ masters: 3, nodeTimeoutMs: 15_000 }),
+  core: (cluster) => ({ redisUrl: cluster.seedsUrl, prefix: '{hang}' }),
 });
 
 

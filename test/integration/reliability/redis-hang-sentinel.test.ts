@@ -3,28 +3,15 @@
 // follows it to the new master (connected, calls work) while the old one is still stopped; the
 // health check's own connection follows it there too.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestSentinel, waitFor, type TestSentinel } from '../../helpers/topologies';
-import { dataDir } from '../../helpers/topology-checks';
+import { describe, expect, it } from 'vitest';
+import { startTestSentinel, waitFor } from '../../helpers/topologies';
+import { topologyForFile } from '../../helpers/topology-checks';
 import { nextStatus } from '../../helpers/core-status';
 import { healthConnectionsOn } from './health-clients';
 
-let sentinel: TestSentinel;
-let core: Core;
-const data = dataDir();
-
-beforeAll(async () => {
-  sentinel = await startTestSentinel({ replicas: 1 });
-  core = await createCore({ shell: 'cli', dataDir: data.dir, redisUrl: sentinel.url, prefix: 'hang', log: memoryLogger() });
-  await core.ready;
-}, 60_000);
-
-afterAll(async () => {
-  await core?.close();
-  await sentinel?.stop();
-  data.remove();
+const { topology: sentinel, core } = topologyForFile({
+  start: () => startTestSentinel({ replicas: 1 }),
+  core: (sentinel) => ({ redisUrl: sentinel.url, prefix: 'hang' }),
 });
 
 

@@ -3,35 +3,14 @@
 // them again and restartStoppedScenarios runs them with the same knobs, seeding fresh flows on
 // that connection (new roots, not the ones the stopped run left, none on the other Redis).
 // Real redis-servers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SavedConnection } from '../../../shared/domain';
 import type { ScenarioRun, StoppedScenario } from '../../../shared/scenarios';
-import { createCore, type Core } from '../../../electron/core/create-core';
-import { memoryLogger } from '../../../electron/core/log/logger';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { coreForFile } from '../../helpers/core-per-file';
+import { testRedisForFile } from '../../helpers/redis-per-file';
 
-let first: TestRedis;
-let second: TestRedis;
-let dataDir: string;
-let core: Core;
-
-beforeAll(async () => {
-  first = await startTestRedis();
-  second = await startTestRedis({ own: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'flowscope-scenario-switch-'));
-  core = await createCore({ shell: 'web', dataDir, redisUrl: first.url, prefix: first.prefix, log: memoryLogger() });
-  await core.ready;
-});
-
-afterAll(async () => {
-  await core?.close();
-  await second?.stop();
-  await first?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const { redis: first, core } = coreForFile();
+const second = testRedisForFile({ own: true });
 
 async function call<T>(method: string, args: unknown = {}): Promise<T> {
   const result = await core.dispatch(method, args);

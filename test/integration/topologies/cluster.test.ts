@@ -3,35 +3,23 @@
 // the CLI, a live view follows the workers and survives the slot moving to another master
 // (MOVED), scripts lost on a node are sent again, and a prefix without a hash tag is warned of.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Cluster } from 'ioredis';
 import { testConnection } from '../../../electron/core/connection/test-connection';
-import { startTestCluster, type TestCluster } from '../../helpers/topologies';
-import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, type TopologyTarget } from '../../helpers/topology-checks';
-import { CHILD_POLICIES } from '../../helpers/child-policies';
+import { startTestCluster } from '../../helpers/topologies';
+import { checkLiveView, itRepairsOn, topologyForFile } from '../../helpers/topology-checks';
 import { runFlowscope } from '../../helpers/cli-io';
 
-let cluster: TestCluster;
 let writer: Cluster;
-let target: TopologyTarget;
-const data = dataDir();
 const prefix = `{fs${randomBytes(3).toString('hex')}}`;
-
-beforeAll(async () => {
-  cluster = await startTestCluster({ masters: 3 });
-  // BullMQ's workers block on their connection: it must not retry requests.
-  writer = cluster.client({ redisOptions: { maxRetriesPerRequest: null } });
-  const away = await cluster.nonOwnerOf(`${prefix}:x`);
-  target = {
-    url: cluster.url(cluster.indexOf(away)),
-    cliArgs: [],
-    coreOptions: {},
-    harness: { prefix, connection: writer, client: () => writer },
-  };
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-  data.remove();
+const { topology: cluster, target, data } = topologyForFile({
+  start: () => startTestCluster({ masters: 3 }),
+  target: async (cluster) => {
+    // BullMQ's workers block on their connection: it must not retry requests.
+    writer = cluster.client({ redisOptions: { maxRetriesPerRequest: null } });
+    const away = await cluster.nonOwnerOf(`${prefix}:x`);
+    return { url: cluster.url(cluster.indexOf(away)), cliArgs: [], coreOptions: {}, harness: { prefix, connection: writer, client: () => writer } };
+  },
 });
 
 describe('Redis Cluster through a node that does not own the slot', () => {
@@ -44,13 +32,7 @@ describe('Redis Cluster through a node that does not own the slot', () => {
     expect(bare.warning).toMatch(/no hash tag/);
   });
 
-  it.each(CHILD_POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
-    await checkTreeAndRetry(target, policy, data.dir);
-  });
-
-  it('remove-unprocessed removes the children that have not started', async () => {
-    await checkRemoveUnprocessed(target, data.dir);
-  });
+  itRepairsOn(target, data);
 
   it('warns on the command line when the prefix has no hash tag', async () => {
     const run = await runFlowscope(['queues', '--json', '--redis', target.url, '--prefix', 'bull', '--data-dir', data.dir]);

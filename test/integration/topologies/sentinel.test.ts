@@ -6,38 +6,31 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RedisOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { testConnection } from '../../../electron/core/connection/test-connection';
-import { startTestSentinel, type TestSentinel } from '../../helpers/topologies';
-import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, type TopologyTarget } from '../../helpers/topology-checks';
-import { CHILD_POLICIES } from '../../helpers/child-policies';
+import { startTestSentinel } from '../../helpers/topologies';
+import { checkLiveView, itRepairsOn, topologyForFile } from '../../helpers/topology-checks';
 import { runFlowscope } from '../../helpers/cli-io';
 import { waitUntil } from '../../helpers/actions-wait';
 
 const DATA_PASSWORD = `data-${randomBytes(4).toString('hex')}`;
 const SENTINEL_PASSWORD = `sentinel-${randomBytes(4).toString('hex')}`;
 
-let sentinel: TestSentinel;
 let writer: Redis;
-let target: TopologyTarget;
-const data = dataDir();
 const prefix = `fs${randomBytes(3).toString('hex')}`;
-
-beforeAll(async () => {
-  sentinel = await startTestSentinel({ replicas: 1, password: DATA_PASSWORD, sentinelPassword: SENTINEL_PASSWORD });
-  writer = sentinel.client({ maxRetriesPerRequest: null });
-  target = {
-    url: sentinel.url,
-    cliArgs: ['--sentinel-password', SENTINEL_PASSWORD],
-    coreOptions: { redisSentinelPassword: SENTINEL_PASSWORD },
-    harness: { prefix, connection: { ...sentinel.sentinelOptions(), maxRetriesPerRequest: null } as RedisOptions, client: () => writer },
-  };
-}, 60_000);
-afterAll(async () => {
-  await sentinel?.stop();
-  data.remove();
+const { topology: sentinel, target, data } = topologyForFile({
+  start: () => startTestSentinel({ replicas: 1, password: DATA_PASSWORD, sentinelPassword: SENTINEL_PASSWORD }),
+  target: (sentinel) => {
+    writer = sentinel.client({ maxRetriesPerRequest: null });
+    return {
+      url: sentinel.url,
+      cliArgs: ['--sentinel-password', SENTINEL_PASSWORD],
+      coreOptions: { redisSentinelPassword: SENTINEL_PASSWORD },
+      harness: { prefix, connection: { ...sentinel.sentinelOptions(), maxRetriesPerRequest: null } as RedisOptions, client: () => writer },
+    };
+  },
 });
 
 describe('Redis Sentinel', () => {
@@ -56,13 +49,7 @@ describe('Redis Sentinel', () => {
     expect(run.stderr).toMatch(/names its master/);
   });
 
-  it.each(CHILD_POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
-    await checkTreeAndRetry(target, policy, data.dir);
-  });
-
-  it('remove-unprocessed removes the children that have not started', async () => {
-    await checkRemoveUnprocessed(target, data.dir);
-  });
+  itRepairsOn(target, data);
 
   it('a live view survives a failover: reconnecting, then connected at the new master, resynced, followed to the end', async () => {
     const oldMaster = sentinel.master;

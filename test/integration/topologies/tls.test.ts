@@ -3,32 +3,25 @@
 // CLI and follows a live view; without the CA the connection is refused with the reason, and a
 // CA file given for a plain redis:// URL is a usage error.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { testConnection } from '../../../electron/core/connection/test-connection';
-import { startTestTls, type TestTls } from '../../helpers/topologies';
-import { checkLiveView, checkRemoveUnprocessed, checkTreeAndRetry, dataDir, type TopologyTarget } from '../../helpers/topology-checks';
-import { CHILD_POLICIES } from '../../helpers/child-policies';
+import { startTestTls } from '../../helpers/topologies';
+import { checkLiveView, itRepairsOn, topologyForFile } from '../../helpers/topology-checks';
 import { runFlowscope } from '../../helpers/cli-io';
 
 const PASSWORD = `tls-${randomBytes(4).toString('hex')}`;
-let tls: TestTls;
 let writer: Redis;
-let target: TopologyTarget;
-const data = dataDir();
 const prefix = `fs${randomBytes(3).toString('hex')}`;
-
-beforeAll(async () => {
-  tls = await startTestTls({ password: PASSWORD });
-  const connection = { host: tls.host, port: tls.port, password: PASSWORD, tls: { ca: tls.caPem }, maxRetriesPerRequest: null };
-  writer = new Redis(connection);
-  target = { url: tls.url, cliArgs: ['--tls-ca', tls.caFile], coreOptions: { redisTlsCaFile: tls.caFile }, harness: { prefix, connection, client: () => writer } };
-}, 60_000);
-afterAll(async () => {
-  writer?.disconnect();
-  await tls?.stop();
-  data.remove();
+const { topology: tls, target, data } = topologyForFile({
+  start: () => startTestTls({ password: PASSWORD }),
+  target: (tls) => {
+    const connection = { host: tls.host, port: tls.port, password: PASSWORD, tls: { ca: tls.caPem }, maxRetriesPerRequest: null };
+    writer = new Redis(connection);
+    return { url: tls.url, cliArgs: ['--tls-ca', tls.caFile], coreOptions: { redisTlsCaFile: tls.caFile }, harness: { prefix, connection, client: () => writer } };
+  },
 });
+afterAll(() => writer?.disconnect());
 
 describe('TLS with a self-signed CA', () => {
   it('connects with the CA file and says why it cannot without it', async () => {
@@ -46,13 +39,7 @@ describe('TLS with a self-signed CA', () => {
     expect(run.stderr).toMatch(/use rediss:\/\//);
   });
 
-  it.each(CHILD_POLICIES)('policy %s: tree --json equals BullMQ, and retry-failed-children repairs the flow', async (policy) => {
-    await checkTreeAndRetry(target, policy, data.dir);
-  });
-
-  it('remove-unprocessed removes the children that have not started', async () => {
-    await checkRemoveUnprocessed(target, data.dir);
-  });
+  itRepairsOn(target, data);
 
   it('a live view follows the workers', async () => {
     const live = await checkLiveView(target, data.dir);
