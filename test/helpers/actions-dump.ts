@@ -50,3 +50,11 @@ export async function readEvents(client: RedisClient, queueKey: string): Promise
     return e;
   });
 }
+
+/** Every key under a prefix as `type:DUMP` (Redis's own serialisation), none left out: to show nothing at all was written. */
+export async function rawDump(client: RedisClient, prefix: string): Promise<Record<string, string>> {
+  const keys = await client.keys(`${prefix}:*`);
+  const out: Record<string, string> = {};
+  for (const key of keys.sort()) out[key] = `${await client.type(key)}:${JSON.stringify(await client.dump(key))}`;
+  return out;
+}

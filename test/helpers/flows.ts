@@ -1,11 +1,12 @@
 // Flow-test helpers: BullMQ's own answer for every node of a flow (Job.getState(), the
 // parent's Job.getDependencies() and getDependenciesCount()), so tests compare the tree loader
 // with BullMQ node for node; a recorder of worker outcomes to await instead of sleeping;
-// raw-key writers for bad-data fixtures; and small and wide real flows (reliability, live and bench). The
-// oracle and the workers take the BullMQ module to use (bullmq-versions.ts; BullMQ 6 by
-// default), so a test can run with either major.
+// raw-key writers for bad-data fixtures (a job hash, its parent link, a queue's raw jobs); and
+// small and wide real flows (reliability, live and bench). The oracle and the workers take the
+// BullMQ module to use (bullmq-versions.ts; BullMQ 6 by default), so a test can run with either
+// major.
 import { FlowProducer, type ConnectionOptions, type Job, type Processor, type Queue, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { BUCKETS, type Bucket, type ChildCounts, type FlowTree } from '../../shared/domain';
 import { BULLMQ_6, type Bullmq } from './bullmq-versions';
 
@@ -263,6 +264,33 @@ export function parentFields(parentKey: string, flag?: 'fpof' | 'cpof' | 'idof' 
   const parent: Record<string, unknown> = { id, queueKey: `${prefix}:${queueName}` };
   if (flag) parent[flag] = true;
   return { parentKey, parent: JSON.stringify(parent) };
+}
+
+/**
+ * Raw job hashes of one queue (`queueKey` is `prefix:queue`) for bad-data fixtures: `jobs` maps
+ * each id (not a number: object order) to its parent's id or null. Each job sits in
+ * waiting-children (scores 1, 2, … in order), or in wait when `waiting` names it; a child is
+ * listed in its parent's :dependencies unless `dependencies` is false; `version` is recorded in
+ * the queue's meta. Returns each id's job key.
+ */
+export async function writeRawJobs<Id extends string>(
+  redis: Redis | Cluster,
+  queueKey: string,
+  jobs: Record<Id, NoInfer<Id> | null>,
+  opts: { waiting?: NoInfer<Id>[]; dependencies?: boolean; version?: string } = {},
+): Promise<Record<Id, string>> {
+  const keys = {} as Record<Id, string>;
+  let score = 0;
+  for (const [id, parentId] of Object.entries(jobs) as [Id, Id | null][]) {
+    const key = (keys[id] = `${queueKey}:${id}`);
+    const parentKey = parentId === null ? null : `${queueKey}:${parentId}`;
+    await redis.hset(key, jobFields(id, parentKey ? parentFields(parentKey) : {}));
+    if (opts.waiting?.includes(id)) await redis.rpush(`${queueKey}:wait`, id);
+    else await redis.zadd(`${queueKey}:waiting-children`, ++score, id);
+    if (parentKey && opts.dependencies !== false) await redis.sadd(`${parentKey}:dependencies`, key);
+  }
+  if (opts.version) await redis.hset(`${queueKey}:meta`, 'version', opts.version);
+  return keys;
 }
 
 /** A small real flow written by BullMQ: a root with children a and b, all in `queue`. Returns the root's id. */

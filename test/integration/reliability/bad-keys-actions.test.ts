@@ -5,8 +5,9 @@
 // without a parentKey loop is removed without the parent.
 import type { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rawDump } from '../../helpers/actions-dump';
 import { coreForFile } from '../../helpers/core-per-file';
-import { jobFields, parentFields, writeJobHash } from '../../helpers/flows';
+import { writeRawJobs } from '../../helpers/flows';
 
 const { redis, core } = coreForFile({ core: { shell: 'cli' } });
 let client: Redis;
@@ -17,24 +18,12 @@ beforeAll(() => {
   client = redis.client();
 });
 
-const k = (queue: string, id: string) => `${P}:${queue}:${id}`;
-
 /** Every key under the prefix with its type, to show nothing was written. */
-async function dump(): Promise<Record<string, string>> {
-  const keys = await client.keys(`${P}:*`);
-  const out: Record<string, string> = {};
-  for (const key of keys.sort()) out[key] = `${await client.type(key)}:${JSON.stringify(await client.dump(key))}`;
-  return out;
-}
+const dump = () => rawDump(client, P);
 
 describe('remove unprocessed on bad data', () => {
   it('a parent whose :dependencies is a string: REFUSED, saying which key is of which type, nothing written', async () => {
-    const parent = k('bad', 'P1');
-    const child = k('bad', 'C1');
-    await writeJobHash(client, parent, jobFields('parent'));
-    await client.zadd(`${P}:bad:waiting-children`, 1, 'P1');
-    await writeJobHash(client, child, jobFields('child', parentFields(parent)));
-    await client.rpush(`${P}:bad:wait`, 'C1');
+    const { P1: parent, C1: child } = await writeRawJobs(client, `${P}:bad`, { P1: null, C1: 'P1' }, { waiting: ['C1'], dependencies: false });
     await client.set(`${parent}:dependencies`, child);
     const before = await dump();
 
@@ -55,17 +44,8 @@ describe('remove unprocessed on bad data', () => {
   });
 
   it('a parent-key cycle A→C→B→A: REFUSED (removing under A would delete A), nothing written', async () => {
-    const a = k('cyc', 'A');
-    const b = k('cyc', 'B');
-    const c = k('cyc', 'C');
     // A lists C, C lists B, B lists A; each one's parentKey is the one that lists it.
-    await writeJobHash(client, a, jobFields('A', parentFields(b)));
-    await writeJobHash(client, c, jobFields('C', parentFields(a)));
-    await writeJobHash(client, b, jobFields('B', parentFields(c)));
-    await client.sadd(`${a}:dependencies`, c);
-    await client.sadd(`${c}:dependencies`, b);
-    await client.sadd(`${b}:dependencies`, a);
-    await client.zadd(`${P}:cyc:waiting-children`, 1, 'A', 2, 'B', 3, 'C');
+    const { A: a, B: b, C: c } = await writeRawJobs(client, `${P}:cyc`, { A: 'B', B: 'C', C: 'A' });
     const before = await dump();
 
     for (const dryRun of [true, false]) {
@@ -78,14 +58,8 @@ describe('remove unprocessed on bad data', () => {
   });
 
   it('a child whose bucket lists the parent back (C lists A, no parentKey loop): C goes, A stays, as the preview says', async () => {
-    const a = k('loop', 'A');
-    const c = k('loop', 'C');
-    await writeJobHash(client, a, jobFields('A'));
-    await writeJobHash(client, c, jobFields('C', parentFields(a)));
-    await client.sadd(`${a}:dependencies`, c);
+    const { A: a, C: c } = await writeRawJobs(client, `${P}:loop`, { A: null, C: 'A' }, { version: 'bullmq:6.7.0' });
     await client.sadd(`${c}:dependencies`, a);
-    await client.zadd(`${P}:loop:waiting-children`, 1, 'A', 2, 'C');
-    await client.hset(`${P}:loop:meta`, 'version', 'bullmq:6.7.0');
     const preview = await core.dispatch('removeUnprocessed', { parentKey: a, dryRun: true });
     expect(preview).toMatchObject({ ok: true, result: { removed: [c] } });
     // Before, the script's subtree walk went C → A and deleted the parent itself.
@@ -96,14 +70,7 @@ describe('remove unprocessed on bad data', () => {
   });
 
   it('a well-formed parent is not held back by the checks', async () => {
-    const parent = k('good', 'P');
-    const child = k('good', 'C');
-    await writeJobHash(client, parent, jobFields('parent'));
-    await client.zadd(`${P}:good:waiting-children`, 1, 'P');
-    await writeJobHash(client, child, jobFields('child', parentFields(parent)));
-    await client.rpush(`${P}:good:wait`, 'C');
-    await client.sadd(`${parent}:dependencies`, child);
-    await client.hset(`${P}:good:meta`, 'version', 'bullmq:6.7.0');
+    const { P: parent, C: child } = await writeRawJobs(client, `${P}:good`, { P: null, C: 'P' }, { waiting: ['C'], version: 'bullmq:6.7.0' });
     const result = await core.dispatch('removeUnprocessed', { parentKey: parent });
     expect(result).toMatchObject({ ok: true, result: { removed: [child], releasesParent: true } });
     expect(await client.exists(child)).toBe(0);
