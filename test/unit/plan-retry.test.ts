@@ -44,6 +44,16 @@ function snapshot(start: string, jobs: SnapJob[], extra: { removed?: Record<stri
 }
 
 const ops = (plan: ReturnType<typeof planRetry>) => plan.units.map((u) => ({ atomic: u.atomic, ops: u.ops }));
+/** An action's answer from short keys: what was retried and reopened, nothing skipped. */
+const answer = (retried: string[], reopened: string[] = []) => ({ retried: retried.map(k), reopened: reopened.map(k), skipped: [] });
+
+/** Plans the retry (failed children, or one job) on `snap` and checks its answer and its units; returns the plan. */
+function expectPlan(snap: Snapshot, result: ReturnType<typeof answer>, units: ReturnType<typeof ops>, mode: 'children' | 'job' = 'children'): ReturnType<typeof planRetry> {
+  const plan = planRetry(snap, { mode });
+  expect(plan.result).toEqual(result);
+  expect(ops(plan)).toEqual(units);
+  return plan;
+}
 const link = (child: string, parent: string, from: string): RetryOp => ({ op: 'link', child: k(child), parent: k(parent), from } as RetryOp);
 const reopen = (key: string, from: string, parent = ''): RetryOp => ({ op: 'reopen', key: k(key), from, parent: parent ? k(parent) : '' } as RetryOp);
 const retry = (key: string, parent: string, from = 'failed'): RetryOp => ({ op: 'retry', key: k(key), parent: k(parent), from } as RetryOp);
@@ -56,9 +66,7 @@ describe('planRetry: one level', () => {
       job('c:b', 'completed', { parent: 'p:1' }),
       job('c:x', 'failed', { parent: 'p:1' }),
     ]);
-    const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('c:x')], reopened: [k('p:1')], skipped: [] });
-    expect(ops(plan)).toEqual([
+    const plan = expectPlan(snap, answer(['c:x'], ['p:1']), [
       { atomic: true, ops: [reopen('p:1', 'completed'), link('c:x', 'p:1', 'failed')] },
       { atomic: false, ops: [retry('c:x', 'p:1')] },
     ]);
@@ -72,14 +80,12 @@ describe('planRetry: one level', () => {
       job('c:x', 'failed', { parent: 'p:1' }),
       job('c:w', 'waiting', { parent: 'p:1' }),
     ]);
-    const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('c:x')], reopened: [], skipped: [] });
-    expect(ops(plan)).toEqual([{ atomic: false, ops: [retry('c:x', 'p:1')] }]);
+    expectPlan(snap, answer(['c:x']), [{ atomic: false, ops: [retry('c:x', 'p:1')] }]);
   });
 
   it('nothing failed: an empty plan', () => {
     const snap = snapshot('p:1', [job('p:1', 'completed', { children: { processed: ['c:a'] } }), job('c:a', 'completed', { parent: 'p:1' })]);
-    expect(planRetry(snap, { mode: 'children' })).toEqual({ routeKey: k('p:1'), result: { retried: [], reopened: [], skipped: [] }, units: [] });
+    expect(planRetry(snap, { mode: 'children' })).toEqual({ routeKey: k('p:1'), result: answer([]), units: [] });
   });
 
   it('skips what is not a failure of this parent, saying why', () => {
@@ -130,9 +136,7 @@ describe('planRetry: the whole subtree', () => {
       job('l:a', 'completed', { parent: 'm:1' }),
       job('l:c', 'failed', { parent: 'm:1' }),
     ]);
-    const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('l:c')], reopened: [], skipped: [] });
-    expect(ops(plan)).toEqual([{ atomic: false, ops: [retry('l:c', 'm:1')] }]);
+    expectPlan(snap, answer(['l:c']), [{ atomic: false, ops: [retry('l:c', 'm:1')] }]);
   });
 
   it('ignore policy three levels down: every completed job on the way is reopened and re-linked from :processed', () => {
@@ -144,9 +148,7 @@ describe('planRetry: the whole subtree', () => {
       job('l:a', 'completed', { parent: 's:1' }),
       job('l:c', 'failed', { parent: 's:1' }),
     ]);
-    const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('l:c')], reopened: [k('r:1'), k('m:1'), k('s:1')], skipped: [] });
-    expect(ops(plan)).toEqual([
+    expectPlan(snap, answer(['l:c'], ['r:1', 'm:1', 's:1']), [
       { atomic: true, ops: [reopen('r:1', 'completed'), link('m:1', 'r:1', 'processed')] },
       { atomic: true, ops: [reopen('m:1', 'completed', 'r:1'), link('s:1', 'm:1', 'processed')] },
       { atomic: true, ops: [reopen('s:1', 'completed', 'm:1'), link('l:c', 's:1', 'failed')] },
@@ -162,9 +164,7 @@ describe('planRetry: the whole subtree', () => {
       job('l:a', 'completed', { parent: 'm:1' }),
       job('l:c', 'failed', { parent: 'm:1' }),
     ]);
-    const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('l:c')], reopened: [k('r:1'), k('m:1')], skipped: [] });
-    expect(ops(plan)).toEqual([
+    expectPlan(snap, answer(['l:c'], ['r:1', 'm:1']), [
       { atomic: true, ops: [reopen('r:1', 'failed'), link('m:1', 'r:1', 'unsuccessful')] },
       { atomic: true, ops: [reopen('m:1', 'failed', 'r:1'), link('l:c', 'm:1', 'unsuccessful')] },
       { atomic: false, ops: [retry('l:c', 'm:1')] },
@@ -183,7 +183,7 @@ describe('planRetry: the whole subtree', () => {
       { removed: { 'm:1': ['l:c'] } },
     );
     const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('l:c')], reopened: [k('r:1'), k('m:1')], skipped: [] });
+    expect(plan.result).toEqual(answer(['l:c'], ['r:1', 'm:1']));
     expect(plan.units[1]!.ops).toEqual([reopen('m:1', 'completed', 'r:1'), link('l:c', 'm:1', 'none')]);
   });
 
@@ -193,7 +193,7 @@ describe('planRetry: the whole subtree', () => {
       [job('r:1', 'completed', { children: { processed: ['m:1'] } }), job('m:1', 'completed', { parent: 'r:1' }), job('l:c', 'failed', { parent: 'm:1' })],
       { removed: { 'm:1': ['l:c'] } },
     );
-    expect(planRetry(snap, { mode: 'children' }).result).toEqual({ retried: [k('l:c')], reopened: [k('r:1'), k('m:1')], skipped: [] });
+    expect(planRetry(snap, { mode: 'children' }).result).toEqual(answer(['l:c'], ['r:1', 'm:1']));
   });
 
   it('a released child not run yet (waiting) with a failure below it is reopened from waiting', () => {
@@ -202,9 +202,7 @@ describe('planRetry: the whole subtree', () => {
       job('m:1', 'waiting', { parent: 'r:1', children: { failed: ['l:c'] } }),
       job('l:c', 'failed', { parent: 'm:1' }),
     ]);
-    const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('l:c')], reopened: [k('m:1')], skipped: [] });
-    expect(ops(plan)).toEqual([
+    expectPlan(snap, answer(['l:c'], ['m:1']), [
       { atomic: true, ops: [reopen('m:1', 'waiting', 'r:1'), link('l:c', 'm:1', 'failed')] },
       { atomic: false, ops: [retry('l:c', 'm:1')] },
     ]);
@@ -231,9 +229,7 @@ describe('planRetry: the whole subtree', () => {
       job('m:2', 'completed', { parent: 'r:1', children: { failed: ['l:c'] } }),
       job('l:c', 'failed', { parent: 'm:2' }),
     ]);
-    const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('m:1'), k('l:c')], reopened: [k('m:2')], skipped: [] });
-    expect(ops(plan)).toEqual([
+    expectPlan(snap, answer(['m:1', 'l:c'], ['m:2']), [
       { atomic: false, ops: [retry('m:1', 'r:1', 'completed')] },
       { atomic: true, ops: [reopen('m:2', 'completed', 'r:1'), link('l:c', 'm:2', 'failed')] },
       { atomic: false, ops: [retry('l:c', 'm:2')] },
@@ -246,7 +242,7 @@ describe('planRetry: the whole subtree', () => {
       job('m:1', 'completed', { parent: 'r:1', children: { processed: ['r:1'] } }),
       job('l:c', 'failed', { parent: 'r:1' }),
     ]);
-    expect(planRetry(snap, { mode: 'children' }).result).toEqual({ retried: [k('l:c')], reopened: [k('r:1')], skipped: [] });
+    expect(planRetry(snap, { mode: 'children' }).result).toEqual(answer(['l:c'], ['r:1']));
   });
 });
 
@@ -262,7 +258,7 @@ describe('planRetry: above the start job', () => {
       { ancestors: ['r:1'] },
     );
     const plan = planRetry(snap, { mode: 'children' });
-    expect(plan.result).toEqual({ retried: [k('l:c')], reopened: [k('m:1'), k('r:1')], skipped: [] });
+    expect(plan.result).toEqual(answer(['l:c'], ['m:1', 'r:1']));
     expect(plan.units[0]!.ops).toEqual([
       reopen('m:1', 'completed'),
       link('m:1', 'r:1', 'processed'),
@@ -292,9 +288,7 @@ describe('planRetry: retry one job', () => {
       [job('p:1', 'completed', { children: { failed: ['c:x'] } }), job('c:x', 'failed', { parent: 'p:1', parentBuckets: ['failed'] })],
       { ancestors: ['p:1'] },
     );
-    const plan = planRetry(snap, { mode: 'job' });
-    expect(plan.result).toEqual({ retried: [k('c:x')], reopened: [k('p:1')], skipped: [] });
-    expect(ops(plan)).toEqual([{ atomic: true, ops: [link('c:x', 'p:1', 'failed'), reopen('p:1', 'completed'), retry('c:x', 'p:1')] }]);
+    expectPlan(snap, answer(['c:x'], ['p:1']), [{ atomic: true, ops: [link('c:x', 'p:1', 'failed'), reopen('p:1', 'completed'), retry('c:x', 'p:1')] }], 'job');
   });
 
   it('a plain failed job; BAD_REQUEST when it did not fail, NOT_FOUND when missing', () => {
