@@ -5,9 +5,11 @@
 //   remove                  -> in no bucket at all: only the child's `parentKey` points back
 // The reader lists the first three with the buckets; this finds the last kind, in the failed
 // zsets of the queues under the prefix, from `since` on (the failed zset is scored by failure
-// time, and nothing under a job fails before the job existed): failed-pages.lua cuts each
-// queue's part into pages by score, then find-removed-failures.lua reads every page (all in one
-// round trip, a few ms each) and returns only the remove-policy jobs and their parent keys.
+// time, and nothing under a job fails before the job existed): find-removed-failures.lua reads
+// each queue's part in pages of at most PAGE jobs, cut by rank and resumed by (score, member),
+// so jobs that failed in the same millisecond never make one long call; the first page of every
+// queue goes out at once and names the start of the rest, which go out together in a second
+// round trip (a few ms each). Only the remove-policy jobs and their parent keys come back.
 // So the cost is one hash read per job that failed while the subtree existed (the jobs that
 // could be its remove-policy children), not per failed job under the prefix.
 //
@@ -24,18 +26,15 @@ import type { RedisClient } from '../connection/redis-client';
 import { isCluster } from '../connection/redis-client';
 import { scanKeys } from '../connection/scan-keys';
 import { escapeGlob } from '../queues/discover-queues';
-import { luaScript, type ScriptCall } from '../lua/round-trips';
+import { luaScript } from '../lua/round-trips';
 import type { ActionCost } from './cost';
-import failedPagesLua from './failed-pages.lua?raw';
 import findRemovedFailuresLua from './find-removed-failures.lua?raw';
 
 // A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
-export const FAILED_PAGES = luaScript('failed-pages', failedPagesLua);
-// A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const FIND_REMOVED_FAILURES = luaScript('find-removed-failures', findRemovedFailuresLua);
 
-/** Jobs per find-removed-failures call: ~1.5 µs each, so a call holds Redis ~3 ms. */
-const PAGE = 2000;
+/** Jobs read per find-removed-failures call at most: ~1.5 µs each, so a call holds Redis ~3 ms. */
+export const PAGE = 2000;
 /** Keys per SCAN call (a hint to Redis: each call walks about this many keys, a few ms). */
 const SCAN_COUNT = 10_000;
 
@@ -92,26 +91,54 @@ export function queuesWithFailedSets(redis: RedisClient, prefix: string, cost: A
 const strings = (reply: unknown): string[] =>
   Array.isArray(reply) ? reply.map((v) => (typeof v === 'string' ? v : String(v ?? ''))) : [];
 
-/** Failed remove-policy jobs of `queueKeys` that failed at or after `since` (ms): two round trips. */
-export async function findRemovedFailures(cost: ActionCost, queueKeys: string[], since: number): Promise<RemovedFailure[]> {
-  if (queueKeys.length === 0) return [];
+interface Page {
+  queueKey: string;
+  from: [string, string];
+  to: [string, string];
+  /** The first page of its queue: asks for the start cursors of the rest. */
+  first: boolean;
+}
+
+const END: [string, string] = ['+inf', ''];
+
+/**
+ * Failed remove-policy jobs of `queueKeys` that failed at or after `since` (ms). One round trip
+ * when each queue's part is one page (PAGE jobs); else a second one carries the rest of the
+ * pages, cut by rank and found again by (score, member). A page read short of its end (jobs
+ * added within it meanwhile, or a cursor found again at the start of its score) goes on from
+ * where it stopped in one more round trip. Every call reads `page` jobs at most.
+ */
+export async function findRemovedFailures(cost: ActionCost, queueKeys: string[], since: number, page = PAGE): Promise<RemovedFailure[]> {
   const from = String(Math.max(0, Math.floor(since)));
-  const bounds = await cost.trips.run(queueKeys.map((q) => ({ script: FAILED_PAGES, keys: [q], args: [from, PAGE] })));
-  const pages: ScriptCall[] = [];
-  bounds.forEach((reply, i) => {
-    const b = strings(reply);
-    for (let j = 0; j + 1 < b.length; j += 2) pages.push({ script: FIND_REMOVED_FAILURES, keys: [queueKeys[i]!], args: [b[j]!, b[j + 1]!] });
-  });
-  if (pages.length === 0) return [];
+  let pages: Page[] = queueKeys.map((queueKey) => ({ queueKey, from: [from, ''], to: END, first: true }));
   const found: RemovedFailure[] = [];
   const seen = new Set<string>();
-  for (const reply of await cost.trips.run(pages)) {
-    const r = strings(reply);
-    for (let j = 0; j + 1 < r.length; j += 2) {
-      if (seen.has(r[j]!)) continue;
-      seen.add(r[j]!);
-      found.push({ key: r[j]!, parentKey: r[j + 1]! });
-    }
+  while (pages.length > 0) {
+    const replies = await cost.trips.run(
+      pages.map((p) => ({ script: FIND_REMOVED_FAILURES, keys: [p.queueKey], args: [...p.from, ...p.to, page, p.first ? page : 0] })),
+    );
+    const more: Page[] = [];
+    replies.forEach((reply, i) => {
+      const p = pages[i]!;
+      const [matches, next, starts] = Array.isArray(reply) ? reply.map(strings) : [];
+      const r = matches ?? [];
+      for (let j = 0; j + 1 < r.length; j += 2) {
+        if (seen.has(r[j]!)) continue;
+        seen.add(r[j]!);
+        found.push({ key: r[j]!, parentKey: r[j + 1]! });
+      }
+      const s = starts ?? [];
+      if (p.first && s.length >= 2) {
+        // The rest of the queue's part, page by page: each ends where the next starts.
+        for (let j = 0; j + 1 < s.length; j += 2) {
+          const to: [string, string] = j + 3 < s.length ? [s[j + 2]!, s[j + 3]!] : END;
+          more.push({ queueKey: p.queueKey, from: [s[j]!, s[j + 1]!], to, first: false });
+        }
+      } else if (next && next.length >= 2) {
+        more.push({ queueKey: p.queueKey, from: [next[0]!, next[1]!], to: p.to, first: false });
+      }
+    });
+    pages = more;
   }
   return found;
 }
