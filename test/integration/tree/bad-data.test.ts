@@ -2,27 +2,17 @@
 // dangling parentKey, non-JSON fields, keys of the wrong type, parent cycles and children
 // listed twice. Each becomes a node marked with what is wrong; loading never throws, hangs
 // or loops. Where BullMQ can still answer, states are compared with its getState().
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FlowNode, FlowTree } from '../../../shared/domain';
 import { loadTree } from '../../../electron/core/tree';
-import { BullmqOracle, jobFields, parentFields, writeJobHash } from '../../helpers/flows';
+import { jobFields, parentFields, writeJobHash } from '../../helpers/flows';
+import { oracleForSuite } from '../../helpers/oracle-per-suite';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
-let client: Redis;
-let oracle: BullmqOracle;
-let P: string;
+const bq = oracleForSuite(redis);
 
-beforeAll(() => {
-  P = redis.prefix;
-  client = redis.client();
-  oracle = new BullmqOracle(redis.connection);
-});
-
-afterAll(async () => oracle.close());
-
-const k = (queue: string, id: string) => `${P}:${queue}:${id}`;
+const k = (queue: string, id: string) => `${bq.P}:${queue}:${id}`;
 const nodeOf = (tree: FlowTree, key: string): FlowNode => {
   const node = tree.nodes.find((n) => n.key === key);
   expect(node, key).toBeDefined();
@@ -32,17 +22,17 @@ const nodeOf = (tree: FlowTree, key: string): FlowNode => {
 /** A parent in waiting-children with the given children in its dependencies set. */
 async function parentWith(queue: string, id: string, children: string[]): Promise<string> {
   const key = k(queue, id);
-  await writeJobHash(client, key, jobFields(id));
-  await client.zadd(`${P}:${queue}:waiting-children`, 1, id);
-  if (children.length) await client.sadd(`${key}:dependencies`, ...children);
+  await writeJobHash(bq.client, key, jobFields(id));
+  await bq.client.zadd(`${bq.P}:${queue}:waiting-children`, 1, id);
+  if (children.length) await bq.client.sadd(`${key}:dependencies`, ...children);
   return key;
 }
 
 /** A waiting child of `parentKey`. */
 async function child(queue: string, id: string, parentKey: string, extra: Record<string, string> = {}): Promise<string> {
   const key = k(queue, id);
-  await writeJobHash(client, key, jobFields(id, { ...parentFields(parentKey), ...extra }));
-  await client.rpush(`${P}:${queue}:wait`, id);
+  await writeJobHash(bq.client, key, jobFields(id, { ...parentFields(parentKey), ...extra }));
+  await bq.client.rpush(`${bq.P}:${queue}:wait`, id);
   return key;
 }
 
@@ -51,8 +41,8 @@ describe('bad data', () => {
     const ghost = k('bad', 'ghost');
     const parent = await parentWith('bad', 'p1', [ghost]);
     const ok = await child('bad', 'c1', parent);
-    await client.sadd(`${parent}:dependencies`, ok);
-    const tree = await loadTree(client, P, 'bad', 'p1');
+    await bq.client.sadd(`${parent}:dependencies`, ok);
+    const tree = await loadTree(bq.client, bq.P, 'bad', 'p1');
     expect(tree.nodes).toHaveLength(3);
     expect(nodeOf(tree, ghost)).toMatchObject({
       state: 'missing',
@@ -64,11 +54,11 @@ describe('bad data', () => {
     });
     expect(nodeOf(tree, ok)).toMatchObject({ state: 'waiting', policy: 'none' });
     expect(nodeOf(tree, ok).error).toBeUndefined();
-    for (const n of tree.nodes) expect(n.state).toBe(await oracle.state(n.key));
+    for (const n of tree.nodes) expect(n.state).toBe(await bq.oracle.state(n.key));
   });
 
   it('a root whose job hash is missing is one missing node', async () => {
-    const tree = await loadTree(client, P, 'bad', 'nothing-here');
+    const tree = await loadTree(bq.client, bq.P, 'bad', 'nothing-here');
     expect(tree.nodes).toEqual([expect.objectContaining({ key: k('bad', 'nothing-here'), state: 'missing', parentKey: null })]);
     expect(tree.ancestors).toEqual([]);
   });
@@ -76,17 +66,17 @@ describe('bad data', () => {
   it('a dangling parentKey: the link is shown, the ancestors stop at the last job that exists', async () => {
     const gone = k('bad', 'gone');
     const orphan = k('bad', 'orphan');
-    await writeJobHash(client, orphan, jobFields('orphan', parentFields(gone, 'fpof')));
-    await client.zadd(`${P}:bad:waiting-children`, 1, 'orphan');
+    await writeJobHash(bq.client, orphan, jobFields('orphan', parentFields(gone, 'fpof')));
+    await bq.client.zadd(`${bq.P}:bad:waiting-children`, 1, 'orphan');
     const kid = await child('bad', 'kid', orphan);
-    await client.sadd(`${orphan}:dependencies`, kid);
+    await bq.client.sadd(`${orphan}:dependencies`, kid);
 
-    const top = await loadTree(client, P, 'bad', 'orphan');
+    const top = await loadTree(bq.client, bq.P, 'bad', 'orphan');
     expect(top.ancestors).toEqual([]);
     expect(top.nodes[0]).toMatchObject({ parentKey: gone, bucket: null, policy: 'fail-parent', error: `parent job ${gone} is missing` });
     expect(top.nodes).toHaveLength(2);
 
-    const below = await loadTree(client, P, 'bad', 'kid');
+    const below = await loadTree(bq.client, bq.P, 'bad', 'kid');
     expect(below.ancestors).toEqual([orphan]);
     expect(below.nodes[0]).toMatchObject({ parentKey: orphan, bucket: 'unprocessed', error: `ancestor ${orphan} points to a missing parent ${gone}` });
   });
@@ -95,27 +85,27 @@ describe('bad data', () => {
     const parent = await parentWith('bad', 'p3', []);
     const weird = await child('bad', 'weird', parent, { opts: 'not json', parent: '{oops' });
     const bare = k('bad', 'bare');
-    await writeJobHash(client, bare, { name: 'bare', timestamp: 'soon', priority: 'high' });
-    await client.sadd(`${parent}:dependencies`, weird, bare);
-    const tree = await loadTree(client, P, 'bad', 'p3');
+    await writeJobHash(bq.client, bare, { name: 'bare', timestamp: 'soon', priority: 'high' });
+    await bq.client.sadd(`${parent}:dependencies`, weird, bare);
+    const tree = await loadTree(bq.client, bq.P, 'bad', 'p3');
     expect(nodeOf(tree, weird)).toMatchObject({ state: 'waiting', attempts: 1, policy: null, bucket: 'unprocessed' });
     expect(nodeOf(tree, weird).error).toBe('opts is not a JSON object; parent is not a JSON object');
     // No parentKey / parent at all: BullMQ would treat it as a child without a policy.
     expect(nodeOf(tree, bare)).toMatchObject({ state: 'unknown', policy: 'none', timestamp: null, priority: 0 });
     expect(nodeOf(tree, bare).error).toBe('has no parentKey although a parent lists it; has no parent field');
-    expect(nodeOf(tree, bare).state).toBe(await oracle.state(bare));
+    expect(nodeOf(tree, bare).state).toBe(await bq.oracle.state(bare));
   });
 
   it('keys of the wrong type: a string job key, a list of dependencies, a string processed hash', async () => {
     const parent = k('bad', 'p4');
-    await writeJobHash(client, parent, jobFields('p4'));
-    await client.rpush(`${parent}:dependencies`, k('bad', 'x'), k('bad', 'y'));
-    await client.set(`${parent}:processed`, 'oops');
-    await client.zadd(`${parent}:unsuccessful`, 1, k('bad', 'strjob'));
-    await client.set(k('bad', 'strjob'), 'not a hash');
-    await client.zadd(`${P}:bad:failed`, 1, 'strjob');
+    await writeJobHash(bq.client, parent, jobFields('p4'));
+    await bq.client.rpush(`${parent}:dependencies`, k('bad', 'x'), k('bad', 'y'));
+    await bq.client.set(`${parent}:processed`, 'oops');
+    await bq.client.zadd(`${parent}:unsuccessful`, 1, k('bad', 'strjob'));
+    await bq.client.set(k('bad', 'strjob'), 'not a hash');
+    await bq.client.zadd(`${bq.P}:bad:failed`, 1, 'strjob');
 
-    const tree = await loadTree(client, P, 'bad', 'p4');
+    const tree = await loadTree(bq.client, bq.P, 'bad', 'p4');
     expect(tree.nodes).toHaveLength(2);
     expect(tree.nodes[0]!.childCounts).toEqual({ processed: 0, unprocessed: 0, failed: 1, ignored: 0 });
     expect(tree.nodes[0]!.error).toBe(`${parent}:processed is a string, not a hash; ${parent}:dependencies is a list, not a set`);
@@ -130,24 +120,24 @@ describe('bad data', () => {
   it("a queue's state key of the wrong type: BullMQ's getState throws, the node says unknown and why", async () => {
     const parent = await parentWith('bad', 'p5', []);
     const victim = await child('odd', 'victim', parent);
-    await client.sadd(`${parent}:dependencies`, victim);
-    await client.del(`${P}:odd:wait`);
-    await client.set(`${P}:odd:wait`, 'garbage');
-    const tree = await loadTree(client, P, 'bad', 'p5');
-    expect(nodeOf(tree, victim)).toMatchObject({ state: 'unknown', error: `${P}:odd:wait is a string, not a list` });
-    await expect(oracle.state(victim)).rejects.toThrow(/WRONGTYPE/);
+    await bq.client.sadd(`${parent}:dependencies`, victim);
+    await bq.client.del(`${bq.P}:odd:wait`);
+    await bq.client.set(`${bq.P}:odd:wait`, 'garbage');
+    const tree = await loadTree(bq.client, bq.P, 'bad', 'p5');
+    expect(nodeOf(tree, victim)).toMatchObject({ state: 'unknown', error: `${bq.P}:odd:wait is a string, not a list` });
+    await expect(bq.oracle.state(victim)).rejects.toThrow(/WRONGTYPE/);
   });
 
   it('a parent cycle (A child of B child of A) loads each job once and says cycle', async () => {
     const a = k('cyc', 'A');
     const b = k('cyc', 'B');
-    await writeJobHash(client, a, jobFields('A', parentFields(b)));
-    await writeJobHash(client, b, jobFields('B', parentFields(a)));
-    await client.sadd(`${a}:dependencies`, b);
-    await client.sadd(`${b}:dependencies`, a);
-    await client.zadd(`${P}:cyc:waiting-children`, 1, 'A', 2, 'B');
+    await writeJobHash(bq.client, a, jobFields('A', parentFields(b)));
+    await writeJobHash(bq.client, b, jobFields('B', parentFields(a)));
+    await bq.client.sadd(`${a}:dependencies`, b);
+    await bq.client.sadd(`${b}:dependencies`, a);
+    await bq.client.zadd(`${bq.P}:cyc:waiting-children`, 1, 'A', 2, 'B');
 
-    const tree = await loadTree(client, P, 'cyc', 'A', { depth: 50 });
+    const tree = await loadTree(bq.client, bq.P, 'cyc', 'A', { depth: 50 });
     expect(tree.ancestors).toEqual([b]);
     expect(tree.nodes.map((n) => n.key)).toEqual([a]);
     expect(tree.nodes[0]).toMatchObject({ state: 'waiting-children', parentKey: b, bucket: 'unprocessed' });
@@ -155,9 +145,9 @@ describe('bad data', () => {
 
     // A job listing itself.
     const self = k('cyc', 'S');
-    await writeJobHash(client, self, jobFields('S', parentFields(self)));
-    await client.sadd(`${self}:dependencies`, self);
-    const own = await loadTree(client, P, 'cyc', 'S');
+    await writeJobHash(bq.client, self, jobFields('S', parentFields(self)));
+    await bq.client.sadd(`${self}:dependencies`, self);
+    const own = await loadTree(bq.client, bq.P, 'cyc', 'S');
     expect(own.nodes).toHaveLength(1);
     expect(own.ancestors).toEqual([]);
     expect(own.nodes[0]!.error).toContain('cycle');
@@ -168,13 +158,13 @@ describe('bad data', () => {
     const y = k('cyc', 'Y');
     const shared = k('cyc', 'shared');
     const root = await parentWith('cyc', 'R', [x, shared]);
-    await writeJobHash(client, x, jobFields('X', parentFields(root)));
-    await writeJobHash(client, y, jobFields('Y', parentFields(x)));
-    await writeJobHash(client, shared, jobFields('shared', parentFields(root)));
-    await client.sadd(`${x}:dependencies`, y, shared);
-    await client.hset(`${y}:processed`, x, '"loop"');
+    await writeJobHash(bq.client, x, jobFields('X', parentFields(root)));
+    await writeJobHash(bq.client, y, jobFields('Y', parentFields(x)));
+    await writeJobHash(bq.client, shared, jobFields('shared', parentFields(root)));
+    await bq.client.sadd(`${x}:dependencies`, y, shared);
+    await bq.client.hset(`${y}:processed`, x, '"loop"');
 
-    const tree = await loadTree(client, P, 'cyc', 'R', { depth: Infinity });
+    const tree = await loadTree(bq.client, bq.P, 'cyc', 'R', { depth: Infinity });
     expect(tree.nodes.map((n) => n.key).sort()).toEqual([root, shared, x, y].sort());
     expect(nodeOf(tree, shared)).toMatchObject({ parentKey: root, depth: 1 });
     expect(nodeOf(tree, x).error).toBe(`lists ${shared}, already listed by ${root}`);
@@ -186,20 +176,20 @@ describe('bad data', () => {
     const ids = Array.from({ length: 60 }, (_, i) => `j${i}`);
     const children = ids.map((id) => k('mix', id));
     const parent = await parentWith('bad', 'p6', children);
-    for (const id of ids) await writeJobHash(client, k('mix', id), jobFields(id, parentFields(parent)));
+    for (const id of ids) await writeJobHash(bq.client, k('mix', id), jobFields(id, parentFields(parent)));
     // More than LPOS_LIMIT undecided ids in one queue: the list pass, over active, wait and paused.
-    await client.rpush(`${P}:mix:active`, ...ids.slice(0, 10));
-    await client.rpush(`${P}:mix:wait`, 'filler-1', ...ids.slice(10, 30), 'filler-2');
-    await client.rpush(`${P}:mix:paused`, ...ids.slice(30, 40));
-    await client.zadd(`${P}:mix:waiting-children`, ...ids.slice(40, 45).flatMap((id) => [1, id]));
-    await client.zadd(`${P}:mix:completed`, ...ids.slice(20, 22).flatMap((id) => [1, id])); // also in wait
-    await client.zadd(`${P}:mix:prioritized`, 1, ids[5]!); // also active
-    await client.zadd(`${P}:mix:delayed`, 1, ids[35]!); // also paused
+    await bq.client.rpush(`${bq.P}:mix:active`, ...ids.slice(0, 10));
+    await bq.client.rpush(`${bq.P}:mix:wait`, 'filler-1', ...ids.slice(10, 30), 'filler-2');
+    await bq.client.rpush(`${bq.P}:mix:paused`, ...ids.slice(30, 40));
+    await bq.client.zadd(`${bq.P}:mix:waiting-children`, ...ids.slice(40, 45).flatMap((id) => [1, id]));
+    await bq.client.zadd(`${bq.P}:mix:completed`, ...ids.slice(20, 22).flatMap((id) => [1, id])); // also in wait
+    await bq.client.zadd(`${bq.P}:mix:prioritized`, 1, ids[5]!); // also active
+    await bq.client.zadd(`${bq.P}:mix:delayed`, 1, ids[35]!); // also paused
     // ids 45..59: in no state structure at all -> unknown
 
-    const tree = await loadTree(client, P, 'bad', 'p6');
+    const tree = await loadTree(bq.client, bq.P, 'bad', 'p6');
     expect(tree.nodes).toHaveLength(61);
-    const answer = await Promise.all(children.map((key) => oracle.state(key)));
+    const answer = await Promise.all(children.map((key) => bq.oracle.state(key)));
     expect(children.map((key) => nodeOf(tree, key).state)).toEqual(answer);
     expect(new Set(answer)).toEqual(new Set(['active', 'waiting', 'waiting-children', 'completed', 'prioritized', 'delayed', 'unknown']));
   });
@@ -207,10 +197,10 @@ describe('bad data', () => {
   it('a NUL byte inside a field: the fields are not guessed, state and children still load', async () => {
     const parent = await parentWith('bad', 'p7', []);
     const nul = await child('bad', 'nul', parent, { name: 'a\u0000b' });
-    await client.sadd(`${parent}:dependencies`, nul);
-    const tree = await loadTree(client, P, 'bad', 'p7');
+    await bq.client.sadd(`${parent}:dependencies`, nul);
+    const tree = await loadTree(bq.client, bq.P, 'bad', 'p7');
     expect(nodeOf(tree, nul)).toMatchObject({ state: 'waiting', name: null, bucket: 'unprocessed' });
     expect(nodeOf(tree, nul).error).toContain('NUL');
-    expect(nodeOf(tree, nul).state).toBe(await oracle.state(nul));
+    expect(nodeOf(tree, nul).state).toBe(await bq.oracle.state(nul));
   });
 });

@@ -1,33 +1,15 @@
 // Big buckets are paged, never silently cut: a truncated bucket reports exact totals, and
 // loadChildrenPage walks the rest of it with no duplicates, for all four bucket types
 // (set, processed hash, failed zset, ignored hash).
-import { FlowProducer, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUCKETS, type Bucket, type FlowNode, type FlowTree } from '../../../shared/domain';
 import { loadChildrenPage, loadTree } from '../../../electron/core/tree';
-import { BullmqOracle, JobOutcomes, startWorker, unaccounted } from '../../helpers/flows';
+import { unaccounted } from '../../helpers/flows';
+import { oracleForSuite } from '../../helpers/oracle-per-suite';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
 const redis = testRedisForFile();
-let client: Redis;
-let flows: FlowProducer;
-let oracle: BullmqOracle;
-const outcomes = new JobOutcomes();
-const workers: Worker[] = [];
-let P: string;
-
-beforeAll(() => {
-  P = redis.prefix;
-  client = redis.client();
-  flows = new FlowProducer({ connection: redis.connection, prefix: P });
-  oracle = new BullmqOracle(redis.connection);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await Promise.all([flows.close(), oracle.close()]);
-});
+const bq = oracleForSuite(redis);
 
 /** Pages one bucket to its end from the tree's truncation entry; returns every page's nodes. */
 async function rest(tree: FlowTree, bucket: Bucket, pageSize: number): Promise<FlowNode[]> {
@@ -38,7 +20,7 @@ async function rest(tree: FlowTree, bucket: Bucket, pageSize: number): Promise<F
   let shown = cut!.shown;
   let pages = 0;
   while (cursor !== null) {
-    const page = await loadChildrenPage(client, P, tree.root, bucket, cursor, pageSize, { shown });
+    const page = await loadChildrenPage(bq.client, bq.P, tree.root, bucket, cursor, pageSize, { shown });
     expect(page.total).toBe(cut!.total);
     expect(page.error).toBeUndefined();
     nodes.push(...page.nodes);
@@ -57,12 +39,12 @@ async function rest(tree: FlowTree, bucket: Bucket, pageSize: number): Promise<F
 
 describe('paging big buckets', () => {
   it('1,200 unprocessed children with pageSize 500: truncated with exact totals, the rest pages in without duplicates', async () => {
-    const node = await flows.add({
+    const node = await bq.flows.add({
       name: 'fan',
       queueName: 'pg-parent',
       children: Array.from({ length: 1200 }, (_, i) => ({ name: `c${i}`, queueName: 'pg-idle', data: { i } })),
     });
-    const tree = await loadTree(client, P, 'pg-parent', node.job.id!, { pageSize: 500 });
+    const tree = await loadTree(bq.client, bq.P, 'pg-parent', node.job.id!, { pageSize: 500 });
     expect(tree.nodes[0]!.childCounts).toEqual({ processed: 0, unprocessed: 1200, failed: 0, ignored: 0 });
     expect(tree.truncated).toHaveLength(1);
     const [cut] = tree.truncated;
@@ -75,7 +57,7 @@ describe('paging big buckets', () => {
     const keys = [...tree.nodes.slice(1), ...more].map((n) => n.key);
     expect(keys).toHaveLength(1200);
     expect(new Set(keys).size).toBe(1200);
-    expect(new Set(keys)).toEqual(new Set((await oracle.dependencies(tree.root)).unprocessed));
+    expect(new Set(keys)).toEqual(new Set((await bq.oracle.dependencies(tree.root)).unprocessed));
     for (const n of more) expect(n).toMatchObject({ parentKey: tree.root, bucket: 'unprocessed', depth: 1, state: 'waiting' });
   });
 
@@ -97,29 +79,27 @@ describe('paging big buckets', () => {
       })),
       ...Array.from({ length: each }, (_, i) => ({ name: `w${i}`, queueName: 'pg-idle' })),
     ];
-    const node = await flows.add({ name: 'four', queueName: 'pg-parent4', children });
-    const keyOf = (c: { job: { queueName: string; id?: string } }) => `${P}:${c.job.queueName}:${c.job.id}`;
+    const node = await bq.flows.add({ name: 'four', queueName: 'pg-parent4', children });
+    const keyOf = (c: { job: { queueName: string; id?: string } }) => `${bq.P}:${c.job.queueName}:${c.job.id}`;
     const expected = Object.fromEntries(
       node.children!.filter((c) => c.job.queueName !== 'pg-idle').map((c) => [keyOf(c), c.job.queueName === 'pg-ok' ? 'completed' : 'failed'] as const),
     );
-    workers.push(
-      startWorker(outcomes, redis.connection, P, 'pg-ok', undefined, 50),
-      startWorker(outcomes, redis.connection, P, 'pg-bad', undefined, 50),
-    );
-    await outcomes.until(expected);
+    bq.worker('pg-ok', { concurrency: 50 });
+    bq.worker('pg-bad', { concurrency: 50 });
+    await bq.outcomes.until(expected);
 
     const pageSize = 120;
-    const tree = await loadTree(client, P, 'pg-parent4', node.job.id!, { pageSize });
+    const tree = await loadTree(bq.client, bq.P, 'pg-parent4', node.job.id!, { pageSize });
     expect(tree.nodes[0]!.childCounts).toEqual({ processed: each, unprocessed: each, failed: each, ignored: each });
     expect(tree.truncated.map((t) => t.bucket).sort()).toEqual([...BUCKETS].sort());
     for (const t of tree.truncated) expect(t).toMatchObject({ shown: pageSize, total: each });
     // The hashes are small enough for listpack encoding (one SCAN step returns all of them);
     // the set and the zset are not: both paging paths are exercised.
-    expect(await client.object('ENCODING', `${tree.root}:processed`)).toBe('listpack');
-    expect(await client.object('ENCODING', `${tree.root}:dependencies`)).toBe('hashtable');
+    expect(await bq.client.object('ENCODING', `${tree.root}:processed`)).toBe('listpack');
+    expect(await bq.client.object('ENCODING', `${tree.root}:dependencies`)).toBe('hashtable');
     expect(unaccounted(tree)).toEqual([]);
-    const deps = await oracle.dependencies(tree.root);
-    const answer = await oracle.answerFor(tree);
+    const deps = await bq.oracle.dependencies(tree.root);
+    const answer = await bq.oracle.answerFor(tree);
     for (const n of tree.nodes) expect({ state: n.state, bucket: n.bucket }).toEqual({ state: answer.get(n.key)!.state, bucket: answer.get(n.key)!.bucket });
 
     for (const bucket of BUCKETS) {
@@ -133,16 +113,16 @@ describe('paging big buckets', () => {
   });
 
   it('a depth limit reports the cut buckets with shown 0, and a page can load the next levels', async () => {
-    const node = await flows.add({
+    const node = await bq.flows.add({
       name: 'deep',
       queueName: 'pg-parent',
       children: [{ name: 'mid', queueName: 'pg-idle', children: [{ name: 'leaf', queueName: 'pg-idle', children: [{ name: 'leaf2', queueName: 'pg-idle' }] }] }],
     });
-    const tree = await loadTree(client, P, 'pg-parent', node.job.id!, { depth: 1 });
+    const tree = await loadTree(bq.client, bq.P, 'pg-parent', node.job.id!, { depth: 1 });
     expect(tree.nodes.map((n) => n.name)).toEqual(['deep', 'mid']);
     const mid = tree.nodes[1]!;
     expect(tree.truncated).toEqual([{ parentKey: mid.key, bucket: 'unprocessed', shown: 0, total: 1, nextCursor: 0 }]);
-    const page = await loadChildrenPage(client, P, mid.key, 'unprocessed', 0, 50, { parentDepth: 1, depth: 1 });
+    const page = await loadChildrenPage(bq.client, bq.P, mid.key, 'unprocessed', 0, 50, { parentDepth: 1, depth: 1 });
     expect(page.nodes.map((n) => [n.name, n.depth, n.parentKey])).toEqual([
       ['leaf', 2, mid.key],
       ['leaf2', 3, page.nodes[0]!.key],
@@ -154,13 +134,13 @@ describe('paging big buckets', () => {
 
   it('pages hash-table encoded hashes (HSCAN cursors) without duplicates', async () => {
     // Raw fixture: a parent whose processed hash is too big for listpack (> 512 entries).
-    const root = `${P}:pg-raw:big`;
-    await client.hset(root, { name: 'big', opts: '{}', timestamp: 1 });
+    const root = `${bq.P}:pg-raw:big`;
+    await bq.client.hset(root, { name: 'big', opts: '{}', timestamp: 1 });
     const fields: Record<string, string> = {};
-    for (let i = 0; i < 1500; i++) fields[`${P}:pg-raw:child-${i}`] = '"ok"';
-    await client.hset(`${root}:processed`, fields);
-    expect(await client.object('ENCODING', `${root}:processed`)).toBe('hashtable');
-    const tree = await loadTree(client, P, 'pg-raw', 'big', { pageSize: 200 });
+    for (let i = 0; i < 1500; i++) fields[`${bq.P}:pg-raw:child-${i}`] = '"ok"';
+    await bq.client.hset(`${root}:processed`, fields);
+    expect(await bq.client.object('ENCODING', `${root}:processed`)).toBe('hashtable');
+    const tree = await loadTree(bq.client, bq.P, 'pg-raw', 'big', { pageSize: 200 });
     expect(tree.truncated).toEqual([expect.objectContaining({ bucket: 'processed', shown: 200, total: 1500 })]);
     const more = await rest(tree, 'processed', 200);
     const keys = [...tree.nodes.slice(1), ...more].map((n) => n.key);
@@ -172,28 +152,28 @@ describe('paging big buckets', () => {
 
   it("budgets: a call's listing budget costs one more round trip, never a truncated bucket; maxNodes cuts whole buckets", async () => {
     // 30 parents with 1,000 children each (raw keys: the children have no hashes).
-    const root = `${P}:pg-budget:root`;
-    await client.hset(root, { name: 'root', opts: '{}' });
-    const parents = Array.from({ length: 30 }, (_, i) => `${P}:pg-budget:p${i}`);
-    await client.sadd(`${root}:dependencies`, ...parents);
+    const root = `${bq.P}:pg-budget:root`;
+    await bq.client.hset(root, { name: 'root', opts: '{}' });
+    const parents = Array.from({ length: 30 }, (_, i) => `${bq.P}:pg-budget:p${i}`);
+    await bq.client.sadd(`${root}:dependencies`, ...parents);
     for (const [i, parent] of parents.entries()) {
-      await client.hset(parent, { name: `p${i}`, parentKey: root, parent: JSON.stringify({ id: 'root', queueKey: `${P}:pg-budget` }) });
-      await client.sadd(`${parent}:dependencies`, ...Array.from({ length: 1000 }, (_, j) => `${P}:pg-leaf:${i}-${j}`));
+      await bq.client.hset(parent, { name: `p${i}`, parentKey: root, parent: JSON.stringify({ id: 'root', queueKey: `${bq.P}:pg-budget` }) });
+      await bq.client.sadd(`${parent}:dependencies`, ...Array.from({ length: 1000 }, (_, j) => `${bq.P}:pg-leaf:${i}-${j}`));
     }
 
     // One script call lists at most 20,000 child keys: the parents it cut short are read again
     // in a further round trip (ancestors + root, the parents, their re-read, the leaves).
-    const wide = await loadTree(client, P, 'pg-budget', 'root', { pageSize: 1000 });
+    const wide = await loadTree(bq.client, bq.P, 'pg-budget', 'root', { pageSize: 1000 });
     expect(unaccounted(wide)).toEqual([]);
     expect(wide.stats.nodes).toBe(1 + 30 + 30_000);
     expect(wide.truncated).toEqual([]);
     expect(wide.stats.roundTrips).toBe(4);
-    const page = await loadChildrenPage(client, P, parents[0]!, 'unprocessed', 0, 1000, { parentDepth: 1 });
+    const page = await loadChildrenPage(bq.client, bq.P, parents[0]!, 'unprocessed', 0, 1000, { parentDepth: 1 });
     expect(page.nodes).toHaveLength(1000);
     expect(page.nextCursor).toBeNull();
 
     // maxNodes stops adding children once the tree is that big.
-    const small = await loadTree(client, P, 'pg-budget', 'root', { pageSize: 1000, maxNodes: 2500 });
+    const small = await loadTree(bq.client, bq.P, 'pg-budget', 'root', { pageSize: 1000, maxNodes: 2500 });
     expect(unaccounted(small)).toEqual([]);
     expect(small.stats.nodes).toBeLessThanOrEqual(2500);
     expect(small.stats.nodes).toBe(1 + 30 + 2000);

@@ -2,44 +2,26 @@
 // mixed policies, and a view rooted below the flow's root. Every node's state, bucket, parent
 // and child counts must equal what BullMQ's own getState()/getDependencies() say, with each
 // BullMQ major of the matrix writing the flows and answering as the oracle.
-import type { FlowProducer, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTree } from '../../../electron/core/tree';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
-import { BullmqOracle, JobOutcomes, loaderView, startWorker, unaccounted } from '../../helpers/flows';
+import { loaderView, unaccounted } from '../../helpers/flows';
+import { oracleForSuite } from '../../helpers/oracle-per-suite';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 import { CHILD_POLICIES, policyOpts } from '../../helpers/child-policies';
 
 const redis = testRedisForFile();
-let client: Redis;
-beforeAll(() => {
-  client = redis.client();
-});
 
-describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
-  let flows: FlowProducer;
-  let oracle: BullmqOracle;
-  const outcomes = new JobOutcomes();
-  const workers: Worker[] = [];
-  let P: string;
-  const worker = (queue: string) => startWorker(outcomes, redis.connection, P, queue, undefined, 20, bullmq);
+describe.each(BULLMQ_VERSIONS)('$label', (version) => {
+  const bq = oracleForSuite(redis, version);
 
   beforeAll(() => {
-    P = `${redis.prefix}v${major}`;
-    flows = new bullmq.FlowProducer({ connection: redis.connection, prefix: P });
-    oracle = new BullmqOracle(redis.connection, bullmq);
-    for (const q of ['pol-parent', 'pol-ok', 'n-top', 'n-mid', 'n-leaf']) workers.push(worker(q));
-  });
-
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.close()));
-    await Promise.all([flows.close(), oracle.close()]);
+    for (const q of ['pol-parent', 'pol-ok', 'n-top', 'n-mid', 'n-leaf']) bq.worker(q);
   });
 
   async function expectSameAsBullmq(queue: string, id: string) {
-    const tree = await loadTree(client, P, queue, id);
-    expect(loaderView(tree)).toEqual(await oracle.walk(tree.root));
+    const tree = await loadTree(bq.client, bq.P, queue, id);
+    expect(loaderView(tree)).toEqual(await bq.oracle.walk(tree.root));
     expect(unaccounted(tree)).toEqual([]);
     return tree;
   }
@@ -49,7 +31,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
     // a continue-parent release never finds a sibling still pending.
     it.each(CHILD_POLICIES)('a failing child with policy %s', async (policy) => {
       const badQueue = `pol-bad-${policy}`;
-      const node = await flows.add({
+      const node = await bq.flows.add({
         name: `parent-${policy}`,
         queueName: 'pol-parent',
         children: [
@@ -57,20 +39,20 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
           { name: 'bad', queueName: badQueue, data: { fail: `boom ${policy}` }, opts: policyOpts(policy) },
         ],
       });
-      const parentKey = `${P}:pol-parent:${node.job.id}`;
-      const [ok, bad] = node.children!.map((c) => `${P}:${c.job.queueName}:${c.job.id}`) as [string, string];
-      await outcomes.until({ [ok]: 'completed' });
-      workers.push(worker(badQueue));
+      const parentKey = `${bq.P}:pol-parent:${node.job.id}`;
+      const [ok, bad] = node.children!.map((c) => `${bq.P}:${c.job.queueName}:${c.job.id}`) as [string, string];
+      await bq.outcomes.until({ [ok]: 'completed' });
+      bq.worker(badQueue);
       const parentOutcome = { none: null, 'fail-parent': 'failed', 'continue-parent': 'completed', ignore: 'completed', remove: 'completed' } as const;
       const expected = parentOutcome[policy];
-      await outcomes.until({ [bad]: 'failed', ...(expected ? { [parentKey]: expected } : {}) });
+      await bq.outcomes.until({ [bad]: 'failed', ...(expected ? { [parentKey]: expected } : {}) });
 
       const tree = await expectSameAsBullmq('pol-parent', node.job.id!);
       const badNode = tree.nodes.find((n) => n.key === bad);
       if (policy === 'remove') {
         // rdof: BullMQ drops the child from every bucket; the parent's tree cannot list it.
         expect(badNode).toBeUndefined();
-        const own = await loadTree(client, P, badQueue, bad.split(':').pop()!);
+        const own = await loadTree(bq.client, bq.P, badQueue, bad.split(':').pop()!);
         expect(own.nodes[0]).toMatchObject({ state: 'failed', parentKey, bucket: null, policy: 'remove' });
         expect(own.nodes[0]!.error).toBeUndefined();
         expect(own.ancestors).toEqual([parentKey]);
@@ -86,7 +68,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
   describe('a three-level flow with mixed policies', () => {
     it('matches BullMQ node for node, from the root and from a middle node', async () => {
       const fail = (name: string, opts: object = {}) => ({ name, queueName: 'n-leaf-bad', data: { fail: `${name} failed` }, opts });
-      const node = await flows.add({
+      const node = await bq.flows.add({
         name: 'root',
         queueName: 'n-top',
         children: [
@@ -104,14 +86,14 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq, major }) => {
           },
         ],
       });
-      const key = (n: { job: { queueName: string; id?: string } }) => `${P}:${n.job.queueName}:${n.job.id}`;
+      const key = (n: { job: { queueName: string; id?: string } }) => `${bq.P}:${n.job.queueName}:${n.job.id}`;
       const [midA, midB, midC] = node.children!;
       const [a1, a2] = midA!.children!;
       const [b1] = midB!.children!;
       const [c1, c2] = midC!.children!;
-      await outcomes.until({ [key(a1!)]: 'completed', [key(c1!)]: 'completed' });
-      workers.push(worker('n-leaf-bad'));
-      await outcomes.until({
+      await bq.outcomes.until({ [key(a1!)]: 'completed', [key(c1!)]: 'completed' });
+      bq.worker('n-leaf-bad');
+      await bq.outcomes.until({
         [key(a2!)]: 'failed',
         [key(b1!)]: 'failed',
         [key(c2!)]: 'failed',
