@@ -74,27 +74,16 @@ it('flowscope --version and queues start within 1.5x of node -e 0 and a bare ior
   const before = loadavg();
   const bin = join(outDir, 'bin.mjs');
 
-  const version = sideBySide([bin, '--version'], ['-e', '0']);
-  result.rows.push({
-    case: '`flowscope --version` (floor: `node -e 0`)',
-    figures: {
-      flowscope: ms(version.a),
-      floor: ms(version.b),
-      'flowscope / floor': `${version.pairRatio.toFixed(2)}x`,
-      target: `<= 1.5x: ${version.pairRatio <= 1.5 ? 'met' : 'missed'}`,
-    },
+  /** A row of one side-by-side: flowscope against its floor, the median pair ratio against the 1.5x target. */
+  const row = (what: string, { a, b, pairRatio }: ReturnType<typeof sideBySide>) => ({
+    case: what,
+    figures: { flowscope: ms(a), floor: ms(b), 'flowscope / floor': `${pairRatio.toFixed(2)}x`, target: `<= 1.5x: ${pairRatio <= 1.5 ? 'met' : 'missed'}` },
   });
+  const version = sideBySide([bin, '--version'], ['-e', '0']);
+  result.rows.push(row('`flowscope --version` (floor: `node -e 0`)', version));
 
   const queues = sideBySide([bin, '--redis', redis.url, '--data-dir', join(outDir, 'data'), 'queues'], [join(outDir, 'bare-scan.mjs'), redis.url]);
-  result.rows.push({
-    case: '`flowscope queues` on an empty Redis (floor: a bare ioredis client: connect, one SCAN, quit)',
-    figures: {
-      flowscope: ms(queues.a),
-      floor: ms(queues.b),
-      'flowscope / floor': `${queues.pairRatio.toFixed(2)}x`,
-      target: `<= 1.5x: ${queues.pairRatio <= 1.5 ? 'met' : 'missed'}`,
-    },
-  });
+  result.rows.push(row('`flowscope queues` on an empty Redis (floor: a bare ioredis client: connect, one SCAN, quit)', queues));
 
   const after = loadavg();
   const range = ([lo, hi]: number[]) => `${lo!.toFixed(0)}-${hi!.toFixed(0)} ms`;
