@@ -43,6 +43,17 @@ function snapshot(start: string, jobs: SnapJob[], extra: { removed?: Record<stri
   };
 }
 
+/** r:1 over l:s (completed) and m:1, m:1 over l:a (completed) and l:c (failed): r:1 and m:1 in `state`, listing m:1 and l:c in `bucket`. */
+function twoLevelFailure(state: SnapJob['state'], bucket: BucketKey): Snapshot {
+  return snapshot('r:1', [
+    job('r:1', state, { children: { [bucket]: ['m:1'], processed: ['l:s'] } }),
+    job('l:s', 'completed', { parent: 'r:1' }),
+    job('m:1', state, { parent: 'r:1', children: { [bucket]: ['l:c'], processed: ['l:a'] } }),
+    job('l:a', 'completed', { parent: 'm:1' }),
+    job('l:c', 'failed', { parent: 'm:1' }),
+  ]);
+}
+
 const ops = (plan: ReturnType<typeof planRetry>) => plan.units.map((u) => ({ atomic: u.atomic, ops: u.ops }));
 /** An action's answer from short keys: what was retried and reopened, nothing skipped. */
 const answer = (retried: string[], reopened: string[] = []) => ({ retried: retried.map(k), reopened: reopened.map(k), skipped: [] });
@@ -129,14 +140,7 @@ describe('planRetry: one level', () => {
 
 describe('planRetry: the whole subtree', () => {
   it('no policy, a failure two levels down under a child still in waiting-children: retried there (was an empty plan)', () => {
-    const snap = snapshot('r:1', [
-      job('r:1', 'waiting-children', { children: { dependencies: ['m:1'], processed: ['l:s'] } }),
-      job('l:s', 'completed', { parent: 'r:1' }),
-      job('m:1', 'waiting-children', { parent: 'r:1', children: { dependencies: ['l:c'], processed: ['l:a'] } }),
-      job('l:a', 'completed', { parent: 'm:1' }),
-      job('l:c', 'failed', { parent: 'm:1' }),
-    ]);
-    expectPlan(snap, answer(['l:c']), [{ atomic: false, ops: [retry('l:c', 'm:1')] }]);
+    expectPlan(twoLevelFailure('waiting-children', 'dependencies'), answer(['l:c']), [{ atomic: false, ops: [retry('l:c', 'm:1')] }]);
   });
 
   it('ignore policy three levels down: every completed job on the way is reopened and re-linked from :processed', () => {
@@ -157,14 +161,7 @@ describe('planRetry: the whole subtree', () => {
   });
 
   it('fail-parent cascade: failed jobs re-linked from :unsuccessful and reopened, the leaf retried', () => {
-    const snap = snapshot('r:1', [
-      job('r:1', 'failed', { children: { unsuccessful: ['m:1'], processed: ['l:s'] } }),
-      job('l:s', 'completed', { parent: 'r:1' }),
-      job('m:1', 'failed', { parent: 'r:1', children: { unsuccessful: ['l:c'], processed: ['l:a'] } }),
-      job('l:a', 'completed', { parent: 'm:1' }),
-      job('l:c', 'failed', { parent: 'm:1' }),
-    ]);
-    expectPlan(snap, answer(['l:c'], ['r:1', 'm:1']), [
+    expectPlan(twoLevelFailure('failed', 'unsuccessful'), answer(['l:c'], ['r:1', 'm:1']), [
       { atomic: true, ops: [reopen('r:1', 'failed'), link('m:1', 'r:1', 'unsuccessful')] },
       { atomic: true, ops: [reopen('m:1', 'failed', 'r:1'), link('l:c', 'm:1', 'unsuccessful')] },
       { atomic: false, ops: [retry('l:c', 'm:1')] },

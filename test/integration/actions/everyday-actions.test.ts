@@ -2,13 +2,7 @@
 // waiting-children — BullMQ's Job.retry does not), remove a job with its subtree, promote a
 // delayed job. Real workers process throughout, once per BullMQ major of the matrix.
 import { describe, expect, it } from 'vitest';
-import {
-  previewRemoveJob,
-  previewRetryJob,
-  promoteJob,
-  removeJob,
-  retryJob,
-} from '../../../electron/core/actions';
+import { previewRemoveJob, previewRetryJob, promoteJob, removeJob, retryJob } from '../../../electron/core/actions';
 import { readEvents } from '../../helpers/actions-dump';
 import { agg, FlowHarness, harnessPerTest, leaf, leavesOf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';

@@ -7,14 +7,7 @@
 // - Retry failed children under a bucket key of the wrong type: REFUSED, naming the key and its
 //   type, nothing written (before, the read skipped it and the retry went on without it).
 import { describe, expect, it } from 'vitest';
-import {
-  previewRemoveJob,
-  previewRemoveUnprocessed,
-  previewRetryFailedChildren,
-  removeJob,
-  removeUnprocessed,
-  retryFailedChildren,
-} from '../../../electron/core/actions';
+import { previewRemoveJob, previewRemoveUnprocessed, previewRetryFailedChildren, removeJob, removeUnprocessed, retryFailedChildren } from '../../../electron/core/actions';
 import { FlowscopeError } from '../../../shared/errors';
 import { rawDump } from '../../helpers/actions-dump';
 import { FlowHarness, harnessPerTest, leaf } from '../../helpers/actions-harness';

@@ -3,14 +3,7 @@
 // anything unrecognised; a queue with no recorded version (only a Queue instance records one) is
 // judged by its keys. Once per BullMQ major of the matrix.
 import { describe, expect, it } from 'vitest';
-import {
-  judgeVersion,
-  previewRetryFailedChildren,
-  readQueueCompat,
-  removeUnprocessed,
-  retryFailedChildren,
-  retryJob,
-} from '../../../electron/core/actions';
+import { judgeVersion, previewRetryFailedChildren, readQueueCompat, removeUnprocessed, retryFailedChildren, retryJob } from '../../../electron/core/actions';
 import { dumpKeys } from '../../helpers/actions-dump';
 import { agg, harnessPerTest, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
