@@ -1,7 +1,7 @@
 // Scale: a 10,000-node flow (root -> 100 -> 99 each) opens with at most ~1,500 graph nodes in
 // the DOM, and a bucket bigger than a page becomes one group node that pages open.
 import type { FlowJob } from 'bullmq';
-import { addFlow, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
+import { addFlow, hostPerFile, keyOf, nodeCard, openNewFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -58,14 +58,12 @@ test('a 10,000-node flow opens quickly with a small DOM', async ({ page }) => {
 });
 
 test('a bucket bigger than a page is one group node that loads the next page', async ({ page }) => {
-  const connection = await host().redis();
-  const root = await addFlow(connection, {
+  await openNewFlow(page, host(), {
     name: 'send-newsletter',
     queueName: 'e2e-big',
     opts: { jobId: 'newsletter' },
     children: Array.from({ length: 450 }, (_, i) => ({ name: `email-${i}`, queueName: 'e2e-big-emails', data: { to: `user${i}@example.com` } })),
   });
-  await openFlow(page, host(), root);
   const group = page.getByTestId('flow-group');
   await expect(group).toHaveText(/\+250 unprocessed/);
   await expect(group).toHaveAttribute('data-bucket', 'unprocessed');

@@ -2,14 +2,13 @@
 // open page, without a reload. Needs the core's subscribeFlow and flowPatch events.
 import { Queue, Worker } from 'bullmq';
 import { BullmqOracle, JobOutcomes, scriptedProcessor } from '../helpers/flows';
-import { addFlow, expectGraphMatchesBullmq, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
+import { expectGraphMatchesBullmq, hostPerFile, keyOf, nodeCard, openNewFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 const host = hostPerFile();
 
 test('a child completed by a worker turns completed on the open graph, without a reload', async ({ page }) => {
-  const connection = await host().redis();
-  const root = await addFlow(connection, {
+  const { root, connection } = await openNewFlow(page, host(), {
     name: 'nightly-report',
     queueName: 'e2e-live-reports',
     opts: { jobId: 'report-1' },
@@ -18,7 +17,6 @@ test('a child completed by a worker turns completed on the open graph, without a
       { name: 'fetch-refunds', queueName: 'e2e-live-steps', data: { result: { rows: 7 } } },
     ],
   });
-  await openFlow(page, host(), root);
   await expect(page.getByTestId('flow-live')).toHaveAttribute('data-live', 'live');
   const [sales, refunds] = root.children!.map((c) => nodeCard(page, keyOf(c)));
   await expect(sales!).toHaveAttribute('data-state', 'waiting');
@@ -46,14 +44,12 @@ test('a child completed by a worker turns completed on the open graph, without a
 });
 
 test('a child added at run time appears under its parent', async ({ page }) => {
-  const connection = await host().redis();
-  const root = await addFlow(connection, {
+  const { root, connection } = await openNewFlow(page, host(), {
     name: 'seed',
     queueName: 'e2e-live-reports',
     opts: { jobId: 'seed-1' },
     children: [{ name: 'first-step', queueName: 'e2e-live-steps', data: {} }],
   });
-  await openFlow(page, host(), root);
   await expect(page.getByTestId('flow-node')).toHaveCount(2);
   const steps = new Queue('e2e-live-steps', { connection });
   try {

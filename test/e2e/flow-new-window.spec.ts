@@ -1,19 +1,17 @@
 // "Open in new window": the flow in view opens beside the current one (a tab in a browser; in
 // the desktop app the main process opens an app window, see electron/main/guards.ts), showing
 // the same flow, while the first keeps its own.
-import { addFlow, hostPerFile, keyOf, nodeCard, openFlow } from './fixtures/flow-pages';
+import { hostPerFile, keyOf, nodeCard, openNewFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 
 const host = hostPerFile();
 
 test('Open in new window shows the same flow beside the first', async ({ page }) => {
-  const connection = await host().redis();
-  const root = await addFlow(connection, {
+  const { root } = await openNewFlow(page, host(), {
     name: 'report',
     queueName: 'e2e-newwin-reports',
     children: [{ name: 'fetch', queueName: 'e2e-newwin-steps', data: {} }],
   });
-  await openFlow(page, host(), root);
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Open in new window' }).click()]);
   await expect(nodeCard(popup, keyOf(root))).toBeVisible();
   await expect(nodeCard(popup, keyOf(root.children![0]!))).toBeVisible();

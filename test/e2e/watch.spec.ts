@@ -5,7 +5,7 @@
 // same. The sidebar lists the watches and what each came to.
 import type { Page } from '@playwright/test';
 import { JobOutcomes, scriptedProcessor } from '../helpers/flows';
-import { addFlow, hostPerFile, keyOf, openFlow } from './fixtures/flow-pages';
+import { hostPerFile, keyOf, openNewFlow } from './fixtures/flow-pages';
 import { expect, test } from './fixtures/web-host';
 import { Worker } from 'bullmq';
 
@@ -51,16 +51,16 @@ async function finish(queues: string[], keys: string[]) {
   }
 }
 
-test('a watched flow raises a notification when workers complete it', async ({ page }) => {
-  await stubNotifications(page, 'granted');
-  const connection = await host().redis();
-  const root = await addFlow(connection, {
-    name: 'month-end',
-    queueName: 'e2e-watch-reports',
-    children: [{ name: 'totals', queueName: 'e2e-watch-steps', data: {} }],
-  });
-  await openFlow(page, host(), root);
+/** With the permission prompt answering `answer`, a flow `name` (one child `child`) written, open and live. */
+async function openWatchable(page: Page, answer: 'granted' | 'denied', name: string, child: string) {
+  await stubNotifications(page, answer);
+  const { root } = await openNewFlow(page, host(), { name, queueName: 'e2e-watch-reports', children: [{ name: child, queueName: 'e2e-watch-steps', data: {} }] });
   await expect(page.getByTestId('flow-live')).toHaveAttribute('data-live', 'live');
+  return root;
+}
+
+test('a watched flow raises a notification when workers complete it', async ({ page }) => {
+  const root = await openWatchable(page, 'granted', 'month-end', 'totals');
   const watch = page.getByTestId('watch-flow');
   await expect(watch).toHaveText(/Watch$/);
   await watch.click();
@@ -86,15 +86,7 @@ test('a watched flow raises a notification when workers complete it', async ({ p
 });
 
 test('with notifications denied, the outcome shows in the page instead', async ({ page }) => {
-  await stubNotifications(page, 'denied');
-  const connection = await host().redis();
-  const root = await addFlow(connection, {
-    name: 'payroll',
-    queueName: 'e2e-watch-reports',
-    children: [{ name: 'sum', queueName: 'e2e-watch-steps', data: {} }],
-  });
-  await openFlow(page, host(), root);
-  await expect(page.getByTestId('flow-live')).toHaveAttribute('data-live', 'live');
+  const root = await openWatchable(page, 'denied', 'payroll', 'sum');
   await page.getByTestId('watch-flow').click();
   await expect(page.getByTestId('watch')).toHaveCount(1);
   await expect(page.getByTestId('watch-list')).toContainText('Notifications are blocked for this page');
