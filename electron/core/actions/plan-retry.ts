@@ -27,12 +27,24 @@ export type RetryFrom = 'failed' | 'completed';
 
 /**
  * `parent` on reopen / retry: the parent that must be waiting for the job when it becomes
- * pending again ('' for none); the script refuses the operation otherwise.
+ * pending again ('' for none); the script refuses the operation otherwise. `parentWaiting` on a
+ * link: the parent must be in waiting-children when the link is applied (reopened earlier in
+ * the same batch, or by an earlier one): the links of a node's children beyond its atomic unit
+ * (MAX_UNIT_OPS) carry it.
  */
 export type RetryOp =
-  | { op: 'link'; child: string; parent: string; from: LinkFrom }
+  | { op: 'link'; child: string; parent: string; from: LinkFrom; parentWaiting?: true }
   | { op: 'reopen'; key: string; from: ReopenFrom; parent: string }
   | { op: 'retry'; key: string; parent: string; from: RetryFrom };
+
+/**
+ * Most operations in a node's atomic unit (its reopen, the chain above it and the first of its
+ * children's re-links). The re-links beyond it follow as a unit that may be spread over batches
+ * (each link checking that the node is waiting for children): one script never holds Redis for
+ * a whole 20,000-child fan-out (a unit is never split, so a unit of 20,001 operations was one
+ * script of ~120 ms on a busy machine).
+ */
+export const MAX_UNIT_OPS = 1000;
 
 /** Operations that must run in one script (`atomic`), or operations that may be spread over batches (in order). */
 export interface PlanUnit {
@@ -176,10 +188,20 @@ class Planner {
     return { routeKey: this.snapshot.start, result: this.result, units: this.units };
   }
 
-  /** Units for a node: its reopen (and whatever `head` holds) with its children's re-links, then the rest. */
+  /**
+   * Units for a node: its reopen (and whatever `head` holds) with its children's re-links (up to
+   * MAX_UNIT_OPS operations; the links beyond follow in a unit of their own, each requiring the
+   * node to be waiting for children), then the rest.
+   */
   private emit(head: RetryOp[], nodeKey: string, work: NodeWork): void {
-    const ops = [...head, ...work.links];
+    const room = Math.max(0, MAX_UNIT_OPS - head.length);
+    const ops = [...head, ...work.links.slice(0, room)];
     if (ops.length > 0) this.units.push({ atomic: true, ops });
+    if (work.links.length > room) {
+      const spilled: RetryOp[] = [];
+      for (let i = room; i < work.links.length; i++) spilled.push({ ...work.links[i]!, parentWaiting: true } as RetryOp);
+      this.units.push({ atomic: false, ops: spilled });
+    }
     if (work.retries.length > 0) {
       const retries: RetryOp[] = [];
       for (const { key, from } of work.retries) {

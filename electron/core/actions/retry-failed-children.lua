@@ -11,12 +11,15 @@
             into one parent from one bucket, or of retries under one parent from one state, is
             one segment that names them once:
               ["link", parent, from, children]  ["retry", parent, from, jobs]  (arrays of keys)
-              ["reopen", job, from, parent]
+              ["link-waiting", parent, from, children]  ["reopen", job, from, parent]
   ARGV[4]   JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
   Operations (as the checks and writes below take them: op, a, b, c):
     link    child  parent  from    re-link child into parent's :dependencies; from = unsuccessful
                                    (ZREM), failed (HDEL, the ignored bucket), processed (HDEL) or
                                    none (remove policy: in no bucket, its parentKey must be parent)
+    link-waiting                   the same, and parent must be in waiting-children (or reopened
+                                   earlier in this batch): the links of a node's children beyond
+                                   its atomic unit, which go in later batches (plan-retry.ts)
     reopen  job    from    parent  from = failed | completed | waiting | prioritized | delayed:
                                    back to waiting-children
     retry   job    parent  from    from = failed (or completed: a child a stopped run re-linked but
@@ -84,7 +87,7 @@ local function eachOp(fn)
   local i = 0
   for _, seg in ipairs(SEGMENTS) do
     local op = seg[1]
-    if op == "link" or op == "retry" then
+    if op == "link" or op == "link-waiting" or op == "retry" then
       local b, c = seg[2], seg[3]
       for _, a in ipairs(seg[4]) do
         i = i + 1
@@ -144,7 +147,7 @@ do
   local suffix = { unsuccessful = ":unsuccessful", failed = ":failed", processed = ":processed" }
   local bucketKeyOf = {}  -- parent -> from -> key
   eachOp(function(i, op, a, b, c)
-    if op == "link" then
+    if op == "link" or op == "link-waiting" then
       if c == "unsuccessful" or c == "failed" or c == "processed" then
         local byFrom = bucketKeyOf[b]
         if not byFrom then
@@ -248,9 +251,10 @@ local BUCKET_GONE = {
 }
 
 local function check(i, op, a, b, c)
-  if op == "link" then
+  if op == "link" or op == "link-waiting" then
     if parentExists[b] == nil then parentExists[b] = rcall("EXISTS", b) == 1 end
     if not parentExists[b] then return a, "parent " .. b .. " is gone" end
+    if op == "link-waiting" and not isWaitingParent(b) then return a, "its parent " .. b .. " is not waiting for children" end
     if BUCKET_GONE[c] then
       if not found[i] then return a, BUCKET_GONE[c] end
     elseif c == "none" then
@@ -358,7 +362,7 @@ local function linkKeysOf(parent, from)
 end
 
 eachOp(function(_, op, a, b, c)
-  if op == "link" then
+  if op == "link" or op == "link-waiting" then
     local removal, deps = linkKeysOf(b, c)
     if removal then addTo(removals, removal, a) end
     addTo(adds, deps, a)

@@ -15,7 +15,7 @@ import { asStrings, luaWriteScript } from './lua-script';
 import { queueKeysOf } from '../../../shared/job-keys';
 import { assertJobKey } from './job-key';
 import retryLua from './retry-failed-children.lua?raw';
-import { packBatches, planRetryYielding, type PlanRetryOptions, type RetryOp, type RetryPlan } from './plan-retry';
+import { packBatches, planRetryYielding, type PlanRetryOptions, type PlanUnit, type RetryOp, type RetryPlan } from './plan-retry';
 import { readSubtree } from './read-subtree';
 import type { RetryOptions, RetryResult } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
@@ -31,11 +31,14 @@ function opKeys(op: RetryOp): string[] {
   return op.op === 'link' ? [op.child, op.parent] : [op.key];
 }
 
-type Segment = [op: 'link' | 'retry', parent: string, from: string, keys: string[]] | [op: 'reopen', key: string, from: string, parent: string];
+type Segment =
+  | [op: 'link' | 'link-waiting' | 'retry', parent: string, from: string, keys: string[]]
+  | [op: 'reopen', key: string, from: string, parent: string];
 
 /**
  * A batch as retry-failed-children.lua takes it: in order, a run of links into one parent from
- * one bucket (or of retries under one parent from one state) as one segment naming them once.
+ * one bucket (or of retries under one parent from one state) as one segment naming them once;
+ * links that require their parent waiting for children (`parentWaiting`) are `link-waiting`.
  */
 export function encodeBatch(batch: RetryOp[]): Segment[] {
   const segments: Segment[] = [];
@@ -44,12 +47,37 @@ export function encodeBatch(batch: RetryOp[]): Segment[] {
       segments.push(['reopen', op.key, op.from, op.parent]);
       continue;
     }
-    const [parent, from, key] = op.op === 'link' ? [op.parent, op.from, op.child] : [op.parent, op.from, op.key];
+    const [name, parent, from, key] =
+      op.op === 'link' ? [op.parentWaiting ? 'link-waiting' : 'link', op.parent, op.from, op.child] : (['retry', op.parent, op.from, op.key] as const);
     const last = segments.at(-1);
-    if (last && last[0] === op.op && last[1] === parent && last[2] === from) (last[3] as string[]).push(key);
-    else segments.push([op.op, parent, from, [key]]);
+    if (last && last[0] === name && last[1] === parent && last[2] === from) (last[3] as string[]).push(key);
+    else segments.push([name, parent, from, [key]]);
   }
   return segments;
+}
+
+/**
+ * The plan's batches in waves, each wave sent in one round trip once the one before went
+ * through whole. A wave ends after each unit of spilled links (`parentWaiting`: the re-links of
+ * a node's children beyond its atomic unit), so a node's retries never go out beside its links
+ * that may still fail: were a link batch to meet a changed Redis, the children it did not
+ * re-link would stay out of `:dependencies` while their retried siblings finish and release
+ * the node early. A plan without spilled links is one wave (one round trip), packed as before.
+ */
+export function packWaves(units: PlanUnit[], maxOps: number): RetryOp[][][] {
+  const waves: RetryOp[][][] = [];
+  let group: PlanUnit[] = [];
+  const close = () => {
+    const batches = packBatches(group, maxOps);
+    if (batches.length > 0) waves.push(batches);
+    group = [];
+  };
+  for (const unit of units) {
+    group.push(unit);
+    if (!unit.atomic && unit.ops.some((op) => op.op === 'link' && op.parentWaiting)) close();
+  }
+  close();
+  return waves;
 }
 
 /** A plan, and the guard that has read (or is reading) the verdicts of the queues its snapshot met. */
@@ -91,36 +119,41 @@ interface Applied {
 }
 
 /**
- * Applies a plan's batches, all in one pipeline: RedisClient runs them in order, each atomically.
- * They do not depend on each other for safety (each reopen / retry re-checks that its parent
- * is waiting for it), so a batch that meets a changed Redis writes nothing and the others
- * still apply; the caller plans again for what is left.
+ * Applies a plan's batches, each wave (packWaves: one, unless a node had more re-links than
+ * its atomic unit holds) in one pipeline: RedisClient runs them in order, each atomically.
+ * Within a wave they do not depend on each other for safety (each reopen / retry re-checks that
+ * its parent is waiting for it), so a batch that meets a changed Redis writes nothing and the
+ * others still apply; no later wave is sent, and the caller plans again for what is left.
  */
 export async function applyRetryPlan(plan: RetryPlan, opts: RetryOptions, layouts: ScriptLayouts, cost: ActionCost): Promise<Applied> {
   const applied: Applied = { retried: [], reopened: [], conflict: null };
-  const batches = packBatches(plan.units, RETRY_BATCH_OPS);
-  if (batches.length === 0) return applied;
+  const waves = packWaves(plan.units, RETRY_BATCH_OPS);
+  if (waves.length === 0) return applied;
   const now = String(Date.now());
   const reset = opts.keepAttempts ? '0' : '1';
   const layoutArg = JSON.stringify(layouts);
-  const replies = await cost.trips.run(
-    batches.map((batch) => ({
-      script: RETRY_FAILED_CHILDREN,
-      keys: [plan.routeKey],
-      args: [now, reset, JSON.stringify(encodeBatch(batch)), layoutArg],
-    })),
-  );
-  batches.forEach((batch, i) => {
-    const reply = asStrings(replies[i]);
-    if (reply[0] !== 'ok') {
-      applied.conflict ??= { key: reply[1] ?? '', reason: reply[2] ?? 'changed' };
-      return;
-    }
-    for (const op of batch) {
-      if (op.op === 'retry') applied.retried.push(op.key);
-      if (op.op === 'reopen') applied.reopened.push(op.key);
-    }
-  });
+  for (const wave of waves) {
+    const replies = await cost.trips.run(
+      wave.map((batch) => ({
+        script: RETRY_FAILED_CHILDREN,
+        keys: [plan.routeKey],
+        args: [now, reset, JSON.stringify(encodeBatch(batch)), layoutArg],
+      })),
+    );
+    wave.forEach((batch, i) => {
+      const reply = asStrings(replies[i]);
+      if (reply[0] !== 'ok') {
+        applied.conflict ??= { key: reply[1] ?? '', reason: reply[2] ?? 'changed' };
+        return;
+      }
+      for (const op of batch) {
+        if (op.op === 'retry') applied.retried.push(op.key);
+        if (op.op === 'reopen') applied.reopened.push(op.key);
+      }
+    });
+    // The caller plans again for what is left.
+    if (applied.conflict) break;
+  }
   return applied;
 }
 
