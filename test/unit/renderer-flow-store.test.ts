@@ -1,11 +1,11 @@
 // The per-flow store against a scripted client: subscribe, patches batched per frame, a gap
 // answered by resyncFlow, pushed snapshots, the read-once fallback, pages and closing.
 import { describe, expect, it, vi } from 'vitest';
-import type { FlowscopeClient, MethodInput, MethodName, MethodOutput, PushEvent } from '../../shared/contract';
 import type { FlowNode, FlowPatch, FlowSnapshot, FlowTree } from '../../shared/domain';
 import { FlowscopeError } from '../../shared/errors';
 import { createFlowController } from '../../renderer/src/features/flow-view/flow-store';
 import { flowNode, flowTree } from '../helpers/flow-nodes';
+import { scriptedClient } from '../helpers/scripted-client';
 
 function node(key: string, parentKey: string | null, extra: Partial<FlowNode> = {}): FlowNode {
   return flowNode(key, {
@@ -20,27 +20,6 @@ function node(key: string, parentKey: string | null, extra: Partial<FlowNode> = 
 }
 
 const tree = (nodes: FlowNode[], truncated: FlowTree['truncated'] = []): FlowTree => flowTree(nodes, truncated, { ms: 1, roundTrips: 1 });
-
-type Handler = { [M in MethodName]?: (args: MethodInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
-
-function fakeClient(handlers: Handler) {
-  const listeners = new Set<(e: PushEvent) => void>();
-  const calls: { method: MethodName; args: unknown }[] = [];
-  const client: FlowscopeClient = {
-    async call(method, args) {
-      calls.push({ method, args });
-      const handler = handlers[method] as ((a: unknown) => unknown) | undefined;
-      if (!handler) throw new FlowscopeError('INTERNAL', `no handler for ${method}`);
-      return (await handler(args)) as never;
-    },
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const push = (event: PushEvent) => listeners.forEach((l) => l(event));
-  return { client, calls, push, listeners };
-}
 
 /** Frames run only when the test says so. */
 function manualFrames() {
@@ -75,7 +54,7 @@ const patch = (seq: number, upserts: FlowNode[], removed: string[] = []): FlowPa
 function missingJobFlow() {
   let exists = false;
   let clock = 0;
-  const { client, push, calls } = fakeClient({
+  const { client, push, calls } = scriptedClient({
     subscribeFlow: () => {
       if (!exists) throw new FlowscopeError('NOT_FOUND', 'No job r in queue q (prefix bull)');
       return snapshot(1);
@@ -87,7 +66,7 @@ function missingJobFlow() {
 
 describe('createFlowController', () => {
   it('subscribes, then applies the patches of one frame together', async () => {
-    const { client, push } = fakeClient({ subscribeFlow: () => snapshot(5) });
+    const { client, push } = scriptedClient({ subscribeFlow: () => snapshot(5) });
     const frames = manualFrames();
     const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: frames.schedule });
     await flow.open();
@@ -109,7 +88,7 @@ describe('createFlowController', () => {
   });
 
   it('asks for a fresh snapshot when a patch is missing', async () => {
-    const { client, push, calls } = fakeClient({
+    const { client, push, calls } = scriptedClient({
       subscribeFlow: () => snapshot(1),
       resyncFlow: () => snapshot(9, [node('b:q:r', null), node('b:q:a', 'b:q:r', { state: 'failed' })]),
     });
@@ -128,7 +107,7 @@ describe('createFlowController', () => {
   });
 
   it('replaces its data with a pushed snapshot and keeps the selection when the job is still there', async () => {
-    const { client, push } = fakeClient({ subscribeFlow: () => snapshot(2) });
+    const { client, push } = scriptedClient({ subscribeFlow: () => snapshot(2) });
     const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
     await flow.open();
     flow.select('b:q:a');
@@ -141,7 +120,7 @@ describe('createFlowController', () => {
 
   it('says which part of the view is not live when the core warns of it, and stops saying so when it is live again', async () => {
     const warning = 'Live updates of queue q are off: its events key b:q:events is not a stream.';
-    const { client, push } = fakeClient({ subscribeFlow: () => ({ ...snapshot(1), warnings: [warning] }) });
+    const { client, push } = scriptedClient({ subscribeFlow: () => ({ ...snapshot(1), warnings: [warning] }) });
     const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
     await flow.open();
     expect(flow.store.getState()).toMatchObject({ live: 'live', liveNote: warning });
@@ -151,7 +130,7 @@ describe('createFlowController', () => {
 
   it('keeps patches that arrive before the subscription’s answer', async () => {
     let answer!: (s: FlowSnapshot) => void;
-    const { client, push } = fakeClient({ subscribeFlow: () => new Promise<FlowSnapshot>((r) => (answer = r)) });
+    const { client, push } = scriptedClient({ subscribeFlow: () => new Promise<FlowSnapshot>((r) => (answer = r)) });
     const frames = manualFrames();
     const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: frames.schedule });
     const opened = flow.open();
@@ -165,7 +144,7 @@ describe('createFlowController', () => {
   });
 
   it('reads the tree once and says so when live updates are not available', async () => {
-    const { client } = fakeClient({
+    const { client } = scriptedClient({
       subscribeFlow: () => {
         throw new FlowscopeError('INTERNAL', 'not ready');
       },
@@ -178,7 +157,7 @@ describe('createFlowController', () => {
   });
 
   it('shows a missing job as an error in words', async () => {
-    const { client } = fakeClient({
+    const { client } = scriptedClient({
       subscribeFlow: () => {
         throw new FlowscopeError('NOT_FOUND', 'No job 9 in queue q (prefix bull)');
       },
@@ -189,7 +168,7 @@ describe('createFlowController', () => {
   });
 
   it('loads the next page of a cut bucket into the tree', async () => {
-    const { client, calls } = fakeClient({
+    const { client, calls } = scriptedClient({
       subscribeFlow: () => ({
         subscriptionId: 'sub-1',
         seq: 0,
@@ -220,7 +199,7 @@ describe('createFlowController', () => {
 
   it('subscribes again after the connection comes back (a new socket is a new session)', async () => {
     let n = 0;
-    const { client, push, calls } = fakeClient({
+    const { client, push, calls } = scriptedClient({
       subscribeFlow: () => ({ ...snapshot(1), subscriptionId: `sub-${++n}` }),
       unsubscribeFlow: () => ({ unsubscribed: true }),
     });
@@ -240,7 +219,7 @@ describe('createFlowController', () => {
   });
 
   it('unsubscribes and stops listening when closed', async () => {
-    const { client, calls, listeners } = fakeClient({ subscribeFlow: () => snapshot(1), unsubscribeFlow: () => ({ unsubscribed: true }) });
+    const { client, calls, listeners } = scriptedClient({ subscribeFlow: () => snapshot(1), unsubscribeFlow: () => ({ unsubscribed: true }) });
     const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
     await flow.open();
     flow.close();
@@ -250,7 +229,7 @@ describe('createFlowController', () => {
 
   it('opens the parents of failed jobs and asks the canvas to fit them', async () => {
     const nodes = [node('b:q:r', null), node('b:q:a', 'b:q:r'), node('b:q:a1', 'b:q:a', { state: 'failed', blocking: true, depth: 2 })];
-    const { client } = fakeClient({ subscribeFlow: () => snapshot(1, nodes) });
+    const { client } = scriptedClient({ subscribeFlow: () => snapshot(1, nodes) });
     const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
     await flow.open();
     flow.toggle('b:q:a');
@@ -303,7 +282,7 @@ describe('createFlowController', () => {
 
   it('opens by itself when Redis comes back after the view could not open', async () => {
     let up = false;
-    const { client, push } = fakeClient({
+    const { client, push } = scriptedClient({
       subscribeFlow: () => {
         if (!up) throw new FlowscopeError('REDIS_UNAVAILABLE', 'Redis is not reachable');
         return snapshot(1);
@@ -323,7 +302,7 @@ describe('createFlowController', () => {
   });
 
   it('brings a job asked for by the route into view: selected, found, the viewport on it', async () => {
-    const { client } = fakeClient({ subscribeFlow: () => snapshot(1, [node('b:q:r', null), node('b:q:a', 'b:q:r'), node('b:q:a1', 'b:q:a', { depth: 2 })]) });
+    const { client } = scriptedClient({ subscribeFlow: () => snapshot(1, [node('b:q:r', null), node('b:q:a', 'b:q:r'), node('b:q:a1', 'b:q:a', { depth: 2 })]) });
     const flow = createFlowController(client, { queue: 'q', jobId: 'r', scheduleFrame: manualFrames().schedule });
     // Asked before the flow is open: done once it is.
     void flow.reveal({ key: 'b:q:a1', queue: 'q', id: 'a1' });
@@ -353,7 +332,7 @@ describe('createFlowController', () => {
       stats: { ms: 1, roundTrips: 1, nodes: 1 },
     });
     let n = 0;
-    const { client, calls } = fakeClient({
+    const { client, calls } = scriptedClient({
       subscribeFlow: () => ({
         subscriptionId: 'sub-1',
         seq: 0,
@@ -369,7 +348,7 @@ describe('createFlowController', () => {
     expect(flow.store.getState()).toMatchObject({ selectedKey: 'b:q:p2', found: { status: 'shown' } });
 
     // A job of another flow is not brought in; the view says so and keeps its first viewport.
-    const other = fakeClient({
+    const other = scriptedClient({
       subscribeFlow: () => snapshot(1),
       getFlowTree: () => ({ ...tree([node('b:q:z', 'b:q:elsewhere')]), ancestors: ['b:q:elsewhere'] }),
     });
