@@ -12,7 +12,7 @@
 // reader finds them: Snapshot.removed): they go with it (as with Remove job), instead of being
 // left failed, naming a parent that is gone.
 import { FlowscopeError } from '../../../shared/errors';
-import { BUCKET_KEYS, isActive, jobOf, type JobState, type SnapJob, type Snapshot } from './snapshot';
+import { BUCKET_KEYS, hasBucketChildren, isActive, jobOf, type JobState, type SnapJob, type Snapshot } from './snapshot';
 import type { RemoveUnprocessedResult } from './types';
 
 export interface RemoveItem {
@@ -47,7 +47,13 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
 
   // The parent and its ancestors are never part of a child's subtree (a bucket that lists
   // one of them back is data BullMQ never writes; remove-unprocessed.lua skips them too).
-  const above = () => new Set<string>([snapshot.start, ...snapshot.ancestors]);
+  const fenced: ReadonlySet<string> = new Set<string>([snapshot.start, ...snapshot.ancestors]);
+  const above = () => new Set<string>(fenced);
+  // No bucket child and no remove-policy failure: what the walks below would find for it is itself.
+  const isLeaf = (job: SnapJob): boolean =>
+    !hasBucketChildren(job) &&
+    BUCKET_KEYS.every((b) => (job.children?.[b]?.length ?? 0) === 0) &&
+    (snapshot.removed.get(job.key)?.length ?? 0) === 0;
   // A job's children: every bucket's, then its failed remove-policy ones (in no bucket).
   const childrenOf = (job: SnapJob): string[] => {
     const out: string[] = [];
@@ -133,6 +139,10 @@ export function planRemoveUnprocessed(snapshot: Snapshot): RemovePlan {
       skip(key, 'failed with no policy: it blocks the parent until it is retried or removed');
     } else if (job.state === 'completed') {
       skip(key, 'completed');
+    } else if (!fenced.has(key) && isLeaf(job)) {
+      // The common case, without the walks below (thousands of waiting uploads): nothing under it.
+      items.push({ key, state: job.state, leaf: true, subtree: [key], extras: [] });
+      result.removed.push(key);
     } else {
       const activeBelow = findActive(key, above());
       if (activeBelow) {

@@ -41,17 +41,23 @@ function parseReply(reply: unknown): BatchReply {
   return { removed: asStrings(removed), skipped: out, released: released === '1' };
 }
 
-/** By queue, then creation time, then id (numerically when both are numbers): the order BullMQ pushed them. */
-function oldestFirst(snapshot: Snapshot): (a: RemoveItem, b: RemoveItem) => number {
-  return (a, b) => {
-    const x = jobOf(snapshot, a.key);
-    const y = jobOf(snapshot, b.key);
+/**
+ * By queue, then creation time, then id (numerically when both are numbers): the order BullMQ
+ * pushed them. Each item's sort key is made once (a comparator that looked the jobs up cost
+ * ~25 ms for 5,000 children).
+ */
+function sortOldestFirst(snapshot: Snapshot, items: RemoveItem[]): RemoveItem[] {
+  const keyed = items.map((item) => {
+    const job = jobOf(snapshot, item.key);
+    return { item, queueKey: job.queueKey, timestamp: job.timestamp, id: job.id, n: Number(job.id) };
+  });
+  keyed.sort((x, y) => {
     if (x.queueKey !== y.queueKey) return x.queueKey < y.queueKey ? -1 : 1;
     if (x.timestamp !== y.timestamp) return x.timestamp - y.timestamp;
-    const [m, n] = [Number(x.id), Number(y.id)];
-    if (Number.isFinite(m) && Number.isFinite(n) && m !== n) return m - n;
+    if (Number.isFinite(x.n) && Number.isFinite(y.n) && x.n !== y.n) return x.n - y.n;
     return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-  };
+  });
+  return keyed.map((k) => k.item);
 }
 
 function batchesOf(items: RemoveItem[]): RemoveItem[][] {
@@ -97,7 +103,7 @@ async function planned(
     cost,
   );
   const plan = planRemoveUnprocessed(snapshot);
-  plan.items.sort(oldestFirst(snapshot));
+  plan.items = sortOldestFirst(snapshot, plan.items);
   // The preview lists them in the order the run removes them.
   plan.result.removed = plan.items.flatMap((item) => item.subtree);
   const layouts = await guard.assert(queueKeysOf([parentKey, ...plan.result.removed]), ACTION);
@@ -126,24 +132,17 @@ async function apply(redis: RedisClient, plan: RemovePlan, layouts: ScriptLayout
   return result;
 }
 
-export async function previewRemoveUnprocessed(
-  redis: RedisClient,
-  prefix: string,
-  parentKey: string,
-  search: SearchOptions = {},
-): Promise<RemoveUnprocessedResult> {
-  const cost = new ActionCost(redis);
-  const { plan } = await planned(redis, prefix, parentKey, cost, search);
-  return withStats(plan.result, cost);
-}
-
-export async function removeUnprocessed(
-  redis: RedisClient,
-  prefix: string,
-  parentKey: string,
-  search: SearchOptions = {},
-): Promise<RemoveUnprocessedResult> {
+/** The preview (the plan's result) or the run (the plan applied), with what it cost. */
+async function removal(redis: RedisClient, prefix: string, parentKey: string, search: SearchOptions, run: boolean): Promise<RemoveUnprocessedResult> {
   const cost = new ActionCost(redis);
   const { plan, layouts } = await planned(redis, prefix, parentKey, cost, search);
-  return withStats(await apply(redis, plan, layouts, cost), cost);
+  return withStats(run ? await apply(redis, plan, layouts, cost) : plan.result, cost);
+}
+
+export function previewRemoveUnprocessed(redis: RedisClient, prefix: string, parentKey: string, search: SearchOptions = {}): Promise<RemoveUnprocessedResult> {
+  return removal(redis, prefix, parentKey, search, false);
+}
+
+export function removeUnprocessed(redis: RedisClient, prefix: string, parentKey: string, search: SearchOptions = {}): Promise<RemoveUnprocessedResult> {
+  return removal(redis, prefix, parentKey, search, true);
 }
