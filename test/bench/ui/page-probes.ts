@@ -9,6 +9,8 @@ export interface FirstPaint {
   flowNodes: number;
   /** Every element of the document in that frame. */
   elements: number;
+  /** The flow's stats line in that frame ("201 jobs in view so far · reading the rest…"). */
+  statsLine: string;
 }
 
 /** [key, data-state, Date.now()] for every data-state a graph node showed. */
@@ -45,6 +47,7 @@ export function firstPaintProbe(rootKey: string): void {
           at: Date.now(),
           flowNodes: document.querySelectorAll('[data-testid="flow-node"]').length,
           elements: document.getElementsByTagName('*').length,
+          statsLine: document.querySelector('[data-testid="flow-stats"]')?.textContent ?? '',
         };
         return;
       }

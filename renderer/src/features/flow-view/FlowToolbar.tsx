@@ -81,6 +81,7 @@ export function FlowToolbar({ shown = 'graph', onShow }: { shown?: FlowShown; on
   const phase = useFlow((s) => s.phase);
   const count = useFlow((s) => s.jobsByKey.size);
   const stats = useFlow((s) => s.stats);
+  const partial = useFlow((s) => s.partial);
   const failed = useFlow((s) => {
     let n = 0;
     for (const job of s.jobsByKey.values()) if (job.state === 'failed' || job.blocking) n++;
@@ -98,7 +99,8 @@ export function FlowToolbar({ shown = 'graph', onShow }: { shown?: FlowShown; on
       </span>
       {phase === 'ready' && (
         <span className="muted flow-stats" data-testid="flow-stats">
-          {plural(count, 'job')} in view{stats && stats.ms > 0 ? ` · read in ${Math.round(stats.ms)} ms` : ''}
+          {plural(count, 'job')} in view
+          {partial ? ' so far · reading the rest of the flow…' : stats && stats.ms > 0 ? ` · read in ${Math.round(stats.ms)} ms` : ''}
         </span>
       )}
       <div className="toolbar-buttons">

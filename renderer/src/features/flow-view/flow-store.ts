@@ -5,7 +5,10 @@
 // flow asked for by a link (a search hit) is brought into view: the pages of the buckets on its
 // path are loaded until it is there, then it is selected and marked found. A view that could not
 // open tries again when asked, and by itself when the queues change or Redis comes back (the
-// job may have appeared: a scenario re-run, a producer catching up).
+// job may have appeared: a scenario re-run, a producer catching up). A big flow's live view
+// takes a while to load (20,001 nodes, 10 MiB, for a 100,001-node flow): while it does, a first
+// look (the root and its first page of children, one small read) is shown, then replaced by the
+// view's snapshot; what the person opened or closed in between is kept.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { FlowscopeClient, PushEvent } from '../../../../shared/contract';
 import type { Bucket, FlowPatch, FlowSnapshot, FlowTree } from '../../../../shared/domain';
@@ -24,6 +27,13 @@ export const PAGE_SIZE = 200;
 export const REVEAL_PAGES = 50;
 /** A view that could not open tries again by itself at most this often. */
 export const RETRY_EVERY_MS = 1000;
+/** Levels below the root read for the first look at a flow whose live view is still loading. */
+export const FIRST_LOOK_DEPTH = 1;
+/**
+ * The first look is shown only when the live view has not answered this long after opening: a
+ * small flow's view comes first, with no flash of a half-read tree.
+ */
+export const FIRST_LOOK_AFTER_MS = 200;
 
 /** A job of this flow asked for by the route, and how bringing it into view went. */
 export interface FoundJob {
@@ -73,6 +83,8 @@ export interface FlowViewState extends FlowData {
   pages: ReadonlyMap<string, PageLoad>;
   viewport: ViewportRequest | null;
   found: FoundJob | null;
+  /** What is shown is the first look (root and its first page of children): the live view is still loading. */
+  partial: boolean;
 }
 
 export interface FlowController {
@@ -101,6 +113,8 @@ export interface FlowStoreOptions {
   jobId: string;
   scheduleFrame?: ScheduleFrame;
   now?: () => number;
+  /** FIRST_LOOK_AFTER_MS unless a test says otherwise. */
+  firstLookAfterMs?: number;
 }
 
 export function createFlowController(client: FlowscopeClient, options: FlowStoreOptions): FlowController {
@@ -122,6 +136,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
     pages: new Map(),
     viewport: null,
     found: null,
+    partial: false,
   }));
   const get = store.getState;
   const set = store.setState;
@@ -144,23 +159,88 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
   let retryAgain = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let lastRetry = -Infinity;
+  const firstLookAfterMs = options.firstLookAfterMs ?? FIRST_LOOK_AFTER_MS;
+  /** While the first look is shown: parents the person opened (false) or closed (true) since. */
+  let touched: Map<string, boolean> | null = null;
+  /** The subscription being opened: a page asked for during the first look waits for it. */
+  let viewOpening: Promise<void> | null = null;
 
   const requestViewport = (kind: ViewportRequest['kind'], keys: string[] | null) => {
     set({ viewport: { id: ++requestId, kind, keys } });
   };
 
-  /** A fresh snapshot replaces the data; what the person opened, closed or selected survives. */
+  /**
+   * A fresh snapshot replaces the data; what the person opened, closed or selected survives.
+   * After the first look, the parents start as the whole tree would have them (the first look
+   * read no grandchildren), except those the person opened or closed meanwhile.
+   */
   const replace = (tree: FlowTree, seq: number) => {
     const before = get();
     const data = fromSnapshot(tree, seq, before);
     const defaults = defaultCollapsed(data);
     const collapsed = new Set<string>();
+    const byHand = touched;
+    touched = null;
     for (const key of data.jobsByKey.keys()) {
-      const known = before.jobsByKey.has(key);
+      const closedByHand = byHand?.get(key);
+      if (closedByHand !== undefined) {
+        if (closedByHand) collapsed.add(key);
+        continue;
+      }
+      const known = !byHand && before.jobsByKey.has(key);
       if (known ? before.collapsed.has(key) : defaults.has(key)) collapsed.add(key);
     }
     const selectedKey = before.selectedKey && data.jobsByKey.has(before.selectedKey) ? before.selectedKey : null;
-    set({ ...data, phase: 'ready', loadError: null, stats: tree.stats, collapsed, selectedKey });
+    set({ ...data, phase: 'ready', loadError: null, stats: tree.stats, collapsed, selectedKey, partial: false });
+  };
+
+  /** Sets the collapsed parents, noting (during the first look) which ones the person changed. */
+  const setCollapsed = (collapsed: ReadonlySet<string>) => {
+    if (touched) {
+      const before = get().collapsed;
+      for (const key of before) if (!collapsed.has(key)) touched.set(key, false);
+      for (const key of collapsed) if (!before.has(key)) touched.set(key, true);
+    }
+    set({ collapsed });
+  };
+
+  /**
+   * The first look at the flow while its live view loads: one read of the root and its first
+   * page of children, shown when the view has not answered within firstLookAfterMs. Its
+   * children's own children were not read: those parents start closed. Not shown when a job
+   * of the flow is to be brought into view (that waits for the view).
+   */
+  const firstLook = (): (() => void) => {
+    let over = false;
+    let due = false;
+    let look: FlowTree | null = null;
+    const show = () => {
+      if (over || closed || !due || !look || !subscribing || get().phase !== 'loading' || pendingReveal) return;
+      over = true;
+      const data = fromSnapshot(look, 0, get());
+      const collapsed = defaultCollapsed(data);
+      for (const [key, entries] of data.truncated) {
+        if (key !== data.rootKey && !data.childKeys.has(key) && entries.some((e) => e.shown === 0)) collapsed.add(key);
+      }
+      touched = new Map();
+      set({ ...data, phase: 'ready', loadError: null, stats: look.stats, collapsed, selectedKey: null, partial: true });
+      requestViewport('initial', null);
+    };
+    const timer = setTimeout(() => {
+      due = true;
+      show();
+    }, firstLookAfterMs);
+    client.call('getFlowTree', { queue: options.queue, jobId: options.jobId, depth: FIRST_LOOK_DEPTH }).then(
+      (tree) => {
+        look = tree;
+        show();
+      },
+      () => undefined, // the view's own answer says what is wrong
+    );
+    return () => {
+      over = true;
+      clearTimeout(timer);
+    };
   };
 
   const flush = () => {
@@ -252,7 +332,8 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       if (closed) return;
       const code = errorCode(err);
       if (code === 'NOT_FOUND' || code === 'BAD_REQUEST') {
-        set({ phase: 'error', loadError: errorInWords(err), live: 'off' });
+        touched = null;
+        set({ phase: 'error', loadError: errorInWords(err), live: 'off', partial: false });
         return;
       }
       // Without live updates the tree is still worth showing: read it once and say so.
@@ -262,7 +343,8 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
         replace(tree, 0);
         set({ live: 'off', liveNote: `Live updates are not available: ${errorInWords(err)}` });
       } catch (readErr) {
-        if (!closed) set({ phase: 'error', loadError: errorInWords(readErr), live: 'off' });
+        touched = null;
+        if (!closed) set({ phase: 'error', loadError: errorInWords(readErr), live: 'off', partial: false });
       }
     }
   };
@@ -378,7 +460,15 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
     async open() {
       stopEvents ??= client.onEvent(onEvent);
       set({ phase: 'loading', loadStartedAt: now(), loadError: null });
-      await subscribe();
+      const endFirstLook = firstLook();
+      const subscribed = subscribe();
+      viewOpening = subscribed;
+      try {
+        await subscribed;
+      } finally {
+        endFirstLook();
+        if (viewOpening === subscribed) viewOpening = null;
+      }
       await afterOpen();
     },
 
@@ -396,7 +486,8 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
         return;
       }
       pendingReveal = target;
-      if (get().phase !== 'ready') return;
+      // During the first look too: the job is looked for in the live view, once it is in.
+      if (get().phase !== 'ready' || get().partial) return;
       set({ found: { key: target.key, status: 'looking', note: null } });
       const note = get().jobsByKey.has(target.key) ? null : await bringIntoView(target, run);
       if (closed || run !== revealRun) return;
@@ -429,7 +520,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       const opening = collapsed.has(key);
       if (opening) collapsed.delete(key);
       else if (state.childKeys.has(key) || state.truncated.has(key)) collapsed.add(key);
-      set({ collapsed });
+      setCollapsed(collapsed);
       // A parent whose children were never loaded (cut by depth, or from a page) loads its
       // first page of each bucket when opened.
       if (opening && !state.childKeys.has(key)) {
@@ -443,7 +534,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       const state = get();
       const collapsed = new Set<string>();
       for (const [key, kids] of state.childKeys) if (key !== state.rootKey && kids.length > 0) collapsed.add(key);
-      set({ collapsed });
+      setCollapsed(collapsed);
       requestViewport('fit', null);
     },
 
@@ -459,7 +550,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       if (hidden.length > 0) {
         const collapsed = new Set(state.collapsed);
         for (const k of hidden) collapsed.delete(k);
-        set({ collapsed });
+        setCollapsed(collapsed);
       }
       set({ selectedKey: key });
       if (reveal || hidden.length > 0) requestViewport('reveal', [key]);
@@ -473,6 +564,10 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
     },
 
     async loadMore(parentKey, bucket) {
+      // A page asked for during the first look is read for the live view, once it is in (which
+      // may hold it already).
+      if (get().partial && viewOpening) await viewOpening.catch(() => undefined);
+      if (closed) return;
       const loadId = groupNodeId(parentKey, bucket);
       const entry = truncatedEntry(get(), parentKey, bucket);
       if (!entry || get().pages.get(loadId)?.loading) return;
@@ -515,7 +610,7 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
       if (failed.length === 0) return 0;
       const collapsed = new Set(state.collapsed);
       for (const key of failed) for (const k of pathTo(state, key) ?? []) collapsed.delete(k);
-      set({ collapsed });
+      setCollapsed(collapsed);
       requestViewport('fit', failed);
       return failed.length;
     },
