@@ -3,27 +3,11 @@
 // getFlowTree, shown while the subscription loads, then replaced by the view's snapshot with the
 // parents as the whole tree would have them, except those the person opened or closed meanwhile.
 import { describe, expect, it } from 'vitest';
-import type { FlowscopeClient, MethodInput, MethodName, MethodOutput, PushEvent } from '../../shared/contract';
 import type { FlowNode, FlowSnapshot, FlowTree } from '../../shared/domain';
 import { FlowscopeError } from '../../shared/errors';
 import { createFlowController, FIRST_LOOK_DEPTH, type FlowViewState } from '../../renderer/src/features/flow-view/flow-store';
 import { flowNode, flowTree } from '../helpers/flow-nodes';
-
-type Handler = { [M in MethodName]?: (args: MethodInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
-
-function fakeClient(handlers: Handler) {
-  const calls: { method: MethodName; args: unknown }[] = [];
-  const client: FlowscopeClient = {
-    async call(method, args) {
-      calls.push({ method, args });
-      const handler = handlers[method] as ((a: unknown) => unknown) | undefined;
-      if (!handler) throw new FlowscopeError('INTERNAL', `no handler for ${method}`);
-      return (await handler(args)) as never;
-    },
-    onEvent: (_listener: (e: PushEvent) => void) => () => undefined,
-  };
-  return { client, calls };
-}
+import { scriptedClient as fakeClient } from '../helpers/scripted-client';
 
 const frames = { scheduleFrame: () => () => undefined };
 const counts = (unprocessed: number): FlowNode['childCounts'] => ({ processed: 0, unprocessed, failed: 0, ignored: 0 });
