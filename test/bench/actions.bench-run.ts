@@ -22,7 +22,7 @@ import { loadavg } from 'node:os';
 import { previewRemoveUnprocessed, previewRetryFailedChildren, removeUnprocessed, retryFailedChildren } from '../../electron/core/actions';
 import { FIND_REMOVED_FAILURES } from '../../electron/core/actions/find-failed-children';
 import { READ_LOCKS } from '../../electron/core/actions/read-subtree';
-import { REMOVE_UNPROCESSED } from '../../electron/core/actions/remove-unprocessed';
+import { LEAF_CHILDREN, REMOVE_LEAVES, REMOVE_UNPROCESSED } from '../../electron/core/actions/remove-unprocessed';
 import { RETRY_FAILED_CHILDREN } from '../../electron/core/actions/retry-failed-children';
 import type { RedisClient } from '../../electron/core/connection/redis-client';
 import { createQueueRegistry } from '../../electron/core/queues/queue-registry';
@@ -48,7 +48,7 @@ const SLOW_US = 50_000;
 /** While one of our actions runs, every command slower than this is logged, to find the longest script. */
 const PROFILE_US = 1_000;
 
-const KNOWN = [LOAD_LEVEL, JOB_STATES_SCRIPT, CHILDREN_PAGE, ANCESTORS, READ_LOCKS, FIND_REMOVED_FAILURES, RETRY_FAILED_CHILDREN, REMOVE_UNPROCESSED];
+const KNOWN = [LOAD_LEVEL, JOB_STATES_SCRIPT, CHILDREN_PAGE, ANCESTORS, READ_LOCKS, FIND_REMOVED_FAILURES, RETRY_FAILED_CHILDREN, REMOVE_UNPROCESSED, LEAF_CHILDREN, REMOVE_LEAVES];
 const OUR_SCRIPTS = new Map(KNOWN.map((s) => [s.sha, s.name]));
 
 /** A SLOWLOG entry's command, named: our scripts by SHA, or by their source for a first EVAL (SLOWLOG keeps its first 128 characters). */

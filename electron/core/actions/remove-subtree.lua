@@ -177,6 +177,39 @@ local function removeFromZsets(queueKey, id, prevOf)
   end
 end
 
+-- Bulk membership, 1,000 members a call (SMISMEMBER / ZMSCORE; one by one before Redis 6.2):
+-- out[i] is true when members[i] is in the set / zset.
+local BULK = 1000
+local hasSmismember, hasZmscore = true, true
+local function inSet(setKey, members, out)
+  out = out or {}
+  for from = 1, #members, BULK do
+    local to = math.min(from + BULK - 1, #members)
+    local replies = hasSmismember and redis.pcall("SMISMEMBER", setKey, unpack(members, from, to)) or nil
+    if type(replies) ~= "table" or replies.err then
+      hasSmismember = false
+      for i = from, to do out[i] = rcall("SISMEMBER", setKey, members[i]) == 1 end
+    else
+      for i = from, to do out[i] = replies[i - from + 1] == 1 end
+    end
+  end
+  return out
+end
+local function inZset(zsetKey, members, out)
+  out = out or {}
+  for from = 1, #members, BULK do
+    local to = math.min(from + BULK - 1, #members)
+    local scores = hasZmscore and redis.pcall("ZMSCORE", zsetKey, unpack(members, from, to)) or nil
+    if type(scores) ~= "table" or scores.err then
+      hasZmscore = false
+      for i = from, to do out[i] = rcall("ZSCORE", zsetKey, members[i]) ~= false end
+    else
+      for i = from, to do out[i] = scores[i - from + 1] ~= false end
+    end
+  end
+  return out
+end
+
 -- removeJob.lua for a list of job keys: state sets, dedup key, the job's keys, a `removed`
 -- event each (in the order given, with the state it was removed from as `prev`). `hints`
 -- (optional): job key -> the state it was planned in ("waiting" for the lists). `leaves`

@@ -10,11 +10,15 @@
 // script's list pass starts: each batch then finds its jobs near the tail.
 import type { RedisClient } from '../connection/redis-client';
 import { ActionCost, withStats } from './cost';
-import { queueKeysOf } from '../../../shared/job-keys';
+import { queueKeysOf, splitJobKey } from '../../../shared/job-keys';
+import { FlowscopeError } from '../../../shared/errors';
 import { assertJobKey } from './job-key';
-import { asStrings, luaWriteScript } from './lua-script';
+import { CLOCK_SKEW_MS, findRemovedFailures, queuesWithFailedSets } from './find-failed-children';
+import leafChildrenLua from './leaf-children.lua?raw';
+import { asStrings, luaScript, luaWriteScript } from './lua-script';
 import { planRemoveUnprocessed, type RemoveItem, type RemovePlan } from './plan-remove';
 import { readSubtree } from './read-subtree';
+import removeLeavesLua from './remove-leaves.lua?raw';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
 import { jobOf, type Snapshot } from './snapshot';
 import type { RemoveUnprocessedResult, SearchOptions, SkippedJob } from './types';
@@ -22,6 +26,11 @@ import { CompatGuard, type ScriptLayouts } from './version-guard';
 
 // A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const REMOVE_UNPROCESSED = luaWriteScript('remove-unprocessed', removeUnprocessedLua);
+// Test seams too (the bench names them in SLOWLOG): the leaf path's read and its removal.
+export const LEAF_CHILDREN = luaScript('leaf-children', leafChildrenLua);
+export const REMOVE_LEAVES = luaWriteScript('remove-leaves', removeLeavesLua);
+/** The most children the leaf path lists in one call (a bigger parent takes the full path). */
+const LEAF_PATH_MAX = 10_000;
 
 /** Jobs removed per script (a child counts with its subtree): ~1,000 keep one script near 15 ms. */
 export const REMOVE_BATCH_JOBS = 1000;
@@ -132,11 +141,101 @@ async function apply(redis: RedisClient, plan: RemovePlan, layouts: ScriptLayout
   return result;
 }
 
+interface LeafRemoval {
+  removed: string[];
+  released: boolean;
+  /** Children still in :dependencies after the last batch. */
+  left: number;
+}
+
+/** By queue, then id (numerically when both are numbers): near the order BullMQ pushed them, without their hashes. */
+function byQueueAndId(keys: string[]): string[] {
+  const keyed = keys.map((key) => {
+    const { queueKey, id } = splitJobKey(key);
+    return { key, queueKey, id, n: Number(id) };
+  });
+  keyed.sort((x, y) => {
+    if (x.queueKey !== y.queueKey) return x.queueKey < y.queueKey ? -1 : 1;
+    if (Number.isFinite(x.n) && Number.isFinite(y.n) && x.n !== y.n) return x.n - y.n;
+    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  });
+  return keyed.map((k) => k.key);
+}
+
+/**
+ * The leaf path of a run: when no child of the parent has a child of its own (no bucket key)
+ * nor a remove-policy failure (the search), there is no subtree to read or plan, and
+ * remove-leaves.lua checks and removes each child itself, as remove-unprocessed.lua removes a
+ * planned leaf, leaving any child it cannot remove so (gone active, failed, completed, gained
+ * children, a dangling entry) untouched. Returns what it removed and whether it released the
+ * parent, or null (nothing written) when the full path must run: a child with children or with
+ * a remove-policy failure, more than LEAF_PATH_MAX children, a queue the guard refuses (the
+ * full path refuses only for the queues its plan writes), or a parent it cannot read so.
+ */
+async function removeLeaves(
+  redis: RedisClient,
+  prefix: string,
+  parentKey: string,
+  cost: ActionCost,
+  search: SearchOptions,
+): Promise<LeafRemoval | null> {
+  const listing = search.queues?.() ?? queuesWithFailedSets(redis, prefix, cost);
+  listing.catch(() => undefined); // awaited below, unless the full path takes over first
+  const [reply] = await cost.trips.run([{ script: LEAF_CHILDREN, keys: [parentKey], args: [LEAF_PATH_MAX] }]);
+  const [status, timestamp, marks = '', ...children] = asStrings(reply);
+  if (status !== 'ok' || !timestamp || marks.includes('1')) return null;
+  if (children.length === 0) return null;
+  const own = queueKeysOf([parentKey, ...children]);
+  const guard = new CompatGuard(redis, () => cost.add());
+  guard.prefetch(own);
+  const others = await listing;
+  const found = await findRemovedFailures(cost, [...new Set([...own, ...others])], (Number(timestamp) || 0) - CLOCK_SKEW_MS);
+  const pending = new Set(children);
+  if (found.some((f) => pending.has(f.parentKey))) return null;
+  let layouts: ScriptLayouts;
+  try {
+    layouts = await guard.assert(own, ACTION);
+  } catch (error) {
+    if (error instanceof FlowscopeError && error.code === 'REFUSED') return null;
+    throw error;
+  }
+  const sorted = byQueueAndId(children);
+  const now = String(Date.now());
+  const layoutArg = JSON.stringify(layouts);
+  const calls = [];
+  for (let i = 0; i < sorted.length; i += REMOVE_BATCH_JOBS) {
+    calls.push({ script: REMOVE_LEAVES, keys: [parentKey], args: [now, layoutArg, ...sorted.slice(i, i + REMOVE_BATCH_JOBS)] });
+  }
+  const out: LeafRemoval = { removed: [], released: false, left: 0 };
+  for (const r of await cost.trips.run(calls)) {
+    const [keys, flag, left] = Array.isArray(r) ? r : [];
+    out.removed.push(...asStrings(keys));
+    if (flag === '1') out.released = true;
+    out.left = Number(left);
+  }
+  return out;
+}
+
 /** The preview (the plan's result) or the run (the plan applied), with what it cost. */
 async function removal(redis: RedisClient, prefix: string, parentKey: string, search: SearchOptions, run: boolean): Promise<RemoveUnprocessedResult> {
   const cost = new ActionCost(redis);
+  let leaves: LeafRemoval | null = null;
+  if (run) {
+    assertJobKey(prefix, parentKey);
+    leaves = await removeLeaves(redis, prefix, parentKey, cost, search);
+    // Nothing left in :dependencies: no subtree to read.
+    if (leaves && leaves.left === 0) {
+      return withStats({ removed: leaves.removed, skipped: [], stillBlocking: [], releasesParent: leaves.released }, cost);
+    }
+  }
   const { plan, layouts } = await planned(redis, prefix, parentKey, cost, search);
-  return withStats(run ? await apply(redis, plan, layouts, cost) : plan.result, cost);
+  if (!run) return withStats(plan.result, cost);
+  const result = await apply(redis, plan, layouts, cost);
+  if (leaves) {
+    result.removed.unshift(...leaves.removed);
+    result.releasesParent ||= leaves.released;
+  }
+  return withStats(result, cost);
 }
 
 export function previewRemoveUnprocessed(redis: RedisClient, prefix: string, parentKey: string, search: SearchOptions = {}): Promise<RemoveUnprocessedResult> {
