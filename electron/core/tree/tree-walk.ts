@@ -103,16 +103,20 @@ export async function walkLevels(
     const depth = current[0]!.placement.depth;
     const listChildren = depth < options.maxDepth;
     const next: WalkSeed[] = [];
+    // Every seed of the level is placed once (some after a re-read); the ones not yet placed are
+    // counted against maxNodes too, so listing children never crowds them past the budget.
+    let unplaced = current.length;
     const place = (records: LevelRecord[], offset: number, of: WalkSeed[] = current) => {
       records.forEach((record, j) => {
         const node = toFlowNode(prefix, record, of[offset + j]!.placement);
         nodes.push(node);
+        unplaced--;
         const problems: string[] = [];
         for (const bucket of BUCKETS) {
           const total = record.counts[bucket];
           const page = record.pages[bucket];
           if (total === 0 && page.keys.length === 0) continue;
-          const room = options.maxNodes - nodes.length - next.length;
+          const room = options.maxNodes - nodes.length - unplaced - next.length;
           // Not listed (depth limit, node budget, or the script's listing budget): say so, from the start.
           if (!listChildren || page.keys.length > room || (page.cursor === '0' && page.keys.length < total)) {
             truncated.push({ parentKey: node.key, bucket, shown: 0, total, nextCursor: 0 });

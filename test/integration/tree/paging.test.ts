@@ -177,5 +177,11 @@ describe('paging big buckets', () => {
     expect(unaccounted(small)).toEqual([]);
     expect(small.stats.nodes).toBeLessThanOrEqual(2500);
     expect(small.stats.nodes).toBe(1 + 30 + 2000);
+    // The parents not yet placed count against it too: listing the first parent's 1,000 would
+    // leave no room for the other 29, so no bucket of that level is listed (it once gave 1,031).
+    const tight = await loadTree(bq.client, bq.P, 'pg-budget', 'root', { pageSize: 1000, maxNodes: 1020 });
+    expect(unaccounted(tight)).toEqual([]);
+    expect(tight.stats.nodes).toBe(1 + 30);
+    expect(tight.truncated).toHaveLength(30);
   });
 });
