@@ -1,10 +1,10 @@
 // Live flow views: subscribe to a job's subtree, get a snapshot, then sequence-numbered
-// patches. This file wires the parts: the views (flow-view.ts), their runs (view-runner.ts: one
-// at a time per view, work merged), the streams they follow (stream-follow.ts: one shared
-// reader, events become re-reads), a run's refresh (view-refresh.ts) or whole load
-// (view-load.ts), the root checks (root-checks.ts) and the reload back-off (reload-backoff.ts).
-// When the reader may have missed events (reconnect, trimmed stream) the view reloads and a
-// fresh snapshot is pushed.
+// patches. This file wires the parts: the views (flow-view.ts), their runs (view-runner.ts: a
+// refresh reads while the one before applies, work merged), the streams they follow
+// (stream-follow.ts: one shared reader, events become re-reads), a run's refresh
+// (view-refresh.ts: read, then apply) or whole load (view-load.ts), the root checks
+// (root-checks.ts) and the reload back-off (reload-backoff.ts). When the reader may have
+// missed events (reconnect, trimmed stream) the view reloads and a fresh snapshot is pushed.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../connection/redis-client';
 import type { ChildrenPage, FlowPatch, FlowSnapshot } from '../../../shared/domain';
@@ -15,8 +15,8 @@ import { ReloadBackoff } from './reload-backoff';
 import { createRootChecks } from './root-checks';
 import { createStreamFollow } from './stream-follow';
 import { loadView, snapshotOf } from './view-load';
-import { refreshView } from './view-refresh';
-import { ViewRunner, type ViewWork } from './view-runner';
+import { applyRefresh, readRefresh } from './view-refresh';
+import { ViewRunner, type ApplyRun, type ViewWork } from './view-runner';
 
 export interface FlowSubscriptionsDeps {
   redis(): RedisClient;
@@ -43,9 +43,9 @@ const MAX_VIEWS_PER_SESSION = 20;
 export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscriptions {
   const views = new Map<string, LiveFlowView>();
   const isOpen = (id: string) => views.has(id);
-  const runner = new ViewRunner(perform, isOpen);
+  const runner = new ViewRunner(start, isOpen);
   const backoff = new ReloadBackoff();
-  const schedule = (view: LiveFlowView, keys: string[]) => runner.add(view.id, keys);
+  const schedule = (view: LiveFlowView, keys: string[], list = false) => runner.add(view.id, keys, list);
   const resync = (view: LiveFlowView, why: string) => {
     deps.log.info('flow view resyncs', { subscriptionId: view.id, why });
     runner.reload(view.id);
@@ -59,38 +59,60 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
   const roots = createRootChecks({ redis: () => deps.redis(), views: () => views.values(), isOpen, busy: (id) => runner.busy(id), changed: resync });
   const loadDeps = { core: deps, streams, schedule };
 
-  /** One run of a view: its reload or its refresh. Returns false to stop its runs (a reload failed). */
-  async function perform(id: string, work: ViewWork): Promise<boolean> {
+  /** Read at each run: the connection and prefix follow a connection switch. */
+  const refreshDeps = () => ({
+    redis: deps.redis(),
+    prefix: deps.prefix,
+    follow: (v: LiveFlowView) => streams.follow(v),
+    schedule,
+    unfollowUnused: streams.unfollowUnused,
+    morePending: (v: LiveFlowView) => runner.hasPending(v.id),
+  });
+
+  /**
+   * One run of a view. A reload is done whole (false stops its runs: the reload failed); a
+   * refresh resolves once its reads are in, with the step that applies them and sends the patch.
+   */
+  async function start(id: string, work: ViewWork): Promise<boolean | ApplyRun> {
     const view = views.get(id)!;
+    if (work.reload) return reload(view);
+    const failed = (err: unknown) => {
+      deps.log.warn('flow view update failed; reloading', { subscriptionId: view.id, message: (err as Error).message });
+      runner.reload(view.id);
+      return true;
+    };
     try {
-      if (work.reload) {
-        // A root gone (deleted, FLUSHALL, a Redis restarted empty) is pushed as such: a
-        // snapshot of the missing root with a warning saying so, never the old tree kept.
-        const gone = await loadView(view, loadDeps, 'show');
-        backoff.reset(view.id);
-        view.nextSeq();
-        deps.sendSnapshot(view.session, snapshotOf(view, streams, gone));
-      } else {
-        const patch = await refreshView(view, work.keys, {
-          redis: deps.redis(),
-          prefix: deps.prefix,
-          follow: (v) => streams.follow(v),
-          schedule,
-          unfollowUnused: streams.unfollowUnused,
-          morePending: (v) => runner.hasPending(v.id),
-        });
-        if (patch) deps.sendPatch(view.session, patch);
-      }
+      const read = await readRefresh(view, work, { redis: deps.redis() });
+      return async () => {
+        if (!read || !isOpen(view.id)) return true;
+        try {
+          const patch = await applyRefresh(view, read, refreshDeps());
+          if (patch) deps.sendPatch(view.session, patch);
+        } catch (err) {
+          return failed(err);
+        }
+        return true;
+      };
+    } catch (err) {
+      return failed(err);
+    }
+  }
+
+  async function reload(view: LiveFlowView): Promise<boolean> {
+    try {
+      // A root gone (deleted, FLUSHALL, a Redis restarted empty) is pushed as such: a
+      // snapshot of the missing root with a warning saying so, never the old tree kept.
+      const gone = await loadView(view, loadDeps, 'show');
+      backoff.reset(view.id);
+      view.nextSeq();
+      deps.sendSnapshot(view.session, snapshotOf(view, streams, gone));
+      return true;
     } catch (err) {
       deps.log.warn('flow view update failed; reloading', { subscriptionId: view.id, message: (err as Error).message });
-      if (!work.reload) runner.reload(view.id);
-      else {
-        // Redis is away or mid-failover: try the reload again, backing off, while the view lives.
-        backoff.later(view.id, () => isOpen(view.id), () => runner.reload(view.id));
-        return false;
-      }
+      // Redis is away or mid-failover: try the reload again, backing off, while the view lives.
+      backoff.later(view.id, () => isOpen(view.id), () => runner.reload(view.id));
+      return false;
     }
-    return true;
   }
 
   const owned = (session: string, subscriptionId: string): LiveFlowView => {

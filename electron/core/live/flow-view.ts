@@ -21,6 +21,12 @@ export class LiveFlowView {
   private lastSeq = 0;
   /** queueKeys() as last computed, and whether a node came or went since (nodes are many, calls frequent). */
   private queues: Set<string> | null = null;
+  /** Reads of this view so far, in the order they went out (their tickets). */
+  private reads = 0;
+  /** Per node, the ticket of the read its data in view comes from (runs overlap: an older read must not win). */
+  private readonly readOf = new Map<string, number>();
+  /** childrenPerBucket() of parents, kept up to date as children change bucket (dropped when nodes come or go otherwise). */
+  private readonly perBucket = new Map<string, Record<Bucket, number>>();
 
   constructor(
     readonly id: string,
@@ -64,6 +70,8 @@ export class LiveFlowView {
   /** Replaces everything with a freshly loaded tree. */
   reset(tree: FlowTree): void {
     this.queues = null;
+    this.readOf.clear();
+    this.perBucket.clear();
     this.data = fromSnapshot(tree, this.lastSeq);
     this.edit = new FlowEdit(this.data, true);
   }
@@ -79,14 +87,48 @@ export class LiveFlowView {
 
   /** Adds or replaces a node; returns true when it changed. */
   put(node: FlowNode): boolean {
-    if (!this.nodes.has(node.key)) this.queues = null;
-    return this.edit.upsert(node, this.root);
+    const previous = this.nodes.get(node.key);
+    if (!previous) this.queues = null;
+    if (!this.edit.upsert(node, this.root)) return false;
+    if (node.key !== this.root) {
+      const counts = node.parentKey ? this.perBucket.get(node.parentKey) : undefined;
+      if (counts && previous?.parentKey === node.parentKey) {
+        // The same child of the same parent: only its bucket may have changed.
+        if (previous.bucket) counts[previous.bucket]--;
+        if (node.bucket) counts[node.bucket]++;
+      } else {
+        if (previous?.parentKey) this.perBucket.delete(previous.parentKey);
+        if (node.parentKey) this.perBucket.delete(node.parentKey);
+      }
+    }
+    return true;
   }
 
   /** Removes a node with its subtree; returns every key removed. */
   removeSubtree(key: string): string[] {
     this.queues = null;
-    return this.edit.removeSubtree(key);
+    const removed = this.edit.removeSubtree(key);
+    for (const k of removed) this.readOf.delete(k);
+    this.perBucket.clear();
+    return removed;
+  }
+
+  /**
+   * A ticket for a read about to go out: reads on the one connection are answered in the order
+   * they went out, so a higher ticket reads a later state.
+   */
+  nextRead(): number {
+    return ++this.reads;
+  }
+
+  /** True when the node's data in view comes from a read later than `ticket` (a record from `ticket` is stale). */
+  readLater(key: string, ticket: number): boolean {
+    return (this.readOf.get(key) ?? 0) > ticket;
+  }
+
+  /** Notes that the node's data in view is from the read `ticket`. */
+  readAt(key: string, ticket: number): void {
+    if (this.nodes.has(key)) this.readOf.set(key, ticket);
   }
 
   /** One bucket's truncation entry of a parent (a walk below it found it cut). */
@@ -97,16 +139,20 @@ export class LiveFlowView {
   /** A page of children loaded for this view, taken in as the client's store takes it. */
   adoptPage(page: ChildrenPage): void {
     this.queues = null;
+    this.perBucket.clear();
     mergePageInto(this.edit, this.data, page);
   }
 
-  /** The parent's children in view per bucket, in one pass over them. */
-  childrenPerBucket(parentKey: string): Record<Bucket, number> {
+  /** The parent's children in view per bucket: one pass over them, then kept up to date by put(). */
+  childrenPerBucket(parentKey: string): Readonly<Record<Bucket, number>> {
+    const known = this.perBucket.get(parentKey);
+    if (known) return known;
     const counts: Record<Bucket, number> = { processed: 0, unprocessed: 0, failed: 0, ignored: 0 };
     for (const child of this.children.get(parentKey) ?? []) {
       const bucket = this.nodes.get(child)?.bucket;
       if (bucket) counts[bucket]++;
     }
+    this.perBucket.set(parentKey, counts);
     return counts;
   }
 

@@ -10,8 +10,10 @@
 // looks at them again, and a key that is a stream again (or gone) is read from its end on,
 // with a gap ('repaired') so the views of its queue resync.
 //
-// Entries go to the caller as soon as the XREAD answers; the trim check (one XINFO per stream
-// read) follows. A reader that falls more than MAX_LAG_MS of stream time behind a stream's
+// Entries go to the caller as soon as the XREAD answers; the trim check of a read (one XINFO
+// per stream read) goes out with the next XREAD, ahead of it on the reader's own connection, so
+// the reader waits for neither an extra round trip nor the views' re-reads on the command
+// connection, and its answers are judged as soon as they come. A reader that falls more than MAX_LAG_MS of stream time behind a stream's
 // newest entry (`maxLagMs`, set by the live views: a burst bigger than they can take) skips to
 // that entry and reports a gap ('behind'): the views resync from a snapshot instead of working
 // through a backlog.
@@ -145,19 +147,14 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
    * After a read: which streams may have lost entries after the position we read from, and
    * which the reader lags too far behind. Trimming removes the oldest entries and leaves no
    * record of their ids, so the test is conservative: if even the stream's oldest remaining
-   * entry is newer than our position, entries between may be gone. One pipelined XINFO per
-   * reply; a false alarm costs one resync.
+   * entry is newer than our position, entries between may be gone. One XINFO per stream of the
+   * read (`infos`, in the order of `checked`); a false alarm costs one resync.
    */
-  async function afterRead(positions: [stream: string, after: string][]): Promise<{ trimmed: string[]; behind: [string, string][] }> {
-    const checked = positions.filter(([, after]) => after !== '0-0');
-    if (checked.length === 0) return { trimmed: [], behind: [] };
-    const pipeline = command.pipeline();
-    for (const [stream] of checked) pipeline.call('XINFO', 'STREAM', stream);
-    const replies = (await pipeline.exec()) ?? [];
+  function judgeRead(checked: [stream: string, after: string][], infos: unknown[]): { trimmed: string[]; behind: [string, string][] } {
     const trimmed: string[] = [];
     const behind: [string, string][] = [];
     checked.forEach(([stream, after], i) => {
-      const info = (replies[i]?.[1] ?? []) as unknown[];
+      const info = (Array.isArray(infos[i]) ? infos[i] : []) as unknown[];
       const at = info.indexOf('first-entry');
       const first = at >= 0 ? (info[at + 1] as [string, string[]] | null) : null;
       if (first !== null && compareIds(first[0], after) > 0) trimmed.push(stream);
@@ -205,6 +202,9 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
     if (repaired.length > 0) handlers.onGap(repaired, 'repaired');
   }
 
+  /** The streams of the last read with the positions it read from: checked with the next read. */
+  let toCheck: [stream: string, after: string][] = [];
+
   async function loop(): Promise<void> {
     while (!closed) {
       if (lastIds.size === 0 && bad.size === 0) {
@@ -239,27 +239,45 @@ export function createStreamReader(command: RedisClient, handlers: StreamReaderH
         inFlightGeneration = generation;
         // With keys set aside, the read ends in time for their next look.
         const blockMs = bad.size > 0 ? Math.max(10, Math.min(BLOCK_MS, badCheckedAt + recheckBadMs - Date.now())) : BLOCK_MS;
-        const reply = (await blocking.client.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map((k) => lastIds.get(k)!))) as
-          | [string, [string, string[]][]][]
-          | null;
+        // The last read's check goes first, in the same write: its answers come before the read's.
+        const checked = toCheck.filter(([stream, after]) => after !== '0-0' && lastIds.has(stream));
+        toCheck = [];
+        const pipeline = blocking.client.pipeline();
+        const infos = checked.map(
+          ([stream]) => new Promise<unknown>((resolve) => void pipeline.call('XINFO', 'STREAM', stream, (err: unknown, info: unknown) => resolve(err ? null : info))),
+        );
+        const from = keys.map((k) => lastIds.get(k)!);
+        pipeline.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...from);
+        const sent = pipeline.exec();
+        /** Streams the reader skips ahead on (too far behind): to this entry. */
+        const skipTo = new Map<string, string>();
+        if (checked.length > 0) {
+          const { trimmed, behind } = judgeRead(checked, await Promise.all(infos));
+          if (trimmed.length > 0) handlers.onGap(trimmed, 'trimmed');
+          // Too far behind: skip to the newest entry (not removed meanwhile) and resync instead;
+          // what the read in flight returns up to that entry is dropped.
+          for (const [stream, newest] of behind) if (lastIds.has(stream)) skipTo.set(stream, newest);
+          if (skipTo.size > 0) handlers.onGap([...skipTo.keys()], 'behind');
+        }
+        const results = (await sent) ?? [];
         inFlightGeneration = null;
+        const [readError, readReply] = results[results.length - 1] ?? [null, null];
+        if (readError) throw readError;
+        const reply = readReply as [string, [string, string[]][]][] | null;
+        for (const [stream, to] of skipTo) if (lastIds.has(stream) && compareIds(lastIds.get(stream)!, to) < 0) lastIds.set(stream, to);
         if (!reply || closed) continue;
         const entries: StreamEntry[] = [];
-        const positions: [string, string][] = [];
         for (const [stream, items] of reply) {
           const before = lastIds.get(stream);
           if (before === undefined) continue; // removed while we were blocked
-          positions.push([stream, before]);
-          for (const [id, flat] of items) entries.push({ stream, id, fields: toFields(flat) });
-          if (items.length > 0) lastIds.set(stream, items[items.length - 1]![0]);
+          toCheck.push([stream, before]);
+          // Read from where it was sent from, unless skipped ahead meanwhile (then only what follows the skip).
+          const skipped = before !== from[keys.indexOf(stream)];
+          for (const [id, flat] of items) if (!skipped || compareIds(id, before) > 0) entries.push({ stream, id, fields: toFields(flat) });
+          const last = items[items.length - 1]?.[0];
+          if (last !== undefined && (!skipped || compareIds(last, before) > 0)) lastIds.set(stream, last);
         }
         if (entries.length > 0) handlers.onEntries(entries);
-        const { trimmed, behind } = await afterRead(positions);
-        if (trimmed.length > 0) handlers.onGap(trimmed, 'trimmed');
-        // Too far behind: skip to the newest entry (not removed meanwhile) and resync instead.
-        const skipped = behind.filter(([stream]) => lastIds.has(stream));
-        for (const [stream, newest] of skipped) lastIds.set(stream, newest);
-        if (skipped.length > 0) handlers.onGap(skipped.map(([stream]) => stream), 'behind');
       } catch (err) {
         inFlightGeneration = null;
         if (closed) return;

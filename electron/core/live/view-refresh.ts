@@ -2,30 +2,35 @@
 // trip (BullMQ writes nothing on the parent's stream when a child changes bucket), drop the
 // nodes no bucket holds any more, load children that appeared (runtime-added children grow in
 // place), recompute the parents' truncation, and turn what changed into a patch. Each step is
-// a function over the view and the changes found so far.
+// a function over the view and the changes found so far. A refresh is two steps (readRefresh,
+// applyRefresh) so the view's runs can overlap (view-runner.ts): the next refresh reads while
+// this one applies; every node in view remembers the read its data comes from, and a record
+// from an older read than that is not taken.
 //
 // A parent is listed (its first page of each bucket read) only when it must be: a child not in
 // view named it, it is not shown whole, or its counts disagree with the children in view and
-// no further work is on its way to explain it. Otherwise it is read for its counts only: at
-// thousands of children in view that listing was most of a refresh. Children a listing shows
-// in another bucket than the view holds are read in the view's next run (merged with the
-// events that are usually on their way for them), not twice.
+// no further work is on its way to explain it (then it is listed in the view's next run, right
+// after this run's patch went out). Otherwise it is read for its counts only: at thousands of
+// children in view that listing was most of a refresh. Children a listing shows in another
+// bucket than the view holds are read in the view's next run (merged with the events that are
+// usually on their way for them), not twice.
 import type { RedisClient } from '../connection/redis-client';
 import { BUCKETS, type Bucket, type FlowNode, type FlowPatch } from '../../../shared/domain';
 import { queueKeyOf } from '../../../shared/job-keys';
 import { RoundTrips } from '../lua/round-trips';
 import { toFlowNode } from '../tree/flow-node';
-import { loadLevel, loadLevelGroups, type LevelRecord } from '../tree/load-level';
+import { loadLevelGroups, type LevelRecord } from '../tree/load-level';
 import { walkLevels } from '../tree/tree-walk';
 import type { LiveFlowView } from './flow-view';
+import type { ViewWork } from './view-runner';
 
 export interface RefreshDeps {
   redis: RedisClient;
   prefix: string;
   /** Follows the streams of queues new to the view; returns the queue keys newly followed. */
   follow(view: LiveFlowView): Promise<Set<string>>;
-  /** Re-reads these keys of the view in its next run. */
-  schedule(view: LiveFlowView, keys: string[]): void;
+  /** Re-reads these keys of the view in its next run (listing their children when `list`). */
+  schedule(view: LiveFlowView, keys: string[], list?: boolean): void;
   /** Stops following streams no view needs any more (nodes were removed). */
   unfollowUnused(): void;
   /** True when more work for the view came in meanwhile (its next run is certain). */
@@ -46,18 +51,29 @@ interface Seed {
   parent: FlowNode;
 }
 
-/** Re-reads the named jobs (and their parents) and turns the differences into a patch (null: nothing changed). */
-export async function refreshView(view: LiveFlowView, keys: Set<string>, deps: RefreshDeps): Promise<FlowPatch | null> {
+/** A refresh's reads, in: what the records are of, and the ticket of the read they come from. */
+export interface RefreshRead {
+  ticket: number;
+  touched: Set<string>;
+  newChildOf: Set<string>;
+  toList: string[];
+  records: LevelRecord[];
+  trips: RoundTrips;
+}
+
+/**
+ * A refresh's first step: re-reads the named jobs and their parents (one round trip, two when
+ * a named job is new to the view), from the view as it is when the reads go out. Null when
+ * none of them is in view.
+ */
+export async function readRefresh(view: LiveFlowView, work: Pick<ViewWork, 'keys' | 'list'>, deps: Pick<RefreshDeps, 'redis'>): Promise<RefreshRead | null> {
   const trips = new RoundTrips(deps.redis);
-  const { touched, newChildOf } = await touchedKeys(view, keys, deps.redis, trips);
+  const { touched, newChildOf } = await touchedKeys(view, work.keys, deps.redis, trips);
   if (touched.size === 0) return null;
-  const changes: Changes = { upserts: new Map(), removed: [], truncated: [] };
-  /** The records of the parents read (in view, above the view's depth), by key. */
-  const parents = new Map<string, LevelRecord>();
-  const listed = new Set<string>();
   const toList: string[] = [];
   const toCount: string[] = [];
-  for (const key of touched) (mustList(view, key, newChildOf) ? toList : toCount).push(key);
+  for (const key of touched) (mustList(view, key, newChildOf) || (work.list.has(key) && listable(view, key)) ? toList : toCount).push(key);
+  const ticket = view.nextRead();
   const [listedRecords, countedRecords] = await loadLevelGroups(
     trips,
     [
@@ -66,19 +82,26 @@ export async function refreshView(view: LiveFlowView, keys: Set<string>, deps: R
     ],
     true,
   );
-  for (const key of toList) listed.add(key);
-  takeRecords(view, [...listedRecords!, ...countedRecords!], deps.prefix, changes, parents);
-  // Parents read for counts whose counts the children in view do not add up to: listed now,
-  // unless work already on its way re-reads them (then the next run looks again).
+  return { ticket, touched, newChildOf, toList, records: [...listedRecords!, ...countedRecords!], trips };
+}
+
+/**
+ * A refresh's second step, once the runs before it applied: takes the records (but none older
+ * than what the view holds), lists next time the parents whose counts do not add up, loads the
+ * new children, and returns the patch.
+ */
+export async function applyRefresh(view: LiveFlowView, read: RefreshRead, deps: RefreshDeps): Promise<FlowPatch | null> {
+  const { touched, trips, ticket } = read;
+  const changes: Changes = { upserts: new Map(), removed: [], truncated: [] };
+  /** The records of the parents read (in view, above the view's depth), by key. */
+  const parents = new Map<string, LevelRecord>();
+  const listed = new Set(read.toList);
+  takeRecords(view, read.records, ticket, deps.prefix, changes, parents);
+  // Parents read for counts whose counts the children in view do not add up to: read again in
+  // the next run, listed unless more work is on its way anyway (then that run looks again).
+  // Not listed here: this run's patch goes out first.
   const unexplained = [...parents.keys()].filter((k) => !listed.has(k) && !addsUp(view, k, parents.get(k)!));
-  if (unexplained.length > 0) {
-    if (deps.morePending(view)) deps.schedule(view, unexplained);
-    else {
-      const relisted = await loadLevel(trips, unexplained, view.options.pageSize, true);
-      for (const key of unexplained) listed.add(key);
-      takeRecords(view, relisted, deps.prefix, changes, parents);
-    }
-  }
+  if (unexplained.length > 0) deps.schedule(view, unexplained, !deps.morePending(view));
   const listedParents = new Map([...parents].filter(([k]) => listed.has(k)));
   const { seeds, moved } = listedChildren(view, listedParents, touched);
   await walkNewChildren(view, seeds, trips, deps.prefix, changes);
@@ -86,6 +109,12 @@ export async function refreshView(view: LiveFlowView, keys: Set<string>, deps: R
   retruncateParents(view, listedParents, changes);
   await followLateQueues(view, changes, deps);
   return patchOf(view, changes, deps);
+}
+
+/** A node in view that has children listed (above the view's depth). */
+function listable(view: LiveFlowView, key: string): boolean {
+  const node = view.nodes.get(key);
+  return !!node && node.depth < view.options.depth;
 }
 
 /**
@@ -143,10 +172,11 @@ async function touchedKeys(
 }
 
 /** Takes fresh records of nodes in view: changed nodes become upserts, those no bucket holds are removed. */
-function takeRecords(view: LiveFlowView, records: LevelRecord[], prefix: string, changes: Changes, parents: Map<string, LevelRecord>): void {
+function takeRecords(view: LiveFlowView, records: LevelRecord[], ticket: number, prefix: string, changes: Changes, parents: Map<string, LevelRecord>): void {
   for (const record of records) {
     const old = view.nodes.get(record.key);
-    if (!old) continue;
+    // Not in view any more, or in view from a later read (a walk of the run before this one).
+    if (!old || view.readLater(record.key, ticket)) continue;
     const isRoot = record.key === view.root;
     const bucket = record.parentBuckets[0] ?? null;
     if (!isRoot && bucket === null) {
@@ -163,6 +193,7 @@ function takeRecords(view: LiveFlowView, records: LevelRecord[], prefix: string,
         : { kind: 'child', parentKey: old.parentKey!, bucket: bucket ?? old.bucket!, depth: old.depth },
     );
     if (view.put(node)) changes.upserts.set(node.key, node);
+    view.readAt(node.key, ticket);
     if (node.depth < view.options.depth) parents.set(record.key, record);
   }
 }
@@ -207,13 +238,17 @@ async function walkNewChildren(view: LiveFlowView, seeds: Seed[], trips: RoundTr
     byDepth.set(seed.parent.depth + 1, list);
   }
   for (const [depth, atDepth] of byDepth) {
+    const ticket = view.nextRead();
     const walked = await walkLevels(
       trips,
       prefix,
       atDepth.map((s) => ({ key: s.key, placement: { kind: 'child' as const, parentKey: s.parent.key, bucket: s.bucket, depth } })),
       { maxDepth: view.options.depth, pageSize: view.options.pageSize, maxNodes: 50_000, ancestors: new Set([...view.ancestors, ...view.nodes.keys()]) },
     );
-    for (const node of walked.nodes) if (view.put(node)) changes.upserts.set(node.key, node);
+    for (const node of walked.nodes) {
+      if (view.put(node)) changes.upserts.set(node.key, node);
+      view.readAt(node.key, ticket);
+    }
     for (const entry of walked.truncated) view.setBucketEntry(entry);
     const grouped = new Map<string, typeof walked.truncated>();
     for (const entry of walked.truncated) grouped.set(entry.parentKey, [...(grouped.get(entry.parentKey) ?? []), entry]);
