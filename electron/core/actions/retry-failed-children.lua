@@ -146,6 +146,8 @@ do
   local retryKeys, retryOps = {}, {}
   local suffix = { unsuccessful = ":unsuccessful", failed = ":failed", processed = ":processed" }
   local bucketKeyOf = {}  -- parent -> from -> key
+  -- Keys built once per parent and per queue and state (a batch is mostly one parent's children).
+  local depsKeyOf, stateKeyOf = {}, {}
   eachOp(function(i, op, a, b, c)
     if op == "link" or op == "link-waiting" then
       if c == "unsuccessful" or c == "failed" or c == "processed" then
@@ -163,10 +165,24 @@ do
       end
     elseif op == "retry" then
       local queueKey, id = parts(a)
-      if queueKey and (c == "failed" or c == "completed") then ask(zsetAsks, queueKey .. ":" .. c, i, id) end
+      if queueKey and (c == "failed" or c == "completed") then
+        local byState = stateKeyOf[queueKey]
+        if not byState then
+          byState = { failed = queueKey .. ":failed", completed = queueKey .. ":completed" }
+          stateKeyOf[queueKey] = byState
+        end
+        ask(zsetAsks, byState[c], i, id)
+      end
       retryKeys[#retryKeys + 1] = a
       retryOps[#retryOps + 1] = i
-      if b ~= "" then ask(setAsks, b .. ":dependencies", i, a) end
+      if b ~= "" then
+        local deps = depsKeyOf[b]
+        if not deps then
+          deps = b .. ":dependencies"
+          depsKeyOf[b] = deps
+        end
+        ask(setAsks, deps, i, a)
+      end
     end
   end)
   local hasZmscore = true

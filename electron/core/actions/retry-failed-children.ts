@@ -206,25 +206,28 @@ export async function runRetry(
   );
 }
 
-export async function previewRetryFailedChildren(
+/** The preview of a retry: the plan from a fresh read, refused where the run would refuse it. */
+export async function previewRetry(
   redis: RedisClient,
   prefix: string,
-  parentKey: string,
-  opts: RetryOptions = {},
+  start: string,
+  opts: PlanRetryOptions,
+  action: string,
 ): Promise<RetryResult> {
-  assertJobKey(prefix, parentKey);
   const cost = new ActionCost(redis);
-  const guarded = await planFrom(redis, prefix, parentKey, { ...opts, mode: 'children' }, cost);
-  await guardPlan(guarded, 'Retry failed children');
+  const guarded = await planFrom(redis, prefix, start, opts, cost);
+  await guardPlan(guarded, action);
   return withStats(guarded.plan.result, cost);
 }
 
-export async function retryFailedChildren(
-  redis: RedisClient,
-  prefix: string,
-  parentKey: string,
-  opts: RetryOptions = {},
-): Promise<RetryResult> {
-  assertJobKey(prefix, parentKey);
-  return runRetry(redis, prefix, parentKey, { ...opts, mode: 'children' }, 'Retry failed children');
-}
+/** "Retry failed children" through `act` (previewRetry or runRetry): the key checked, the plan in children mode. */
+const childrenAction =
+  (act: typeof runRetry) =>
+  async (redis: RedisClient, prefix: string, parentKey: string, opts: RetryOptions = {}): Promise<RetryResult> => {
+    // async: a bad key is a rejection, as from any other call of the action
+    assertJobKey(prefix, parentKey);
+    return act(redis, prefix, parentKey, { ...opts, mode: 'children' }, 'Retry failed children');
+  };
+
+export const previewRetryFailedChildren = childrenAction(previewRetry);
+export const retryFailedChildren = childrenAction(runRetry);

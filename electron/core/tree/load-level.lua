@@ -98,6 +98,14 @@ end
 -- the count and reports it.)
 local reply = {}
 local r = 0
+-- Appends the strings of `list` (the errors, the parent buckets) when there is one.
+local function append(list)
+  if not list then return end
+  for _, value in ipairs(list) do
+    r = r + 1
+    reply[r] = value
+  end
+end
 local plainHead = {} -- mask -> "hash\0mask,0,0,0", the start of almost every job's head (number formatting is slow in Lua)
 local noValues = {}
 for i = 1, n do
@@ -166,18 +174,8 @@ for i = 1, n do
   end
   r = r + 1
   reply[r] = table.concat(values, "\0", 0, nFields)
-  if errs then
-    for _, message in ipairs(errs) do
-      r = r + 1
-      reply[r] = message
-    end
-  end
-  if holding then
-    for _, b in ipairs(holding) do
-      r = r + 1
-      reply[r] = b
-    end
-  end
+  append(errs)
+  append(holding)
   if pages then
     for b = 1, 4 do
       local page = pages[b]
