@@ -1,8 +1,9 @@
 --[[
   "Remove unprocessed" for the children that are leaves (remove-unprocessed.ts, the leaf path):
   each child of the batch that is, as this script runs, still in the parent's :dependencies, a
-  job hash with no bucket key at all (nothing under it), not locked or in its queue's active
-  list, and not failed or completed, is removed as remove-unprocessed.lua removes a planned
+  job hash with no `:dependencies` (the caller saw no bucket key at all; a new child always
+  lands there first), not locked or in its queue's active list, and not failed or completed, is
+  removed as remove-unprocessed.lua removes a planned
   leaf (removeMany: its state set or list, dedup key, hash and logs, a `removed` event with the
   state it left). Any other child is left as it is, untouched and unreported, for the full path
   (read, plan, remove-unprocessed.lua), which the caller runs for whatever is left; so is the
@@ -14,7 +15,8 @@
   ARGV[2]  JSON object: queue key -> BullMQ layout "5" | "6" | "?" (queue-meta.lua targetList)
   ARGV[3..] the children (job keys), ~1,000 a call; none with a remove-policy failure (the
             caller's search), which the full path takes with its parent
-  Reads:  P:Q:id:dependencies, each child's hash, bucket keys, lock, state sets, active list
+  Reads:  P:Q:id:dependencies, each child's hash and :dependencies, its queue's state sets and
+          active list (the lock only when that list holds anything)
   Writes: as remove-unprocessed.lua for leaves
   Returns { {removed keys}, released "1"|"0", children left in :dependencies }
 ]]
@@ -45,19 +47,15 @@ for from = 1, n, 1000 do
     for i = from, to do ok[i] = ok[i] and keyType(children[i]) == "hash" end
   end
 end
--- No bucket key and no lock: asked 200 children (1,000 keys) at a time, one by one only where one exists.
-local SUFFIXES = { ":dependencies", ":processed", ":failed", ":unsuccessful", ":lock" }
-for from = 1, n, 200 do
-  local to = math.min(from + 199, n)
+-- Still no child of its own: a new child always lands in :dependencies first (the caller saw no
+-- bucket key at all a moment ago), so that one key is asked, 1,000 at a time.
+for from = 1, n, 1000 do
+  local to = math.min(from + 999, n)
   local keys = {}
-  for i = from, to do
-    for _, suffix in ipairs(SUFFIXES) do keys[#keys + 1] = children[i] .. suffix end
-  end
+  for i = from, to do keys[#keys + 1] = children[i] .. ":dependencies" end
   if rcall("EXISTS", unpack(keys)) > 0 then
     for i = from, to do
-      for _, suffix in ipairs(SUFFIXES) do
-        if ok[i] and rcall("EXISTS", children[i] .. suffix) == 1 then ok[i] = false end
-      end
+      if ok[i] and rcall("EXISTS", keys[i - from + 1]) == 1 then ok[i] = false end
     end
   end
 end
@@ -87,10 +85,13 @@ for _, queueKey in ipairs(order) do
       if found then hints[children[q.at[j]]] = state end
     end
   end
+  -- A worker takes a job into the active list and locks it in one script: with the list empty,
+  -- no child of this queue is active (remove-unprocessed.lua's rule too).
   local activeKey = queueKey .. ":active"
   if keyType(activeKey) == "list" and rcall("LLEN", activeKey) > 0 then
     for j, id in ipairs(q.ids) do
-      if ok[q.at[j]] and rcall("LPOS", activeKey, id) then ok[q.at[j]] = false end
+      local i = q.at[j]
+      if ok[i] and (rcall("EXISTS", children[i] .. ":lock") == 1 or rcall("LPOS", activeKey, id)) then ok[i] = false end
     end
   end
 end

@@ -210,6 +210,22 @@ local function inZset(zsetKey, members, out)
   return out
 end
 
+-- A queue's key `P:Q:name`, made once per call (thousands of jobs of one queue share it).
+local queueKeyCache = {}
+local function keyOf(queueKey, name)
+  local names = queueKeyCache[queueKey]
+  if not names then
+    names = {}
+    queueKeyCache[queueKey] = names
+  end
+  local key = names[name]
+  if not key then
+    key = queueKey .. ":" .. name
+    names[name] = key
+  end
+  return key
+end
+
 -- removeJob.lua for a list of job keys: state sets, dedup key, the job's keys, a `removed`
 -- event each (in the order given, with the state it was removed from as `prev`). `hints`
 -- (optional): job key -> the state it was planned in ("waiting" for the lists). `leaves`
@@ -224,7 +240,7 @@ local function removeMany(keys, hints, leaves)
     local queueKey, id = splitKey(key)
     queueOf[i], idOf[i] = queueKey, id
     local hint = hints[key]
-    if hint and IS_ZSET_STATE[hint] and rcall("ZREM", queueKey .. ":" .. hint, id) == 1 then
+    if hint and IS_ZSET_STATE[hint] and rcall("ZREM", keyOf(queueKey, hint), id) == 1 then
       prevOf[id] = hint
     elseif hint == "waiting" then
       late[#late + 1] = i -- the lists first; the zsets only if it is in none of them
@@ -275,7 +291,7 @@ local function removeMany(keys, hints, leaves)
           key .. ":unsuccessful")
       end
       if deleted > 0 then
-        rcall("XADD", queueKey .. ":events", "MAXLEN", "~", maxEvents(queueKey), "*", "event", "removed",
+        rcall("XADD", keyOf(queueKey, "events"), "MAXLEN", "~", maxEvents(queueKey), "*", "event", "removed",
           "jobId", id, "prev", prevOf[id] or "unknown")
       end
     end
