@@ -188,24 +188,23 @@ async function removeLeaves(
   const own = queueKeysOf([parentKey, ...children]);
   const guard = new CompatGuard(redis, () => cost.add());
   guard.prefetch(own);
-  const others = await listing;
-  const found = await findRemovedFailures(cost, [...new Set([...own, ...others])], (Number(timestamp) || 0) - CLOCK_SKEW_MS);
-  const pending = new Set(children);
-  if (found.some((f) => pending.has(f.parentKey))) return null;
-  let layouts: ScriptLayouts;
-  try {
-    layouts = await guard.assert(own, ACTION);
-  } catch (error) {
+  const since = (Number(timestamp) || 0) - CLOCK_SKEW_MS;
+  const searched = listing.then((others) => findRemovedFailures(cost, [...new Set([...own, ...others])], since));
+  const judged = guard.assert(own, ACTION).catch((error: unknown) => {
     if (error instanceof FlowscopeError && error.code === 'REFUSED') return null;
     throw error;
-  }
+  });
+  searched.catch(() => undefined); // awaited below
+  // The batches are made while the search runs.
   const sorted = byQueueAndId(children);
+  const batches: string[][] = [];
+  for (let i = 0; i < sorted.length; i += REMOVE_BATCH_JOBS) batches.push(sorted.slice(i, i + REMOVE_BATCH_JOBS));
+  const pending = new Set(children);
+  const [found, layouts] = await Promise.all([searched, judged]);
+  if (layouts === null || found.some((f) => pending.has(f.parentKey))) return null;
   const now = String(Date.now());
   const layoutArg = JSON.stringify(layouts);
-  const calls = [];
-  for (let i = 0; i < sorted.length; i += REMOVE_BATCH_JOBS) {
-    calls.push({ script: REMOVE_LEAVES, keys: [parentKey], args: [now, layoutArg, ...sorted.slice(i, i + REMOVE_BATCH_JOBS)] });
-  }
+  const calls = batches.map((batch) => ({ script: REMOVE_LEAVES, keys: [parentKey], args: [now, layoutArg, ...batch] }));
   const out: LeafRemoval = { removed: [], released: false, left: 0 };
   for (const r of await cost.trips.run(calls)) {
     const [keys, flag, left] = Array.isArray(r) ? r : [];
