@@ -96,17 +96,18 @@ for _, queueKey in ipairs(order) do
   end
 end
 
-local removed, leaves = {}, {}
+local removed, leaves, removedQueue, removedId = {}, {}, {}, {}
 for i = 1, n do
   local key = children[i]
   if ok[i] then
     removed[#removed + 1] = key
+    removedQueue[#removed], removedId[#removed] = queueOf[i], idOf[i]
     leaves[key] = true
     hints[key] = hints[key] or "waiting"
   end
 end
 for i = 1, #removed, 1000 do rcall("SREM", depsKey, unpack(removed, i, math.min(i + 999, #removed))) end
-removeMany(removed, hints, leaves)
+removeMany(removed, hints, leaves, removedQueue, removedId)
 
 local released = "0"
 local left = rcall("SCARD", depsKey)

@@ -231,14 +231,21 @@ end
 -- (optional): job key -> the state it was planned in ("waiting" for the lists). `leaves`
 -- (optional): job keys checked in this script to be job hashes with no children: their keys
 -- (the hash and its logs, no bucket keys) go in one DEL per 500 jobs instead of one each.
-local function removeMany(keys, hints, leaves)
+-- `queueOf`, `idOf` (optional): each key's queue key and id, when the caller split them already.
+local function removeMany(keys, hints, leaves, queueOf, idOf)
   hints = hints or {}
   leaves = leaves or {}
   local prevOf, byQueue, order, late = {}, {}, {}, {}
-  local queueOf, idOf = {}, {}
+  local split = queueOf == nil
+  if split then queueOf, idOf = {}, {} end
   for i, key in ipairs(keys) do
-    local queueKey, id = splitKey(key)
-    queueOf[i], idOf[i] = queueKey, id
+    local queueKey, id
+    if split then
+      queueKey, id = splitKey(key)
+      queueOf[i], idOf[i] = queueKey, id
+    else
+      queueKey, id = queueOf[i], idOf[i]
+    end
     local hint = hints[key]
     if hint and IS_ZSET_STATE[hint] and rcall("ZREM", keyOf(queueKey, hint), id) == 1 then
       prevOf[id] = hint
