@@ -189,7 +189,9 @@ async function removeLeaves(
   const guard = new CompatGuard(redis, () => cost.add());
   guard.prefetch(own);
   const since = (Number(timestamp) || 0) - CLOCK_SKEW_MS;
-  const searched = listing.then((others) => findRemovedFailures(cost, [...new Set([...own, ...others])], since));
+  // Sent before the batches are made (findRemovedFailures sends its first calls as it is called).
+  const others = await listing;
+  const searched = findRemovedFailures(cost, [...new Set([...own, ...others])], since);
   const judged = guard.assert(own, ACTION).catch((error: unknown) => {
     if (error instanceof FlowscopeError && error.code === 'REFUSED') return null;
     throw error;
