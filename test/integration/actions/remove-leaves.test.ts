@@ -5,6 +5,7 @@
 // each job left, and the run costs fewer round trips than the preview.
 import { describe, expect, it } from 'vitest';
 import { previewRemoveUnprocessed, removeUnprocessed } from '../../../electron/core/actions';
+import { assertCompatible } from '../../../electron/core/actions/version-guard';
 import { readEvents } from '../../helpers/actions-dump';
 import { harnessPerTest, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
@@ -99,5 +100,21 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
     expect(result.removed).toHaveLength(3);
     expect(result.removed.indexOf(subKey)).toBeGreaterThan(result.removed.indexOf(gKey));
     expect(result.releasesParent).toBe(true);
+  });
+  it('a queue the guard refuses holding only a child that stays (failed): no refusal, as the full path judges only the queues it writes', async () => {
+    const h = harness(bullmq);
+    const flow = await h.flows.add({ name: 'parent', queueName: 'parents', children: [{ name: 'w', queueName: 'idle' }] });
+    const parentKey = h.key('parents', flow.job.id!);
+    const failedKey = h.key('pro', 'f1');
+    await h.client.hset(`${h.prefix}:pro:meta`, 'version', 'bullmq-pro:7.9.0');
+    await h.client.hset(failedKey, { name: 'f', data: '{}', opts: '{}', timestamp: Date.now(), finishedOn: Date.now(), failedReason: 'x' });
+    await h.client.zadd(`${h.prefix}:pro:failed`, Date.now(), 'f1');
+    await h.client.sadd(`${parentKey}:dependencies`, failedKey);
+    // The leaf path judges every child's queue first: this one it refuses, so the full path runs.
+    await expect(assertCompatible(h.client, [`${h.prefix}:pro`], 'Remove unprocessed')).rejects.toMatchObject({ code: 'REFUSED' });
+    const result = await removeUnprocessed(h.client, h.prefix, parentKey);
+    expect(result.removed).toEqual([h.key('idle', flow.children![0]!.job.id!)]);
+    expect(result.skipped).toEqual([{ key: failedKey, reason: 'failed with no policy: it blocks the parent until it is retried or removed' }]);
+    expect(await h.client.exists(failedKey)).toBe(1);
   });
 });
