@@ -8,6 +8,13 @@
 // remove-policy children, in no bucket, go with it. Batches take the children oldest first
 // (by queue, creation time, id), the order they sit in a wait list from its tail, where the
 // script's list pass starts: each batch then finds its jobs near the tail.
+//
+// The run's leaf path comes first: when no child has a bucket key (nothing under it) nor a
+// remove-policy failure, there is no subtree to read or plan, and remove-leaves.lua checks each
+// child as remove-unprocessed.lua checks a planned leaf and removes it, leaving whatever it may
+// not remove so (active, failed, completed, gained children, a dangling entry) untouched; the
+// full path then runs for what is left, if anything. A fan-out of 5,000 waiting uploads is so
+// removed without its 5,000 hashes being read first (docs/BENCHMARKS.md "actions").
 import type { RedisClient } from '../connection/redis-client';
 import { ActionCost, withStats } from './cost';
 import { queueKeysOf, splitJobKey } from '../../../shared/job-keys';
