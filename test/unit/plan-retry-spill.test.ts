@@ -56,7 +56,7 @@ describe('planRetry: a node with more re-links than one unit holds', () => {
     const plan = planRetry(fanOut(1500, 0, 'p:1', 'waiting-children'), { mode: 'children' });
     expect(plan.units.map((u) => [u.atomic, u.ops.length])).toEqual([
       [true, MAX_UNIT_OPS],
-      [false, 500],
+      [false, 1500 - MAX_UNIT_OPS],
       [false, 1500],
     ]);
     expect(plan.result.reopened).toEqual([]);
@@ -89,7 +89,9 @@ describe('encodeBatch and packWaves', () => {
     expect(packWaves(small.units, RETRY_BATCH_OPS)).toEqual([packBatches(small.units, RETRY_BATCH_OPS)]);
     const plan = planRetry(fanOut(2500), { mode: 'children' });
     const waves = packWaves(plan.units, RETRY_BATCH_OPS);
-    expect(waves.map((w) => w.map((b) => b.length))).toEqual([[1000, 1000, 501], [1000, 1000, 500]]);
+    // Batches of RETRY_BATCH_OPS: the reopen with the first links, the other 2,500 - (MAX_UNIT_OPS - 1) links; then the 2,500 retries.
+    const sizes = (n: number) => [...Array.from({ length: Math.floor(n / RETRY_BATCH_OPS) }, () => RETRY_BATCH_OPS), ...(n % RETRY_BATCH_OPS ? [n % RETRY_BATCH_OPS] : [])];
+    expect(waves.map((w) => w.map((b) => b.length))).toEqual([[MAX_UNIT_OPS, ...sizes(2500 - (MAX_UNIT_OPS - 1))], sizes(2500)]);
     // The first wave re-links every child and retries none; the second retries them all.
     expect(waves[0]!.flat().every((op) => op.op !== 'retry')).toBe(true);
     expect(waves[1]!.flat().every((op) => op.op === 'retry')).toBe(true);

@@ -39,12 +39,13 @@ export type RetryOp =
 
 /**
  * Most operations in a node's atomic unit (its reopen, the chain above it and the first of its
- * children's re-links). The re-links beyond it follow as a unit that may be spread over batches
- * (each link checking that the node is waiting for children): one script never holds Redis for
- * a whole 20,000-child fan-out (a unit is never split, so a unit of 20,001 operations was one
- * script of ~120 ms on a busy machine).
+ * children's re-links), and the operations of one script (RETRY_BATCH_OPS). The re-links beyond
+ * it follow as a unit that may be spread over batches (each link checking that the node is
+ * waiting for children): one script never holds Redis for a whole 20,000-child fan-out (a unit
+ * is never split, so a unit of 20,001 operations was one script of ~120 ms on a busy machine).
+ * 500 retries are ~4 ms of Redis on an idle machine, ~10 ms at a load of 4 on the bench's.
  */
-export const MAX_UNIT_OPS = 1000;
+export const MAX_UNIT_OPS = 500;
 
 /** Operations that must run in one script (`atomic`), or operations that may be spread over batches (in order). */
 export interface PlanUnit {

@@ -15,7 +15,7 @@ import { asStrings, luaWriteScript } from './lua-script';
 import { queueKeysOf } from '../../../shared/job-keys';
 import { assertJobKey } from './job-key';
 import retryLua from './retry-failed-children.lua?raw';
-import { packBatches, planRetryYielding, type PlanRetryOptions, type PlanUnit, type RetryOp, type RetryPlan } from './plan-retry';
+import { MAX_UNIT_OPS, packBatches, planRetryYielding, type PlanRetryOptions, type PlanUnit, type RetryOp, type RetryPlan } from './plan-retry';
 import { readSubtree } from './read-subtree';
 import type { RetryOptions, RetryResult } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
@@ -23,8 +23,12 @@ import { CompatGuard, type ScriptLayouts } from './version-guard';
 // A test seam: exported for the actions bench (test/bench/actions.bench-run.ts), which times the script alone.
 export const RETRY_FAILED_CHILDREN = luaWriteScript('retry-failed-children', retryLua);
 
-/** Operations per script: ~1,000 keep one script to a few tens of ms of Redis time on a slow machine. */
-export const RETRY_BATCH_OPS = 1000;
+/**
+ * Operations per script: 500 keep one script to a few ms of Redis time (a retried job is the
+ * costliest operation, ~8 µs: HDEL, HMGET, XADD), ~10-20 ms on a loaded machine; a whole atomic
+ * unit (MAX_UNIT_OPS) fits in one.
+ */
+export const RETRY_BATCH_OPS = MAX_UNIT_OPS;
 const MAX_ROUNDS = 3;
 
 function opKeys(op: RetryOp): string[] {
