@@ -79,7 +79,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
     expect(sorted(result.removed)).toEqual(sorted(preview.removed));
     expect(result.removed).toHaveLength(2500);
     expect(result.releasesParent).toBe(true);
-    expect(result.stats.roundTrips).toBeLessThan(preview.stats.roundTrips);
+    expect(result.stats!.roundTrips).toBeLessThan(preview.stats!.roundTrips);
     expect(await h.client.exists(`${parent.key}:dependencies`)).toBe(0);
     expect(await h.client.llen(`${h.prefix}:up-a:wait`)).toBe(0);
     expect(await h.client.llen(`${h.prefix}:up-b:wait`)).toBe(0);
