@@ -247,3 +247,45 @@ describe('the view runner, pipelined', () => {
     expect(log).toEqual(['read k1', 'apply k1', 'read ', 'apply ', 'read k2', 'apply k2']);
   });
 });
+
+describe('the view runner, capped', () => {
+  it('gives a run at most maxKeys keys, the oldest first, and the rest to the runs after it', async () => {
+    const started: ViewWork[] = [];
+    let finish: (() => void) | null = null;
+    let changed = () => {};
+    const runner = new ViewRunner(
+      (_id, work) =>
+        new Promise<boolean>((resolve) => {
+          started.push({ keys: new Set(work.keys), list: new Set(work.list), reload: work.reload });
+          finish = () => resolve(true);
+          changed();
+        }),
+      () => true,
+      1,
+      2,
+    );
+    /** Lets the run in progress finish once `count` runs have started. */
+    const finishRun = (count: number) =>
+      new Promise<void>((resolve) => {
+        changed = () => {
+          if (started.length < count) return;
+          changed = () => {};
+          finish!();
+          resolve();
+        };
+        changed();
+      });
+    runner.add('a', ['k1']);
+    runner.add('a', ['k2', 'k3', 'k4']);
+    runner.add('a', ['p'], true);
+    expect(started.map((w) => [...w.keys])).toEqual([['k1']]);
+    await finishRun(1);
+    await finishRun(2);
+    expect(runner.hasPending('a')).toBe(true); // k4 and p wait
+    await finishRun(3);
+    await runner.settled('a');
+    expect(started.map((w) => [...w.keys])).toEqual([['k1'], ['k2', 'k3'], ['k4', 'p']]);
+    expect(started.map((w) => [...w.list])).toEqual([[], [], ['p']]);
+    expect(runner.busy('a')).toBe(false);
+  });
+});

@@ -39,11 +39,16 @@ export interface FlowSubscriptions {
 }
 
 const MAX_VIEWS_PER_SESSION = 20;
+/**
+ * Most job keys one refresh of a view re-reads (view-runner.ts): a backlog of events goes out
+ * in several short runs, pipelined, instead of one long one that every key waits for.
+ */
+export const MAX_KEYS_PER_RUN = 250;
 
 export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscriptions {
   const views = new Map<string, LiveFlowView>();
   const isOpen = (id: string) => views.has(id);
-  const runner = new ViewRunner(start, isOpen);
+  const runner = new ViewRunner(start, isOpen, 1, MAX_KEYS_PER_RUN);
   const backoff = new ReloadBackoff();
   const schedule = (view: LiveFlowView, keys: string[], list = false) => runner.add(view.id, keys, list);
   const resync = (view: LiveFlowView, why: string) => {

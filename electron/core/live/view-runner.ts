@@ -5,8 +5,9 @@
 // does not wait for a whole run to end before its re-read goes out. Applies stay one at a
 // time, in run order, so patches go out in sequence. Work that arrives meanwhile (keys to
 // re-read, or a reload) is merged into the next run that has not started, so a burst of
-// events costs a few re-reads, not one each. A reload runs alone: nothing before it still
-// applying, nothing after it reading.
+// events costs a few re-reads, not one each; a run takes at most `maxKeys` keys, the oldest
+// first, so that a large backlog goes out in several short runs, the first patch early. A
+// reload runs alone: nothing before it still applying, nothing after it reading.
 
 /** What a view's next run does: re-read these job keys (listing the children of `list`), or reload the whole view. */
 export interface ViewWork {
@@ -38,6 +39,8 @@ export class ViewRunner {
     private readonly alive: (id: string) => boolean,
     /** Runs of a view that may have their reads out at once (1: a run reads once the one before has its reads in). */
     private readonly reads = 1,
+    /** Most keys one run re-reads: more wait for the next run, so each run's reads stay short. */
+    private readonly maxKeys = Infinity,
   ) {}
 
   /** Re-reads these keys in the view's next run (listing the children of each when `list`). */
@@ -89,6 +92,22 @@ export class ViewRunner {
     let work = this.pending.get(id);
     if (!work) this.pending.set(id, (work = { keys: new Set(), list: new Set(), reload: false }));
     return work;
+  }
+
+  /** The next run's share of the pending work: all of it, or its `maxKeys` oldest keys (a reload takes all). */
+  private take(id: string, work: ViewWork): ViewWork {
+    if (work.reload || work.keys.size <= this.maxKeys) {
+      this.pending.delete(id);
+      return work;
+    }
+    const share: ViewWork = { keys: new Set(), list: new Set(), reload: false };
+    for (const key of work.keys) {
+      if (share.keys.size >= this.maxKeys) break;
+      share.keys.add(key);
+      if (work.list.delete(key)) share.list.add(key);
+    }
+    for (const key of share.keys) work.keys.delete(key);
+    return share;
   }
 
   /** Puts a run's work back in front of what is pending (its run was stopped before it applied). */
@@ -160,12 +179,15 @@ export class ViewRunner {
           }
           continue;
         }
-        if (work.reload && !(await applied)) {
-          stop();
-          break;
+        if (work.reload && unapplied > 0) {
+          // A reload waits for the runs before it to apply (then looks at what is pending again).
+          if (!(await applied)) {
+            stop();
+            break;
+          }
+          continue;
         }
-        this.pending.delete(id);
-        const run = this.launch(id, work, applied);
+        const run = this.launch(id, this.take(id, work), applied);
         applied = run.applied;
         if (work.reload) {
           if (!(await applied)) {
