@@ -51,8 +51,8 @@ export function encodeBatch(batch: RetryOp[]): Segment[] {
       segments.push(['reopen', op.key, op.from, op.parent]);
       continue;
     }
-    const [name, parent, from, key] =
-      op.op === 'link' ? [op.parentWaiting ? 'link-waiting' : 'link', op.parent, op.from, op.child] : (['retry', op.parent, op.from, op.key] as const);
+    const name: 'link' | 'link-waiting' | 'retry' = op.op === 'link' ? (op.parentWaiting ? 'link-waiting' : 'link') : 'retry';
+    const [parent, from, key] = op.op === 'link' ? [op.parent, op.from, op.child] : [op.parent, op.from, op.key];
     const last = segments.at(-1);
     if (last && last[0] === name && last[1] === parent && last[2] === from) (last[3] as string[]).push(key);
     else segments.push([name, parent, from, [key]]);
