@@ -180,35 +180,27 @@ end
 -- Bulk membership, 1,000 members a call (SMISMEMBER / ZMSCORE; one by one before Redis 6.2):
 -- out[i] is true when members[i] is in the set / zset.
 local BULK = 1000
-local hasSmismember, hasZmscore = true, true
-local function inSet(setKey, members, out)
+local MEMBERSHIP = {
+  set = { many = "SMISMEMBER", one = "SISMEMBER", hit = function(v) return v == 1 end, bulk = true },
+  zset = { many = "ZMSCORE", one = "ZSCORE", hit = function(v) return v ~= false end, bulk = true },
+}
+local function membership(kind, key, members, out)
+  local m = MEMBERSHIP[kind]
   out = out or {}
   for from = 1, #members, BULK do
     local to = math.min(from + BULK - 1, #members)
-    local replies = hasSmismember and redis.pcall("SMISMEMBER", setKey, unpack(members, from, to)) or nil
+    local replies = m.bulk and redis.pcall(m.many, key, unpack(members, from, to)) or nil
     if type(replies) ~= "table" or replies.err then
-      hasSmismember = false
-      for i = from, to do out[i] = rcall("SISMEMBER", setKey, members[i]) == 1 end
+      m.bulk = false
+      for i = from, to do out[i] = m.hit(rcall(m.one, key, members[i])) end
     else
-      for i = from, to do out[i] = replies[i - from + 1] == 1 end
+      for i = from, to do out[i] = m.hit(replies[i - from + 1]) end
     end
   end
   return out
 end
-local function inZset(zsetKey, members, out)
-  out = out or {}
-  for from = 1, #members, BULK do
-    local to = math.min(from + BULK - 1, #members)
-    local scores = hasZmscore and redis.pcall("ZMSCORE", zsetKey, unpack(members, from, to)) or nil
-    if type(scores) ~= "table" or scores.err then
-      hasZmscore = false
-      for i = from, to do out[i] = rcall("ZSCORE", zsetKey, members[i]) ~= false end
-    else
-      for i = from, to do out[i] = scores[i - from + 1] ~= false end
-    end
-  end
-  return out
-end
+local function inSet(setKey, members, out) return membership("set", setKey, members, out) end
+local function inZset(zsetKey, members, out) return membership("zset", zsetKey, members, out) end
 
 -- A queue's key `P:Q:name`, made once per call (thousands of jobs of one queue share it).
 local queueKeyCache = {}
