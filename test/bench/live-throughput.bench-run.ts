@@ -12,18 +12,15 @@
 //      resync snapshot, then equal Redis, and the reader must be at the stream's end.
 // Targets (issue 13): p95 <= 100 ms at >= 5,000 job events/s, host under one core, nothing missed.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { PushEvent } from '../../shared/contract';
 import type { FlowPatch, FlowSnapshot, FlowTree } from '../../shared/domain';
 import { patchTree } from '../../shared/flow-model';
-import { createCore, type Core } from '../../electron/core/create-core';
-import { memoryLogger } from '../../electron/core/log/logger';
 import { loadTree } from '../../electron/core/tree';
 import { addWideFlow } from '../helpers/flows';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { coreForFile } from '../helpers/core-per-file';
 import { report, type BenchResult } from './measure';
 
 const CHILDREN = 4_000;
@@ -31,21 +28,12 @@ const PAGE_SIZE = 5_000;
 const WORKERS = 2;
 const CONCURRENCY = 200;
 
-let redis: TestRedis;
-let core: Core;
+const { redis, core } = coreForFile({ redis: { own: true } });
 const result: BenchResult = { name: 'live', rows: [], notes: [] };
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' / ');
 
-beforeAll(async () => {
-  redis = await startTestRedis({ own: true });
-  core = await createCore({ shell: 'web', dataDir: mkdtempSync(join(tmpdir(), 'flowscope-bench-')), redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-});
-afterAll(async () => {
-  report(result);
-  await core.close();
-  await redis.stop();
-});
+// The file's afterAll runs before coreForFile closes the core and Redis.
+afterAll(() => report(result));
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

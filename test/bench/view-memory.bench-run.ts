@@ -8,17 +8,13 @@
 // minus before it opened (after a full GC each time, the snapshot the client was answered with
 // not kept), per node in view; the subscribe's answer time and size; and heapUsed again after
 // unsubscribing (the view is let go).
-import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { FlowSnapshot } from '../../shared/domain';
-import { createCore, type Core } from '../../electron/core/create-core';
-import { memoryLogger } from '../../electron/core/log/logger';
 import { writeBigFlow, type BigFlowShape } from '../helpers/big-flow-writer';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { coreForFile } from '../helpers/core-per-file';
 import { report, type BenchResult } from './measure';
 
 setFlagsFromString('--expose-gc');
@@ -29,20 +25,11 @@ const NODE_CAP = 50_000; // the view's default cap (electron/core/tree/tree-opti
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' / ');
 const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-let redis: TestRedis;
-let core: Core;
+const { redis, core } = coreForFile({ redis: { own: true } });
 const result: BenchResult = { name: 'view-memory', rows: [], notes: [] };
 
-beforeAll(async () => {
-  redis = await startTestRedis({ own: true });
-  core = await createCore({ shell: 'web', dataDir: mkdtempSync(join(tmpdir(), 'flowscope-bench-')), redisUrl: redis.url, prefix: redis.prefix, log: memoryLogger() });
-  await core.ready;
-});
-afterAll(async () => {
-  report(result);
-  await core.close();
-  await redis.stop();
-});
+// The file's afterAll runs before coreForFile closes the core and Redis.
+afterAll(() => report(result));
 
 const shapeOf = (queue: string, fan: number, leaves: number): BigFlowShape => ({
   queue,
