@@ -19,8 +19,27 @@
            Paused: P:Q:paused when it exists (only BullMQ 5 writes it) or when wait is empty too
            (both majors' resume move P:Q:paused into wait); wait when it holds jobs and
            P:Q:paused does not (BullMQ 5 would have renamed it away at pause time).
+    keyCache         a maker of `base:name` keys that builds each once per call (thousands of
+                     jobs of one queue, or children of one parent, share them)
 ]]
 local rcall = redis.call
+
+local function keyCache()
+  local made = {}
+  return function(base, name)
+    local names = made[base]
+    if not names then
+      names = {}
+      made[base] = names
+    end
+    local key = names[name]
+    if not key then
+      key = base .. ":" .. name
+      names[name] = key
+    end
+    return key
+  end
+end
 
 local function splitKey(key)
   return string.match(key, "^(.*):([^:]+)$")

@@ -203,20 +203,7 @@ local function inSet(setKey, members, out) return membership("set", setKey, memb
 local function inZset(zsetKey, members, out) return membership("zset", zsetKey, members, out) end
 
 -- A queue's key `P:Q:name`, made once per call (thousands of jobs of one queue share it).
-local queueKeyCache = {}
-local function keyOf(queueKey, name)
-  local names = queueKeyCache[queueKey]
-  if not names then
-    names = {}
-    queueKeyCache[queueKey] = names
-  end
-  local key = names[name]
-  if not key then
-    key = queueKey .. ":" .. name
-    names[name] = key
-  end
-  return key
-end
+local keyOf = keyCache()
 
 -- removeJob.lua for a list of job keys: state sets, dedup key, the job's keys, a `removed`
 -- event each (in the order given, with the state it was removed from as `prev`). `hints`

@@ -144,45 +144,19 @@ do
     g.ops[#g.ops + 1] = i
   end
   local retryKeys, retryOps = {}, {}
-  local suffix = { unsuccessful = ":unsuccessful", failed = ":failed", processed = ":processed" }
-  local bucketKeyOf = {}  -- parent -> from -> key
-  -- Keys built once per parent and per queue and state (a batch is mostly one parent's children).
-  local depsKeyOf, stateKeyOf = {}, {}
+  -- Keys built once per call: a batch is mostly one parent's children, of one queue.
+  local keyOf = keyCache()
   eachOp(function(i, op, a, b, c)
     if op == "link" or op == "link-waiting" then
       if c == "unsuccessful" or c == "failed" or c == "processed" then
-        local byFrom = bucketKeyOf[b]
-        if not byFrom then
-          byFrom = {}
-          bucketKeyOf[b] = byFrom
-        end
-        local key = byFrom[c]
-        if not key then
-          key = b .. suffix[c]
-          byFrom[c] = key
-        end
-        ask(c == "unsuccessful" and zsetAsks or hashAsks, key, i, a)
+        ask(c == "unsuccessful" and zsetAsks or hashAsks, keyOf(b, c), i, a)
       end
     elseif op == "retry" then
       local queueKey, id = parts(a)
-      if queueKey and (c == "failed" or c == "completed") then
-        local byState = stateKeyOf[queueKey]
-        if not byState then
-          byState = { failed = queueKey .. ":failed", completed = queueKey .. ":completed" }
-          stateKeyOf[queueKey] = byState
-        end
-        ask(zsetAsks, byState[c], i, id)
-      end
+      if queueKey and (c == "failed" or c == "completed") then ask(zsetAsks, keyOf(queueKey, c), i, id) end
       retryKeys[#retryKeys + 1] = a
       retryOps[#retryOps + 1] = i
-      if b ~= "" then
-        local deps = depsKeyOf[b]
-        if not deps then
-          deps = b .. ":dependencies"
-          depsKeyOf[b] = deps
-        end
-        ask(setAsks, deps, i, a)
-      end
+      if b ~= "" then ask(setAsks, keyOf(b, "dependencies"), i, a) end
     end
   end)
   local hasZmscore = true
