@@ -4,7 +4,7 @@
 // keys' slot (BullMQ's keys under a hash-tagged prefix all share one), and CLIENT UNBLOCK must
 // reach that same node, so both go to that node directly.
 import { Redis } from 'ioredis';
-import { isCluster, reviveEnded, type RedisClient } from './redis-client';
+import { closeClient, isCluster, reviveEnded, type RedisClient } from './redis-client';
 
 export interface BlockingConnection {
   readonly client: Redis;
@@ -31,7 +31,7 @@ export async function openBlockingConnection(command: RedisClient, key: string):
       unblock: async (id) => void (await command.call('CLIENT', 'UNBLOCK', String(id))),
       close: () => {
         closed = true;
-        client.disconnect();
+        closeClient(client);
       },
     };
   }
@@ -44,6 +44,6 @@ export async function openBlockingConnection(command: RedisClient, key: string):
   return {
     client,
     unblock: async (id) => void (await (waker ?? client).call('CLIENT', 'UNBLOCK', String(id))),
-    close: () => client.disconnect(),
+    close: () => closeClient(client),
   };
 }

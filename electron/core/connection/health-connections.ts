@@ -9,13 +9,18 @@
 // While one is not ready (opening, or reconnecting after a CLIENT KILL) its server is PINGed on
 // the command client's own connection instead, as before.
 import { Redis, type RedisOptions } from 'ioredis';
-import { isCluster, type RedisClient } from './redis-client';
+import { closeClient, isCluster, type RedisClient } from './redis-client';
 
 /** CLIENT LIST shows the health connections under this name. */
 export const HEALTH_CONNECTION_NAME = 'flowscope-health';
 
 export interface HealthConnections {
-  /** Opens (or moves) the health connections for `command` now, so the first PING finds them ready. */
+  /**
+   * Closes the health connections of servers `command` no longer talks to (a failover, a
+   * cluster's masters changing). New ones open on their server's first PING, one health interval
+   * after the connection is ready: a one-shot CLI command that is over by then opens none (one
+   * closed while it was still being set up kept the process alive for ioredis's 2 s timer).
+   */
   follow(command: RedisClient): void;
   /** PINGs every server `command` sends commands to; resolves when all answered. */
   pingAll(command: RedisClient): Promise<unknown>;
@@ -86,16 +91,15 @@ export function openHealthConnections(): HealthConnections {
     return client;
   };
 
-  /** The health connections match the command client's servers: new ones opened, old ones closed. */
+  /** The health connections match the command client's servers: old ones closed (new ones open on their first PING). */
   const follow = (command: RedisClient): Target[] => {
     const targets = targetsOf(command);
     const wanted = new Set(targets.map((t) => t.key));
     for (const [key, client] of open) {
       if (wanted.has(key)) continue;
       open.delete(key);
-      client.disconnect();
+      closeClient(client);
     }
-    for (const target of targets) connectionFor(target);
     return targets;
   };
 
@@ -115,7 +119,7 @@ export function openHealthConnections(): HealthConnections {
     },
     close() {
       closed = true;
-      for (const client of open.values()) client.disconnect();
+      for (const client of open.values()) closeClient(client);
       open.clear();
     },
   };

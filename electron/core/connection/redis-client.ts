@@ -23,3 +23,16 @@ export function reviveEnded(client: Redis, closedByUs: () => boolean, delayMs = 
     }, delayMs).unref();
   });
 }
+
+/**
+ * Closes a client for good, leaving no socket behind. ioredis's disconnect() ends the socket
+ * and waits for the server to close it, but a socket still being set up (connected, its
+ * CLIENT SETNAME / INFO not answered yet) is only destroyed by ioredis's own 2 s timer: a
+ * one-shot CLI command that closed then stayed alive 2 s after its answer. Such a socket,
+ * which carries nothing anyone waits for, is destroyed at once; a ready one is ended as before.
+ */
+export function closeClient(client: RedisClient): void {
+  const settingUp = !isCluster(client) && client.status !== 'ready' ? client.stream : undefined;
+  client.disconnect();
+  settingUp?.destroy();
+}

@@ -21,7 +21,7 @@ import type { ConnectionSettings } from '../../../shared/redis-url';
 import { clusterPlan, planClient, type ClientPlan } from './client-options';
 import { openHealthConnections } from './health-connections';
 import { describeTopology } from './topology';
-import { reviveEnded, type RedisClient } from './redis-client';
+import { closeClient, reviveEnded, type RedisClient } from './redis-client';
 
 export interface RedisConnection {
   /** The client; throws REDIS_UNAVAILABLE until the first attempt has settled. */
@@ -220,7 +220,7 @@ export function openRedisConnection(settings: ConnectionSettings): RedisConnecti
       clearInterval(health);
       healthConnections.close();
       emitter.removeAllListeners();
-      client.disconnect();
+      closeClient(client);
       settle();
     },
   };

@@ -1,12 +1,16 @@
 // The health check's own connection (electron/core/connection/health-connections.ts): one per
 // server, named in CLIENT LIST; killed with CLIENT KILL it is opened again without a false
 // "not responding"; with every connection killed the core reconnects; either way a Redis that
-// then stops answering is still noticed within 2 s; and closing the core leaves no connection.
+// then stops answering is still noticed within 2 s; it opens on the first PING, not before; and
+// closing the core leaves no connection.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../shared/domain';
+import { Redis } from 'ioredis';
+import { openHealthConnections } from '../../../electron/core/connection/health-connections';
+import { closeClient } from '../../../electron/core/connection/redis-client';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { memoryLogger } from '../../../electron/core/log/logger';
 import { nextStatus } from '../../helpers/core-status';
@@ -73,6 +77,21 @@ describe('the health check connection', () => {
       return now.length === before ? now : false;
     });
     expect(after.filter((c) => c.health)).toEqual([]);
+  });
+
+  it('opens on the first PING, not when the command connection is ready: a CLI command over by then opens none', async () => {
+    // One opened at ready and closed while still being set up kept `flowscope queues` alive
+    // for ioredis's 2 s disconnect timer after its answer.
+    const command = new Redis(redis.connection);
+    cleanups.push(() => closeClient(command));
+    await new Promise((resolve) => command.once('ready', resolve));
+    const health = openHealthConnections();
+    cleanups.push(() => health.close());
+    health.follow(command);
+    expect(health.size).toBe(0);
+    await health.pingAll(command);
+    expect(health.size).toBe(1);
+    expect((await healthClients()).length).toBe(1);
   });
 
   it('killed with CLIENT KILL: opened again, no NOT_RESPONDING meanwhile, and a hang is still noticed within 2 s', async () => {
