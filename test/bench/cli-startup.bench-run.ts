@@ -4,27 +4,25 @@
 // built from the sources into a throwaway folder and run as bin.js runs it.
 // Targets: both ratios <= 1.5.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'vite';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildCli, type BuiltCli } from '../helpers/built-cli';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ms, report, type BenchResult } from './measure';
 
-const root = resolve(import.meta.dirname, '../..');
 const RUNS = 21;
 const WARMUP = 3;
 let redis: TestRedis;
+let cli: BuiltCli;
+/** The folder the CLI was built into (its bin.mjs beside cli.js). */
 let outDir: string;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  // Inside the project, so the bundle (and the bare client) find node_modules as out/host does.
-  outDir = mkdtempSync(join(root, 'node_modules', '.flowscope-bench-cli-'));
-  await build({ configFile: join(root, 'electron/host/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  // What electron/host/bin.js does once it found the build.
-  writeFileSync(join(outDir, 'bin.mjs'), "const { runCli, processIo } = await import('./cli.js');\nprocess.exitCode = await runCli(process.argv.slice(2), processIo());\n");
+  cli = await buildCli();
+  outDir = dirname(cli.run);
   writeFileSync(
     join(outDir, 'bare-scan.mjs'),
     [
@@ -40,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await redis.stop();
-  rmSync(outDir, { recursive: true, force: true });
+  cli?.remove();
 });
 
 function timeProcess(args: string[]): number {
@@ -72,7 +70,7 @@ function sideBySide(a: string[], b: string[]) {
 it('flowscope --version and queues start within 1.5x of node -e 0 and a bare ioredis SCAN', () => {
   const result: BenchResult = { name: 'cli-startup', rows: [], notes: [] };
   const before = loadavg();
-  const bin = join(outDir, 'bin.mjs');
+  const bin = cli.run;
 
   /** A row of one side-by-side: flowscope against its floor, the median pair ratio against the 1.5x target. */
   const row = (what: string, { a, b, pairRatio }: ReturnType<typeof sideBySide>) => ({
