@@ -165,6 +165,38 @@ export class FlowHarness {
     return { id, key: this.key(flow.queueName, id) };
   }
 
+  /**
+   * A fan-out of `children` ignore-policy `item`s (one attempt, data `{ n }`) on `items` under
+   * `fan-out` on `parents`, run by this harness's workers until the parent completes: the items
+   * `fails(n)` picks fail ('item' broken meanwhile, fixed after), and the parent returns how many
+   * results it got. Returns the parent.
+   */
+  async settledFanOut(children: number, fails: (n: number) => boolean): Promise<{ key: string; id: string }> {
+    this.broken.add('item');
+    this.worker(
+      'items',
+      async (job) => {
+        if (job.data.fail && this.broken.has('item')) throw new Error('item is broken');
+        return job.data.n;
+      },
+      { concurrency: 200 },
+    );
+    this.worker('parents', async (job) => Object.keys(await job.getChildrenValues()).length);
+    const parent = await this.addFlow({
+      name: 'fan-out',
+      queueName: 'parents',
+      children: Array.from({ length: children }, (_, n) => ({
+        name: 'item',
+        queueName: 'items',
+        data: { n, fail: fails(n) },
+        opts: { attempts: 1, ignoreDependencyOnFailure: true },
+      })),
+    });
+    await waitForState(this.queue('parents'), parent.id, 'completed', 120_000);
+    this.broken.delete('item');
+    return parent;
+  }
+
   async close(): Promise<void> {
     for (const release of this.holds.splice(0)) release();
     await Promise.all(this.workers.map((w) => w.close(true)));
@@ -176,6 +208,15 @@ export class FlowHarness {
 /** A leaf child spec with a policy and one attempt (a failure is final at once). */
 export function leaf(name: string, queueName: string, policy: ChildPolicy, extra: Record<string, unknown> = {}): FlowJob {
   return { name, queueName, data: {}, opts: { attempts: 1, ...policyOpts(policy), ...extra } };
+}
+
+/** One child in each state a job with no worker waits in, on the `idle` queue: waiting `w`, delayed `d`, prioritized `pr`. */
+export function idleChildren(): FlowJob[] {
+  return [
+    { name: 'w', queueName: 'idle' },
+    { name: 'd', queueName: 'idle', opts: { delay: 60_000 } },
+    { name: 'pr', queueName: 'idle', opts: { priority: 3 } },
+  ];
 }
 
 /** Leaf specs (leaf) named `names` on the `leaves` queue, all with `policy`. */

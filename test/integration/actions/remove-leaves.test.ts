@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { previewRemoveUnprocessed, removeUnprocessed } from '../../../electron/core/actions';
 import { assertCompatible } from '../../../electron/core/actions/version-guard';
 import { readEvents } from '../../helpers/actions-dump';
-import { harnessPerTest, leaf } from '../../helpers/actions-harness';
+import { harnessPerTest, idleChildren, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { withoutStats } from './stats';
 import { testRedisForFile } from '../../helpers/redis-per-file';
@@ -24,9 +24,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
       name: 'parent',
       queueName: 'parents',
       children: [
-        { name: 'w', queueName: 'idle' },
-        { name: 'd', queueName: 'idle', opts: { delay: 60_000 } },
-        { name: 'pr', queueName: 'idle', opts: { priority: 3 } },
+        ...idleChildren(),
         { name: 'act', queueName: 'busy' },
         leaf('f', 'leaves', 'none'),
         leaf('done', 'leaves', 'none'),

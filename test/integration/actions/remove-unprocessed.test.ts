@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { previewRemoveUnprocessed, removeUnprocessed } from '../../../electron/core/actions';
 import { readEvents } from '../../helpers/actions-dump';
-import { agg, harnessPerTest, leaf } from '../../helpers/actions-harness';
+import { agg, harnessPerTest, idleChildren, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
@@ -28,9 +28,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
         name: 'parent',
         queueName: 'parents',
         children: [
-          { name: 'w', queueName: 'idle' },
-          { name: 'd', queueName: 'idle', opts: { delay: 60_000 } },
-          { name: 'pr', queueName: 'idle', opts: { priority: 3 } },
+          ...idleChildren(),
           { name: 'sub', queueName: 'idle', children: [{ name: 'g1', queueName: 'idle' }, leaf('g2', 'leaves', 'none')] },
           { name: 'guarded', queueName: 'idle', children: [{ name: 'gact', queueName: 'busy' }] },
           { name: 'act', queueName: 'busy' },

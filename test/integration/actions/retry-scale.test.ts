@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { previewRetryFailedChildren, retryFailedChildren } from '../../../electron/core/actions';
 import { FlowHarness } from '../../helpers/actions-harness';
-import { waitForState, waitUntil } from '../../helpers/actions-wait';
+import { waitUntil } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 
@@ -18,30 +18,9 @@ describe('retry failed children at scale', () => {
   it(`retries ${CHILDREN / 2} failed children of a ${CHILDREN}-child parent across batches, as previewed`, async () => {
     const h = new FlowHarness(redis);
     try {
-      h.broken.add('item');
-      h.worker(
-        'items',
-        async (job) => {
-          if (job.data.fail && h.broken.has('item')) throw new Error('item is broken');
-          return job.data.n;
-        },
-        { concurrency: 200 },
-      );
-      h.worker('parents', async (job) => Object.keys(await job.getChildrenValues()).length);
-      const parent = await h.addFlow({
-        name: 'fan-out',
-        queueName: 'parents',
-        children: Array.from({ length: CHILDREN }, (_, n) => ({
-          name: 'item',
-          queueName: 'items',
-          data: { n, fail: n % 2 === 0 },
-          opts: { attempts: 1, ignoreDependencyOnFailure: true },
-        })),
-      });
-      await waitForState(h.queue('parents'), parent.id, 'completed', 120_000);
+      const parent = await h.settledFanOut(CHILDREN, (n) => n % 2 === 0);
       expect((await h.queue('parents').getJob(parent.id))!.returnvalue).toBe(CHILDREN / 2);
       expect(await h.client.hlen(`${parent.key}:failed`)).toBe(CHILDREN / 2);
-      h.broken.delete('item');
       // Paused, so the workers of this process do not run the retried children before we look.
       await h.queue('items').pause();
       await h.queue('parents').pause();

@@ -9,7 +9,7 @@ import { retryFailedChildren } from '../../../electron/core/actions';
 import { ActionCost } from '../../../electron/core/actions/cost';
 import { applyRetryPlan, guardPlan, planFrom, RETRY_BATCH_OPS } from '../../../electron/core/actions/retry-failed-children';
 import { FlowHarness } from '../../helpers/actions-harness';
-import { waitForState, waitUntil } from '../../helpers/actions-wait';
+import { waitUntil } from '../../helpers/actions-wait';
 import { testRedisForFile } from '../../helpers/redis-per-file';
 import { withoutStats } from './stats';
 
@@ -22,28 +22,7 @@ describe('retry failed children: re-links spread over batches', () => {
   it('a re-link batch that meets a changed Redis sends no retry; the next run retries every child', async () => {
     const h = new FlowHarness(redis);
     try {
-      h.broken.add('item');
-      h.worker(
-        'items',
-        async (job) => {
-          if (h.broken.has('item')) throw new Error('item is broken');
-          return job.data.n;
-        },
-        { concurrency: 200 },
-      );
-      h.worker('parents', async (job) => Object.keys(await job.getChildrenValues()).length);
-      const parent = await h.addFlow({
-        name: 'fan-out',
-        queueName: 'parents',
-        children: Array.from({ length: CHILDREN }, (_, n) => ({
-          name: 'item',
-          queueName: 'items',
-          data: { n },
-          opts: { attempts: 1, ignoreDependencyOnFailure: true },
-        })),
-      });
-      await waitForState(h.queue('parents'), parent.id, 'completed', 120_000);
-      h.broken.delete('item');
+      const parent = await h.settledFanOut(CHILDREN, () => true);
       await h.queue('items').pause();
       await h.queue('parents').pause();
 
