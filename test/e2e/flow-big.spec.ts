@@ -34,6 +34,19 @@ test('a 10,000-node flow opens quickly with a small DOM', async ({ page }) => {
 
   const atOpen = await page.getByTestId('flow-node').count();
   await page.screenshot({ path: 'docs/screenshots/flow-big.png' });
+  // A card's badge line shows each badge whole or not at all: the attempts beside a region's
+  // waiting-children pill and unprocessed badge were cut to a fragment ("0" of "0/1").
+  const cutBadges = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="flow-node"] .job-node-badges')].flatMap((row) => {
+      const box = row.getBoundingClientRect();
+      return [...row.children].flatMap((badge) => {
+        const b = badge.getBoundingClientRect();
+        const shown = b.top < box.bottom;
+        return shown && b.right > box.right + 0.5 ? [`${badge.textContent} (${Math.round(b.right - box.right)} px cut)`] : [];
+      });
+    }),
+  );
+  expect(cutBadges).toEqual([]);
   await page.getByRole('button', { name: 'Zoom to fit' }).click();
   await page.waitForTimeout(600);
   const fitted = await page.getByTestId('flow-node').count();
