@@ -14,26 +14,17 @@ import removeSubtreeLua from './remove-subtree.lua?raw';
 import queueMetaLua from './queue-meta.lua?raw';
 import { ActionCost, withStats } from './cost';
 import { CLOCK_SKEW_MS, findRemovedFailures, queuesWithFailedSets, type RemovedFailure } from './find-failed-children';
-import { guardPlan, planFrom, runRetry } from './retry-failed-children';
-import type { PromoteResult, RemoveJobResult, RetryOptions, RetryResult, SearchOptions } from './types';
+import { previewRetry, retryAction, runRetry } from './retry-failed-children';
+import type { PromoteResult, RemoveJobResult, SearchOptions } from './types';
 import { assertCompatible, type ScriptLayouts } from './version-guard';
 
 const REMOVE_JOB = luaWriteScript('remove-job', queueMetaLua, removeSubtreeLua, removeJobLua);
 const PROMOTE_JOB = luaWriteScript('promote-job', queueMetaLua, promoteLua);
 
-export async function previewRetryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
-  assertJobKey(prefix, key);
-  const cost = new ActionCost(redis);
-  const guarded = await planFrom(redis, prefix, key, { ...opts, mode: 'job' }, cost);
-  await guardPlan(guarded, 'Retry job');
-  return withStats(guarded.plan.result, cost);
-}
+export const previewRetryJob = retryAction(previewRetry, 'job', 'Retry job');
 
 /** A failed job back to wait; with failed children of its own it is reopened instead, like a failed child in a cascade. */
-export async function retryJob(redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> {
-  assertJobKey(prefix, key);
-  return runRetry(redis, prefix, key, { ...opts, mode: 'job' }, 'Retry job');
-}
+export const retryJob = retryAction(runRetry, 'job', 'Retry job');
 
 /**
  * A dry run with `layouts` null (it writes nothing); a real run with the guard's layouts.

@@ -166,13 +166,10 @@ export async function applyRetryPlan(plan: RetryPlan, opts: RetryOptions, layout
  * the result. Throws REFUSED (with what was applied so far in `details`) when Redis keeps
  * changing under the action.
  */
-export async function runRetry(
-  redis: RedisClient,
-  prefix: string,
-  start: string,
-  opts: PlanRetryOptions,
-  action: string,
-): Promise<RetryResult> {
+/** A retry's preview or run from `start`, named `action` in what it says. */
+type RetryAct = (redis: RedisClient, prefix: string, start: string, opts: PlanRetryOptions, action: string) => Promise<RetryResult>;
+
+export const runRetry: RetryAct = async (redis, prefix, start, opts, action) => {
   const cost = new ActionCost(redis);
   const done: RetryResult = { retried: [], reopened: [], skipped: [] };
   let lastConflict: { key: string; reason: string } | null = null;
@@ -208,30 +205,27 @@ export async function runRetry(
       `${done.retried.length} retried and ${done.reopened.length} reopened so far; run it again.`,
     { ...done, conflict: lastConflict },
   );
-}
+};
 
 /** The preview of a retry: the plan from a fresh read, refused where the run would refuse it. */
-export async function previewRetry(
-  redis: RedisClient,
-  prefix: string,
-  start: string,
-  opts: PlanRetryOptions,
-  action: string,
-): Promise<RetryResult> {
+export const previewRetry: RetryAct = async (redis, prefix, start, opts, action) => {
   const cost = new ActionCost(redis);
   const guarded = await planFrom(redis, prefix, start, opts, cost);
   await guardPlan(guarded, action);
   return withStats(guarded.plan.result, cost);
-}
+};
 
-/** "Retry failed children" through `act` (previewRetry or runRetry): the key checked, the plan in children mode. */
-const childrenAction =
-  (act: typeof runRetry) =>
-  async (redis: RedisClient, prefix: string, parentKey: string, opts: RetryOptions = {}): Promise<RetryResult> => {
+/**
+ * A retry action as the API takes it, through `act` (previewRetry or runRetry): the key checked,
+ * then planned in `mode` ('children': Retry failed children; 'job': Retry job).
+ */
+export const retryAction =
+  (act: RetryAct, mode: PlanRetryOptions['mode'], action: string) =>
+  async (redis: RedisClient, prefix: string, key: string, opts: RetryOptions = {}): Promise<RetryResult> => {
     // async: a bad key is a rejection, as from any other call of the action
-    assertJobKey(prefix, parentKey);
-    return act(redis, prefix, parentKey, { ...opts, mode: 'children' }, 'Retry failed children');
+    assertJobKey(prefix, key);
+    return act(redis, prefix, key, { ...opts, mode }, action);
   };
 
-export const previewRetryFailedChildren = childrenAction(previewRetry);
-export const retryFailedChildren = childrenAction(runRetry);
+export const previewRetryFailedChildren = retryAction(previewRetry, 'children', 'Retry failed children');
+export const retryFailedChildren = retryAction(runRetry, 'children', 'Retry failed children');
