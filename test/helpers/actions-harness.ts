@@ -219,6 +219,15 @@ export function idleChildren(): FlowJob[] {
   ];
 }
 
+/**
+ * A parent's children in every state, once the test runs `h.start({ broken: ['f'], leaves: ['leaves'] })`
+ * and `h.heldWorker('busy', …)`: idleChildren, then `extra`, then `act` held active on busy, `f`
+ * failed and `done` completed on leaves (no policy).
+ */
+export function everyStateChildren(...extra: FlowJob[]): FlowJob[] {
+  return [...idleChildren(), ...extra, { name: 'act', queueName: 'busy' }, leaf('f', 'leaves', 'none'), leaf('done', 'leaves', 'none')];
+}
+
 /** Leaf specs (leaf) named `names` on the `leaves` queue, all with `policy`. */
 export function leavesOf(policy: ChildPolicy, ...names: string[]): FlowJob[] {
   return names.map((name) => leaf(name, 'leaves', policy));

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { previewRemoveUnprocessed, removeUnprocessed } from '../../../electron/core/actions';
 import { assertCompatible } from '../../../electron/core/actions/version-guard';
 import { readEvents } from '../../helpers/actions-dump';
-import { harnessPerTest, idleChildren, leaf } from '../../helpers/actions-harness';
+import { everyStateChildren, harnessPerTest } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { withoutStats } from './stats';
 import { testRedisForFile } from '../../helpers/redis-per-file';
@@ -23,12 +23,7 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
     const flow = await h.flows.add({
       name: 'parent',
       queueName: 'parents',
-      children: [
-        ...idleChildren(),
-        { name: 'act', queueName: 'busy' },
-        leaf('f', 'leaves', 'none'),
-        leaf('done', 'leaves', 'none'),
-      ],
+      children: everyStateChildren(),
     });
     const key = (name: string) => {
       const node = flow.children!.find((c) => c.job.name === name)!;

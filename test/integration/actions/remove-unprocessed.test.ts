@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { previewRemoveUnprocessed, removeUnprocessed } from '../../../electron/core/actions';
 import { readEvents } from '../../helpers/actions-dump';
-import { agg, harnessPerTest, idleChildren, leaf } from '../../helpers/actions-harness';
+import { agg, everyStateChildren, harnessPerTest, leaf } from '../../helpers/actions-harness';
 import { BULLMQ_VERSIONS } from '../../helpers/bullmq-versions';
 import { waitForState } from '../../helpers/actions-wait';
 import { withoutStats } from './stats';
@@ -27,14 +27,10 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
       const flow = await h.flows.add({
         name: 'parent',
         queueName: 'parents',
-        children: [
-          ...idleChildren(),
+        children: everyStateChildren(
           { name: 'sub', queueName: 'idle', children: [{ name: 'g1', queueName: 'idle' }, leaf('g2', 'leaves', 'none')] },
           { name: 'guarded', queueName: 'idle', children: [{ name: 'gact', queueName: 'busy' }] },
-          { name: 'act', queueName: 'busy' },
-          leaf('f', 'leaves', 'none'),
-          leaf('done', 'leaves', 'none'),
-        ],
+        ),
       });
       const key = (name: string) => {
         const find = (node: typeof flow): string | undefined =>
