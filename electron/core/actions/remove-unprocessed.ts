@@ -27,7 +27,7 @@ import { planRemoveUnprocessed, type RemoveItem, type RemovePlan } from './plan-
 import { readSubtree } from './read-subtree';
 import removeLeavesLua from './remove-leaves.lua?raw';
 import removeUnprocessedLua from './remove-unprocessed.lua?raw';
-import { jobOf, type Snapshot } from './snapshot';
+import { jobOf } from './snapshot';
 import type { RemoveUnprocessedResult, SearchOptions, SkippedJob } from './types';
 import { CompatGuard, type ScriptLayouts } from './version-guard';
 
@@ -62,10 +62,10 @@ function parseReply(reply: unknown): BatchReply {
  * pushed them. Each item's sort key is made once (a comparator that looked the jobs up cost
  * ~25 ms for 5,000 children).
  */
-function sortOldestFirst(snapshot: Snapshot, items: RemoveItem[]): RemoveItem[] {
+function inPushOrder<T>(items: T[], keyOf: (item: T) => { queueKey: string; timestamp: number; id: string }): T[] {
   const keyed = items.map((item) => {
-    const job = jobOf(snapshot, item.key);
-    return { item, queueKey: job.queueKey, timestamp: job.timestamp, id: job.id, n: Number(job.id) };
+    const { queueKey, timestamp, id } = keyOf(item);
+    return { item, queueKey, timestamp, id, n: Number(id) };
   });
   keyed.sort((x, y) => {
     if (x.queueKey !== y.queueKey) return x.queueKey < y.queueKey ? -1 : 1;
@@ -119,7 +119,7 @@ async function planned(
     cost,
   );
   const plan = planRemoveUnprocessed(snapshot);
-  plan.items = sortOldestFirst(snapshot, plan.items);
+  plan.items = inPushOrder(plan.items, (item) => jobOf(snapshot, item.key));
   // The preview lists them in the order the run removes them.
   plan.result.removed = plan.items.flatMap((item) => item.subtree);
   const layouts = await guard.assert(queueKeysOf([parentKey, ...plan.result.removed]), ACTION);
@@ -153,20 +153,6 @@ interface LeafRemoval {
   released: boolean;
   /** Children still in :dependencies after the last batch. */
   left: number;
-}
-
-/** By queue, then id (numerically when both are numbers): near the order BullMQ pushed them, without their hashes. */
-function byQueueAndId(keys: string[]): string[] {
-  const keyed = keys.map((key) => {
-    const { queueKey, id } = splitJobKey(key);
-    return { key, queueKey, id, n: Number(id) };
-  });
-  keyed.sort((x, y) => {
-    if (x.queueKey !== y.queueKey) return x.queueKey < y.queueKey ? -1 : 1;
-    if (Number.isFinite(x.n) && Number.isFinite(y.n) && x.n !== y.n) return x.n - y.n;
-    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-  });
-  return keyed.map((k) => k.key);
 }
 
 /**
@@ -205,7 +191,8 @@ async function removeLeaves(
   });
   searched.catch(() => undefined); // awaited below
   // The batches are made while the search runs.
-  const sorted = byQueueAndId(children);
+  // Near the order BullMQ pushed them, without their hashes: by queue, then id.
+  const sorted = inPushOrder(children, (key) => ({ ...splitJobKey(key), timestamp: 0 }));
   const batches: string[][] = [];
   for (let i = 0; i < sorted.length; i += REMOVE_BATCH_JOBS) batches.push(sorted.slice(i, i + REMOVE_BATCH_JOBS));
   const pending = new Set(children);
