@@ -87,6 +87,31 @@ describe('the first look at a flow whose live view is still loading', () => {
     expect(calls.filter((c) => c.method === 'getChildrenPage')).toHaveLength(0);
   });
 
+  it('Down on a parent whose children the first look did not read moves to its first child once the view is in', async () => {
+    const { flow, answer } = slowView();
+    const opened = flow.open();
+    await until(() => flow.store.getState().partial);
+    flow.select('a');
+    flow.descend('a');
+    expect(flow.store.getState()).toMatchObject({ selectedKey: 'a' });
+    expect(flow.store.getState().collapsed.has('a')).toBe(false);
+    answer();
+    await opened;
+    expect(flow.store.getState().selectedKey).toBe('a-0');
+  });
+
+  it('a Down that is still waiting for children gives way to a selection made meanwhile', async () => {
+    const { flow, answer } = slowView();
+    const opened = flow.open();
+    await until(() => flow.store.getState().partial);
+    flow.select('a');
+    flow.descend('a');
+    flow.select('c');
+    answer();
+    await opened;
+    expect(flow.store.getState().selectedKey).toBe('c');
+  });
+
   it('is not shown when the live view answers first', async () => {
     const { client, calls } = fakeClient({
       subscribeFlow: () => ({ subscriptionId: 'sub-1', seq: 1, tree: full }),

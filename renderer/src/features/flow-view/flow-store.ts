@@ -16,6 +16,7 @@ import { errorCode, errorInWords } from '../../transport/error-words';
 import { collapseNewParents, defaultCollapsed } from './default-collapse';
 import { applyPatches, EMPTY_FLOW, fromSnapshot, mergeChildrenPage, nextPatches, pathTo, truncatedEntry, type FlowData } from '../../../../shared/flow-model';
 import { groupNodeId } from '../graph/group-node-id';
+import { moveSelection } from '../keyboard/tree-navigation';
 import { scheduleAnimationFrame, type ScheduleFrame } from './frame-scheduler';
 
 /** What the core says is not live in a view (a queue whose events key is not a stream), in one line. */
@@ -92,6 +93,12 @@ export interface FlowController {
   open(): Promise<void>;
   close(): void;
   toggle(key: string): void;
+  /**
+   * Down on a parent whose children are not in view yet: opens it, and moves the selection to
+   * its first child once that is in (a page, or the live view after the first look), unless
+   * the person selected something else meanwhile.
+   */
+  descend(key: string): void;
   collapseAll(): void;
   select(key: string | null, options?: { reveal?: boolean }): void;
   setInspectorOpen(open: boolean): void;
@@ -140,6 +147,20 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
   }));
   const get = store.getState;
   const set = store.setState;
+  /** The parent a Down opened (descend): its first child is selected when it comes into view. */
+  let descendFrom: string | null = null;
+  store.subscribe((state) => {
+    if (descendFrom === null) return;
+    if (state.selectedKey !== descendFrom) {
+      descendFrom = null;
+      return;
+    }
+    const move = moveSelection(state, descendFrom, 'down');
+    if (move && 'select' in move) {
+      descendFrom = null;
+      controller.select(move.select, { reveal: true });
+    }
+  });
 
   let closed = false;
   let subscriptionId: string | null = null;
@@ -530,6 +551,11 @@ export function createFlowController(client: FlowscopeClient, options: FlowStore
           if (entry.shown === 0) void controller.loadMore(key, entry.bucket);
         }
       }
+    },
+
+    descend(key) {
+      if (get().collapsed.has(key)) controller.toggle(key);
+      descendFrom = get().selectedKey === key ? key : null;
     },
 
     collapseAll() {

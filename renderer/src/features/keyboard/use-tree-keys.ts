@@ -31,7 +31,7 @@ export function useTreeKeys(controller: FlowController | null): void {
         event.preventDefault();
         const move = moveSelection(state, state.selectedKey, direction);
         if (move && 'select' in move) controller.select(move.select, { reveal: true });
-        else if (move) controller.toggle(move.open);
+        else if (move) controller.descend(move.open);
       } else if (event.key === 'Enter' && state.selectedKey && !isControl(event.target)) {
         event.preventDefault();
         controller.setInspectorOpen(true);
