@@ -200,7 +200,10 @@ class Planner {
     if (ops.length > 0) this.units.push({ atomic: true, ops });
     if (work.links.length > room) {
       const spilled: RetryOp[] = [];
-      for (let i = room; i < work.links.length; i++) spilled.push({ ...work.links[i]!, parentWaiting: true } as RetryOp);
+      for (let i = room; i < work.links.length; i++) {
+        const link = work.links[i] as Extract<RetryOp, { op: 'link' }>;
+        spilled.push({ op: 'link', child: link.child, parent: link.parent, from: link.from, parentWaiting: true });
+      }
       this.units.push({ atomic: false, ops: spilled });
     }
     if (work.retries.length > 0) {
@@ -239,12 +242,15 @@ class Planner {
     const work = noWork();
     const candidates = this.candidates(node);
     if (candidates.length === 0) return work;
-    const superseded = this.superseded(candidates);
+    // Each candidate's job, looked up once (supersession and the walk both need it).
+    const jobs = candidates.map((c) => this.job(c.key));
+    const superseded = this.superseded(candidates, jobs);
 
-    for (const { key, from } of candidates) {
+    for (let c = 0; c < candidates.length; c++) {
       // A pause for the caller every STEP candidates (planRetryYielding lets the event loop run).
       if (++this.steps % STEP === 0) yield;
-      const job = this.job(key);
+      const { key, from } = candidates[c]!;
+      const job = jobs[c]!;
       if (from === 'processed') {
         yield* this.collectFinished(node, job, work);
         continue;
@@ -337,15 +343,16 @@ class Planner {
    * superseded: a failed child left in `:unsuccessful` or `:dependencies` would keep its parent
    * from ever completing, so those are always retried.
    */
-  private superseded(candidates: Candidate[]): Map<string, string> {
+  private superseded(candidates: Candidate[], jobs: SnapJob[]): Map<string, string> {
     if (this.opts.includeSuperseded) return new Map();
     const replaceable: SnapJob[] = [];
     const all: SnapJob[] = [];
-    for (const c of candidates) {
-      const job = this.job(c.key);
+    for (let c = 0; c < candidates.length; c++) {
+      const job = jobs[c]!;
       if (!job.exists) continue;
       all.push(job);
-      if (c.from === 'failed' || c.from === 'none') replaceable.push(job);
+      const from = candidates[c]!.from;
+      if (from === 'failed' || from === 'none') replaceable.push(job);
     }
     if (replaceable.length === 0) return new Map();
     // A SnapJob carries the facts supersession compares (key, queue, name, times).

@@ -136,14 +136,15 @@ export async function applyRetryPlan(plan: RetryPlan, opts: RetryOptions, layout
   const now = String(Date.now());
   const reset = opts.keepAttempts ? '0' : '1';
   const layoutArg = JSON.stringify(layouts);
-  for (const wave of waves) {
-    const replies = await cost.trips.run(
-      wave.map((batch) => ({
-        script: RETRY_FAILED_CHILDREN,
-        keys: [plan.routeKey],
-        args: [now, reset, JSON.stringify(encodeBatch(batch)), layoutArg],
-      })),
-    );
+  const encode = (wave: RetryOp[][]) =>
+    wave.map((batch) => ({ script: RETRY_FAILED_CHILDREN, keys: [plan.routeKey], args: [now, reset, JSON.stringify(encodeBatch(batch)), layoutArg] }));
+  let calls = encode(waves[0]!);
+  for (const [w, wave] of waves.entries()) {
+    const sent = cost.trips.run(calls);
+    // The next wave is encoded while Redis runs this one (it goes out only if this one went through).
+    const next = waves[w + 1];
+    if (next) calls = encode(next);
+    const replies = await sent;
     wave.forEach((batch, i) => {
       const reply = asStrings(replies[i]);
       if (reply[0] !== 'ok') {

@@ -18,20 +18,32 @@ export interface ChildFacts {
 
 /** Failed child key -> the newest child of the same queue and name created after it failed. */
 export function findSuperseded(failed: readonly ChildFacts[], allChildren: readonly ChildFacts[]): Map<string, string> {
-  // queue -> name -> newest child (nested maps: no key string built per child)
-  const newest = new Map<string, Map<string, ChildFacts>>();
-  for (const child of allChildren) {
-    let byName = newest.get(child.queueKey);
-    if (!byName) newest.set(child.queueKey, (byName = new Map()));
-    const current = byName.get(child.name);
-    if (!current || child.timestamp > current.timestamp || (child.timestamp === current.timestamp && child.key > current.key)) {
-      byName.set(child.name, child);
-    }
-  }
-  const out = new Map<string, string>();
+  // Per queue and name of a failed child (nested maps: no key string built per child): the
+  // earliest of their failures, and the newest child. A child created at or before that
+  // earliest failure supersedes none of them, so a fan-out (all created before any failed)
+  // builds no entry beyond the first.
+  const groups = new Map<string, Map<string, { since: number; newest: ChildFacts | null }>>();
   for (const f of failed) {
     if (!f.finishedOn) continue;
-    const latest = newest.get(f.queueKey)?.get(f.name);
+    let byName = groups.get(f.queueKey);
+    if (!byName) groups.set(f.queueKey, (byName = new Map()));
+    const group = byName.get(f.name);
+    if (!group) byName.set(f.name, { since: f.finishedOn, newest: null });
+    else if (f.finishedOn < group.since) group.since = f.finishedOn;
+  }
+  const out = new Map<string, string>();
+  if (groups.size === 0) return out;
+  for (const child of allChildren) {
+    const group = groups.get(child.queueKey)?.get(child.name);
+    if (!group || child.timestamp <= group.since) continue;
+    const current = group.newest;
+    if (!current || child.timestamp > current.timestamp || (child.timestamp === current.timestamp && child.key > current.key)) {
+      group.newest = child;
+    }
+  }
+  for (const f of failed) {
+    if (!f.finishedOn) continue;
+    const latest = groups.get(f.queueKey)!.get(f.name)!.newest;
     if (latest && latest.key !== f.key && latest.timestamp > f.finishedOn) out.set(f.key, latest.key);
   }
   return out;
