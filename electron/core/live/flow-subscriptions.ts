@@ -4,7 +4,10 @@
 // (stream-follow.ts: one shared reader, events become re-reads), a run's refresh
 // (view-refresh.ts: read, then apply) or whole load (view-load.ts), the root checks
 // (root-checks.ts) and the reload back-off (reload-backoff.ts). When the reader may have
-// missed events (reconnect, trimmed stream) the view reloads and a fresh snapshot is pushed.
+// missed events (reconnect, trimmed stream) the view reloads and a fresh snapshot is pushed;
+// a resync the client asks for is the same reload, its snapshot the answer. A reload runs alone
+// in the view's runner: a re-read that ran beside it could apply first and then be overwritten
+// by the older value the load had read; an event that comes meanwhile is re-read after it.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../connection/redis-client';
 import type { ChildrenPage, FlowPatch, FlowSnapshot } from '../../../shared/domain';
@@ -63,6 +66,19 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
   });
   const roots = createRootChecks({ redis: () => deps.redis(), views: () => views.values(), isOpen, busy: (id) => runner.busy(id), changed: resync });
   const loadDeps = { core: deps, streams, schedule };
+  /** Resyncs asked for by clients, waiting for their view's next reload: its snapshot is their answer, not a push. */
+  const asked = new Map<string, { resolve: (snapshot: FlowSnapshot) => void; reject: (err: unknown) => void }[]>();
+  const answerAsked = (id: string, outcome: { snapshot: FlowSnapshot } | { error: unknown }): boolean => {
+    const waiting = asked.get(id);
+    if (!waiting) return false;
+    asked.delete(id);
+    for (const w of waiting) {
+      if ('snapshot' in outcome) w.resolve(outcome.snapshot);
+      else w.reject(outcome.error);
+    }
+    return true;
+  };
+  const noView = (id: string) => answerAsked(id, { error: new FlowscopeError('NOT_FOUND', `No subscription ${id}`) });
 
   /** Read at each run: the connection and prefix follow a connection switch. */
   const refreshDeps = () => ({
@@ -110,9 +126,13 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
       const gone = await loadView(view, loadDeps, 'show');
       backoff.reset(view.id);
       view.nextSeq();
-      deps.sendSnapshot(view.session, snapshotOf(view, streams, gone));
+      const snapshot = snapshotOf(view, streams, gone);
+      // A client that asked gets the snapshot as its answer (NOT_FOUND when the flow is gone:
+      // then the view's new state is pushed as well).
+      if (!answerAsked(view.id, gone ? { error: gone } : { snapshot }) || gone) deps.sendSnapshot(view.session, snapshot);
       return true;
     } catch (err) {
+      answerAsked(view.id, { error: err });
       deps.log.warn('flow view update failed; reloading', { subscriptionId: view.id, message: (err as Error).message });
       // Redis is away or mid-failover: try the reload again, backing off, while the view lives.
       backoff.later(view.id, () => isOpen(view.id), () => runner.reload(view.id));
@@ -144,19 +164,19 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
       roots.watch();
       return snapshotOf(view, streams);
     },
-    async resync(session, subscriptionId) {
+    resync(session, subscriptionId) {
       const view = owned(session, subscriptionId);
-      await runner.settled(view.id);
-      runner.forget(view.id);
-      await loadView(view, loadDeps);
-      view.nextSeq();
-      return snapshotOf(view, streams);
+      return new Promise<FlowSnapshot>((resolve, reject) => {
+        asked.set(view.id, [...(asked.get(view.id) ?? []), { resolve, reject }]);
+        runner.reload(view.id);
+      });
     },
     unsubscribe(session, subscriptionId) {
       const view = views.get(subscriptionId);
       if (!view || view.session !== session) return false;
       views.delete(subscriptionId);
       runner.forget(subscriptionId);
+      noView(subscriptionId);
       streams.unfollowUnused();
       return true;
     },
@@ -167,7 +187,11 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
       if (late.size > 0) schedule(view, page.nodes.map((n) => n.key));
     },
     closeSession(session) {
-      for (const view of [...views.values()]) if (view.session === session) views.delete(view.id);
+      for (const view of [...views.values()]) {
+        if (view.session !== session) continue;
+        views.delete(view.id);
+        noView(view.id);
+      }
       streams.unfollowUnused();
     },
     resyncAll(why) {
@@ -175,6 +199,7 @@ export function createFlowSubscriptions(deps: FlowSubscriptionsDeps): FlowSubscr
     },
     async close() {
       roots.close();
+      for (const id of views.keys()) noView(id);
       views.clear();
       await runner.close();
       await streams.close();
