@@ -7,7 +7,8 @@
 // re-read ran beside the load, applied to the view first, and the load then put back the older
 // value it had read: the view kept the old name with nothing more to come.
 import { FlowProducer } from 'bullmq';
-import { Redis } from 'ioredis';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import type { FlowPatch, FlowSnapshot } from '../../../shared/domain';
 import { patchTree } from '../../../shared/flow-model';
@@ -47,7 +48,18 @@ describe('a resync while the flow changes', () => {
       if (e.event === 'flowPatch' || e.event === 'flowSnapshot') pushes.push(e.payload);
     }, session);
     const direct = redis.client();
-    const monitor = new Redis(redis.url);
+    // MONITOR through redis-cli: its lines name every command Redis runs, as it runs it.
+    const monitor = spawn('redis-cli', ['-h', '127.0.0.1', '-p', new URL(redis.url).port, 'monitor'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: monitor.stdout });
+    const untilLine = (match: (line: string) => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = (line: string) => {
+          if (!match(line)) return;
+          lines.off('line', check);
+          resolve();
+        };
+        lines.on('line', check);
+      });
     try {
       const opened = await core.dispatch('subscribeFlow', { queue: 'rr-roots', jobId: 'root', depth: 3, pageSize: 2000 }, session);
       expect(opened.ok).toBe(true);
@@ -57,17 +69,16 @@ describe('a resync while the flow changes', () => {
       expect(first.nodes.some((n) => n.key === `${redis.prefix}:rr-items:deep`)).toBe(true);
 
       // Once Redis has run the load's read of the level that holds k, k is renamed (with its event).
-      const watcher = await monitor.monitor();
-      const levelRead = new Promise<void>((resolve) =>
-        watcher.on('monitor', (_time: string, args: string[]) => {
-          if (args[0]?.toLowerCase() === 'evalsha' && args[1] === LOAD_LEVEL.sha && args.includes(k)) resolve();
-        }),
-      );
+      // Monitoring once a PING of ours shows (redis-cli says nothing before the first command).
+      const ready = untilLine((line) => line.includes('"monitor-ready"'));
+      const pinging = setInterval(() => void direct.ping('monitor-ready'), 50);
+      await ready.finally(() => clearInterval(pinging));
+      const levelRead = untilLine((line) => /"evalsha"/i.test(line) && line.includes(`"${LOAD_LEVEL.sha}"`) && line.includes(`"${k}"`));
       const resynced = core.dispatch('resyncFlow', { subscriptionId }, session);
       await levelRead;
       await direct.hset(k, 'name', 'renamed');
       await direct.xadd(`${redis.prefix}:rr-special:events`, '*', 'event', 'progress', 'jobId', 'k', 'data', '1');
-      watcher.disconnect();
+      monitor.kill();
 
       const answer = await resynced;
       expect(answer.ok).toBe(true);
@@ -84,7 +95,8 @@ describe('a resync while the flow changes', () => {
       expect(tree.nodes.find((n) => n.key === k)?.name).toBe('renamed');
     } finally {
       off();
-      monitor.disconnect();
+      lines.close();
+      monitor.kill();
     }
   });
 });
