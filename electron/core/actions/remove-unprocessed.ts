@@ -58,18 +58,18 @@ function parseReply(reply: unknown): BatchReply {
 }
 
 /**
- * By queue, then creation time, then id (numerically when both are numbers): the order BullMQ
- * pushed them. Each item's sort key is made once (a comparator that looked the jobs up cost
- * ~25 ms for 5,000 children).
+ * By queue, then id (numerically when both are numbers): near the order BullMQ pushed them
+ * (its own ids count up), and known without the job hashes, so the planned run and the leaf
+ * path (which reads none) remove in the same order, the one the preview lists. Each item's sort
+ * key is made once (a comparator that looked the jobs up cost ~25 ms for 5,000 children).
  */
-function inPushOrder<T>(items: T[], keyOf: (item: T) => { queueKey: string; timestamp: number; id: string }): T[] {
+function inPushOrder<T>(items: T[], keyOf: (item: T) => { queueKey: string; id: string }): T[] {
   const keyed = items.map((item) => {
-    const { queueKey, timestamp, id } = keyOf(item);
-    return { item, queueKey, timestamp, id, n: Number(id) };
+    const { queueKey, id } = keyOf(item);
+    return { item, queueKey, id, n: Number(id) };
   });
   keyed.sort((x, y) => {
     if (x.queueKey !== y.queueKey) return x.queueKey < y.queueKey ? -1 : 1;
-    if (x.timestamp !== y.timestamp) return x.timestamp - y.timestamp;
     if (Number.isFinite(x.n) && Number.isFinite(y.n) && x.n !== y.n) return x.n - y.n;
     return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
   });
@@ -191,8 +191,7 @@ async function removeLeaves(
   });
   searched.catch(() => undefined); // awaited below
   // The batches are made while the search runs.
-  // Near the order BullMQ pushed them, without their hashes: by queue, then id.
-  const sorted = inPushOrder(children, (key) => ({ ...splitJobKey(key), timestamp: 0 }));
+  const sorted = inPushOrder(children, splitJobKey);
   const batches: string[][] = [];
   for (let i = 0; i < sorted.length; i += REMOVE_BATCH_JOBS) batches.push(sorted.slice(i, i + REMOVE_BATCH_JOBS));
   const pending = new Set(children);

@@ -60,6 +60,21 @@ describe.each(BULLMQ_VERSIONS)('$label', ({ bullmq }) => {
     expect(await h.queue('parents').getJobState(flow.job.id!)).toBe('waiting-children');
   });
 
+  it('the preview lists the leaves in the order the run removes them (by queue, then id), whatever their creation times', async () => {
+    const h = harness(bullmq);
+    const parent = await h.addFlow({
+      name: 'batch',
+      queueName: 'parents',
+      children: ['a', 'm', 'z'].map((id) => ({ name: `upload-${id}`, queueName: 'up-a', opts: { jobId: id } })),
+    });
+    // Created in the order opposite to their ids (a flow's children can straddle milliseconds).
+    for (const [id, at] of [['z', 1000], ['m', 2000], ['a', 3000]] as const) await h.client.hset(h.key('up-a', id), 'timestamp', String(at));
+    const preview = await previewRemoveUnprocessed(h.client, h.prefix, parent.key);
+    const result = await removeUnprocessed(h.client, h.prefix, parent.key);
+    expect(preview.removed).toEqual(['a', 'm', 'z'].map((id) => h.key('up-a', id)));
+    expect(result.removed).toEqual(preview.removed);
+  });
+
   it('every child a leaf: all go in one pass, the parent is released, in fewer round trips than the preview', async () => {
     const h = harness(bullmq);
     const parent = await h.addFlow({
